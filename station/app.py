@@ -1,0 +1,126 @@
+"""The Textual app: make_app(config) wires everything; the app only switches areas."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.reactive import reactive
+
+from station.config import StationConfig, ensure_dirs
+from station.db.database import open_database
+from station.domain.clock import Clock, SystemClock
+from station.i18n.translator import Translator
+from station.screens.actions import APP_ACTIONS, StationAction, app_actions, bindings_for
+from station.screens.base import ServiceCalls, TranslatedBindings
+from station.screens.home import HomeScreen
+from station.screens.login import LoginScreen
+from station.screens.palette import StationCommands
+from station.screens.setup import SetupScreen
+from station.screens.villagers import VillagersScreen
+from station.services.common import OperatorInfo, Session
+from station.services.registry import Services, build_services
+
+
+def make_app(config: StationConfig, *, clock: Clock | None = None) -> StationApp:
+    ensure_dirs(config)
+    db = open_database(config.db_path)
+    clock = clock or SystemClock()
+    return StationApp(config, build_services(db, config, clock), Translator(config.locale))
+
+
+class StationApp(TranslatedBindings, ServiceCalls, App[None]):
+    TITLE = "station"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {StationCommands}
+    BINDINGS = bindings_for(APP_ACTIONS)
+
+    status: reactive[tuple[str, bool]] = reactive(("", False), init=False)
+
+    def __init__(self, config: StationConfig, services: Services, t: Translator) -> None:
+        self.config = config
+        self.services = services
+        self.t = t
+        self.session = Session()
+        self.area_factories = self._area_factories()
+        super().__init__()
+        self.title = t("app.title")
+
+    def _area_factories(self):
+        services, session = self.services, self.session
+        return {
+            "home": lambda: HomeScreen(services.dashboard),
+            "villagers": lambda: VillagersScreen(services.villagers, session),
+        }
+
+    def on_mount(self) -> None:
+        if self.config.keys:
+            self.set_keymap(dict(self.config.keys))
+        for mode, factory in self.area_factories.items():
+            self.add_mode(mode, factory)
+        if self.services.operators.needs_setup():
+            self.push_screen(SetupScreen(self.services.operators, self.logged_in))
+        else:
+            self.push_screen(LoginScreen(self.services.operators, self.logged_in))
+
+    # -- session -----------------------------------------------------------------------
+    def logged_in(self, operator: OperatorInfo) -> None:
+        self.session.operator = operator
+        self.update_status()
+        self.switch_mode("home")
+
+    def update_status(self, printer_text: str = "", printer_failed: bool = False) -> None:
+        station = self.services.operators.station()
+        operator = self.session.operator
+        parts = []
+        if station:
+            parts.append(self.t("status.station", name=station.name, code=station.code))
+        if operator:
+            parts.append(self.t("status.operator", name=operator.name, role=self.t("role." + operator.role)))
+        parts.append(printer_text or self.t("status.printer", kind=self.config.printer.kind))
+        self.status = ("  │  ".join(parts), printer_failed)
+
+    async def action_logout(self) -> None:
+        operator = self.session.operator
+        if operator is None:
+            return
+        self.services.operators.logout(operator)
+        self.session.operator = None
+        await self.switch_mode("_default")
+        for mode in self.area_factories:
+            await self.remove_mode(mode)
+            self.add_mode(mode, self.area_factories[mode])
+        if isinstance(self.screen, LoginScreen):
+            self.screen.reload()
+        self.update_status()
+
+    # -- navigation --------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "goto":
+            return self.session.operator is not None and parameters[0] in self.area_factories
+        if action in ("logout", "go_back", "command_palette"):
+            return self.session.operator is not None
+        return True
+
+    async def action_goto(self, mode: str) -> None:
+        if mode in self.area_factories and self.session.operator is not None:
+            await self.switch_mode(mode)
+
+    async def action_go_back(self) -> None:
+        """Esc: close the top screen of the area, or go home from an area's first screen."""
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+        elif self.current_mode not in ("home", "_default"):
+            await self.switch_mode("home")
+
+    def action_toggle_help(self) -> None:
+        if self.screen.query("KeyPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def palette_actions(self) -> tuple[StationAction, ...]:
+        """App actions plus the current screen's own, for the command palette."""
+        screen_actions = getattr(self.screen, "ACTIONS", ())
+        actions = app_actions(set(self.area_factories))
+        return tuple(a for a in actions if a.id != "nav.back") + tuple(
+            StationAction(a.id, a.key, f"screen.{a.action}", a.label, a.help) for a in screen_actions
+        )

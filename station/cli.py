@@ -1,0 +1,80 @@
+"""The `station` command: the TUI by default, and subcommands for the office and the county."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from station.config import ConfigError, StationConfig, ensure_dirs, load_config
+from station.domain.errors import StationError
+from station.i18n.translator import Translator
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="station", description="Counter software for a village e-commerce service station."
+    )
+    parser.add_argument("--home", help="data directory (default: the user data dir; env STATION_HOME)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="start the counter TUI (the default)")
+    demo = commands.add_parser("demo", help="fill a fresh database with demo data")
+    demo.add_argument("--villagers", type=int, default=60, help="generated villagers (default 60)")
+    commands.add_parser("where", help="print where the data, config and logs live")
+    return parser
+
+
+def open_services(config: StationConfig):
+    from station.db.database import open_database
+    from station.domain.clock import SystemClock
+    from station.services.registry import build_services
+
+    ensure_dirs(config)
+    return build_services(open_database(config.db_path), config, SystemClock())
+
+
+def cmd_run(config: StationConfig, args: argparse.Namespace) -> int:
+    from station.app import make_app
+
+    make_app(config).run()
+    return 0
+
+
+def cmd_demo(config: StationConfig, args: argparse.Namespace) -> int:
+    from station.services.demo import fill_demo
+
+    t = Translator(config.locale)
+    summary = fill_demo(open_services(config), villagers=args.villagers)
+    print(t("demo.done", path=str(config.db_path), villagers=summary.villagers,
+            partner=summary.partner, pin=summary.partner_pin))
+    return 0
+
+
+def cmd_where(config: StationConfig, args: argparse.Namespace) -> int:
+    print(f"data:   {config.data_dir}")
+    print(f"db:     {config.db_path}")
+    print(f"config: {config.config_file}")
+    print(f"logs:   {config.log_dir}")
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "demo": cmd_demo, "where": cmd_where}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config(os.environ, home=args.home)
+    except ConfigError as error:
+        print(f"station: {error}", file=sys.stderr)
+        return 2
+    try:
+        return COMMANDS[args.command or "run"](config, args)
+    except StationError as error:
+        print(f"station: {Translator(config.locale).error(error)}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,37 @@
+"""Open the SQLite file: pragmas, the DatabaseProxy, migrations. Nothing happens at import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from station.db import migrations
+from station.db.models import database as database_proxy
+
+PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "full",
+    "foreign_keys": 1,
+    "busy_timeout": 10_000,
+    "cache_size": -16_000,
+}
+
+
+def connect_sqlite(path: Path | str) -> SqliteDatabase:
+    """A peewee SQLite database with the production pragmas; writers take the lock up front."""
+    # IMMEDIATE: a transaction takes the write lock when it begins, so two writers queue on
+    # busy_timeout instead of one failing when it upgrades a read lock.
+    return SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=10, lock_type="IMMEDIATE")
+
+
+def open_database(path: Path | str, *, migrate: bool = True) -> SqliteDatabase:
+    """Bind the models to the file at `path`, creating and migrating it when needed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = connect_sqlite(path)
+    database_proxy.initialize(db)
+    db.connect(reuse_if_open=True)
+    if migrate:
+        migrations.migrate(db, path)
+    return db

@@ -1,0 +1,90 @@
+"""Schema migrations keyed on `PRAGMA user_version`, each in a transaction, backup first."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from peewee import Database
+
+from station.db import models, parcel_models
+
+# Tables of the first schema, in dependency order.
+FOUNDATION = [
+    models.Station,
+    models.Operator,
+    models.Villager,
+    models.AuditEvent,
+    models.LedgerEntry,
+    models.DayClose,
+    models.PrintJob,
+]
+PARCELS = [parcel_models.CourierBatch, parcel_models.Parcel, parcel_models.ParcelNotice]
+
+def _append_only(db: Database, table: str) -> None:
+    """Triggers that make `table` append-only: corrections are new rows, never edits."""
+    for event in ("UPDATE", "DELETE"):
+        db.execute_sql(
+            f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+        )
+
+
+def m001_foundation(db: Database) -> None:
+    db.create_tables(FOUNDATION)
+    _append_only(db, "ledger_entry")
+    _append_only(db, "audit_event")
+
+
+def m002_parcels(db: Database) -> None:
+    db.create_tables(PARCELS)
+    # Two parcels on the shelf can never share a pickup code or a tracking number,
+    # whichever process checks them in: the database itself refuses it.
+    db.execute_sql(
+        "CREATE UNIQUE INDEX parcel_live_pickup_code ON parcel (pickup_code) "
+        "WHERE status IN ('in', 'notified')"
+    )
+    db.execute_sql(
+        "CREATE UNIQUE INDEX parcel_live_tracking_no ON parcel (tracking_no) "
+        "WHERE status IN ('in', 'notified')"
+    )
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [m001_foundation, m002_parcels]
+
+
+class DatabaseTooNew(RuntimeError):
+    """The file was written by a newer `station`; opening it could lose data."""
+
+
+def schema_version(db: Database) -> int:
+    return db.execute_sql("PRAGMA user_version").fetchone()[0]
+
+
+def backup_copy(source: Path, target: Path) -> Path:
+    """A consistent copy through SQLite's backup API (safe while others write)."""
+    src = sqlite3.connect(str(source))
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def migrate(db: Database, path: Path) -> int:
+    current = schema_version(db)
+    target = len(MIGRATIONS)
+    if current > target:
+        raise DatabaseTooNew(f"{path}: schema {current} is newer than this program ({target})")
+    if 0 < current < target:
+        backup_copy(path, path.with_name(f"{path.name}.schema{current}.bak"))
+    for version in range(current + 1, target + 1):
+        with db.atomic():
+            MIGRATIONS[version - 1](db)
+            db.execute_sql(f"PRAGMA user_version = {version}")
+    return target

@@ -1,0 +1,75 @@
+"""Parcel desk tables: courier batches, parcels, the notification/consent log."""
+
+from __future__ import annotations
+
+from peewee import (
+    BooleanField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from station.db.models import BaseModel, Operator, Villager
+
+LIVE_STATUSES = ("in", "notified")
+
+
+class CourierBatch(BaseModel):
+    """One courier drop-off: what was scanned against what the courier says he brought."""
+
+    started_at = DateTimeField()
+    ended_at = DateTimeField(null=True)
+    carrier = TextField(default="")
+    courier_name = TextField(default="")
+    shelf = IntegerField()
+    layer = IntegerField()
+    scanned_count = IntegerField(default=0)
+    claimed_count = IntegerField(null=True)
+    mismatch_note = TextField(default="")
+    operator = ForeignKeyField(Operator, backref="courier_batches")
+
+
+class Parcel(BaseModel):
+    tracking_no = TextField(index=True)
+    tracking_tail = TextField(index=True)
+    raw_scan = TextField()
+    carrier = TextField(default="")
+    carrier_overridden = BooleanField(default=False)
+    villager = ForeignKeyField(Villager, null=True, backref="parcels")
+    recipient_name = TextField(default="")
+    recipient_phone = TextField(default="")
+    phone_tail = TextField(default="", index=True)
+    shelf = IntegerField()
+    layer = IntegerField()
+    seq = IntegerField()
+    pickup_code = TextField(index=True)
+    status = TextField(default="in", index=True)  # in → notified → picked_up | returned
+    checked_in_at = DateTimeField(index=True)
+    batch = ForeignKeyField(CourierBatch, null=True, backref="parcels")
+    checked_in_by = ForeignKeyField(Operator, backref="parcels_checked_in")
+    notified_at = DateTimeField(null=True)
+    notify_channel = TextField(default="")
+    consent = BooleanField(null=True)  # None: not asked yet
+    picked_up_at = DateTimeField(null=True, index=True)
+    verified_by = TextField(default="")  # code | phone | id | override
+    collected_by = TextField(default="")  # someone collecting for the recipient
+    override_reason = TextField(default="")
+    handed_over_by = ForeignKeyField(Operator, null=True, backref="parcels_handed_over")
+    returned_at = DateTimeField(null=True)
+    return_batch = TextField(default="")
+    damaged = BooleanField(default=False)
+    damage_note = TextField(default="")
+    photo_path = TextField(default="")
+    purchase_id = IntegerField(null=True, index=True)
+
+
+class ParcelNotice(BaseModel):
+    """Each time the villager was told, how, and what they said about station storage."""
+
+    parcel = ForeignKeyField(Parcel, backref="notices")
+    at = DateTimeField()
+    channel = TextField()  # phone | sms | wechat | in_person
+    consent = BooleanField(null=True)
+    note = TextField(default="")
+    operator = ForeignKeyField(Operator, backref="parcel_notices")

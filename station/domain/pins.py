@@ -1,0 +1,40 @@
+"""Operator PINs: 4–8 digits, stored as scrypt with a per-PIN salt."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import unicodedata
+
+from station.domain.errors import InvalidInput
+
+_PIN = re.compile(r"^\d{4,8}$")
+_N, _R, _P = 2**14, 8, 1
+
+
+def parse_pin(text: str) -> str:
+    pin = unicodedata.normalize("NFKC", text or "").strip()
+    if not _PIN.match(pin):
+        raise InvalidInput("pin.invalid")
+    return pin
+
+
+def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    return f"scrypt${_N}${_R}${_P}${salt.hex()}${digest.hex()}"
+
+
+def check_pin(pin: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt_hex, digest_hex = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    digest = hashlib.scrypt(
+        pin.encode(), salt=bytes.fromhex(salt_hex), n=int(n), r=int(r), p=int(p), dklen=32
+    )
+    return hmac.compare_digest(digest.hex(), digest_hex)

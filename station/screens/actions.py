@@ -1,0 +1,50 @@
+"""The one table of station actions: bindings, footer and command palette all read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class StationAction:
+    id: str  # binding id, also the keymap key: "nav.parcels"
+    key: str
+    action: str  # app action string
+    label: str  # catalogue key
+    help: str  # catalogue key for the palette
+
+
+AREAS = (
+    # mode, key
+    ("home", "f9"),
+    ("parcels", "f2"),
+    ("purchases", "f3"),
+    ("consignments", "f4"),
+    ("utilities", "f5"),
+    ("villagers", "f6"),
+    ("reports", "f7"),
+    ("shift", "f8"),
+)
+
+APP_ACTIONS: tuple[StationAction, ...] = (
+    StationAction("nav.help", "f1", "toggle_help", "nav.help", "nav.help_help"),
+    *(
+        StationAction(f"nav.{mode}", key, f"goto('{mode}')", f"nav.{mode}", f"nav.{mode}_help")
+        for mode, key in AREAS
+    ),
+    StationAction("nav.back", "escape", "go_back", "nav.back", "nav.back_help"),
+    StationAction("nav.logout", "ctrl+l", "logout", "nav.logout", "nav.logout_help"),
+    StationAction("nav.quit", "ctrl+q", "quit", "nav.quit", "nav.quit_help"),
+)
+
+
+def bindings_for(actions: tuple[StationAction, ...]) -> list[Binding]:
+    return [Binding(a.key, a.action, a.label, id=a.id, show=a.id != "nav.back") for a in actions]
+
+
+def app_actions(available_modes: set[str]) -> tuple[StationAction, ...]:
+    """The app-wide actions, without the areas that are not built."""
+    areas = {f"nav.{mode}" for mode, _ in AREAS}
+    return tuple(a for a in APP_ACTIONS if a.id not in areas or a.id[4:] in available_modes)

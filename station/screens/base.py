@@ -1,0 +1,135 @@
+"""Base classes for screens and dialogs: translated bindings, service calls in workers."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from textual.binding import ActiveBinding
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState
+
+from station.domain.errors import StationError
+
+if TYPE_CHECKING:
+    from station.i18n.translator import Translator
+
+log = logging.getLogger(__name__)
+
+
+class TranslatedBindings:
+    """Binding descriptions are catalogue keys; footer and key panel show the translation."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        label = self.app.t.label  # type: ignore[attr-defined]
+        return {
+            key: active._replace(
+                binding=replace(active.binding, description=label(active.binding.description))
+            )
+            for key, active in super().active_bindings.items()  # type: ignore[misc]
+        }
+
+
+class ServiceCalls:
+    """Run one service call in a thread worker; the result comes back as a message.
+
+    The handler runs on the UI thread. Expected failures (StationError) go to `on_error`
+    (default: an error notification); anything else is logged and shown in a dialog.
+    """
+
+    @dataclass
+    class Finished(Message):
+        result: Any
+        handler: Callable[[Any], None] | None
+
+    @dataclass
+    class Failed(Message):
+        error: StationError
+        handler: Callable[[StationError], None] | None
+
+    def call_service(
+        self,
+        call: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[StationError], None] | None = None,
+        *,
+        group: str = "db",
+        exclusive: bool = False,
+    ) -> Worker:
+        return self._service_worker(call, on_done, on_error, group=group, exclusive=exclusive)  # type: ignore[attr-defined]
+
+    def _service_worker(self, call, on_done, on_error, *, group: str, exclusive: bool) -> Worker:
+        return self.run_worker(  # type: ignore[attr-defined]
+            lambda: self._run_call(call, on_done, on_error),
+            thread=True,
+            group=group,
+            exclusive=exclusive,
+            exit_on_error=False,
+        )
+
+    def _run_call(self, call, on_done, on_error) -> None:
+        try:
+            result = call()
+        except StationError as error:
+            self.post_message(ServiceCalls.Failed(error, on_error))  # type: ignore[attr-defined]
+        else:
+            self.post_message(ServiceCalls.Finished(result, on_done))  # type: ignore[attr-defined]
+
+    async def on_service_calls_finished(self, message: Finished) -> None:
+        message.stop()
+        if message.handler is not None:
+            outcome = message.handler(message.result)
+            if inspect.isawaitable(outcome):
+                await outcome
+
+    def on_service_calls_failed(self, message: Failed) -> None:
+        message.stop()
+        if message.handler is not None:
+            message.handler(message.error)
+        else:
+            self.show_error(message.error)
+
+    def show_error(self, error: StationError) -> None:
+        self.app.bell()  # type: ignore[attr-defined]
+        self.notify(self.app.t.error(error), severity="error", timeout=10)  # type: ignore[attr-defined]
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            log.error("worker failed", exc_info=error)
+            from station.screens.dialogs import ErrorDialog
+
+            self.app.push_screen(ErrorDialog(self.app.t("error.unexpected", detail=repr(error))))  # type: ignore[attr-defined]
+
+
+class StationScreen(TranslatedBindings, ServiceCalls, Screen):
+    """A full screen of the station app."""
+
+    def t(self, key: str, **values: Any) -> str:
+        return self.app.t(key, **values)  # type: ignore[attr-defined]
+
+
+ResultType = TypeVar("ResultType")
+
+
+class StationDialog(TranslatedBindings, ServiceCalls, ModalScreen[ResultType], Generic[ResultType]):
+    """A modal dialog that returns its answer through `dismiss`."""
+
+    DEFAULT_CSS = """
+    StationDialog { align: center middle; }
+    StationDialog > #dialog {
+        width: 72; max-width: 95%; height: auto; max-height: 90%;
+        border: thick $primary; background: $surface; padding: 1 2;
+    }
+    StationDialog .field-label { margin-top: 1; }
+    StationDialog .message { color: $error; height: auto; }
+    StationDialog #buttons { height: auto; margin-top: 1; align-horizontal: right; }
+    """
+
+    def t(self, key: str, **values: Any) -> str:
+        return self.app.t(key, **values)  # type: ignore[attr-defined]

@@ -1,0 +1,100 @@
+"""Small modal dialogs: confirm, error, PIN approval."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Select
+
+from station.domain.errors import StationError
+from station.screens.base import StationDialog
+from station.services.common import OperatorInfo
+
+
+class ConfirmDialog(StationDialog[bool]):
+    """Says what will happen; y/Enter confirms, n/Esc declines."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "dialog.yes", id="dialog.yes"),
+        Binding("n,escape", "answer(False)", "dialog.no", id="dialog.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.question, id="question")
+            yield Label(self.t("dialog.yes_no_hint"), classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class ErrorDialog(StationDialog[None]):
+    BINDINGS = [Binding("enter,escape", "close", "dialog.close", id="dialog.close")]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.t("error.title"), classes="title")
+            yield Label(self.message, id="error-message", classes="message")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class PinDialog(StationDialog[OperatorInfo | None]):
+    """A second operator confirms with their PIN; returns who approved, or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "dialog.cancel", id="dialog.cancel")]
+
+    def __init__(
+        self, prompt: str, operators: list[OperatorInfo], approve, *, roles: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__()
+        self.prompt = prompt
+        self.operators = [op for op in operators if not roles or op.role in roles]
+        self.approve = approve  # (operator_id, pin) -> OperatorInfo, raises StationError
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.prompt, id="prompt")
+            yield Select(
+                [(f"{op.name} ({self.t('role.' + op.role)})", op.id) for op in self.operators],
+                prompt=self.t("login.choose_operator"),
+                id="approver",
+                value=self.operators[0].id if len(self.operators) == 1 else Select.BLANK,
+            )
+            yield Input(placeholder=self.t("login.pin"), password=True, id="pin")
+            yield Label("", id="pin-message", classes="message")
+
+    def on_mount(self) -> None:
+        self.query_one("#pin" if len(self.operators) == 1 else "#approver").focus()
+
+    @on(Select.Changed, "#approver")
+    def approver_chosen(self) -> None:
+        self.query_one("#pin").focus()
+
+    @on(Input.Submitted, "#pin")
+    def pin_entered(self, event: Input.Submitted) -> None:
+        chosen = self.query_one("#approver", Select).value
+        if chosen is Select.BLANK:
+            self.query_one("#pin-message", Label).update(self.t("login.choose_operator"))
+            return
+        pin = event.value
+        event.input.clear()
+        self.call_service(lambda: self.approve(chosen, pin), self.dismiss, self.pin_refused)
+
+    def pin_refused(self, error: StationError) -> None:
+        self.app.bell()
+        self.query_one("#pin-message", Label).update(self.t(error.key, **error.values))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

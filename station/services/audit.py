@@ -1,0 +1,70 @@
+"""The audit log: logins, overrides, reversals, exports, configuration changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from station.db.models import AuditEvent, Operator
+from station.domain.clock import Clock
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: dt.datetime
+    operator_name: str
+    kind: str
+    ref: str
+    detail: dict[str, Any]
+
+
+class AuditLog:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+
+    def record(self, kind: str, operator_id: int | None, ref: str = "", **detail: Any) -> None:
+        AuditEvent.create(
+            at=self.clock.now(),
+            operator=operator_id,
+            kind=kind,
+            ref=ref,
+            detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
+        )
+
+    def list(
+        self,
+        *,
+        kind: str | None = None,
+        operator_id: int | None = None,
+        day: dt.date | None = None,
+        limit: int = 500,
+    ) -> list[AuditRow]:
+        query = (
+            AuditEvent.select(AuditEvent, Operator.name)
+            .join(Operator, join_type="LEFT OUTER")
+            .order_by(AuditEvent.id.desc())
+            .limit(limit)
+        )
+        if kind:
+            query = query.where(AuditEvent.kind.startswith(kind))
+        if operator_id:
+            query = query.where(AuditEvent.operator == operator_id)
+        if day:
+            start = dt.datetime.combine(day, dt.time())
+            query = query.where(
+                (AuditEvent.at >= start) & (AuditEvent.at < start + dt.timedelta(days=1))
+            )
+        return [
+            AuditRow(
+                row.id,
+                row.at,
+                row.operator.name if row.operator_id else "",
+                row.kind,
+                row.ref,
+                json.loads(row.detail or "{}"),
+            )
+            for row in query
+        ]

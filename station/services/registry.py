@@ -1,0 +1,59 @@
+"""Wire the services together over one database; the app, the CLI and tests all use this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from peewee import Database
+
+from station.config import StationConfig
+from station.domain.clock import Clock
+from station.services.audit import AuditLog
+from station.domain.money import format_fen
+from station.services.dashboard import DashboardService, Tile
+from station.services.ledger import LedgerService
+from station.services.operators import OperatorService
+from station.services.villagers import VillagerService
+
+
+@dataclass
+class Services:
+    db: Database
+    config: StationConfig
+    clock: Clock
+    audit: AuditLog
+    ledger: LedgerService
+    operators: OperatorService
+    villagers: VillagerService
+    dashboard: DashboardService
+
+
+def build_services(db: Database, config: StationConfig, clock: Clock) -> Services:
+    audit = AuditLog(clock)
+    ledger = LedgerService(
+        db, clock, audit, approval_threshold_fen=config.counter.reversal_approval_fen
+    )
+    operators = OperatorService(db, clock, audit)
+    villagers = VillagerService(db, clock, audit)
+    dashboard = DashboardService(clock)
+    dashboard.add(lambda: core_tile(villagers, ledger))
+    return Services(
+        db=db,
+        config=config,
+        clock=clock,
+        audit=audit,
+        ledger=ledger,
+        operators=operators,
+        villagers=villagers,
+        dashboard=dashboard,
+    )
+
+
+def core_tile(villagers: VillagerService, ledger: LedgerService) -> Tile:
+    return Tile(
+        "tile.villagers",
+        (
+            ("tile.villagers_count", str(villagers.count()), False),
+            ("tile.cash_balance", format_fen(ledger.balance("cash")), False),
+        ),
+    )
