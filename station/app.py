@@ -56,10 +56,11 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
             self.set_keymap(dict(self.config.keys))
         for mode, factory in self.area_factories.items():
             self.add_mode(mode, factory)
+        self.add_mode("login", lambda: LoginScreen(self.services.operators, self.logged_in))
         if self.services.operators.needs_setup():
             self.push_screen(SetupScreen(self.services.operators, self.logged_in))
         else:
-            self.push_screen(LoginScreen(self.services.operators, self.logged_in))
+            self.switch_mode("login")
 
     # -- session -----------------------------------------------------------------------
     def logged_in(self, operator: OperatorInfo) -> None:
@@ -84,7 +85,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
             return
         self.services.operators.logout(operator)
         self.session.operator = None
-        await self.switch_mode("_default")
+        await self.switch_mode("login")
         for mode in self.area_factories:
             await self.remove_mode(mode)
             self.add_mode(mode, self.area_factories[mode])
@@ -108,7 +109,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         """Esc: close the top screen of the area, or go home from an area's first screen."""
         if len(self.screen_stack) > 1:
             self.pop_screen()
-        elif self.current_mode not in ("home", "_default"):
+        elif self.current_mode not in ("home", "login", "_default"):
             await self.switch_mode("home")
 
     def action_toggle_help(self) -> None:

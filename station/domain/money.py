@@ -13,7 +13,7 @@ from station.domain.errors import InvalidInput
 FEN_PER_YUAN = 100
 MAX_FEN = 100_000_000_00  # ¥100,000,000.00: nothing at a village counter is larger
 
-_CURRENCY_MARKS = ("¥", "￥", "元", "RMB", "CNY", "rmb", "cny")
+_CURRENCY_MARKS = ("¥", "￥", "元", "RMB", "CNY", "rmb", "cny")  # input token
 _AMOUNT = re.compile(r"^(?P<int>\d+)(?:\.(?P<frac>\d*))?$|^\.(?P<only_frac>\d+)$")
 
 

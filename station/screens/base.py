@@ -84,7 +84,7 @@ class ServiceCalls:
         message.stop()
         if message.handler is not None:
             outcome = message.handler(message.result)
-            if inspect.isawaitable(outcome):
+            if inspect.iscoroutine(outcome):  # not AwaitComplete (dismiss must not be awaited)
                 await outcome
 
     def on_service_calls_failed(self, message: Failed) -> None:

@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from peewee import JOIN
+
 from station.db.models import AuditEvent, Operator
 from station.domain.clock import Clock
 
@@ -44,7 +46,7 @@ class AuditLog:
     ) -> list[AuditRow]:
         query = (
             AuditEvent.select(AuditEvent, Operator.name)
-            .join(Operator, join_type="LEFT OUTER")
+            .join(Operator, JOIN.LEFT_OUTER)
             .order_by(AuditEvent.id.desc())
             .limit(limit)
         )
