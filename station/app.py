@@ -5,13 +5,16 @@ from __future__ import annotations
 from textual.app import App
 from textual.reactive import reactive
 
-from station.config import StationConfig, ensure_dirs
+from station.config import PrinterConfig, StationConfig, ensure_dirs, save_section
 from station.db.database import open_database
 from station.domain.clock import Clock, SystemClock
 from station.i18n.translator import Translator
 from station.screens.actions import APP_ACTIONS, StationAction, app_actions, bindings_for
 from station.screens.base import ServiceCalls, TranslatedBindings
+from station.printing.transports import Transport, make_transport
+from station.screens.printer_settings import PrinterSettingsScreen
 from station.screens.home import HomeScreen
+from station.screens.print_jobs import PrintJobsScreen
 from station.screens.login import LoginScreen
 from station.screens.palette import StationCommands
 from station.screens.setup import SetupScreen
@@ -20,11 +23,15 @@ from station.services.common import OperatorInfo, Session
 from station.services.registry import Services, build_services
 
 
-def make_app(config: StationConfig, *, clock: Clock | None = None) -> StationApp:
+def make_app(
+    config: StationConfig, *, clock: Clock | None = None, transport: Transport | None = None
+) -> StationApp:
     ensure_dirs(config)
     db = open_database(config.db_path)
     clock = clock or SystemClock()
-    return StationApp(config, build_services(db, config, clock), Translator(config.locale))
+    services = build_services(db, config, clock, transport=transport)
+    services.printing.recover_interrupted()
+    return StationApp(config, services, Translator(config.locale))
 
 
 class StationApp(TranslatedBindings, ServiceCalls, App[None]):
@@ -68,7 +75,52 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         self.update_status()
         self.switch_mode("home")
 
-    def update_status(self, printer_text: str = "", printer_failed: bool = False) -> None:
+    # -- printing ----------------------------------------------------------------------
+    def print_job(self, job_id: int, *, then=None) -> None:
+        """Print a committed job in a worker on the app (it outlives the screen)."""
+
+        def finished(job) -> None:
+            if job.status == "failed":
+                self.bell()
+                self.notify(self.t("print.failed", no=job.receipt_no, error=job.last_error),
+                            severity="error", timeout=10)
+            self.update_status()
+            if then is not None:
+                then()
+
+        self.call_service(lambda: self.services.printing.run(job_id), finished, group="print")
+
+    def action_print_jobs(self) -> None:
+        operator = self.session.operator
+        if operator is not None:
+            self.push_screen(PrintJobsScreen(self.services.printing, operator.name))
+
+    def action_printer_settings(self) -> None:
+        operator = self.session.operator
+        if operator is None:
+            return
+        if not operator.is_partner:
+            self.notify(self.t("error.role_required", role=self.t("role." + operator.role),
+                               needed=self.t("role.partner")), severity="error", timeout=10)
+            return
+        self.push_screen(PrinterSettingsScreen(self.config.printer, self.save_printer, self.print_test_page))
+
+    def save_printer(self, printer: PrinterConfig) -> None:
+        """Save the [printer] section and use it at once (runs in a worker)."""
+        operator = self.session.require
+        self.config = save_section(self.config, "printer", printer)
+        self.services.printing.use_printer(printer, make_transport(printer))
+        with self.services.db.atomic():
+            self.services.audit.record("config.printer", operator.id, kind=printer.kind)
+
+    def print_test_page(self) -> None:
+        operator = self.session.require
+        self.call_service(lambda: self.services.printing.print_test_page(operator.name), self.print_job)
+
+    def update_status(self) -> None:
+        failed = self.services.printing.failed_count()
+        printer_text = self.t("status.printer_failed", n=failed) if failed else ""
+        printer_failed = bool(failed)
         station = self.services.operators.station()
         operator = self.session.operator
         parts = []
@@ -97,7 +149,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "goto":
             return self.session.operator is not None and parameters[0] in self.area_factories
-        if action in ("logout", "go_back", "command_palette"):
+        if action in ("logout", "go_back", "command_palette", "print_jobs", "printer_settings"):
             return self.session.operator is not None
         return True
 

@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="fill a fresh database with demo data")
     demo.add_argument("--villagers", type=int, default=60, help="generated villagers (default 60)")
     commands.add_parser("where", help="print where the data, config and logs live")
+    commands.add_parser("print-test", help="print a test page (Chinese text, QR, column ruler)")
     return parser
 
 
@@ -59,7 +60,19 @@ def cmd_where(config: StationConfig, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "demo": cmd_demo, "where": cmd_where}
+def cmd_print_test(config: StationConfig, args: argparse.Namespace) -> int:
+    t = Translator(config.locale)
+    services = open_services(config)
+    station = services.operators.station()
+    job = services.printing.run(services.printing.print_test_page(station.partner_name if station else ""))
+    if job.status != "printed":
+        print(t("print.failed", no=job.receipt_no, error=job.last_error), file=sys.stderr)
+        return 1
+    print(t("print.printed", no=job.receipt_no, kind=config.printer.kind))
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "demo": cmd_demo, "where": cmd_where, "print-test": cmd_print_test}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -193,3 +193,35 @@ def load_config(environ: Mapping[str, str], *, home: str | None = None) -> Stati
 def ensure_dirs(config: StationConfig) -> None:
     for directory in (config.data_dir, config.config_dir, config.log_dir, config.backup_dir):
         directory.mkdir(parents=True, exist_ok=True)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def save_section(config: StationConfig, name: str, section: Any) -> StationConfig:
+    """Write one section into config.toml, keeping the others; returns the new config."""
+    source = config.config_file
+    document: dict[str, Any] = {}
+    if source.exists():
+        document = tomllib.loads(source.read_text(encoding="utf-8"))
+    defaults = type(section)()
+    document[name] = {
+        f.name: getattr(section, f.name)
+        for f in dataclasses.fields(section)
+        if getattr(section, f.name) != getattr(defaults, f.name)
+    }
+    lines = []
+    for table, values in document.items():
+        lines.append(f"[{table}]")
+        lines += [f'"{k}" = {_toml_value(v)}' if "." in k else f"{k} = {_toml_value(v)}" for k, v in values.items()]
+        lines.append("")
+    source.parent.mkdir(parents=True, exist_ok=True)
+    source.write_text("\n".join(lines), encoding="utf-8")
+    return dataclasses.replace(config, **{name: section})

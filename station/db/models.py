@@ -94,6 +94,7 @@ class PrintJob(BaseModel):
     kind = TextField()
     ref = TextField(default="")
     receipt_no = TextField(default="")
+    document = TextField(default="")  # the receipt model as JSON, for reprints and preview
     payload = BlobField()
     status = TextField(default="queued", index=True)  # queued | printed | failed
     attempts = IntegerField(default=0)

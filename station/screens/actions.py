@@ -34,6 +34,8 @@ APP_ACTIONS: tuple[StationAction, ...] = (
         StationAction(f"nav.{mode}", key, f"goto('{mode}')", f"nav.{mode}", f"nav.{mode}_help")
         for mode, key in AREAS
     ),
+    StationAction("nav.print_jobs", "ctrl+r", "print_jobs", "nav.print_jobs", "nav.print_jobs_help"),
+    StationAction("nav.printer", "ctrl+k", "printer_settings", "nav.printer", "nav.printer_help"),
     StationAction("nav.back", "escape", "go_back", "nav.back", "nav.back_help"),
     StationAction("nav.logout", "ctrl+l", "logout", "nav.logout", "nav.logout_help"),
     StationAction("nav.quit", "ctrl+q", "quit", "nav.quit", "nav.quit_help"),

@@ -10,6 +10,9 @@ from station.config import StationConfig
 from station.domain.clock import Clock
 from station.services.audit import AuditLog
 from station.domain.money import format_fen
+from station.i18n.translator import Translator
+from station.printing.queue import PrintService
+from station.printing.transports import Transport, make_transport
 from station.services.dashboard import DashboardService, Tile
 from station.services.ledger import LedgerService
 from station.services.operators import OperatorService
@@ -26,10 +29,15 @@ class Services:
     operators: OperatorService
     villagers: VillagerService
     dashboard: DashboardService
+    printing: PrintService
 
 
-def build_services(db: Database, config: StationConfig, clock: Clock) -> Services:
+def build_services(
+    db: Database, config: StationConfig, clock: Clock, *, transport: Transport | None = None
+) -> Services:
+    t = Translator(config.locale)
     audit = AuditLog(clock)
+    printing = PrintService(db, clock, config.printer, transport or make_transport(config.printer), t)
     ledger = LedgerService(
         db, clock, audit, approval_threshold_fen=config.counter.reversal_approval_fen
     )
@@ -46,6 +54,7 @@ def build_services(db: Database, config: StationConfig, clock: Clock) -> Service
         operators=operators,
         villagers=villagers,
         dashboard=dashboard,
+        printing=printing,
     )
 
 

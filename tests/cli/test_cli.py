@@ -44,3 +44,25 @@ def test_a_bad_config_file_is_named(tmp_path):
     (tmp_path / "config.toml").write_text('[ui]\nlocale = "fr"\n', encoding="utf-8")
     result = run("where", home=tmp_path, check=False)
     assert result.returncode == 2 and "ui.locale" in result.stderr
+
+
+def test_print_test_to_a_file_printer(tmp_path):
+    from tests.printing.decode import decode
+
+    run("demo", "--villagers", "0", home=tmp_path)
+    target = tmp_path / "lp0"
+    (tmp_path / "config.toml").write_text(
+        f'[printer]\nkind = "file"\npath = "{target}"\npaper_mm = 80\n', encoding="utf-8"
+    )
+    out = run("print-test", home=tmp_path).stdout
+    assert "已打印" in out
+    printed = decode(target.read_bytes())
+    assert "本机每行 48 列（汉字占 2 列）" in printed.lines
+    assert "123456789012345678901234567890123456789012345678" in printed.lines
+    assert printed.qr_payloads()[0].startswith("ZJ-AJ-0317/")
+
+
+def test_print_test_without_a_printer_fails_clearly(tmp_path):
+    run("demo", "--villagers", "0", home=tmp_path)
+    result = run("print-test", home=tmp_path, check=False)
+    assert result.returncode == 1 and "没有配置打印机" in result.stderr
