@@ -42,7 +42,7 @@ def m002_parcels(db: Database) -> None:
     # Two parcels on the shelf can never share a pickup code or a tracking number,
     # whichever process checks them in: the database itself refuses it.
     db.execute_sql(
-        "CREATE UNIQUE INDEX parcel_live_pickup_code ON parcel (pickup_code) "
+        "CREATE UNIQUE INDEX parcel_live_shelf_seq ON parcel (shelf, seq) "
         "WHERE status IN ('in', 'notified')"
     )
     db.execute_sql(

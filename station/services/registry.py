@@ -16,6 +16,9 @@ from station.printing.transports import Transport, make_transport
 from station.services.dashboard import DashboardService, Tile
 from station.services.ledger import LedgerService
 from station.services.operators import OperatorService
+from station.services.parcel_reports import ParcelReports
+from station.services.parcels import ParcelService
+from station.services.pickup import PickupService
 from station.services.villagers import VillagerService
 
 
@@ -30,6 +33,9 @@ class Services:
     villagers: VillagerService
     dashboard: DashboardService
     printing: PrintService
+    parcels: ParcelService
+    pickup: PickupService
+    parcel_reports: ParcelReports
 
 
 def build_services(
@@ -44,7 +50,11 @@ def build_services(
     operators = OperatorService(db, clock, audit)
     villagers = VillagerService(db, clock, audit)
     dashboard = DashboardService(clock)
+    parcels = ParcelService(db, clock, audit, config.parcels)
+    pickup = PickupService(db, clock, audit, ledger, printing, config.parcels, t)
+    parcel_reports = ParcelReports(db, clock, audit, printing, config.parcels, t)
     dashboard.add(lambda: core_tile(villagers, ledger))
+    dashboard.add(parcel_reports.tile)
     return Services(
         db=db,
         config=config,
@@ -55,6 +65,9 @@ def build_services(
         villagers=villagers,
         dashboard=dashboard,
         printing=printing,
+        parcels=parcels,
+        pickup=pickup,
+        parcel_reports=parcel_reports,
     )
 
 

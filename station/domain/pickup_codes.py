@@ -1,0 +1,60 @@
+"""Pickup codes `<shelf>-<layer>-<seq>` (e.g. `4-2-0329`): seq unique on the shelf while live.
+
+The sequence prefers the waybill's last four digits (villagers can then say "尾号 6312"), and
+falls back to the lowest free number when that is taken or not numeric.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from station.domain.errors import InvalidInput, StationError
+
+MAX_SEQ = 9999
+_CODE = re.compile(r"^(\d{1,2})-(\d)-(\d{4})$")
+
+
+@dataclass(frozen=True)
+class PickupCode:
+    shelf: int
+    layer: int
+    seq: int
+
+    def __str__(self) -> str:
+        return f"{self.shelf}-{self.layer}-{self.seq:04d}"
+
+
+class ShelfFull(StationError):
+    key = "parcels.shelf_full"
+
+
+def allocate_seq(tracking_no: str, taken: Collection[int]) -> int:
+    """The seq for a new parcel on a shelf whose live parcels hold `taken`."""
+    tail = tracking_no[-4:]
+    if tail.isdigit() and int(tail) != 0 and int(tail) not in taken:
+        return int(tail)
+    for seq in range(1, MAX_SEQ + 1):
+        if seq not in taken:
+            return seq
+    raise ShelfFull()
+
+
+def parse_code(text: str) -> PickupCode:
+    """Read a code as typed: full-width digits, dashes, dots or spaces as separators."""
+    cleaned = unicodedata.normalize("NFKC", text or "").strip()
+    cleaned = re.sub(r"[\s.．—－_]+", "-", cleaned)
+    match = _CODE.match(cleaned)
+    if not match:
+        raise InvalidInput("parcels.code_invalid", text=text)
+    shelf, layer, seq = (int(g) for g in match.groups())
+    return PickupCode(shelf, layer, seq)
+
+
+def validate_position(shelf: int, layer: int, *, shelves: int, layers: int) -> None:
+    if not 1 <= shelf <= shelves:
+        raise InvalidInput("parcels.bad_shelf", shelf=shelf, shelves=shelves)
+    if not 1 <= layer <= layers:
+        raise InvalidInput("parcels.bad_layer", layer=layer, layers=layers)
