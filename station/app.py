@@ -14,6 +14,7 @@ from station.screens.base import ServiceCalls, TranslatedBindings
 from station.printing.transports import Transport, make_transport
 from station.screens.printer_settings import PrinterSettingsScreen
 from station.screens.home import HomeScreen
+from station.screens.parcel_desk import ParcelDeskScreen
 from station.screens.print_jobs import PrintJobsScreen
 from station.screens.login import LoginScreen
 from station.screens.palette import StationCommands
@@ -55,6 +56,8 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         services, session = self.services, self.session
         return {
             "home": lambda: HomeScreen(services.dashboard),
+            "parcels": lambda: ParcelDeskScreen(services.parcels, services.pickup, services.parcel_reports,
+                                                services.villagers, session, self.print_job),
             "villagers": lambda: VillagersScreen(services.villagers, session),
         }
 
@@ -77,7 +80,14 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
 
     # -- printing ----------------------------------------------------------------------
     def print_job(self, job_id: int, *, then=None) -> None:
-        """Print a committed job in a worker on the app (it outlives the screen)."""
+        """Print a committed job in a worker on the app (it outlives the screen).
+
+        With no printer configured the job stays queued: it can be printed (or shown) later.
+        """
+        if self.services.printing.config.kind == "none":
+            if then is not None:
+                then()
+            return
 
         def finished(job) -> None:
             if job.status == "failed":

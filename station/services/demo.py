@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import tomllib
 from dataclasses import dataclass
@@ -9,7 +10,8 @@ from importlib import resources
 
 from station.domain.errors import NotAllowed
 from station.services.common import OperatorInfo
-from station.services.registry import Services
+from station.domain.clock import FixedClock
+from station.services.registry import Services, build_services
 
 
 @dataclass(frozen=True)
@@ -67,4 +69,49 @@ def fill_demo(services: Services, *, villagers: int = 60) -> DemoSummary:
 
 
 def fill_areas(services: Services, partner: OperatorInfo, data: dict) -> None:
-    """Each area adds its demo history here."""
+    """Each area adds its demo history, day by day over the last weeks, on a moving clock."""
+    today = services.clock.now().replace(hour=8, minute=0, second=0, microsecond=0)
+    clock = FixedClock(today - dt.timedelta(days=DEMO_DAYS))
+    past = build_services(services.db, services.config, clock, transport=services.printing.transport)
+    rng = random.Random(2026)
+    villagers = past.villagers.search("", limit=1000)
+    with past.db.atomic():
+        for day in range(DEMO_DAYS):
+            clock.at = today - dt.timedelta(days=DEMO_DAYS - day)
+            demo_parcel_day(past, partner, villagers, rng, last_day=day == DEMO_DAYS - 1)
+
+
+DEMO_DAYS = 16
+DEMO_PREFIXES = (("SF", 13), ("YT", 13), ("JT", 13), ("75", 12), ("77", 13), ("31", 13))
+
+
+def demo_parcel_day(services: Services, partner: OperatorInfo, villagers, rng: random.Random, *,
+                    last_day: bool) -> None:
+    """A morning drop-off on a random shelf, notices, and pickups in the afternoon."""
+    clock = services.clock
+    clock.at = clock.at.replace(hour=9)
+    batch = services.parcels.start_batch(partner, shelf=rng.randint(1, 4), layer=rng.randint(1, 4))
+    for _ in range(rng.randint(8, 20)):
+        prefix, digits = rng.choice(DEMO_PREFIXES)
+        number = prefix + "".join(str(rng.randrange(10)) for _ in range(digits))
+        clock.advance(seconds=rng.randint(20, 90))
+        parcel = services.parcels.check_in(partner, number, batch_id=batch.id).parcel
+        villager = rng.choice(villagers)
+        if villager.phone and rng.random() < 0.9:
+            services.parcels.set_recipient(partner, parcel.id, villager_id=villager.id)
+        else:
+            services.parcels.set_recipient(partner, parcel.id, name=villager.name, phone=f"{rng.randrange(10000):04d}")
+    services.parcels.end_batch(partner, batch.id, claimed_count=services.parcels.batch(batch.id).scanned_count)
+    if last_day:
+        return  # today's parcels wait to be notified
+    clock.at = clock.at.replace(hour=11)
+    waiting = services.parcels.unnotified()
+    if waiting:
+        services.parcels.mark_notified(partner, [p.id for p in waiting], channel=rng.choice(("phone", "wechat")),
+                                       consent=True)
+    clock.at = clock.at.replace(hour=16)
+    for parcel in [p for p in services.parcels.live() if rng.random() < 0.45]:
+        clock.advance(seconds=rng.randint(30, 400))
+        if parcel.phone_tail:
+            services.pickup.hand_over(partner, [parcel.id], method="phone", proof=parcel.phone_tail)
+

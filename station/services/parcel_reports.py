@@ -56,7 +56,8 @@ def _day_range(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 class ParcelReports:
     def __init__(self, db: Database, clock: Clock, audit: AuditLog, printing: PrintService,
-                 config: ParcelConfig, t: Translator) -> None:
+                 config: ParcelConfig, t: Translator, export_dir: Path) -> None:
+        self.export_dir = export_dir
         self.db = db
         self.clock = clock
         self.audit = audit
@@ -121,6 +122,7 @@ class ParcelReports:
         return self.printing.enqueue(receipt, ref=batch_no)
 
     def write_return_list(self, batch_no: str, path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
         rows = Parcel.select().where(Parcel.return_batch == batch_no).order_by(Parcel.id)
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\r\n")

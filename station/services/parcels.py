@@ -280,6 +280,10 @@ class ParcelService:
         ).first()
         return parcel_info(row) if row else None
 
+    def live(self, limit: int = 5000) -> list[ParcelInfo]:
+        query = Parcel.select().where(Parcel.status.in_(LIVE_STATUSES)).order_by(Parcel.checked_in_at).limit(limit)
+        return [parcel_info(row) for row in query]
+
     def unnotified(self, limit: int = 500) -> list[ParcelInfo]:
         query = Parcel.select().where(Parcel.status == "in").order_by(Parcel.checked_in_at).limit(limit)
         return [parcel_info(row) for row in query]

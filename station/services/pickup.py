@@ -18,6 +18,7 @@ from station.domain.money import format_fen, normalise_number_text
 from station.domain.overdue import days_on_shelf
 from station.domain.phones import mask_name
 from station.domain.pickup_codes import PickupCode, allocate_seq, parse_code
+from station.domain.scan import clean_scan
 from station.i18n.translator import Translator
 from station.printing.layout import Row, Text
 from station.printing.queue import PrintService
@@ -194,6 +195,16 @@ class PickupService:
         proof = proof_hash or ",".join(p.tracking_no for p in parcels)
         receipt = build_receipt(t, "pickup", ctx, body, proof=proof)
         return self.printing.enqueue(receipt, ref=",".join(f"parcel:{p.id}" for p in parcels))
+
+    def handed_over_today(self, tracking_no: str) -> ParcelInfo:
+        start = dt.datetime.combine(self.clock.now().date(), dt.time())
+        row = (Parcel.select()
+               .where((Parcel.tracking_no == clean_scan(tracking_no)) & (Parcel.status == "picked_up")
+                      & (Parcel.picked_up_at >= start))
+               .first())
+        if row is None:
+            raise NotFound("pickup.not_handed_over_today")
+        return parcel_info(row)
 
     def undo_hand_over(self, by: OperatorInfo, parcel_id: int, reason: str) -> ParcelInfo:
         """Put a parcel handed over today back on the shelf (a new code if its own was reused)."""

@@ -52,7 +52,7 @@ def build_services(
     dashboard = DashboardService(clock)
     parcels = ParcelService(db, clock, audit, config.parcels)
     pickup = PickupService(db, clock, audit, ledger, printing, config.parcels, t)
-    parcel_reports = ParcelReports(db, clock, audit, printing, config.parcels, t)
+    parcel_reports = ParcelReports(db, clock, audit, printing, config.parcels, t, config.export_dir)
     dashboard.add(lambda: core_tile(villagers, ledger))
     dashboard.add(parcel_reports.tile)
     return Services(

@@ -1,0 +1,92 @@
+"""One dialog for every small form: fields in, a service call out, errors shown inline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Input, Label, Select
+
+from station.domain.errors import StationError
+from station.screens.base import StationDialog
+from station.widgets.form import focus_next_input
+
+
+@dataclass(frozen=True)
+class FormField:
+    id: str
+    label: str  # display text (already translated)
+    value: Any = ""
+    options: tuple[tuple[str, Any], ...] | None = None  # a Select when given
+    password: bool = False
+    placeholder: str = ""
+
+
+class FormDialog(StationDialog[Any]):
+    """Enter moves to the next field; Enter on the last (or Ctrl+S) submits.
+
+    `submit(values)` runs in a worker; its result dismisses the dialog, a StationError is
+    shown under the fields and nothing is dismissed.
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "dialog.cancel", id="dialog.cancel"),
+        Binding("ctrl+s", "submit", "dialog.submit", id="dialog.submit"),
+    ]
+
+    def __init__(self, title: str, fields: Sequence[FormField], submit: Callable[[dict[str, Any]], Any],
+                 *, hint: str = "", focus: str = "", submit_on_enter: bool = False) -> None:
+        super().__init__()
+        self.focus_id = focus
+        self.submit_on_enter = submit_on_enter  # counter speed: Enter anywhere submits; Tab moves
+        self.title_text = title
+        self.fields = list(fields)
+        self.submit = submit
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog"):
+            yield Label(self.title_text, classes="title")
+            for f in self.fields:
+                yield Label(f.label, classes="field-label")
+                if f.options is not None:
+                    yield Select(f.options, value=f.value if f.value != "" else f.options[0][1],
+                                 allow_blank=False, id=f.id)
+                else:
+                    yield Input(str(f.value), id=f.id, password=f.password, placeholder=f.placeholder)
+            yield Label("", id="form-message", classes="message")
+            yield Label(self.hint or self.t("form.hint_quick" if self.submit_on_enter else "form.hint"),
+                        classes="hint")
+
+    def on_mount(self) -> None:
+        if self.fields:
+            self.query_one(f"#{self.focus_id or self.fields[0].id}").focus()
+
+    @on(Input.Submitted)
+    def next_or_submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.submit_on_enter or not focus_next_input(event.input) or event.input.id == self.fields[-1].id:
+            self.action_submit()
+
+    def values(self) -> dict[str, Any]:
+        found = {}
+        for f in self.fields:
+            widget = self.query_one(f"#{f.id}")
+            found[f.id] = widget.value
+        return found
+
+    def action_submit(self) -> None:
+        values = self.values()
+        self.call_service(lambda: self.submit(values), self.dismiss, self.refused)
+
+    def refused(self, error: StationError) -> None:
+        self.app.bell()
+        self.query_one("#form-message", Label).update(self.app.t.error(error))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

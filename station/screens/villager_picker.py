@@ -1,0 +1,71 @@
+"""Pick a villager by typing (name, pinyin initials, phone tail); Enter picks."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Input, Label
+
+from station.screens.base import StationDialog
+from station.services.villagers import VillagerInfo, VillagerService
+
+
+class VillagerPickerDialog(StationDialog[VillagerInfo | None]):
+    DEFAULT_CSS = """
+    VillagerPickerDialog #picker-results { height: 12; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "dialog.cancel", id="dialog.cancel")]
+
+    def __init__(self, villagers: VillagerService, initial: str = "") -> None:
+        super().__init__()
+        self.villagers = villagers
+        self.initial = initial
+        self.shown: list[VillagerInfo] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.t("picker.title"), classes="title")
+            yield Input(self.initial, placeholder=self.t("villagers.search_placeholder"), id="picker-search")
+            table = DataTable(id="picker-results", cursor_type="row")
+            table.add_columns(self.t("villagers.name"), self.t("villagers.phone"), self.t("villagers.group"))
+            yield table
+            yield Label(self.t("picker.hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#picker-search").focus()
+        self.search(self.initial)
+
+    @on(Input.Changed, "#picker-search")
+    def changed(self, event: Input.Changed) -> None:
+        self.search(event.value)
+
+    def search(self, text: str) -> None:
+        self.call_service(lambda: self.villagers.search(text, limit=30), self.show, group="search", exclusive=True)
+
+    def show(self, found: list[VillagerInfo]) -> None:
+        self.shown = found
+        table = self.query_one("#picker-results", DataTable)
+        table.clear()
+        for v in found:
+            table.add_row(v.name, v.masked_phone, v.village_group, key=str(v.id))
+
+    @on(Input.Submitted, "#picker-search")
+    def submitted(self) -> None:
+        if len(self.shown) == 1:
+            self.dismiss(self.shown[0])
+        elif self.shown:
+            self.query_one("#picker-results").focus()
+
+    def on_key(self, event) -> None:
+        if event.key == "down" and self.focused is self.query_one("#picker-search") and self.shown:
+            self.query_one("#picker-results").focus()
+            event.stop()
+
+    @on(DataTable.RowSelected, "#picker-results")
+    def picked(self, event: DataTable.RowSelected) -> None:
+        self.dismiss(self.shown[event.cursor_row])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
