@@ -8,7 +8,7 @@ from pathlib import Path
 
 from peewee import Database
 
-from station.db import models, parcel_models
+from station.db import models, parcel_models, utility_models
 
 # Tables of the first schema, in dependency order.
 FOUNDATION = [
@@ -51,7 +51,12 @@ def m002_parcels(db: Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [m001_foundation, m002_parcels]
+def m003_utilities(db: Database) -> None:
+    db.create_tables([utility_models.Tariff, utility_models.UtilityBill])
+    _append_only(db, "tariff")  # a change is a new version; bills keep the one they used
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [m001_foundation, m002_parcels, m003_utilities]
 
 
 class DatabaseTooNew(RuntimeError):

@@ -19,6 +19,8 @@ from station.services.operators import OperatorService
 from station.services.parcel_reports import ParcelReports
 from station.services.parcels import ParcelService
 from station.services.pickup import PickupService
+from station.services.utilities import UtilityService
+from station.services.utility_reports import UtilityTile
 from station.services.villagers import VillagerService
 
 
@@ -36,6 +38,7 @@ class Services:
     parcels: ParcelService
     pickup: PickupService
     parcel_reports: ParcelReports
+    utilities: UtilityService
 
 
 def build_services(
@@ -55,6 +58,8 @@ def build_services(
     parcel_reports = ParcelReports(db, clock, audit, printing, config.parcels, t, config.export_dir)
     dashboard.add(lambda: core_tile(villagers, ledger))
     dashboard.add(parcel_reports.tile)
+    utilities = UtilityService(db, clock, audit, ledger)
+    dashboard.add(UtilityTile(db, clock))
     return Services(
         db=db,
         config=config,
@@ -68,6 +73,7 @@ def build_services(
         parcels=parcels,
         pickup=pickup,
         parcel_reports=parcel_reports,
+        utilities=utilities,
     )
 
 

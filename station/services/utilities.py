@@ -1,0 +1,211 @@
+"""Utility ledger: versioned village tariffs, bills from meter readings, the 3 % cap enforced."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from peewee import Database, IntegrityError
+
+from station.db.utility_models import Tariff, UtilityBill
+from station.domain.clock import Clock
+from station.domain.errors import InvalidInput, NotFound
+from station.domain.tariffs import CATEGORIES, CapResult, Tier, apply_cap, format_scaled, validate_tiers
+from station.services.audit import AuditLog
+from station.services.common import OperatorInfo, require_counter, require_role
+from station.services.ledger import PAYMENT_METHODS, LedgerService, Line
+
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class TariffInfo:
+    id: int
+    category: str
+    version: int
+    effective_from: dt.date
+    unit: str
+    tiers: tuple[Tier, ...]
+    fixed_fee_fen: int
+    source_note: str
+
+
+@dataclass(frozen=True)
+class BillInfo:
+    id: int
+    category: str
+    meter: str
+    period: str
+    usage_milli: int
+    billed_fen: int
+    village_fen: int
+    cap_fen: int
+    payable_fen: int
+    excess_fen: int
+    tariff_version: int
+    meter_start_milli: int | None
+    meter_end_milli: int | None
+    payer_note: str
+
+
+@dataclass(frozen=True)
+class RecordedBill:
+    bill: BillInfo
+    result: CapResult
+    tariff: TariffInfo
+
+
+def parse_period(text: str) -> tuple[str, dt.date]:
+    match = _PERIOD.match((text or "").strip())
+    if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
+        raise InvalidInput("utility.bad_period", text=text)
+    return match.group(0), dt.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def tariff_info(row: Tariff) -> TariffInfo:
+    tiers = tuple(Tier(upper, rate) for upper, rate in json.loads(row.tiers_json))
+    return TariffInfo(row.id, row.category, row.version, row.effective_from, row.unit, tiers,
+                      row.fixed_fee_fen, row.source_note)
+
+
+def bill_info(row: UtilityBill) -> BillInfo:
+    return BillInfo(row.id, row.category, row.meter, row.period, row.usage_milli, row.billed_fen, row.village_fen,
+                    row.cap_fen, row.payable_fen, row.excess_fen, row.tariff_version, row.meter_start_milli,
+                    row.meter_end_milli, row.payer_note)
+
+
+class UtilityService:
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, ledger: LedgerService) -> None:
+        self.db = db
+        self.clock = clock
+        self.audit = audit
+        self.ledger = ledger
+
+    # -- tariffs -----------------------------------------------------------------------
+    def add_tariff(self, by: OperatorInfo, *, category: str, effective_from: dt.date, tiers: Sequence[Tier],
+                   fixed_fee_fen: int = 0, unit: str = "", source_note: str = "") -> TariffInfo:
+        """A new version; bills already recorded keep the version they were computed with."""
+        require_role(by, "partner")
+        if category not in CATEGORIES:
+            raise InvalidInput("utility.bad_category", category=category)
+        validate_tiers(tiers, fixed_fee_fen)
+        with self.db.atomic():
+            if Tariff.select().where((Tariff.category == category) & (Tariff.effective_from == effective_from)).exists():
+                raise InvalidInput("tariff.same_date", category=category, date=str(effective_from))
+            last = Tariff.select().where(Tariff.category == category).order_by(Tariff.version.desc()).first()
+            row = Tariff.create(
+                category=category, version=(last.version if last else 0) + 1, effective_from=effective_from,
+                unit=unit.strip(), tiers_json=json.dumps([[t.upper_milli, t.rate_1e4] for t in tiers]),
+                fixed_fee_fen=fixed_fee_fen, source_note=source_note.strip(), created_at=self.clock.now(),
+                operator=by.id,
+            )
+            self.audit.record("tariff.added", by.id, ref=f"tariff:{row.id}", category=category, version=row.version)
+        return tariff_info(row)
+
+    def tariffs(self, category: str | None = None) -> list[TariffInfo]:
+        query = Tariff.select().order_by(Tariff.category, Tariff.effective_from.desc())
+        if category:
+            query = query.where(Tariff.category == category)
+        return [tariff_info(row) for row in query]
+
+    def tariff_for(self, category: str, period_start: dt.date) -> TariffInfo:
+        row = (Tariff.select()
+               .where((Tariff.category == category) & (Tariff.effective_from <= period_start))
+               .order_by(Tariff.effective_from.desc()).first())
+        if row is None:
+            raise NotFound("utility.no_tariff", category=category, period=period_start.strftime("%Y-%m"))
+        return tariff_info(row)
+
+    # -- bills -------------------------------------------------------------------------
+    def preview(self, *, category: str, period: str, usage_milli: int, billed_fen: int) -> tuple[CapResult, TariffInfo]:
+        """What recording this bill would compute, without writing anything."""
+        _, start = parse_period(period)
+        tariff = self.tariff_for(category, start)
+        return apply_cap(usage_milli, tariff.tiers, tariff.fixed_fee_fen, billed_fen), tariff
+
+    def record_bill(self, by: OperatorInfo, *, category: str, period: str, billed_fen: int,
+                    meter_start_milli: int | None = None, meter_end_milli: int | None = None,
+                    usage_milli: int | None = None, old_meter_final_milli: int | None = None,
+                    meter: str = "main", method: str = "cash", payer_note: str = "") -> RecordedBill:
+        """Compute village amount, cap, payable, excess; post the payable; flag the excess."""
+        require_counter(by)
+        if category not in CATEGORIES:
+            raise InvalidInput("utility.bad_category", category=category)
+        if method not in PAYMENT_METHODS:
+            raise InvalidInput("ledger.unknown_method", method=method)
+        period, start = parse_period(period)
+        with self.db.atomic():
+            usage = self._usage(category, meter, period, meter_start_milli, meter_end_milli, usage_milli,
+                                old_meter_final_milli)
+            tariff = self.tariff_for(category, start)
+            result = apply_cap(usage, tariff.tiers, tariff.fixed_fee_fen, billed_fen)
+            try:
+                row = UtilityBill.create(
+                    category=category, meter=meter, period=period, meter_start_milli=meter_start_milli,
+                    meter_end_milli=meter_end_milli, meter_replaced=old_meter_final_milli is not None,
+                    old_meter_final_milli=old_meter_final_milli, usage_milli=usage, billed_fen=billed_fen,
+                    village_fen=result.village_fen, cap_fen=result.cap_fen, payable_fen=result.payable_fen,
+                    excess_fen=result.excess_fen, tariff=tariff.id, tariff_version=tariff.version,
+                    payer_note=payer_note.strip(), method=method, recorded_at=self.clock.now(), operator=by.id,
+                )
+            except IntegrityError as error:
+                raise InvalidInput("utility.period_taken", category=category, period=period) from error
+            if result.payable_fen:
+                posting = self.ledger.post(
+                    "utility.payment", f"utility_bill:{row.id}",
+                    [Line(f"expense:utility:{category}", result.payable_fen),
+                     Line(method, -result.payable_fen, method)],
+                    operator_id=by.id,
+                )
+                row.ledger_txn = posting.txn
+                row.save()
+            if result.excess_fen:
+                self.audit.record("utility.excess", by.id, ref=f"utility_bill:{row.id}", category=category,
+                                  period=period, billed_fen=billed_fen, cap_fen=result.cap_fen,
+                                  excess_fen=result.excess_fen)
+        return RecordedBill(bill_info(row), result, tariff)
+
+    def _usage(self, category, meter, period, start, end, usage, old_final) -> int:
+        """Usage from readings (never backwards, replacement aware) or as given (flat fees)."""
+        if start is None and end is None:
+            if usage is None or usage < 0:
+                raise InvalidInput("utility.usage_required")
+            return usage
+        if start is None or end is None:
+            raise InvalidInput("utility.both_readings")
+        if end < start:
+            raise InvalidInput("utility.reading_backwards", start=format_scaled(start, 3), end=format_scaled(end, 3))
+        previous = (UtilityBill.select()
+                    .where((UtilityBill.category == category) & (UtilityBill.meter == meter)
+                           & (UtilityBill.period < period) & UtilityBill.meter_end_milli.is_null(False))
+                    .order_by(UtilityBill.period.desc()).first())
+        if old_final is not None:
+            # A new meter: usage on the old one up to its final reading, plus the new one's.
+            before = previous.meter_end_milli if previous else old_final
+            if old_final < before:
+                raise InvalidInput("utility.reading_backwards", start=format_scaled(before, 3),
+                                   end=format_scaled(old_final, 3))
+            return (old_final - before) + (end - start)
+        if previous is not None and start < previous.meter_end_milli:
+            raise InvalidInput("utility.reading_before_last", start=start / 1000,
+                               last=previous.meter_end_milli / 1000, period=previous.period)
+        return end - start
+
+    def bills(self, *, year: int | None = None, category: str | None = None) -> list[BillInfo]:
+        query = UtilityBill.select().order_by(UtilityBill.period.desc(), UtilityBill.category)
+        if year:
+            query = query.where(UtilityBill.period.startswith(f"{year}-"))
+        if category:
+            query = query.where(UtilityBill.category == category)
+        return [bill_info(row) for row in query]
+
+    def explain(self, bill_id: int) -> RecordedBill:
+        row = UtilityBill.get_or_none(UtilityBill.id == bill_id)
+        if row is None:
+            raise NotFound("utility.no_bill")
+        tariff = tariff_info(row.tariff)
+        result = apply_cap(row.usage_milli, tariff.tiers, tariff.fixed_fee_fen, row.billed_fen)
+        return RecordedBill(bill_info(row), result, tariff)
