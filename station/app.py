@@ -19,6 +19,7 @@ from station.screens.print_jobs import PrintJobsScreen
 from station.screens.login import LoginScreen
 from station.screens.palette import StationCommands
 from station.screens.setup import SetupScreen
+from station.screens.utilities import UtilitiesScreen
 from station.screens.villagers import VillagersScreen
 from station.services.common import OperatorInfo, Session
 from station.services.registry import Services, build_services
@@ -58,6 +59,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
             "home": lambda: HomeScreen(services.dashboard),
             "parcels": lambda: ParcelDeskScreen(services.parcels, services.pickup, services.parcel_reports,
                                                 services.villagers, session, self.print_job),
+            "utilities": lambda: UtilitiesScreen(services.utilities, session),
             "villagers": lambda: VillagersScreen(services.villagers, session),
         }
 

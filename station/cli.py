@@ -23,6 +23,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--villagers", type=int, default=60, help="generated villagers (default 60)")
     commands.add_parser("where", help="print where the data, config and logs live")
     commands.add_parser("print-test", help="print a test page (Chinese text, QR, column ruler)")
+    report = commands.add_parser("report", help="print a report (utilities, parcels)")
+    report.add_argument("name", choices=["utilities", "parcels"], help="which report")
+    report.add_argument("--year", type=int, help="year (utilities)")
+    report.add_argument("--date", help="day YYYY-MM-DD (parcels)")
+    report.add_argument("--format", choices=["table", "csv"], default="table")
     return parser
 
 
@@ -72,7 +77,15 @@ def cmd_print_test(config: StationConfig, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "demo": cmd_demo, "where": cmd_where, "print-test": cmd_print_test}
+def cmd_report(config: StationConfig, args: argparse.Namespace) -> int:
+    from station.cli_reports import REPORTS
+
+    services = open_services(config)
+    print(REPORTS[args.name](services, Translator(config.locale), args), end="")
+    return 0
+
+
+COMMANDS = {"report": cmd_report, "run": cmd_run, "demo": cmd_demo, "where": cmd_where, "print-test": cmd_print_test}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

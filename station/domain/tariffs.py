@@ -7,6 +7,7 @@ One rounding (half up) at the end of the tier sum; the cap is rounded down to th
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -138,3 +139,32 @@ def apply_cap(usage_milli: int, tiers: Sequence[Tier], fixed_fee_fen: int, bille
     cap = cap_fen(village)
     payable = min(billed_fen, cap)
     return CapResult(lines, fixed_fee_fen, village, cap, billed_fen, payable, billed_fen - payable)
+
+
+def parse_tiers_text(text: str) -> tuple[Tier, ...]:
+    """"240:0.4883, 400:0.5383, :0.7883" → tiers (upper bound : yuan per unit; last one open)."""
+    tiers = []
+    for part in re.split(r"[,，;；\s]+", normalise_number_text_keep_separators(text)):
+        if not part:
+            continue
+        upper, sep, rate = part.partition(":")
+        if not sep:
+            raise InvalidInput("tariff.bad_tiers", text=part)
+        tiers.append(Tier(parse_quantity(upper) if upper else None, parse_rate(rate)))
+    return tuple(tiers)
+
+
+def normalise_number_text_keep_separators(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").replace("：", ":")
+
+
+def tiers_text(tiers: Sequence[Tier]) -> str:
+    return ", ".join(
+        f"{'' if t.upper_milli is None else format_scaled(t.upper_milli, 3)}:{format_scaled(t.rate_1e4, 4)}"
+        for t in tiers
+    )
+
+
+def exact_yuan_text(amount_1e5: int) -> str:
+    """An exact tier amount (1/100000 yuan) before rounding, e.g. 117.192."""
+    return format_scaled(amount_1e5, 5)

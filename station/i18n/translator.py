@@ -13,7 +13,7 @@ CATALOGUES = {"zh_CN": "station.i18n.zh_CN", "en": "station.i18n.en"}
 
 
 class _Values(dict):
-    """Placeholder values; `{x_fen}` placeholders are shown as money."""
+    """Placeholder values: `{x_fen}` is shown as money, `{x_key}` as that catalogue entry."""
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
@@ -34,13 +34,15 @@ class Translator:
 
     def __call__(self, key: str, **values: Any) -> str:
         text = self.messages.get(key, key)
-        shown = _Values(
-            {
-                name: format_fen(value) if name.endswith("_fen") and isinstance(value, int) else value
-                for name, value in values.items()
-            }
-        )
+        shown = _Values({name: self._shown(name, value) for name, value in values.items()})
         return text.format_map(shown)
+
+    def _shown(self, name: str, value: Any) -> Any:
+        if name.endswith("_fen") and isinstance(value, int):
+            return format_fen(value)
+        if name.endswith("_key") and isinstance(value, str):
+            return self.messages.get(value, value)
+        return value
 
     def label(self, text: str) -> str:
         """A binding description: a catalogue key, or text that passes through (Textual's own)."""

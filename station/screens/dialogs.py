@@ -98,3 +98,23 @@ class PinDialog(StationDialog[OperatorInfo | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class InfoDialog(StationDialog[None]):
+    """Text to read (an explanation, a report); Enter or Esc closes it."""
+
+    BINDINGS = [Binding("enter,escape", "close", "dialog.close", id="dialog.close")]
+
+    def __init__(self, title: str, body: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.title_text, classes="title")
+            yield Label(self.body, id="info-body")
+            yield Label(self.t("dialog.close_hint"), classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

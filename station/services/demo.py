@@ -7,11 +7,13 @@ import random
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 from station.domain.errors import NotAllowed
 from station.services.common import OperatorInfo
 from station.domain.clock import FixedClock
 from station.services.registry import Services, build_services
+from station.services.utility_reports import read_tariff_file
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ def fill_areas(services: Services, partner: OperatorInfo, data: dict) -> None:
     past = build_services(services.db, services.config, clock, transport=services.printing.transport)
     rng = random.Random(2026)
     villagers = past.villagers.search("", limit=1000)
+    demo_utilities(past, partner, rng, year=today.year)
     with past.db.atomic():
         for day in range(DEMO_DAYS):
             clock.at = today - dt.timedelta(days=DEMO_DAYS - day)
@@ -115,3 +118,24 @@ def demo_parcel_day(services: Services, partner: OperatorInfo, villagers, rng: r
         if parcel.phone_tail:
             services.pickup.hand_over(partner, [parcel.id], method="phone", proof=parcel.phone_tail)
 
+
+
+def demo_utilities(services: Services, partner: OperatorInfo, rng: random.Random, *, year: int) -> None:
+    """The sample tariffs and this year's bills up to last month; July goes over the cap."""
+    path = Path(str(resources.files("station.assets").joinpath("sample_tariffs.toml")))
+    for entry in read_tariff_file(path):
+        services.utilities.add_tariff(partner, **{**entry, "effective_from": dt.date(year, 1, 1)})
+    reading = {"electricity": 17000_000, "water": 820_000}
+    for month in range(1, services.clock.now().month):
+        period = f"{year}-{month:02d}"
+        for category, (low, high) in (("electricity", (180, 420)), ("water", (8, 30))):
+            usage = rng.randint(low, high) * 1000
+            start, end = reading[category], reading[category] + usage
+            reading[category] = end
+            preview, _ = services.utilities.preview(category=category, period=period, usage_milli=usage, billed_fen=0)
+            billed = preview.village_fen + (preview.cap_fen - preview.village_fen) // 2
+            if category == "electricity" and month == 7:
+                billed = preview.cap_fen + 806  # the landlord's summer surcharge
+            services.utilities.record_bill(partner, category=category, period=period, billed_fen=billed,
+                                           meter_start_milli=start, meter_end_milli=end)
+        services.utilities.record_bill(partner, category="garbage", period=period, usage_milli=1000, billed_fen=800)

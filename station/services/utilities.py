@@ -116,7 +116,8 @@ class UtilityService:
                .where((Tariff.category == category) & (Tariff.effective_from <= period_start))
                .order_by(Tariff.effective_from.desc()).first())
         if row is None:
-            raise NotFound("utility.no_tariff", category=category, period=period_start.strftime("%Y-%m"))
+            raise NotFound("utility.no_tariff", category_key=f"utility.category.{category}",
+                           period=period_start.strftime("%Y-%m"))
         return tariff_info(row)
 
     # -- bills -------------------------------------------------------------------------
@@ -152,7 +153,8 @@ class UtilityService:
                     payer_note=payer_note.strip(), method=method, recorded_at=self.clock.now(), operator=by.id,
                 )
             except IntegrityError as error:
-                raise InvalidInput("utility.period_taken", category=category, period=period) from error
+                raise InvalidInput("utility.period_taken", category_key=f"utility.category.{category}",
+                                   period=period) from error
             if result.payable_fen:
                 posting = self.ledger.post(
                     "utility.payment", f"utility_bill:{row.id}",

@@ -57,7 +57,7 @@ def test_missing_tariff_is_named(services, partner):
         services.utilities.record_bill(partner, category="water", period="2026-10", usage_milli=0, billed_fen=0,
                                        meter_start_milli=1, meter_end_milli=2)
     assert caught.value.key == "utility.no_tariff"
-    assert caught.value.values == {"category": "water", "period": "2026-10"}
+    assert caught.value.values == {"category_key": "utility.category.water", "period": "2026-10"}
 
 
 def test_readings_never_go_backwards_except_a_meter_replacement(services, partner, tariff):

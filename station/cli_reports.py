@@ -1,0 +1,59 @@
+"""Reports for the command line (and cron): plain tables or CSV, same figures as the TUI."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+
+from rich.cells import cell_len
+
+from station.domain.errors import InvalidInput
+from station.domain.money import fen_to_yuan_text
+from station.domain.tariffs import format_scaled
+from station.i18n.translator import Translator
+from station.services.registry import Services
+from station.services.utility_reports import summary
+
+
+def render(header: list[str], rows: list[list[str]], fmt: str) -> str:
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        return out.getvalue()
+    widths = [max(cell_len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(str(c) + " " * (w - cell_len(str(c))) for c, w in zip(row, widths)).rstrip()
+             for row in [header, *rows]]
+    return "\n".join(lines) + "\n"
+
+
+def utilities_report(services: Services, t: Translator, args: argparse.Namespace) -> str:
+    year = args.year or services.clock.now().year
+    header = [t(k) for k in ("utilities.col_period", "utilities.col_category", "utilities.col_usage",
+                             "utilities.col_billed", "utilities.col_village", "utilities.col_cap",
+                             "utilities.col_payable", "utilities.col_excess", "utilities.col_version")]
+    rows = [[r.period, t(f"utility.category.{r.category}"), format_scaled(r.usage_milli, 3),
+             fen_to_yuan_text(r.billed_fen), fen_to_yuan_text(r.village_fen), fen_to_yuan_text(r.cap_fen),
+             fen_to_yuan_text(r.payable_fen), fen_to_yuan_text(r.excess_fen) if r.excess_fen else "",
+             r.tariff_versions] for r in summary(year)]
+    return render(header, rows, args.format)
+
+
+def parcels_report(services: Services, t: Translator, args: argparse.Namespace) -> str:
+    try:
+        day = dt.date.fromisoformat(args.date) if args.date else services.clock.now().date()
+    except ValueError:
+        raise InvalidInput("error.bad_date", text=args.date) from None
+    log = services.parcel_reports.daily_log(day)
+    carriers = sorted(set(log.arrivals) | set(log.pickups) | set(log.returns))
+    header = [t("parcels.col_carrier"), t("report.arrivals"), t("report.pickups"), t("report.returns")]
+    rows = [[t(f"carrier.{c}"), str(log.arrivals[c]), str(log.pickups[c]), str(log.returns[c])] for c in carriers]
+    rows.append([t("report.total"), str(sum(log.arrivals.values())), str(sum(log.pickups.values())),
+                 str(sum(log.returns.values()))])
+    return render(header, rows, args.format)
+
+
+REPORTS = {"utilities": utilities_report, "parcels": parcels_report}
