@@ -13,6 +13,7 @@ from station.screens.actions import APP_ACTIONS, StationAction, app_actions, bin
 from station.screens.base import ServiceCalls, TranslatedBindings
 from station.printing.transports import Transport, make_transport
 from station.screens.printer_settings import PrinterSettingsScreen
+from station.screens.consignments import ConsignmentsScreen
 from station.screens.home import HomeScreen
 from station.screens.parcel_desk import ParcelDeskScreen
 from station.screens.print_jobs import PrintJobsScreen
@@ -59,6 +60,8 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
             "home": lambda: HomeScreen(services.dashboard),
             "parcels": lambda: ParcelDeskScreen(services.parcels, services.pickup, services.parcel_reports,
                                                 services.villagers, session, self.print_job),
+            "consignments": lambda: ConsignmentsScreen(services.consignments, services.settlements,
+                                                       services.villagers, session, self.print_job),
             "utilities": lambda: UtilitiesScreen(services.utilities, session),
             "villagers": lambda: VillagersScreen(services.villagers, session),
         }

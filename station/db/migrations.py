@@ -8,7 +8,7 @@ from pathlib import Path
 
 from peewee import Database
 
-from station.db import models, parcel_models, utility_models
+from station.db import consignment_models, models, parcel_models, utility_models
 
 # Tables of the first schema, in dependency order.
 FOUNDATION = [
@@ -56,7 +56,22 @@ def m003_utilities(db: Database) -> None:
     _append_only(db, "tariff")  # a change is a new version; bills keep the one they used
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [m001_foundation, m002_parcels, m003_utilities]
+def m004_consignments(db: Database) -> None:
+    db.create_tables([
+        consignment_models.ConsignmentLot,
+        consignment_models.ConsignmentSettlement,
+        consignment_models.ConsignmentSale,
+        consignment_models.StockMove,
+    ])
+    _append_only(db, "stock_move")  # stock = sum of moves; a correction is an adjusting move
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [
+    m001_foundation,
+    m002_parcels,
+    m003_utilities,
+    m004_consignments,
+]
 
 
 class DatabaseTooNew(RuntimeError):

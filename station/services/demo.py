@@ -12,6 +12,7 @@ from pathlib import Path
 from station.domain.errors import NotAllowed
 from station.services.common import OperatorInfo
 from station.domain.clock import FixedClock
+from station.services.consignments import SaleLine, stock_of
 from station.services.registry import Services, build_services
 from station.services.utility_reports import read_tariff_file
 
@@ -78,6 +79,8 @@ def fill_areas(services: Services, partner: OperatorInfo, data: dict) -> None:
     rng = random.Random(2026)
     villagers = past.villagers.search("", limit=1000)
     demo_utilities(past, partner, rng, year=today.year)
+    clock.at = today - dt.timedelta(days=DEMO_DAYS + 20)
+    demo_consignments(past, partner, villagers, rng)
     with past.db.atomic():
         for day in range(DEMO_DAYS):
             clock.at = today - dt.timedelta(days=DEMO_DAYS - day)
@@ -139,3 +142,32 @@ def demo_utilities(services: Services, partner: OperatorInfo, rng: random.Random
             services.utilities.record_bill(partner, category=category, period=period, billed_fen=billed,
                                            meter_start_milli=start, meter_end_milli=end)
         services.utilities.record_bill(partner, category="garbage", period=period, usage_milli=1000, billed_fen=800)
+
+
+DEMO_PRODUCE = (("egg", "jin", 900, 20), ("rice", "jin", 350, 180), ("honey", "jar", 6800, 700),
+                ("mushroom", "jin", 4500, 365), ("tea", "box", 12800, 540))
+
+
+def demo_consignments(services: Services, partner: OperatorInfo, villagers, rng: random.Random) -> None:
+    """Lots a month ago, sales since, and last month settled with each farmer."""
+    clock = services.clock
+    data = load_demo_data()
+    names, zhao = data["produce"], data["villagers"]["fixed"][4][0]
+    farmers = [v for v in villagers if v.name == zhao] + rng.sample(villagers, 3)
+    lots = []
+    for farmer, (product, unit, price, shelf_days) in zip(farmers + farmers[:1], DEMO_PRODUCE):
+        qty = rng.randint(20, 60) * 1000
+        lot = services.consignments.intake(
+            partner, consignor_id=farmer.id, product=names[product], grade=names["grade"], unit=unit,
+            qty_milli=qty, unit_price_fen=price, expires_on=(clock.now() + dt.timedelta(days=shelf_days)).date())
+        lots.append((lot.lot.id, qty))
+    for day in range(30):
+        clock.advance(days=1)
+        for lot_id, _ in lots:
+            qty = rng.randint(1, 4) * 500
+            if rng.random() < 0.4 and stock_of(lot_id) >= qty:
+                services.consignments.sell(partner, [SaleLine(lot_id, qty)], method=rng.choice(("cash", "wechat")))
+        if day == 15:
+            for farmer in farmers:
+                if services.settlements.preview(farmer.id, clock.now().date()).lines:
+                    services.settlements.settle(partner, farmer.id, clock.now().date(), method="cash")

@@ -13,7 +13,9 @@ from station.domain.money import format_fen
 from station.i18n.translator import Translator
 from station.printing.queue import PrintService
 from station.printing.transports import Transport, make_transport
+from station.services.consignments import ConsignmentService
 from station.services.dashboard import DashboardService, Tile
+from station.services.settlements import SettlementService
 from station.services.ledger import LedgerService
 from station.services.operators import OperatorService
 from station.services.parcel_reports import ParcelReports
@@ -39,6 +41,8 @@ class Services:
     pickup: PickupService
     parcel_reports: ParcelReports
     utilities: UtilityService
+    consignments: ConsignmentService
+    settlements: SettlementService
 
 
 def build_services(
@@ -60,6 +64,9 @@ def build_services(
     dashboard.add(parcel_reports.tile)
     utilities = UtilityService(db, clock, audit, ledger)
     dashboard.add(UtilityTile(db, clock))
+    consignments = ConsignmentService(db, clock, audit, ledger, printing, config.counter, t)
+    settlements = SettlementService(db, clock, audit, ledger, printing, config.counter, t)
+    dashboard.add(lambda: settlements.tile(consignments.lots()))
     return Services(
         db=db,
         config=config,
@@ -74,6 +81,8 @@ def build_services(
         pickup=pickup,
         parcel_reports=parcel_reports,
         utilities=utilities,
+        consignments=consignments,
+        settlements=settlements,
     )
 
 
