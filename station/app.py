@@ -15,6 +15,7 @@ from station.printing.transports import Transport, make_transport
 from station.screens.printer_settings import PrinterSettingsScreen
 from station.screens.consignments import ConsignmentsScreen
 from station.screens.home import HomeScreen
+from station.screens.purchases import PurchasesScreen
 from station.screens.parcel_desk import ParcelDeskScreen
 from station.screens.print_jobs import PrintJobsScreen
 from station.screens.login import LoginScreen
@@ -59,9 +60,10 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         return {
             "home": lambda: HomeScreen(services.dashboard),
             "parcels": lambda: ParcelDeskScreen(services.parcels, services.pickup, services.parcel_reports,
-                                                services.villagers, session, self.print_job),
+                                                services.villagers, session, self.print_job, services.purchases),
+            "purchases": lambda: PurchasesScreen(services.purchases, services.villagers, session, self.print_job),
             "consignments": lambda: ConsignmentsScreen(services.consignments, services.settlements,
-                                                       services.villagers, session, self.print_job),
+                                                       services.villagers, session, self.print_job, services.purchases),
             "utilities": lambda: UtilitiesScreen(services.utilities, session),
             "villagers": lambda: VillagersScreen(services.villagers, session),
         }

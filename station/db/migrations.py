@@ -8,7 +8,7 @@ from pathlib import Path
 
 from peewee import Database
 
-from station.db import consignment_models, models, parcel_models, utility_models
+from station.db import consignment_models, models, parcel_models, purchase_models, utility_models
 
 # Tables of the first schema, in dependency order.
 FOUNDATION = [
@@ -66,11 +66,17 @@ def m004_consignments(db: Database) -> None:
     _append_only(db, "stock_move")  # stock = sum of moves; a correction is an adjusting move
 
 
+def m005_purchases(db: Database) -> None:
+    db.create_tables([purchase_models.Purchase, purchase_models.PurchaseItem, purchase_models.PurchaseEvent])
+    _append_only(db, "purchase_event")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     m001_foundation,
     m002_parcels,
     m003_utilities,
     m004_consignments,
+    m005_purchases,
 ]
 
 

@@ -15,10 +15,12 @@ from station.domain.carriers import CARRIERS
 from station.domain.errors import InvalidInput, StationError
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
+from station.screens.dialogs import ConfirmDialog
 from station.screens.form_dialog import FormDialog, FormField
 from station.screens.villager_picker import VillagerPickerDialog
 from station.services.common import Session
 from station.services.parcels import BatchInfo, CheckedIn, ParcelInfo, ParcelService
+from station.services.purchases import PurchaseService
 from station.services.villagers import VillagerService
 from station.widgets.scan_input import ScanInput
 from station.widgets.status_line import StatusLine
@@ -44,9 +46,11 @@ class CheckInScreen(StationScreen):
     class ScanRejected(Message):
         error: StationError
 
-    def __init__(self, parcels: ParcelService, villagers: VillagerService, session: Session) -> None:
+    def __init__(self, parcels: ParcelService, villagers: VillagerService, session: Session,
+                 purchases: PurchaseService | None = None) -> None:
         super().__init__()
         self.parcels = parcels
+        self.purchases = purchases
         self.villagers = villagers
         self.session = session
         self.batch: BatchInfo | None = None
@@ -150,6 +154,7 @@ class CheckInScreen(StationScreen):
         table.add_row(*self.row_cells(saved.parcel), key=str(saved.parcel.id))
         table.move_cursor(row=table.row_count - 1)
         self.show_batch_line()
+        self.offer_order_link(saved.parcel)
 
     def row_cells(self, parcel: ParcelInfo) -> tuple[str, ...]:
         return (parcel.pickup_code, parcel.tracking_no, self.t(f"carrier.{parcel.carrier or 'unknown'}"),
@@ -190,6 +195,24 @@ class CheckInScreen(StationScreen):
         self.query_one("#recipient", Input).clear()
         self.refresh_row(parcel)
         self.query_one("#scan").focus()
+        self.offer_order_link(parcel)
+
+    def offer_order_link(self, parcel: ParcelInfo) -> None:
+        """A parcel matching an open order (tracking no. or villager): offer to link it."""
+        if self.purchases is None or parcel.purchase_id is not None:
+            return
+        self.call_service(lambda: self.purchases.candidates_for(parcel.tracking_no, parcel.villager_id),
+                          lambda found: self.confirm_link(parcel, found) if found else None)
+
+    @work
+    async def confirm_link(self, parcel: ParcelInfo, orders) -> None:
+        order = orders[0]
+        question = self.t("checkin.link_order", no=order.id, name=order.villager_name,
+                          items=self.t("list.sep").join(i.description for i in order.items))
+        if await self.app.push_screen_wait(ConfirmDialog(question)):
+            operator = self.session.require
+            self.call_service(lambda: self.purchases.link_parcel(operator, order.id, parcel.id),
+                              lambda linked: self.notify(self.t("checkin.linked", no=linked.id)))
 
     def refresh_row(self, parcel: ParcelInfo) -> None:
         table = self.query_one("#batch-table", DataTable)

@@ -17,6 +17,7 @@ from station.services.common import Session
 from station.services.parcels import ParcelInfo, ParcelService
 from station.services.parcel_reports import ParcelReports
 from station.services.pickup import METHODS, HandOver, PickupService
+from station.services.purchases import PurchaseService
 from station.services.villagers import VillagerService
 from station.widgets.selectable_table import SelectableTable
 from station.widgets.status_line import StatusLine
@@ -41,8 +42,10 @@ class ParcelDeskScreen(StationScreen):
     BINDINGS = bindings_for(ACTIONS)
 
     def __init__(self, parcels: ParcelService, pickup: PickupService, reports: ParcelReports,
-                 villagers: VillagerService, session: Session, print_job) -> None:
+                 villagers: VillagerService, session: Session, print_job,
+                 purchases: PurchaseService | None = None) -> None:
         super().__init__()
+        self.purchases = purchases
         self.parcels = parcels
         self.pickup = pickup
         self.reports = reports
@@ -106,6 +109,8 @@ class ParcelDeskScreen(StationScreen):
             status += " " + self.t("parcels.consent_refused")
         if p.damaged:
             status += " " + self.t("parcels.damaged_mark")
+        if p.purchase_id:
+            status += " " + self.t("parcels.order_mark", no=p.purchase_id)
         return (p.pickup_code, p.recipient_display or "-", self.t(f"carrier.{p.carrier or 'unknown'}"),
                 p.tracking_no, p.checked_in_at.strftime("%m-%d %H:%M"), status)
 
@@ -160,7 +165,7 @@ class ParcelDeskScreen(StationScreen):
         return self.pickup.handed_over_today(tracking).id
 
     def action_check_in(self) -> None:
-        self.app.push_screen(CheckInScreen(self.parcels, self.villagers, self.session))
+        self.app.push_screen(CheckInScreen(self.parcels, self.villagers, self.session, self.purchases))
 
     def action_notify_list(self) -> None:
         self.app.push_screen(NotifyScreen(self.parcels, self.session))

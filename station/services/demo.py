@@ -12,6 +12,7 @@ from pathlib import Path
 from station.domain.errors import NotAllowed
 from station.services.common import OperatorInfo
 from station.domain.clock import FixedClock
+from station.domain.orders import PLATFORMS, ItemLine
 from station.services.consignments import SaleLine, stock_of
 from station.services.registry import Services, build_services
 from station.services.utility_reports import read_tariff_file
@@ -81,6 +82,7 @@ def fill_areas(services: Services, partner: OperatorInfo, data: dict) -> None:
     demo_utilities(past, partner, rng, year=today.year)
     clock.at = today - dt.timedelta(days=DEMO_DAYS + 20)
     demo_consignments(past, partner, villagers, rng)
+    demo_purchases(past, partner, villagers, rng)
     with past.db.atomic():
         for day in range(DEMO_DAYS):
             clock.at = today - dt.timedelta(days=DEMO_DAYS - day)
@@ -171,3 +173,30 @@ def demo_consignments(services: Services, partner: OperatorInfo, villagers, rng:
             for farmer in farmers:
                 if services.settlements.preview(farmer.id, clock.now().date()).lines:
                     services.settlements.settle(partner, farmer.id, clock.now().date(), method="cash")
+
+
+def demo_purchases(services: Services, partner: OperatorInfo, villagers, rng: random.Random) -> None:
+    """Orders in every state: handed over and settled, arrived with a balance, placed, cancelled."""
+    goods = load_demo_data()["goods"]
+    for n, (description, price) in enumerate(goods):
+        villager = rng.choice(villagers)
+        services.clock.advance(hours=rng.randint(2, 20))
+        order = services.purchases.create(
+            partner, villager_id=villager.id, platform=rng.choice(PLATFORMS[:4]),
+            items=[ItemLine(description, 1, price)], deposit_fen=price // 2, method=rng.choice(("cash", "wechat")),
+        ).order
+        if n % 5 == 4:
+            services.purchases.cancel(partner, order.id, goods[0][0])
+            continue
+        services.purchases.place(partner, order.id, f"DEMO{order.id:06d}")
+        if n % 5 == 3:
+            continue
+        services.purchases.ship(partner, order.id, f"YT{rng.randrange(10**13):013d}")
+        services.clock.advance(days=2)
+        batch = services.parcels.start_batch(partner, shelf=5, layer=1)
+        parcel = services.parcels.check_in(partner, order.tracking_no or f"YT{order.id:013d}", batch_id=batch.id)
+        services.parcels.end_batch(partner, batch.id, claimed_count=1)
+        services.purchases.link_parcel(partner, order.id, parcel.parcel.id)
+        if n % 5 in (0, 1):
+            services.purchases.hand_over(partner, order.id, payment_fen=order.total_fen - order.paid_fen)
+            services.pickup.hand_over(partner, [parcel.parcel.id], method="override", override_reason=description)

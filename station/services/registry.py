@@ -15,6 +15,7 @@ from station.printing.queue import PrintService
 from station.printing.transports import Transport, make_transport
 from station.services.consignments import ConsignmentService
 from station.services.dashboard import DashboardService, Tile
+from station.services.purchases import PurchaseService, purchases_tile
 from station.services.settlements import SettlementService
 from station.services.ledger import LedgerService
 from station.services.operators import OperatorService
@@ -43,6 +44,7 @@ class Services:
     utilities: UtilityService
     consignments: ConsignmentService
     settlements: SettlementService
+    purchases: PurchaseService
 
 
 def build_services(
@@ -67,6 +69,8 @@ def build_services(
     consignments = ConsignmentService(db, clock, audit, ledger, printing, config.counter, t)
     settlements = SettlementService(db, clock, audit, ledger, printing, config.counter, t)
     dashboard.add(lambda: settlements.tile(consignments.lots()))
+    purchases = PurchaseService(db, clock, ledger, printing, t, config.counter.service_fee_fen)
+    dashboard.add(lambda: purchases_tile(purchases))
     return Services(
         db=db,
         config=config,
@@ -83,6 +87,7 @@ def build_services(
         utilities=utilities,
         consignments=consignments,
         settlements=settlements,
+        purchases=purchases,
     )
 
 
