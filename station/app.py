@@ -63,7 +63,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
                                                 services.villagers, session, self.print_job, services.purchases),
             "purchases": lambda: PurchasesScreen(services.purchases, services.villagers, session, self.print_job),
             "consignments": lambda: ConsignmentsScreen(services.consignments, services.settlements,
-                                                       services.villagers, session, self.print_job, services.purchases),
+                                                       services.villagers, session, self.print_job),
             "utilities": lambda: UtilitiesScreen(services.utilities, session),
             "villagers": lambda: VillagersScreen(services.villagers, session),
         }
