@@ -8,7 +8,14 @@ from pathlib import Path
 
 from peewee import Database
 
-from station.db import consignment_models, models, parcel_models, purchase_models, utility_models
+from station.db import (
+    consignment_models,
+    models,
+    oversight_models,
+    parcel_models,
+    purchase_models,
+    utility_models,
+)
 
 # Tables of the first schema, in dependency order.
 FOUNDATION = [
@@ -71,12 +78,19 @@ def m005_purchases(db: Database) -> None:
     _append_only(db, "purchase_event")
 
 
+def m006_oversight(db: Database) -> None:
+    db.create_tables([oversight_models.Shift, oversight_models.Complaint, oversight_models.ComplaintStep,
+                      oversight_models.ExportRecord])
+    _append_only(db, "day_close")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     m001_foundation,
     m002_parcels,
     m003_utilities,
     m004_consignments,
     m005_purchases,
+    m006_oversight,
 ]
 
 

@@ -13,10 +13,13 @@ from station.domain.money import format_fen
 from station.i18n.translator import Translator
 from station.printing.queue import PrintService
 from station.printing.transports import Transport, make_transport
+from station.services.complaints import ComplaintService
 from station.services.consignments import ConsignmentService
+from station.services.day_close import DayCloseService
 from station.services.dashboard import DashboardService, Tile
 from station.services.purchases import PurchaseService, purchases_tile
 from station.services.settlements import SettlementService
+from station.services.shifts import ShiftService
 from station.services.ledger import LedgerService
 from station.services.operators import OperatorService
 from station.services.parcel_reports import ParcelReports
@@ -45,6 +48,9 @@ class Services:
     consignments: ConsignmentService
     settlements: SettlementService
     purchases: PurchaseService
+    shifts: ShiftService
+    day_close: DayCloseService
+    complaints: ComplaintService
 
 
 def build_services(
@@ -71,6 +77,11 @@ def build_services(
     dashboard.add(lambda: settlements.tile(consignments.lots()))
     purchases = PurchaseService(db, clock, ledger, printing, t, config.counter.service_fee_fen)
     dashboard.add(lambda: purchases_tile(purchases))
+    shifts = ShiftService(db, clock, audit, operators, printing, t)
+    day_close = DayCloseService(db, clock, audit, printing, t, config.db_path, config.backup_dir,
+                                config.counter.backups_kept)
+    complaints = ComplaintService(db, clock, audit)
+    dashboard.add(complaints.tile)
     return Services(
         db=db,
         config=config,
@@ -88,6 +99,9 @@ def build_services(
         consignments=consignments,
         settlements=settlements,
         purchases=purchases,
+        shifts=shifts,
+        day_close=day_close,
+        complaints=complaints,
     )
 
 

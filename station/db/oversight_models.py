@@ -1,0 +1,52 @@
+"""Oversight tables: shifts and their cash counts, the complaints register, exports."""
+
+from __future__ import annotations
+
+from peewee import BooleanField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from station.db.models import BaseModel, Operator, Villager
+
+
+class Shift(BaseModel):
+    operator = ForeignKeyField(Operator, backref="shifts")
+    opened_at = DateTimeField()
+    opening_cash_fen = IntegerField()
+    closed_at = DateTimeField(null=True)
+    counted_cash_fen = IntegerField(null=True)
+    expected_cash_fen = IntegerField(null=True)
+    diff_fen = IntegerField(null=True)
+    diff_note = TextField(default="")
+    handover_note = TextField(default="")
+    received_by = ForeignKeyField(Operator, null=True, backref="shifts_received")
+    received_at = DateTimeField(null=True)
+
+
+class Complaint(BaseModel):
+    villager = ForeignKeyField(Villager, null=True, backref="complaints")
+    channel = TextField()
+    category = TextField()
+    text = TextField()
+    status = TextField(default="open", index=True)  # open | closed
+    parcel_id = IntegerField(null=True)
+    purchase_id = IntegerField(null=True)
+    opened_at = DateTimeField()
+    opened_by = ForeignKeyField(Operator, backref="complaints_opened")
+    closed_at = DateTimeField(null=True)
+    outcome = TextField(default="")
+    handled_by = ForeignKeyField(Operator, null=True, backref="complaints_handled")
+
+
+class ComplaintStep(BaseModel):
+    complaint = ForeignKeyField(Complaint, backref="steps")
+    at = DateTimeField()
+    operator = ForeignKeyField(Operator, backref="complaint_steps")
+    note = TextField()
+
+
+class ExportRecord(BaseModel):
+    at = DateTimeField()
+    operator = ForeignKeyField(Operator, null=True, backref="exports")
+    period = TextField()
+    masked = BooleanField(default=True)
+    out_dir = TextField()
+    manifest_sha256 = TextField()
