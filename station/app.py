@@ -21,6 +21,7 @@ from station.screens.print_jobs import PrintJobsScreen
 from station.screens.login import LoginScreen
 from station.screens.palette import StationCommands
 from station.screens.setup import SetupScreen
+from station.screens.shift import ShiftScreen
 from station.screens.utilities import UtilitiesScreen
 from station.screens.villagers import VillagersScreen
 from station.services.common import OperatorInfo, Session
@@ -66,6 +67,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
                                                        services.villagers, session, self.print_job),
             "utilities": lambda: UtilitiesScreen(services.utilities, session),
             "villagers": lambda: VillagersScreen(services.villagers, session),
+            "shift": lambda: ShiftScreen(services, session, self.print_job),
         }
 
     def on_mount(self) -> None:
@@ -133,6 +135,13 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
     def print_test_page(self) -> None:
         operator = self.session.require
         self.call_service(lambda: self.services.printing.print_test_page(operator.name), self.print_job)
+
+    def switch_operator(self, operator_id: int) -> None:
+        """After a shift handover the next operator (who gave a PIN) is at the counter."""
+        for operator in self.services.operators.list_active():
+            if operator.id == operator_id:
+                self.session.operator = operator
+        self.update_status()
 
     def update_status(self) -> None:
         failed = self.services.printing.failed_count()

@@ -200,6 +200,11 @@ class LedgerService:
         )
         return [self.posting(row.txn) for row in txns]
 
+    def txns_on(self, day: dt.date) -> list[int]:
+        query = (LedgerEntry.select(LedgerEntry.txn).where(LedgerEntry.business_date == day)
+                 .distinct().order_by(LedgerEntry.txn))
+        return [row.txn for row in query]
+
     def balance(self, account: str, *, until: dt.date | None = None) -> int:
         query = LedgerEntry.select(fn.COALESCE(fn.SUM(LedgerEntry.amount_fen), 0)).where(
             LedgerEntry.account == account

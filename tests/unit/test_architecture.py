@@ -97,7 +97,7 @@ def test_every_message_key_used_in_the_code_is_in_the_catalogue():
     for rel, p in modules():
         text = p.read_text(encoding="utf-8")
         used |= set(KEY_CALL.findall(text)) | set(KEY_ATTR.findall(text))
-    missing = sorted(k for k in used if k not in zh_CN.MESSAGES)
+    missing = sorted(k for k in used if k not in zh_CN.MESSAGES and not k.endswith("."))  # "x." + name: dynamic
     assert missing == []
 
 

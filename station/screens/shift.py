@@ -1,0 +1,186 @@
+"""F8 shift and day: open and close the shift, hand over by PIN, close the day, back up,
+reverse a posting (with approval), the audit log and the complaints register."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Footer, Label
+
+from station.domain.money import format_fen, parse_yuan
+from station.screens.actions import StationAction, bindings_for
+from station.screens.base import StationScreen
+from station.screens.dialogs import ConfirmDialog, InfoDialog, PinDialog
+from station.screens.form_dialog import FormDialog, FormField
+from station.services.common import Session
+from station.services.registry import Services
+from station.services.shifts import ShiftInfo
+from station.widgets.status_line import StatusLine
+
+ACTIONS = (
+    StationAction("shift.open", "ctrl+o", "open_shift", "shift.open", "shift.open_help"),
+    StationAction("shift.close", "ctrl+e", "close_shift", "shift.close", "shift.close_help"),
+    StationAction("shift.day_close", "ctrl+d", "close_day", "shift.day_close", "shift.day_close_help"),
+    StationAction("shift.backup", "ctrl+b", "backup", "shift.backup", "shift.backup_help"),
+    StationAction("shift.reverse", "ctrl+z", "reverse", "shift.reverse", "shift.reverse_help"),
+    StationAction("shift.audit", "ctrl+a", "audit_log", "shift.audit", "shift.audit_help"),
+    StationAction("shift.complaints", "ctrl+y", "complaints", "shift.complaints", "shift.complaints_help"),
+)
+
+
+class ShiftScreen(StationScreen):
+    DEFAULT_CSS = """
+    ShiftScreen #shift-body { margin: 1 2; height: auto; }
+    ShiftScreen #journal { height: 1fr; margin: 0 1; }
+    """
+    ACTIONS = ACTIONS
+    BINDINGS = bindings_for(ACTIONS)
+
+    def __init__(self, services: Services, session: Session, print_job) -> None:
+        super().__init__()
+        self.services = services
+        self.session = session
+        self.print_job = print_job
+        self.postings: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine()
+        yield Label(self.t("shift.title"), classes="title")
+        yield Label("", id="shift-body")
+        yield Label(self.t("shift.journal_title"), classes="title")
+        table = DataTable(id="journal", cursor_type="row", zebra_stripes=True)
+        table.add_columns(self.t("shift.col_txn"), self.t("receipt.time"), self.t("shift.col_kind"),
+                          self.t("shift.col_ref"), self.t("shift.col_amount"), self.t("shift.col_reversed"))
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#journal").focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        services = self.services
+
+        def load():
+            day = services.clock.now().date()
+            postings = [services.ledger.posting(txn) for txn in services.ledger.txns_on(day)]
+            return services.shifts.current(), postings, {p.txn: services.ledger.is_reversed(p.txn) for p in postings}
+
+        self.call_service(load, self.show)
+
+    def show(self, found) -> None:
+        shift, postings, reversed_ = found
+        self.query_one("#shift-body", Label).update(self.describe(shift))
+        table = self.query_one("#journal", DataTable)
+        table.clear()
+        self.postings = [p.txn for p in postings]
+        for p in postings:
+            table.add_row(str(p.txn), p.at.strftime("%H:%M:%S"), self.t(f"ledger.kind.{p.kind}"), p.ref,
+                          format_fen(p.amount_fen), self.t("shift.reversed") if reversed_[p.txn] else "")
+
+    def describe(self, shift: ShiftInfo | None) -> str:
+        t = self.t
+        if shift is None:
+            return t("shift.none")
+        lines = [t("shift.current", name=shift.operator_name, at=f"{shift.opened_at:%H:%M}",
+                   opening_fen=shift.opening_cash_fen, expected_fen=shift.expected_cash_fen)]
+        lines.append("  ".join(f"{t('method.' + m)} {format_fen(v)}" for m, v in shift.by_method.items() if m != "cash"))
+        lines.append("  ".join(f"{t('shift.item.' + k)} {v}" for k, v in shift.open_items.items()))
+        return "\n".join(lines)
+
+    @work
+    async def action_open_shift(self) -> None:
+        op = self.session.require
+        opened = await self.app.push_screen_wait(FormDialog(
+            self.t("shift.open_title"), [FormField("cash", self.t("shift.opening"))],
+            lambda v: self.services.shifts.open_shift(op, parse_yuan(v["cash"]))))
+        if opened is not None:
+            self.reload()
+
+    @work
+    async def action_close_shift(self) -> None:
+        op, t = self.session.require, self.t
+        others = self.services.shifts.operators_for_handover(op)
+        options = ((t("shift.no_handover"), 0), *((o.name, o.id) for o in others))
+        handover = await self.app.push_screen_wait(FormDialog(
+            t("shift.close_title"),
+            [FormField("next", t("shift.received_by"), 0, options),
+             FormField("counted", t("shift.counted")), FormField("note", t("shift.diff_note")),
+             FormField("handover", t("shift.handover_note")),
+             FormField("pin", t("shift.next_pin"), password=True)],
+            lambda v: self.services.shifts.close_shift(
+                op, counted_cash_fen=parse_yuan(v["counted"]), diff_note=v["note"], handover_note=v["handover"],
+                next_operator_id=v["next"] or None, next_pin=v["pin"]),
+            focus="counted",
+        ))
+        if handover is None:
+            return
+        closed = handover.closed
+        self.notify(t("shift.closed", expected_fen=closed.expected_cash_fen, counted_fen=closed.counted_cash_fen or 0,
+                      diff_fen=closed.diff_fen or 0))
+        self.print_job(handover.job_id)
+        if handover.next_shift is not None:
+            self.app.switch_operator(handover.next_shift.operator_id)  # type: ignore[attr-defined]
+        self.reload()
+
+    @work
+    async def action_close_day(self) -> None:
+        op = self.session.require
+        day = self.services.clock.now().date()
+        if not await self.app.push_screen_wait(ConfirmDialog(self.t("shift.day_close_question", date=str(day)))):
+            return
+        self.call_service(lambda: self.services.day_close.close_day(op), self.day_closed)
+
+    def day_closed(self, result) -> None:
+        report, job_id, backup = result
+        t = self.t
+        lines = [f"{t('ledger.kind.' + k)} {format_fen(v)}" for k, v in report.by_kind.items()]
+        lines += [f"{t('method.' + m)} {format_fen(v)}" for m, v in report.by_method.items()]
+        lines += [t("shift.z_summary", postings=report.postings, receipts=report.receipts,
+                    diff_fen=report.cash_diff_fen, hash=report.last_hash[:16]), t("shift.backup_done", path=str(backup))]
+        self.print_job(job_id)
+        self.app.push_screen(InfoDialog(t("shift.z_title", date=report.date), "\n".join(lines)))
+
+    def action_backup(self) -> None:
+        self.call_service(self.services.day_close.backup,
+                          lambda path: self.notify(self.t("shift.backup_done", path=str(path))), group="backup")
+
+    @work
+    async def action_reverse(self) -> None:
+        table = self.query_one("#journal", DataTable)
+        if not self.postings:
+            return
+        txn = self.postings[table.cursor_row]
+        op = self.session.require
+        posting = self.services.ledger.posting(txn)
+        approver = None
+        if posting.amount_fen > self.services.ledger.approval_threshold_fen or not op.is_partner:
+            approver = await self.app.push_screen_wait(PinDialog(
+                self.t("shift.approval_prompt", txn=txn, amount_fen=posting.amount_fen),
+                [o for o in self.services.operators.list_active() if o.id != op.id], self.services.operators.approve,
+                roles=("partner",)))
+            if approver is None:
+                return
+        reversed_ = await self.app.push_screen_wait(FormDialog(
+            self.t("shift.reverse_title", txn=txn, amount_fen=posting.amount_fen),
+            [FormField("reason", self.t("consign.reason"))],
+            lambda v: self.services.ledger.reverse(txn, v["reason"], op, approver=approver)))
+        if reversed_ is not None:
+            self.notify(self.t("shift.reversed_done", txn=txn))
+            self.reload()
+
+    def action_audit_log(self) -> None:
+        self.call_service(lambda: self.services.audit.list(limit=200), self.show_audit)
+
+    def show_audit(self, rows) -> None:
+        body = "\n".join(f"{r.at:%m-%d %H:%M} {r.operator_name} {r.kind} {r.ref} "
+                         f"{' '.join(f'{k}={v}' for k, v in r.detail.items())}" for r in rows)
+        self.app.push_screen(InfoDialog(self.t("shift.audit_title"), body or "-"))
+
+    def action_complaints(self) -> None:
+        from station.screens.complaints import ComplaintsScreen
+
+        self.app.push_screen(ComplaintsScreen(self.services.complaints, self.services.villagers, self.session))
