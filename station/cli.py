@@ -24,10 +24,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("where", help="print where the data, config and logs live")
     commands.add_parser("print-test", help="print a test page (Chinese text, QR, column ruler)")
     report = commands.add_parser("report", help="print a report (utilities, parcels)")
-    report.add_argument("name", choices=["utilities", "parcels"], help="which report")
+    report.add_argument("name", choices=["utilities", "parcels", "daily"], help="which report")
     report.add_argument("--year", type=int, help="year (utilities)")
     report.add_argument("--date", help="day YYYY-MM-DD (parcels)")
     report.add_argument("--format", choices=["table", "csv"], default="table")
+    commands.add_parser("backup", help="write a checked backup copy of the database now")
+    restore = commands.add_parser("restore", help="replace the database with a backup (current one kept aside)")
+    restore.add_argument("file", help="the backup file")
     return parser
 
 
@@ -85,7 +88,24 @@ def cmd_report(config: StationConfig, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"report": cmd_report, "run": cmd_run, "demo": cmd_demo, "where": cmd_where, "print-test": cmd_print_test}
+def cmd_backup(config: StationConfig, args: argparse.Namespace) -> int:
+    path = open_services(config).day_close.backup()
+    print(Translator(config.locale)("shift.backup_done", path=str(path)))
+    return 0
+
+
+def cmd_restore(config: StationConfig, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from station.domain.clock import SystemClock
+    from station.services.day_close import restore
+
+    aside = restore(config.db_path, Path(args.file), SystemClock().now())
+    print(Translator(config.locale)("backup.restored", path=str(config.db_path), aside=str(aside)))
+    return 0
+
+
+COMMANDS = {"report": cmd_report, "backup": cmd_backup, "restore": cmd_restore, "run": cmd_run, "demo": cmd_demo, "where": cmd_where, "print-test": cmd_print_test}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

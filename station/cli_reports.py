@@ -56,4 +56,21 @@ def parcels_report(services: Services, t: Translator, args: argparse.Namespace) 
     return render(header, rows, args.format)
 
 
-REPORTS = {"utilities": utilities_report, "parcels": parcels_report}
+def daily_report(services: Services, t: Translator, args: argparse.Namespace) -> str:
+    """The day's figures for the county (same numbers as the Z report)."""
+    from station.services.day_close import z_report
+
+    try:
+        day = dt.date.fromisoformat(args.date) if args.date else services.clock.now().date()
+    except ValueError:
+        raise InvalidInput("error.bad_date", text=args.date) from None
+    report = z_report(day)
+    rows = [[t(f"ledger.kind.{kind}"), fen_to_yuan_text(total)] for kind, total in report.by_kind.items()]
+    rows += [[t(f"method.{method}"), fen_to_yuan_text(total)] for method, total in report.by_method.items()]
+    rows += [[t("dayclose.postings"), str(report.postings)], [t("dayclose.receipts"), str(report.receipts)],
+             [t("dayclose.cash_diff"), fen_to_yuan_text(report.cash_diff_fen)],
+             [t("dayclose.last_hash"), report.last_hash], [t("report.closed"), t("dialog.yes") if report.closed else t("dialog.no")]]
+    return render([t("dayclose.date"), report.date], rows, args.format)
+
+
+REPORTS = {"utilities": utilities_report, "parcels": parcels_report, "daily": daily_report}

@@ -754,6 +754,8 @@ MESSAGES: dict[str, str] = {
     "complaints.close_help": "Write the outcome and close",
     "complaints.close_title": "Close the complaint",
     "complaints.outcome": "Outcome",
+    "backup.restored": "Restored {path}; the previous database is kept at {aside}",
+    "report.closed": "Day closed",
     # demo
     "demo.done": "Demo data written to {path}: {villagers} villagers. Log in as {partner}, PIN {pin}.",
     "demo.not_empty": "This database already has a station; demo data goes only into a new one (use --home with an empty directory)",

@@ -754,6 +754,8 @@ MESSAGES: dict[str, str] = {
     "complaints.close_help": "写明结果并办结",
     "complaints.close_title": "办结投诉",
     "complaints.outcome": "处理结果",
+    "backup.restored": "已用备份替换 {path}；原数据库保存在 {aside}",
+    "report.closed": "已日结",
     # demo
     "demo.done": "示范数据已写入 {path}：村民 {villagers} 人。用 {partner} 登录，PIN {pin}。",
     "demo.not_empty": "数据库里已有服务站，示范数据只写入新的数据库（用 --home 指定一个空目录）",

@@ -66,3 +66,18 @@ def test_print_test_without_a_printer_fails_clearly(tmp_path):
     run("demo", "--villagers", "0", home=tmp_path)
     result = run("print-test", home=tmp_path, check=False)
     assert result.returncode == 1 and "没有配置打印机" in result.stderr
+
+
+def test_backup_restore_and_daily_report(tmp_path):
+    run("demo", "--villagers", "0", home=tmp_path)
+    out = run("backup", home=tmp_path).stdout
+    backups = list((tmp_path / "backups").glob("station-*.sqlite3"))
+    assert len(backups) == 1 and str(backups[0]) in out
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"garbage" * 1000)
+    refused = run("restore", str(bad), home=tmp_path, check=False)
+    assert refused.returncode == 1 and "损坏" in refused.stderr
+    restored = run("restore", str(backups[0]), home=tmp_path).stdout
+    assert "before-restore" in restored
+    daily = run("report", "daily", "--date", "2026-01-01", "--format", "csv", home=tmp_path).stdout
+    assert daily.splitlines()[0] == "日期,2026-01-01"
