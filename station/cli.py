@@ -29,6 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--date", help="day YYYY-MM-DD (parcels)")
     report.add_argument("--format", choices=["table", "csv"], default="table")
     commands.add_parser("backup", help="write a checked backup copy of the database now")
+    export = commands.add_parser("export", help="export a month for the county (CSV + XLSX + manifest)")
+    export.add_argument("--period", required=True, help="month, YYYY-MM")
+    export.add_argument("--out", required=True, help="an empty or new directory")
+    verify = commands.add_parser("verify", help="check an export directory (hashes, rows, ledger chain)")
+    verify.add_argument("dir", help="the export directory")
     restore = commands.add_parser("restore", help="replace the database with a backup (current one kept aside)")
     restore.add_argument("file", help="the backup file")
     return parser
@@ -105,7 +110,31 @@ def cmd_restore(config: StationConfig, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"report": cmd_report, "backup": cmd_backup, "restore": cmd_restore, "run": cmd_run, "demo": cmd_demo, "where": cmd_where, "print-test": cmd_print_test}
+def cmd_export(config: StationConfig, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    t = Translator(config.locale)
+    result = open_services(config).exports.export(None, args.period, Path(args.out))
+    print(t("export.done", path=str(result.out_dir), rows=sum(result.rows.values()), sha=result.manifest_sha256))
+    return 0
+
+
+def cmd_verify(config: StationConfig, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from station.services.exports import verify
+
+    t = Translator(config.locale)
+    problems = verify(Path(args.dir))
+    for problem in problems:
+        print(t(problem.key, **problem.values))
+    if problems:
+        return 1
+    print(t("verify.ok", path=args.dir))
+    return 0
+
+
+COMMANDS = {"export": cmd_export, "verify": cmd_verify, "report": cmd_report, "backup": cmd_backup, "restore": cmd_restore, "run": cmd_run, "demo": cmd_demo, "where": cmd_where, "print-test": cmd_print_test}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -79,9 +79,11 @@ def fill_areas(services: Services, partner: OperatorInfo, data: dict) -> None:
     past = build_services(services.db, services.config, clock, transport=services.printing.transport)
     rng = random.Random(2026)
     villagers = past.villagers.search("", limit=1000)
+    # Everything that posts to the ledger runs in date order: the journal never goes back in time.
+    clock.at = today - dt.timedelta(days=46)
     demo_utilities(past, partner, rng, year=today.year)
-    clock.at = today - dt.timedelta(days=DEMO_DAYS + 20)
     demo_consignments(past, partner, villagers, rng)
+    clock.at = today - dt.timedelta(days=14)
     demo_purchases(past, partner, villagers, rng)
     with past.db.atomic():
         for day in range(DEMO_DAYS):
@@ -180,7 +182,7 @@ def demo_purchases(services: Services, partner: OperatorInfo, villagers, rng: ra
     goods = load_demo_data()["goods"]
     for n, (description, price) in enumerate(goods):
         villager = rng.choice(villagers)
-        services.clock.advance(hours=rng.randint(2, 20))
+        services.clock.advance(hours=rng.randint(2, 8))
         order = services.purchases.create(
             partner, villager_id=villager.id, platform=rng.choice(PLATFORMS[:4]),
             items=[ItemLine(description, 1, price)], deposit_fen=price // 2, method=rng.choice(("cash", "wechat")),
@@ -192,7 +194,7 @@ def demo_purchases(services: Services, partner: OperatorInfo, villagers, rng: ra
         if n % 5 == 3:
             continue
         services.purchases.ship(partner, order.id, f"YT{rng.randrange(10**13):013d}")
-        services.clock.advance(days=2)
+        services.clock.advance(days=1)
         batch = services.parcels.start_batch(partner, shelf=5, layer=1)
         parcel = services.parcels.check_in(partner, order.tracking_no or f"YT{order.id:013d}", batch_id=batch.id)
         services.parcels.end_batch(partner, batch.id, claimed_count=1)

@@ -102,9 +102,13 @@ class LedgerService:
         with self.db.atomic():
             now = self.clock.now()
             today = now.date()
+            last = LedgerEntry.select().order_by(LedgerEntry.id.desc()).first()
+            if last is not None and last.business_date > today:
+                # The clock went back (set by hand, battery): business dates never go backwards
+                # in the journal, so a period is always one unbroken stretch of the chain.
+                today = last.business_date
             if DayClose.select().where(DayClose.business_date == today).exists():
                 raise DayClosed(date=str(today))
-            last = LedgerEntry.select().order_by(LedgerEntry.id.desc()).first()
             prev_hash = last.hash if last else GENESIS
             txn = (last.txn if last else 0) + 1
             next_id = (last.id if last else 0) + 1

@@ -16,6 +16,7 @@ from station.printing.transports import Transport, make_transport
 from station.services.complaints import ComplaintService
 from station.services.consignments import ConsignmentService
 from station.services.day_close import DayCloseService
+from station.services.exports import ExportService
 from station.services.dashboard import DashboardService, Tile
 from station.services.purchases import PurchaseService, purchases_tile
 from station.services.settlements import SettlementService
@@ -51,6 +52,7 @@ class Services:
     shifts: ShiftService
     day_close: DayCloseService
     complaints: ComplaintService
+    exports: ExportService
 
 
 def build_services(
@@ -82,6 +84,7 @@ def build_services(
                                 config.counter.backups_kept)
     complaints = ComplaintService(db, clock, audit)
     dashboard.add(complaints.tile)
+    exports = ExportService(db, clock, audit)
     return Services(
         db=db,
         config=config,
@@ -102,6 +105,7 @@ def build_services(
         shifts=shifts,
         day_close=day_close,
         complaints=complaints,
+        exports=exports,
     )
 
 

@@ -81,3 +81,17 @@ def test_backup_restore_and_daily_report(tmp_path):
     assert "before-restore" in restored
     daily = run("report", "daily", "--date", "2026-01-01", "--format", "csv", home=tmp_path).stdout
     assert daily.splitlines()[0] == "日期,2026-01-01"
+
+
+def test_export_then_verify_a_copy(tmp_path):
+    import shutil
+
+    run("demo", "--villagers", "5", home=tmp_path / "home")
+    out = tmp_path / "export"
+    assert "SHA-256" in run("export", "--period", "2026-11", "--out", str(out), home=tmp_path / "home").stdout
+    copy = tmp_path / "received"
+    shutil.copytree(out, copy)
+    assert "OK" in run("verify", str(copy), home=tmp_path / "home").stdout
+    (copy / "purchases.csv").write_bytes((copy / "purchases.csv").read_bytes().replace(b"pdd", b"jd_"))
+    failed = run("verify", str(copy), home=tmp_path / "home", check=False)
+    assert failed.returncode == 1 and "purchases.csv" in failed.stdout
