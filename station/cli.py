@@ -29,6 +29,15 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--date", help="day YYYY-MM-DD (parcels)")
     report.add_argument("--format", choices=["table", "csv"], default="table")
     commands.add_parser("backup", help="write a checked backup copy of the database now")
+    county = commands.add_parser("county", help="the county office: load exports, report across stations")
+    county_commands = county.add_subparsers(dest="county_command", metavar="ACTION", required=True)
+    county_load = county_commands.add_parser("load", help="verify and load export directories")
+    county_load.add_argument("dirs", nargs="+", help="export directories")
+    county_load.add_argument("--db", required=True, help="county.db (SQLite) or postgresql://user@/db?host=DIR")
+    county_report = county_commands.add_parser("report", help="per station and total, stations over the cap")
+    county_report.add_argument("--db", required=True)
+    county_report.add_argument("--period", help="YYYY-MM (default: all loaded)")
+    county_report.add_argument("--xlsx", help="also write the report to this XLSX file")
     export = commands.add_parser("export", help="export a month for the county (CSV + XLSX + manifest)")
     export.add_argument("--period", required=True, help="month, YYYY-MM")
     export.add_argument("--out", required=True, help="an empty or new directory")
@@ -134,7 +143,16 @@ def cmd_verify(config: StationConfig, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"export": cmd_export, "verify": cmd_verify, "report": cmd_report, "backup": cmd_backup, "restore": cmd_restore, "run": cmd_run, "demo": cmd_demo, "where": cmd_where, "print-test": cmd_print_test}
+def cmd_county(config: StationConfig, args: argparse.Namespace) -> int:
+    from station.cli_reports import county_load, county_report
+
+    t = Translator(config.locale)
+    if args.county_command == "load":
+        return county_load(t, args)
+    return county_report(t, args)
+
+
+COMMANDS = {"county": cmd_county, "export": cmd_export, "verify": cmd_verify, "report": cmd_report, "backup": cmd_backup, "restore": cmd_restore, "run": cmd_run, "demo": cmd_demo, "where": cmd_where, "print-test": cmd_print_test}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -74,3 +74,47 @@ def daily_report(services: Services, t: Translator, args: argparse.Namespace) ->
 
 
 REPORTS = {"utilities": utilities_report, "parcels": parcels_report, "daily": daily_report}
+
+
+def county_load(t: Translator, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from station.domain.clock import SystemClock
+    from station.services.county import load_many
+
+    for loaded in load_many(args.db, [Path(d) for d in args.dirs], SystemClock().now()):
+        print(t("county.loaded_replaced" if loaded.replaced else "county.loaded", code=loaded.station_code,
+                period=loaded.period))
+    return 0
+
+
+def county_report(t: Translator, args: argparse.Namespace) -> int:
+    from station.services.county import FIGURES, connect_county, report
+
+    db = connect_county(args.db)
+    try:
+        rows, totals, over = report(args.period)
+    finally:
+        db.close()
+    header = [t("county.station"), t("utilities.col_period"), *(t(f"county.{name}") for name in FIGURES)]
+
+    def shown(name: str, value: int) -> str:
+        return fen_to_yuan_text(value) if name.endswith("_fen") else str(value)
+
+    table = [[f"{r.station_code} {r.station_name}", r.period, *(shown(n, getattr(r, n)) for n in FIGURES)] for r in rows]
+    table.append([t("report.total"), args.period or "", *(shown(n, totals[n]) for n in FIGURES)])
+    print(render(header, table, "table"), end="")
+    print(t("county.over_cap", stations=t("list.sep").join(over) if over else "-"))
+    if args.xlsx:
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "county"
+        sheet.append(header)
+        for r in rows:
+            sheet.append([f"{r.station_code} {r.station_name}", r.period,
+                          *(getattr(r, n) / 100 if n.endswith("_fen") else getattr(r, n) for n in FIGURES)])
+        sheet.freeze_panes = "A2"
+        workbook.save(args.xlsx)
+    return 0

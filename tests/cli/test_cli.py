@@ -95,3 +95,19 @@ def test_export_then_verify_a_copy(tmp_path):
     (copy / "purchases.csv").write_bytes((copy / "purchases.csv").read_bytes().replace(b"pdd", b"jd_"))
     failed = run("verify", str(copy), home=tmp_path / "home", check=False)
     assert failed.returncode == 1 and "purchases.csv" in failed.stdout
+
+
+def test_county_load_twice_and_report(tmp_path):
+    from openpyxl import load_workbook
+
+    run("demo", "--villagers", "5", home=tmp_path / "home")
+    out = tmp_path / "export"
+    run("export", "--period", "2026-10", "--out", str(out), home=tmp_path / "home")
+    db = tmp_path / "county.db"
+    assert "ZJ-AJ-0317" in run("county", "load", str(out), "--db", str(db), home=tmp_path).stdout
+    assert "替换" in run("county", "load", str(out), "--db", str(db), home=tmp_path).stdout
+    report = run("county", "report", "--db", str(db), "--period", "2026-10", "--xlsx", str(tmp_path / "r.xlsx"),
+                 home=tmp_path).stdout
+    assert "ZJ-AJ-0317" in report and "超过水电封顶的服务站" in report
+    sheet = load_workbook(tmp_path / "r.xlsx")["county"]
+    assert sheet.max_row == 2

@@ -1,0 +1,105 @@
+"""Three stations export November; the county loads them into SQLite and PostgreSQL 15."""
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from station.config import load_config
+from station.db.database import open_database
+from station.domain.clock import FixedClock
+from station.domain.errors import InvalidInput
+from station.domain.orders import ItemLine
+from station.domain.tariffs import Tier
+from station.services.county import CountyLoad, load_many, report
+from station.services.registry import build_services
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+NOW = dt.datetime(2026, 11, 23, 9, 0)
+
+
+def make_station(root: Path, code: str, billed_fen: int, orders: int) -> tuple[Path, dict]:
+    config = load_config({"STATION_HOME": str(root / code)})
+    db = open_database(config.db_path)
+    services = build_services(db, config, FixedClock(NOV := NOW))
+    partner = services.operators.set_up_station(station_name=f"站{code}", station_code=code,
+                                                partner_name="王", pin="1234")
+    villager = services.villagers.add(partner, name="张三", phone="13812345678")
+    services.utilities.add_tariff(partner, category="electricity", effective_from=dt.date(2026, 1, 1),
+                                  tiers=(Tier(None, 5000),))
+    services.utilities.record_bill(partner, category="electricity", period="2026-11", usage_milli=100_000,
+                                   billed_fen=billed_fen)
+    for n in range(orders):
+        services.purchases.create(partner, villager_id=villager.id, platform="jd",
+                                  items=[ItemLine("米", 1, 1000 * (n + 1))])
+    out = root / f"export-{code}"
+    services.exports.export(partner, "2026-11", out)
+    db.close()
+    expected = {"purchases": orders, "purchases_fen": sum(1000 * (n + 1) + 200 for n in range(orders)),
+                "excess": max(0, billed_fen - 5150)}
+    return out, expected
+
+
+@pytest.fixture
+def exports(tmp_path):
+    made = [make_station(tmp_path, code, billed, orders)
+            for code, billed, orders in (("A01", 5000, 1), ("A02", 6000, 2), ("A03", 5150, 3))]
+    return [m[0] for m in made], [m[1] for m in made]
+
+
+def check(url, exports):
+    dirs, expected = exports
+    load_many(url, dirs, NOW)
+    again = load_many(url, dirs[:1], NOW)  # the same station and period again: replaced, not doubled
+    assert again[0].replaced
+    from station.services.county import connect_county
+
+    db = connect_county(url)
+    rows, totals, over = report("2026-11")
+    assert len(rows) == 3 and CountyLoad.select().count() == 3
+    assert totals["purchases"] == sum(e["purchases"] for e in expected)
+    assert totals["purchases_fen"] == sum(e["purchases_fen"] for e in expected)
+    assert totals["utility_excess_fen"] == sum(e["excess"] for e in expected) == 850
+    assert over == ["A02 站A02"]
+    db.close()
+
+
+def test_county_roll_up_in_sqlite(tmp_path, exports):
+    check(str(tmp_path / "county.db"), exports)
+
+
+def test_a_tampered_export_is_refused(tmp_path, exports):
+    dirs, _ = exports
+    path = dirs[1] / "purchases.csv"
+    path.write_bytes(path.read_bytes().replace(b"jd", b"pd"))
+    with pytest.raises(InvalidInput):
+        load_many(str(tmp_path / "county.db"), dirs, NOW)
+
+
+@pytest.fixture
+def postgres(tmp_path):
+    if not (PG_BIN / "initdb").exists():
+        pytest.skip("PostgreSQL 15 binaries are not installed here")
+    # Not under pytest's tmp_path: root's private temp dirs are closed to the postgres user.
+    root = Path(tempfile.mkdtemp(prefix="station-pg-"))
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_postgres:
+        shutil.chown(root, "postgres")
+    run = lambda *cmd: subprocess.run([*as_postgres, *cmd], check=True, capture_output=True, timeout=120)
+    run(str(PG_BIN / "initdb"), "-D", str(root / "data"), "-A", "trust", "-U", "station")
+    run(str(PG_BIN / "pg_ctl"), "-D", str(root / "data"), "-o", f"-k {root} -c listen_addresses=''",
+        "-l", str(root / "log"), "-w", "start")
+    try:
+        run(str(PG_BIN / "createdb"), "-h", str(root), "-U", "station", "county")
+        yield f"postgresql://station@/county?host={root}"
+    finally:
+        run(str(PG_BIN / "pg_ctl"), "-D", str(root / "data"), "-m", "immediate", "stop")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_county_roll_up_in_postgresql(postgres, exports):
+    check(postgres, exports)
