@@ -21,6 +21,7 @@ from station.screens.print_jobs import PrintJobsScreen
 from station.screens.login import LoginScreen
 from station.screens.palette import StationCommands
 from station.screens.setup import SetupScreen
+from station.screens.reports import ReportsScreen
 from station.screens.shift import ShiftScreen
 from station.screens.utilities import UtilitiesScreen
 from station.screens.villagers import VillagersScreen
@@ -68,6 +69,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
             "utilities": lambda: UtilitiesScreen(services.utilities, session),
             "villagers": lambda: VillagersScreen(services.villagers, session),
             "shift": lambda: ShiftScreen(services, session, self.print_job),
+            "reports": lambda: ReportsScreen(services.exports, session, self.config.export_dir),
         }
 
     def on_mount(self) -> None:
