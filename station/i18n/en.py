@@ -802,6 +802,10 @@ MESSAGES: dict[str, str] = {
     "reports.export_dir": "Directory to write (must be empty)",
     "reports.unmasked_question": "The files will hold villagers' full names and phone numbers (PIPL). Hand them only to the county office, and log it?",
     "reports.exported": "Export done; station verify checks it",
+    "db.full": "The disk is full; nothing was saved. Free some space and try again",
+    "db.locked": "The database is busy (another program is writing); nothing was saved. Try again shortly",
+    "db.readonly": "The database is read-only; nothing was saved. Check the file permissions",
+    "db.unavailable": "The database cannot be used right now; nothing was saved",
     # demo
     "demo.done": "Demo data written to {path}: {villagers} villagers. Log in as {partner}, PIN {pin}.",
     "demo.not_empty": "This database already has a station; demo data goes only into a new one (use --home with an empty directory)",

@@ -802,6 +802,10 @@ MESSAGES: dict[str, str] = {
     "reports.export_dir": "导出到目录（须为空）",
     "reports.unmasked_question": "导出的文件会含村民完整姓名和电话（个人信息保护法）。确定只交给县项目办，并记入审计日志？",
     "reports.exported": "导出完成，可以用 station verify 校验",
+    "db.full": "磁盘已满，没有保存。请清理空间（或换 U 盘备份后删旧备份），再试一次",
+    "db.locked": "数据库正忙（另一个程序在写），没有保存，请稍后再试",
+    "db.readonly": "数据库只读，没有保存：请检查文件权限",
+    "db.unavailable": "数据库暂时不能用，没有保存",
     # demo
     "demo.done": "示范数据已写入 {path}：村民 {villagers} 人。用 {partner} 登录，PIN {pin}。",
     "demo.not_empty": "数据库里已有服务站，示范数据只写入新的数据库（用 --home 指定一个空目录）",

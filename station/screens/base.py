@@ -14,6 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from station.domain.errors import StationError
+from station.services.db_errors import as_station_error
 
 if TYPE_CHECKING:
     from station.i18n.translator import Translator
@@ -77,6 +78,12 @@ class ServiceCalls:
             result = call()
         except StationError as error:
             self.post_message(ServiceCalls.Failed(error, on_error))  # type: ignore[attr-defined]
+        except Exception as error:  # a full disk or a long lock is said plainly; others go to the dialog
+            explained = as_station_error(error)
+            if explained is None:
+                raise
+            log.warning("database error: %s", error)
+            self.post_message(ServiceCalls.Failed(explained, on_error))  # type: ignore[attr-defined]
         else:
             self.post_message(ServiceCalls.Finished(result, on_done))  # type: ignore[attr-defined]
 
