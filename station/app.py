@@ -66,7 +66,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
             "purchases": lambda: PurchasesScreen(services.purchases, services.villagers, session, self.print_job),
             "consignments": lambda: ConsignmentsScreen(services.consignments, services.settlements,
                                                        services.villagers, session, self.print_job),
-            "utilities": lambda: UtilitiesScreen(services.utilities, session),
+            "utilities": lambda: UtilitiesScreen(services.utilities, session, self.print_job),
             "villagers": lambda: VillagersScreen(services.villagers, session),
             "shift": lambda: ShiftScreen(services, session, self.print_job),
             "reports": lambda: ReportsScreen(services.exports, session, self.config.export_dir),

@@ -806,6 +806,13 @@ MESSAGES: dict[str, str] = {
     "db.locked": "The database is busy (another program is writing); nothing was saved. Try again shortly",
     "db.readonly": "The database is read-only; nothing was saved. Check the file permissions",
     "db.unavailable": "The database cannot be used right now; nothing was saved",
+    "receipt.title.utility_bill": "Utility bill entry",
+    "checkin.add_villager": "{name} ({phone}) is not in the directory. Add them?",
+    "shift.audit_filter": "Audit log: filter (leave empty for everything)",
+    "shift.audit_everyone": "everyone",
+    "shift.audit_kind": "Kind (its beginning will do)",
+    "shift.audit_day": "Date",
+    "consign.filter_placeholder": "Filter by consignor, product, lot; type \"near expiry\" for those",
     # demo
     "demo.done": "Demo data written to {path}: {villagers} villagers. Log in as {partner}, PIN {pin}.",
     "demo.not_empty": "This database already has a station; demo data goes only into a new one (use --home with an empty directory)",

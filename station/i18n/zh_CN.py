@@ -806,6 +806,13 @@ MESSAGES: dict[str, str] = {
     "db.locked": "数据库正忙（另一个程序在写），没有保存，请稍后再试",
     "db.readonly": "数据库只读，没有保存：请检查文件权限",
     "db.unavailable": "数据库暂时不能用，没有保存",
+    "receipt.title.utility_bill": "水电费入账单",
+    "checkin.add_villager": "{name}（{phone}）不在村民名录里，加进去吗？",
+    "shift.audit_filter": "审计日志：筛选（都不填看全部）",
+    "shift.audit_everyone": "所有人",
+    "shift.audit_kind": "类型（开头几个字母即可）",
+    "shift.audit_day": "日期",
+    "consign.filter_placeholder": "按寄售人、品名、批次号筛选，输入“临期”只看临期",
     # demo
     "demo.done": "示范数据已写入 {path}：村民 {villagers} 人。用 {partner} 登录，PIN {pin}。",
     "demo.not_empty": "数据库里已有服务站，示范数据只写入新的数据库（用 --home 指定一个空目录）",

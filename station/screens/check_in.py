@@ -184,11 +184,34 @@ class CheckInScreen(StationScreen):
             self.query_one("#scan").focus()
             return
         digits = text.replace(" ", "")
+        parcel_id, operator = self.last.id, self.session.require
+        words = text.split()
+        phone = next((w for w in words if w.isdigit() and len(w) == 11), "")
         if digits.isdigit():
-            call = lambda: self.parcels.set_recipient(self.session.require, self.last.id, phone=text)
+            call = lambda: self.parcels.set_recipient(operator, parcel_id, phone=text)
+        elif phone:
+            name = " ".join(w for w in words if w != phone)
+            self.call_service(lambda: self.villagers.duplicates_of(name, phone),
+                              lambda known: self.name_and_phone(parcel_id, name, phone, known))
+            return
         else:
-            call = lambda: self.parcels.set_recipient(self.session.require, self.last.id, name=text)
+            call = lambda: self.parcels.set_recipient(operator, parcel_id, name=text)
         self.call_service(call, self.recipient_set)
+
+    @work
+    async def name_and_phone(self, parcel_id: int, name: str, phone: str, known) -> None:
+        """Someone not in the directory: offer to add them, else keep the name and phone on the parcel."""
+        operator = self.session.require
+        if not known and await self.app.push_screen_wait(
+                ConfirmDialog(self.t("checkin.add_villager", name=name, phone=phone))):
+            def add_and_link():
+                villager = self.villagers.add(operator, name=name, phone=phone)
+                return self.parcels.set_recipient(operator, parcel_id, villager_id=villager.id)
+
+            self.call_service(add_and_link, self.recipient_set)
+            return
+        self.call_service(lambda: self.parcels.set_recipient(operator, parcel_id, name=name, phone=phone),
+                          self.recipient_set)
 
     def recipient_set(self, parcel: ParcelInfo) -> None:
         self.last = parcel

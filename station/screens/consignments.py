@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Footer, Label
+from textual.widgets import Footer, Input, Label
 
 from station.domain.commission import UNITS, parse_percent_bp
 from station.domain.errors import InvalidInput
@@ -44,6 +44,7 @@ def optional_date(text: str) -> dt.date | None:
 class ConsignmentsScreen(StationScreen):
     DEFAULT_CSS = """
     ConsignmentsScreen #lots { height: 1fr; margin: 0 1; }
+    ConsignmentsScreen #lot-filter { margin: 0 1; }
     ConsignmentsScreen #lots-hint { margin: 0 1; color: $text-muted; }
     """
     ACTIONS = ACTIONS
@@ -62,6 +63,7 @@ class ConsignmentsScreen(StationScreen):
     def compose(self) -> ComposeResult:
         yield StatusLine()
         yield Label(self.t("consign.title"), classes="title")
+        yield Input(placeholder=self.t("consign.filter_placeholder"), id="lot-filter")
         table = SelectableTable(id="lots")
         table.add_columns("", *(self.t(k) for k in (
             "consign.lot_no", "consign.consignor", "consign.product", "consign.stock", "consign.unit_price",
@@ -78,8 +80,27 @@ class ConsignmentsScreen(StationScreen):
         self.call_service(self.consignments.lots, self.show)
 
     def show(self, lots: list[LotInfo]) -> None:
+        self.all_lots = lots
+        self.apply_filter(self.query_one("#lot-filter", Input).value)
+
+    @on(Input.Changed, "#lot-filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.apply_filter(event.value)
+
+    @on(Input.Submitted, "#lot-filter")
+    def filter_done(self) -> None:
+        self.query_one("#lots").focus()
+
+    def apply_filter(self, text: str) -> None:
+        """Words match consignor, product, grade or lot number; "临期"/"near" keeps lots near expiry."""
+        words = text.split()
+        lots = [lot for lot in getattr(self, "all_lots", []) if all(w in self.searchable(lot) for w in words)]
         self.lots = {lot.id: lot for lot in lots}
         self.query_one("#lots", SelectableTable).set_rows((lot.id, self.cells(lot)) for lot in lots)
+
+    def searchable(self, lot: LotInfo) -> str:
+        flags = self.t("consign.near_expiry") if lot.near_expiry else ""
+        return " ".join((lot.lot_no, lot.consignor_name, lot.product, lot.grade, flags))
 
     def cells(self, lot: LotInfo):
         unit = self.t(f"unit.{lot.unit}")

@@ -12,6 +12,7 @@ from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.dialogs import ConfirmDialog, InfoDialog, PinDialog
 from station.screens.form_dialog import FormDialog, FormField
+from station.screens.tariffs import parse_date
 from station.services.common import Session
 from station.services.registry import Services
 from station.services.shifts import ShiftInfo
@@ -172,8 +173,20 @@ class ShiftScreen(StationScreen):
             self.notify(self.t("shift.reversed_done", txn=txn))
             self.reload()
 
-    def action_audit_log(self) -> None:
-        self.call_service(lambda: self.services.audit.list(limit=200), self.show_audit)
+    @work
+    async def action_audit_log(self) -> None:
+        t = self.t
+        operators = ((t("shift.audit_everyone"), 0), *((o.name, o.id) for o in self.services.operators.list_active()))
+        rows = await self.app.push_screen_wait(FormDialog(
+            t("shift.audit_filter"),
+            [FormField("operator", t("login.operator"), 0, operators),
+             FormField("kind", t("shift.audit_kind"), placeholder="ledger.reversal / pickup.override / export"),
+             FormField("day", t("shift.audit_day"), placeholder="2026-11-23")],
+            lambda v: self.services.audit.list(kind=v["kind"].strip() or None, operator_id=v["operator"] or None,
+                                               day=parse_date(v["day"]) if v["day"].strip() else None, limit=200),
+            focus="kind"))
+        if rows is not None:
+            self.show_audit(rows)
 
     def show_audit(self, rows) -> None:
         body = "\n".join(f"{r.at:%m-%d %H:%M} {r.operator_name} {r.kind} {r.ref} "

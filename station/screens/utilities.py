@@ -41,8 +41,9 @@ class UtilitiesScreen(StationScreen):
     ACTIONS = ACTIONS
     BINDINGS = bindings_for(ACTIONS)
 
-    def __init__(self, utilities: UtilityService, session: Session) -> None:
+    def __init__(self, utilities: UtilityService, session: Session, print_job=None) -> None:
         super().__init__()
+        self.print_job = print_job
         self.utilities = utilities
         self.session = session
         self.year = utilities.clock.now().year
@@ -130,6 +131,8 @@ class UtilitiesScreen(StationScreen):
         ))
         if recorded is None:
             return
+        if recorded.job_id and self.print_job:
+            self.print_job(recorded.job_id)
         self.reload()
         self.explain(recorded)
 

@@ -213,7 +213,8 @@ class PurchaseService:
             check_transition(row.status, "handed_over")
             if payment_fen:
                 self._pay(by, row, payment_fen, method)
-            owed = row.total_fen - paid_on(row.id)
+            # The account decides: deposits on this order and credit from earlier ones both count.
+            owed = self.ledger.balance(account(row.villager_id)) + row.total_fen
             if owed > 0 and not by.is_partner:
                 raise NotAllowed("purchase.owed_needs_partner", owed_fen=owed)
             self.ledger.post("purchase.charge", f"purchase:{row.id}", [

@@ -72,7 +72,7 @@ def build_services(
     parcel_reports = ParcelReports(db, clock, audit, printing, config.parcels, t, config.export_dir)
     dashboard.add(lambda: core_tile(villagers, ledger))
     dashboard.add(parcel_reports.tile)
-    utilities = UtilityService(db, clock, audit, ledger)
+    utilities = UtilityService(db, clock, audit, ledger, printing)
     dashboard.add(UtilityTile(db, clock))
     consignments = ConsignmentService(db, clock, audit, ledger, printing, config.counter, t)
     settlements = SettlementService(db, clock, audit, ledger, printing, config.counter, t)

@@ -14,6 +14,10 @@ from station.db.utility_models import Tariff, UtilityBill
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotFound
 from station.domain.tariffs import CATEGORIES, CapResult, Tier, apply_cap, format_scaled, validate_tiers
+from station.domain.money import format_fen
+from station.printing.layout import Row
+from station.printing.queue import PrintService
+from station.printing.receipts import build_receipt
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, require_counter, require_role
 from station.services.ledger import PAYMENT_METHODS, LedgerService, Line
@@ -56,6 +60,7 @@ class RecordedBill:
     bill: BillInfo
     result: CapResult
     tariff: TariffInfo
+    job_id: int | None = None
 
 
 def parse_period(text: str) -> tuple[str, dt.date]:
@@ -78,7 +83,9 @@ def bill_info(row: UtilityBill) -> BillInfo:
 
 
 class UtilityService:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, ledger: LedgerService) -> None:
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, ledger: LedgerService,
+                 printing: PrintService | None = None) -> None:
+        self.printing = printing
         self.db = db
         self.clock = clock
         self.audit = audit
@@ -168,7 +175,24 @@ class UtilityService:
                 self.audit.record("utility.excess", by.id, ref=f"utility_bill:{row.id}", category=category,
                                   period=period, billed_fen=billed_fen, cap_fen=result.cap_fen,
                                   excess_fen=result.excess_fen)
-        return RecordedBill(bill_info(row), result, tariff)
+            job_id = self._receipt(by, row, result, tariff) if self.printing else None
+        return RecordedBill(bill_info(row), result, tariff, job_id)
+
+    def _receipt(self, by: OperatorInfo, row: UtilityBill, result: CapResult, tariff: TariffInfo) -> int:
+        t = self.printing.t
+        body = [Row(t("utilities.col_category"), t(f"utility.category.{row.category}")),
+                Row(t("utilities.col_period"), row.period),
+                Row(t("utilities.col_usage"), f"{format_scaled(row.usage_milli, 3)} {tariff.unit}"),
+                Row(t("utilities.col_version"), str(tariff.version)),
+                Row(t("utilities.col_billed"), format_fen(result.billed_fen)),
+                Row(t("utilities.col_village"), format_fen(result.village_fen)),
+                Row(t("utilities.col_cap"), format_fen(result.cap_fen)),
+                Row(t("utilities.col_payable"), format_fen(result.payable_fen), bold=True)]
+        if result.excess_fen:
+            body.append(Row(t("utilities.col_excess"), format_fen(result.excess_fen), bold=True))
+        receipt = build_receipt(t, "utility_bill", self.printing.context(by.name), body,
+                                proof=f"utility_bill:{row.id}:{result.payable_fen}")
+        return self.printing.enqueue(receipt, ref=f"utility_bill:{row.id}")
 
     def _usage(self, category, meter, period, start, end, usage, old_final) -> int:
         """Usage from readings (never backwards, replacement aware) or as given (flat fees)."""

@@ -150,3 +150,27 @@ def test_balances_always_equal_the_ledger(services, partner, zhang, actions):
             assert paid_on(row.id) >= 0
     assert services.ledger.verify_chain() is None
     assert PurchaseEvent.select().count() >= Purchase.select().count()
+
+
+def test_credit_from_an_earlier_order_is_used_at_hand_over(services, partner, assistant, zhang):
+    first = rice_cooker(services, partner, zhang, deposit=20000).order  # ¥39.00 over
+    Purchase.update(status="arrived").where(Purchase.id == first.id).execute()
+    services.purchases.hand_over(partner, first.id)
+    second = services.purchases.create(partner, villager_id=zhang.id, platform="jd",
+                                       items=[ItemLine("老花镜", 1, 3700)], service_fee_fen=200).order
+    Purchase.update(status="arrived").where(Purchase.id == second.id).execute()
+    services.purchases.hand_over(assistant, second.id)  # covered by the credit: no partner needed
+    assert services.purchases.balance(zhang.id) == 0
+
+
+def test_utility_bill_prints_an_entry_receipt(services, partner):
+    import datetime as dt
+
+    from station.domain.tariffs import Tier
+
+    services.utilities.add_tariff(partner, category="water", effective_from=dt.date(2026, 1, 1),
+                                  tiers=(Tier(None, 30000),))
+    recorded = services.utilities.record_bill(partner, category="water", period="2026-10", usage_milli=10_000,
+                                              billed_fen=3100)
+    printed = decode(bytes(PrintJob.get_by_id(recorded.job_id).payload))
+    assert "水费入账单" not in printed.text and "水电费入账单" in printed.text and "￥30.90" in printed.text

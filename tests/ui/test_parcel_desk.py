@@ -130,3 +130,24 @@ async def test_notify_many_at_once(make, set_up):
         await settle(app, pilot)
         assert Parcel.select().where(Parcel.status == "notified").count() == 3
         assert "未通知的包裹：0 件" in screen_text(app)
+
+
+async def test_a_recipient_not_in_the_directory_can_be_added_at_check_in(make, set_up):
+    from station.db.models import Villager
+
+    app = make()
+    async with app.run_test(size=(130, 45)) as pilot:
+        await log_in(app, pilot)
+        await pilot.press("f2", "ctrl+n", "1", "enter", "1", "enter", "enter")
+        await settle(app, pilot)
+        await pilot.press(*NUMBERS[0], "enter")
+        await settle(app, pilot)
+        await pilot.press("tab")
+        await type_text(pilot, "王五 13512340000")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        villager = Villager.get(Villager.phone == "13512340000")
+        assert villager.name == "王五"
+        assert Parcel.get().villager_id == villager.id

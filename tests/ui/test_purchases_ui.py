@@ -52,6 +52,21 @@ async def test_order_with_deposit_then_hand_over_with_cash(make, set_up):
         assert Purchase.get().status == "handed_over"
         assert app.services.purchases.balance(zhang.id) == 0
         assert "已交货" in screen_text(app)
+        # a week later it breaks: return it, refund the goods (the service fee stays)
+        await pilot.press("ctrl+b")
+        await settle(app, pilot)
+        app.screen.query_one("#reason").value = "内胆有裂纹"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert Purchase.get().status == "return_requested"
+        await pilot.press("ctrl+e")
+        await settle(app, pilot)
+        app.screen.query_one("#refund").value = "159"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert Purchase.get().status == "returned"
+        assert app.services.purchases.balance(zhang.id) == 0
+        assert app.services.ledger.balance("cash") == 10000 + 6100 - 15900  # deposit + balance − refund
 
 
 async def test_cancelled_order_cannot_be_handed_over(make, set_up):
