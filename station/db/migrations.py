@@ -84,6 +84,12 @@ def m006_oversight(db: Database) -> None:
     _append_only(db, "day_close")
 
 
+def m007_live_parcel_indexes(db: Database) -> None:
+    """Counter look-ups only ever want parcels still on the shelf: index just those."""
+    for column in ("phone_tail", "tracking_tail", "pickup_code"):
+        db.execute_sql(f"CREATE INDEX parcel_live_{column} ON parcel ({column}) WHERE status IN ('in', 'notified')")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     m001_foundation,
     m002_parcels,
@@ -91,6 +97,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     m004_consignments,
     m005_purchases,
     m006_oversight,
+    m007_live_parcel_indexes,
 ]
 
 

@@ -59,6 +59,21 @@ class ParcelListScreen(StationScreen):
     def table(self) -> SelectableTable:
         return self.query_one("#parcels", SelectableTable)
 
+    async def record_notice(self) -> None:
+        """Ask how the ticked parcels' villagers were told (and their consent); record it."""
+        chosen = self.table.chosen()
+        if not chosen:
+            return
+        operator = self.session.require
+        marked = await self.app.push_screen_wait(FormDialog(
+            self.t("notify.dialog_title", n=len(chosen)), notice_fields(self.t),
+            lambda v: self.parcels.mark_notified(operator, chosen, channel=v["channel"],
+                                                 consent=CONSENT[v["consent"]], note=v["note"]),
+        ))
+        if marked is not None:
+            self.notify(self.t("notify.done", n=len(marked)))
+            self.reload()
+
     def parcel_cells(self, p: ParcelInfo) -> tuple[str, ...]:
         return (p.pickup_code, p.recipient_display or "-", self.t(f"carrier.{p.carrier or 'unknown'}"),
                 p.tracking_no, p.checked_in_at.strftime("%m-%d %H:%M"))
@@ -86,18 +101,7 @@ class NotifyScreen(ParcelListScreen):
 
     @work
     async def action_mark(self) -> None:
-        chosen = self.table.chosen()
-        if not chosen:
-            return
-        operator = self.session.require
-        marked = await self.app.push_screen_wait(FormDialog(
-            self.t("notify.dialog_title", n=len(chosen)), notice_fields(self.t),
-            lambda v: self.parcels.mark_notified(operator, chosen, channel=v["channel"],
-                                                 consent=CONSENT[v["consent"]], note=v["note"]),
-        ))
-        if marked is not None:
-            self.notify(self.t("notify.done", n=len(marked)))
-            self.reload()
+        await self.record_notice()
 
 
 class OverdueScreen(ParcelListScreen):
@@ -129,17 +133,7 @@ class OverdueScreen(ParcelListScreen):
 
     @work
     async def action_renotify(self) -> None:
-        chosen = self.table.chosen()
-        if not chosen:
-            return
-        operator = self.session.require
-        marked = await self.app.push_screen_wait(FormDialog(
-            self.t("notify.dialog_title", n=len(chosen)), notice_fields(self.t),
-            lambda v: self.parcels.mark_notified(operator, chosen, channel=v["channel"],
-                                                 consent=CONSENT[v["consent"]], note=v["note"]),
-        ))
-        if marked is not None:
-            self.notify(self.t("notify.done", n=len(marked)))
+        await self.record_notice()
 
     @work
     async def action_return_batch(self) -> None:

@@ -42,3 +42,11 @@ def screen_text(app: StationApp) -> str:
         for row_key in table.rows:
             parts.append(" ".join(str(cell) for cell in table.get_row(row_key)))
     return "\n".join(parts)
+
+
+async def log_in(app: StationApp, pilot, pin: str = "1234") -> None:
+    """From the log-in screen (first operator pre-selected) to home."""
+    await settle(app, pilot)
+    await type_text(pilot, pin)
+    await pilot.press("enter")
+    await settle(app, pilot)

@@ -6,7 +6,7 @@ from station.printing.transports import make_transport
 from station.screens.consignments import ConsignmentsScreen
 
 from tests.printing.decode import decode
-from tests.ui.helpers import screen_text, settle, type_text
+from tests.ui.helpers import log_in, screen_text, settle, type_text
 
 
 async def test_intake_two_sales_and_a_settlement_statement(make, set_up, config):
@@ -16,10 +16,7 @@ async def test_intake_two_sales_and_a_settlement_statement(make, set_up, config)
     app = make(dataclasses.replace(config, printer=PrinterConfig(kind="dummy")))
     app.services.printing.use_printer(PrinterConfig(kind="dummy"), transport)
     async with app.run_test(size=(150, 50)) as pilot:
-        await settle(app, pilot)
-        await type_text(pilot, "1234")
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await log_in(app, pilot)
         await pilot.press("f4")
         await settle(app, pilot)
         assert isinstance(app.screen, ConsignmentsScreen)

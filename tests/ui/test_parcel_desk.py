@@ -10,16 +10,9 @@ from station.screens.check_in import CheckInScreen
 from station.screens.parcel_desk import ParcelDeskScreen
 
 from tests.printing.decode import decode
-from tests.ui.helpers import screen_text, settle, type_text
+from tests.ui.helpers import log_in, screen_text, settle, type_text
 
 NUMBERS = [f"7512345678{n:04d}" for n in range(1, 21)]
-
-
-async def log_in(app, pilot, pin="1234"):
-    await settle(app, pilot)
-    await type_text(pilot, pin)
-    await pilot.press("enter")
-    await settle(app, pilot)
 
 
 async def test_scan_twenty_then_hand_two_to_one_villager_by_phone_tail(make, set_up, config):

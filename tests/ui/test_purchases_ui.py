@@ -1,14 +1,7 @@
 from station.db.purchase_models import Purchase
 from station.screens.purchases import OrderScreen, PurchasesScreen
 
-from tests.ui.helpers import screen_text, settle, type_text
-
-
-async def login(app, pilot):
-    await settle(app, pilot)
-    await type_text(pilot, "1234")
-    await pilot.press("enter")
-    await settle(app, pilot)
+from tests.ui.helpers import log_in, screen_text, settle, type_text
 
 
 async def test_order_with_deposit_then_hand_over_with_cash(make, set_up):
@@ -16,7 +9,7 @@ async def test_order_with_deposit_then_hand_over_with_cash(make, set_up):
     zhang = set_up.villagers.add(partner, name="张阿姨", phone="13611112222")
     app = make()
     async with app.run_test(size=(150, 50)) as pilot:
-        await login(app, pilot)
+        await log_in(app, pilot)
         await pilot.press("f3")
         await settle(app, pilot)
         assert isinstance(app.screen, PurchasesScreen)
@@ -78,7 +71,7 @@ async def test_cancelled_order_cannot_be_handed_over(make, set_up):
     set_up.purchases.cancel(partner, order.id, "不要了")
     app = make()
     async with app.run_test(size=(150, 50)) as pilot:
-        await login(app, pilot)
+        await log_in(app, pilot)
         await pilot.press("f3")
         await settle(app, pilot)
         await pilot.press("enter")
@@ -103,7 +96,7 @@ async def test_check_in_offers_to_link_a_parcel_to_the_open_order(make, set_up):
     set_up.purchases.ship(partner, order.id, "YT1234567890123")
     app = make()
     async with app.run_test(size=(150, 50)) as pilot:
-        await login(app, pilot)
+        await log_in(app, pilot)
         await pilot.press("f2", "ctrl+n", "1", "enter", "1", "enter", "enter")
         await settle(app, pilot)
         await pilot.press(*"YT1234567890123", "enter")

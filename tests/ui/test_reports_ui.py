@@ -2,16 +2,13 @@ from station.db.models import AuditEvent
 from station.screens.reports import ReportsScreen
 from station.services.exports import verify
 
-from tests.ui.helpers import settle, type_text
+from tests.ui.helpers import log_in, settle, type_text
 
 
 async def test_export_from_the_tui_with_progress_and_unmasked_confirmation(make, set_up, tmp_path):
     app = make()
     async with app.run_test(size=(150, 50)) as pilot:
-        await settle(app, pilot)
-        await type_text(pilot, "1234")
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await log_in(app, pilot)
         await pilot.press("f7")
         await settle(app, pilot)
         assert isinstance(app.screen, ReportsScreen)

@@ -2,17 +2,14 @@ from station.db.oversight_models import Shift
 from station.screens.shift import ShiftScreen
 from station.services.ledger import Line
 
-from tests.ui.helpers import screen_text, settle, type_text
+from tests.ui.helpers import log_in, screen_text, settle, type_text
 
 
 async def test_open_shift_transactions_close_and_handover_to_the_assistant(make, set_up):
     partner, assistant = set_up.operators.list_active()[:2]
     app = make()
     async with app.run_test(size=(150, 50)) as pilot:
-        await settle(app, pilot)
-        await type_text(pilot, "1234")
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await log_in(app, pilot)
         await pilot.press("f8")
         await settle(app, pilot)
         assert isinstance(app.screen, ShiftScreen)

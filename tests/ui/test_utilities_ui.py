@@ -7,7 +7,7 @@ from station.domain.tariffs import Tier
 from station.screens.dialogs import InfoDialog
 from station.screens.utilities import UtilitiesScreen
 
-from tests.ui.helpers import screen_text, settle, type_text
+from tests.ui.helpers import log_in, screen_text, settle, type_text
 
 
 async def test_a_bill_above_the_cap_shows_the_cap_as_payable_and_flags_the_excess(make, set_up):
@@ -16,10 +16,7 @@ async def test_a_bill_above_the_cap_shows_the_cap_as_payable_and_flags_the_exces
                                 tiers=(Tier(240_000, 4883), Tier(400_000, 5383), Tier(None, 7883)))
     app = make()
     async with app.run_test(size=(140, 45)) as pilot:
-        await settle(app, pilot)
-        await type_text(pilot, "1234")
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await log_in(app, pilot)
         await pilot.press("f5")
         await settle(app, pilot)
         assert isinstance(app.screen, UtilitiesScreen)
@@ -45,10 +42,7 @@ async def test_a_bill_above_the_cap_shows_the_cap_as_payable_and_flags_the_exces
 async def test_a_bill_without_a_tariff_is_refused_by_name(make, set_up):
     app = make()
     async with app.run_test(size=(140, 45)) as pilot:
-        await settle(app, pilot)
-        await type_text(pilot, "1234")
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await log_in(app, pilot)
         await pilot.press("f5", "ctrl+n")
         await settle(app, pilot)
         for text in ("2026-10", "1", "2", "", "", "5"):
