@@ -813,6 +813,7 @@ MESSAGES: dict[str, str] = {
     "shift.audit_kind": "Kind (its beginning will do)",
     "shift.audit_day": "Date",
     "consign.filter_placeholder": "Filter by consignor, product, lot; type \"near expiry\" for those",
+    "ledger.kind.capital": "partner capital",
     # demo
     "demo.done": "Demo data written to {path}: {villagers} villagers. Log in as {partner}, PIN {pin}.",
     "demo.not_empty": "This database already has a station; demo data goes only into a new one (use --home with an empty directory)",

@@ -14,6 +14,7 @@ from station.services.common import OperatorInfo
 from station.domain.clock import FixedClock
 from station.domain.orders import PLATFORMS, ItemLine
 from station.services.consignments import SaleLine, stock_of
+from station.services.ledger import Line
 from station.services.registry import Services, build_services
 from station.services.utility_reports import read_tariff_file
 
@@ -81,6 +82,9 @@ def fill_areas(services: Services, partner: OperatorInfo, data: dict) -> None:
     villagers = past.villagers.search("", limit=1000)
     # Everything that posts to the ledger runs in date order: the journal never goes back in time.
     clock.at = today - dt.timedelta(days=46)
+    # The partner's own money put into the drawer and the bank when the station opened.
+    past.ledger.post("capital", "demo", [Line("cash", 200000, "cash"), Line("bank", 500000, "bank"),
+                                         Line("equity:partner", -700000)], operator_id=partner.id)
     demo_utilities(past, partner, rng, year=today.year)
     demo_consignments(past, partner, villagers, rng)
     clock.at = today - dt.timedelta(days=14)
