@@ -814,6 +814,9 @@ MESSAGES: dict[str, str] = {
     "shift.audit_day": "Date",
     "consign.filter_placeholder": "Filter by consignor, product, lot; type \"near expiry\" for those",
     "ledger.kind.capital": "partner capital",
+    "print.preview": "Preview",
+    "print.preview_help": "Show the receipt on screen (its QR scans from the screen)",
+    "print.preview_title": "Receipt {no} preview (as printed)",
     # demo
     "demo.done": "Demo data written to {path}: {villagers} villagers. Log in as {partner}, PIN {pin}.",
     "demo.not_empty": "This database already has a station; demo data goes only into a new one (use --home with an empty directory)",

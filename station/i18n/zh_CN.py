@@ -814,6 +814,9 @@ MESSAGES: dict[str, str] = {
     "shift.audit_day": "日期",
     "consign.filter_placeholder": "按寄售人、品名、批次号筛选，输入“临期”只看临期",
     "ledger.kind.capital": "站长投入",
+    "print.preview": "预览",
+    "print.preview_help": "在屏幕上看小票（二维码可用手机扫）",
+    "print.preview_title": "小票 {no} 预览（与打印一致）",
     # demo
     "demo.done": "示范数据已写入 {path}：村民 {villagers} 人。用 {partner} 登录，PIN {pin}。",
     "demo.not_empty": "数据库里已有服务站，示范数据只写入新的数据库（用 --home 指定一个空目录）",

@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Label
 
 from station.printing.queue import JobInfo, PrintService
+from station.screens.receipt_preview import ReceiptPreview
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.widgets.status_line import StatusLine
@@ -14,6 +15,7 @@ ACTIONS = (
     StationAction("print.retry", "r", "retry", "print.retry", "print.retry_help"),
     StationAction("print.reprint", "p", "reprint", "print.reprint", "print.reprint_help"),
     StationAction("print.test", "t", "test_page", "print.test", "print.test_help"),
+    StationAction("print.preview", "v", "preview", "print.preview", "print.preview_help"),
 )
 
 
@@ -81,6 +83,14 @@ class PrintJobsScreen(StationScreen):
                 lambda: self.printing.reprint(job.id),
                 lambda new_id: self.app.print_job(new_id, then=self.reload),  # type: ignore[attr-defined]
             )
+
+    def action_preview(self) -> None:
+        job = self.selected()
+        if job is not None:
+            config = self.printing.config
+            self.call_service(lambda: self.printing.document(job.id),
+                              lambda receipt: self.app.push_screen(ReceiptPreview(receipt, config.width_columns,
+                                                                                  config.qr_error)))
 
     def action_test_page(self) -> None:
         self.call_service(
