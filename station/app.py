@@ -69,7 +69,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
             "utilities": lambda: UtilitiesScreen(services.utilities, session, self.print_job),
             "villagers": lambda: VillagersScreen(services.villagers, session),
             "shift": lambda: ShiftScreen(services, session, self.print_job),
-            "reports": lambda: ReportsScreen(services.exports, session, self.config.export_dir),
+            "reports": lambda: ReportsScreen(services.exports, session, self.config.export_dir, self.config.parcels),
         }
 
     def on_mount(self) -> None:

@@ -73,7 +73,28 @@ def daily_report(services: Services, t: Translator, args: argparse.Namespace) ->
     return render([t("dayclose.date"), report.date], rows, args.format)
 
 
-REPORTS = {"utilities": utilities_report, "parcels": parcels_report, "daily": daily_report}
+def trend_report(name: str):
+    def run(services: Services, t: Translator, args: argparse.Namespace) -> str:
+        from pathlib import Path
+
+        from station.services.report_tables import REPORT_TABLES, save_xlsx
+        from station.services.reports import period_for
+
+        period = period_for(args.period or "month", services.clock.now().date())
+        table = REPORT_TABLES[name](t, period, services.config.parcels, False)
+        if args.format == "xlsx":
+            if not args.out:
+                raise InvalidInput("report.out_required")
+            path = save_xlsx(table, f"{t('report.title.' + name)} {period.label}", Path(args.out))
+            return t("report.saved", path=str(path)) + "\n"
+        return render(table.header, [[str(c) for c in row] for row in table.rows], args.format)
+
+    return run
+
+
+REPORTS = {"utilities": utilities_report, "parcels": parcels_report, "daily": daily_report,
+           **{name: trend_report(name) for name in ("parcels-trend", "income", "consignments", "purchases",
+                                                   "carriers", "hours", "pending")}}
 
 
 def county_load(t: Translator, args: argparse.Namespace) -> int:

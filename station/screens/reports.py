@@ -1,4 +1,5 @@
-"""F7 reports: the county export with progress (masked, or unmasked after a confirmation)."""
+"""F7 reports: trends for a period (sparklines) with the tables under them, and the county
+export with progress (masked, or unmasked after a confirmation)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from pathlib import Path
 from textual import work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import Footer, Label, ProgressBar
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Label, ProgressBar, Sparkline
 
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
@@ -16,9 +18,22 @@ from station.screens.dialogs import ConfirmDialog
 from station.screens.form_dialog import FormDialog, FormField
 from station.services.common import Session
 from station.services.exports import ExportResult, ExportService
+from station.services.report_tables import REPORT_TABLES
+from station.services.reports import period_for
+
+CHARTS = ("arrivals", "pickups", "overdue", "income")
+TABLES = ("carriers", "consignments", "hours", "pending")
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 from station.widgets.status_line import StatusLine
 
 ACTIONS = (
+    StationAction("reports.day", "d", "period('day')", "reports.day", "reports.day_help"),
+    StationAction("reports.week", "w", "period('week')", "reports.week", "reports.week_help"),
+    StationAction("reports.month", "m", "period('month')", "reports.month", "reports.month_help"),
+    StationAction("reports.custom", "p", "custom_period", "reports.custom", "reports.custom_help"),
     StationAction("reports.export", "ctrl+e", "export(True)", "reports.export", "reports.export_help"),
     StationAction("reports.export_unmasked", "ctrl+u", "export(False)", "reports.export_unmasked",
                   "reports.export_unmasked_help"),
@@ -27,8 +42,13 @@ ACTIONS = (
 
 class ReportsScreen(StationScreen):
     DEFAULT_CSS = """
-    ReportsScreen #export-progress { margin: 1 2; }
+    ReportsScreen #export-progress { margin: 0 2; }
     ReportsScreen #export-result { margin: 0 2; }
+    ReportsScreen #charts { height: auto; margin: 0 1; }
+    ReportsScreen .chart-label { margin: 1 0 0 0; }
+    ReportsScreen Sparkline { height: 3; }
+    ReportsScreen #tables { height: 1fr; margin: 0 1; }
+    ReportsScreen #tables DataTable { width: 1fr; height: 1fr; margin: 0 1 0 0; }
     """
     ACTIONS = ACTIONS
     BINDINGS = bindings_for(ACTIONS)
@@ -38,19 +58,78 @@ class ReportsScreen(StationScreen):
         done: int
         total: int
 
-    def __init__(self, exports: ExportService, session: Session, export_dir: Path) -> None:
+    def __init__(self, exports: ExportService, session: Session, export_dir: Path, parcel_config) -> None:
         super().__init__()
         self.exports = exports
         self.session = session
         self.export_dir = export_dir
+        self.parcel_config = parcel_config
+        self.period_text = "week"
+        self.charts: dict[str, list[float]] = {}
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
-        yield Label(self.t("reports.title"), classes="title")
+        yield Label("", id="report-title", classes="title")
+        with Vertical(id="charts"):
+            for chart in CHARTS:
+                yield Label(self.t(f"reports.chart.{chart}"), id=f"label-{chart}", classes="chart-label")
+                yield Sparkline([], id=f"chart-{chart}")
+        with Horizontal(id="tables"):
+            for name in TABLES:
+                yield DataTable(id=f"table-{name}", cursor_type="row", zebra_stripes=True)
         yield Label(self.t("reports.export_intro"), id="export-intro")
-        yield ProgressBar(id="export-progress", show_eta=False)
+        yield ProgressBar(total=1, id="export-progress", show_eta=False)
         yield Label("", id="export-result")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        text, today = self.period_text, self.exports.clock.now().date()
+        masked = self.session.require.role == "assistant"  # assistants see villagers' names masked
+
+        def load():
+            period = period_for(text, today)
+            return period, {name: REPORT_TABLES[name](self.app.t, period, self.parcel_config, masked)
+                            for name in (*TABLES, "parcels-trend", "income")}
+
+        self.call_service(load, self.show, group="reports", exclusive=True)
+
+    def show(self, found) -> None:
+        period, tables = found
+        self.query_one("#report-title", Label).update(self.t("reports.period_title", period=period.label))
+        trend, income = tables["parcels-trend"], tables["income"]
+        self.charts = {
+            "arrivals": [float(row[1]) for row in trend.rows],
+            "pickups": [float(row[2]) for row in trend.rows],
+            "overdue": [float(row[3]) for row in trend.rows],
+            "income": [float(row[-1]) for row in income.rows],
+        }
+        for chart, values in self.charts.items():
+            self.query_one(f"#chart-{chart}", Sparkline).data = values
+            self.query_one(f"#label-{chart}", Label).update(
+                self.t(f"reports.chart.{chart}") + self.t("reports.chart_sum", total=_number(sum(values))))
+        for name in TABLES:
+            table = self.query_one(f"#table-{name}", DataTable)
+            table.clear(columns=True)
+            table.add_columns(*tables[name].header)
+            for row in tables[name].rows[:12]:
+                table.add_row(*(str(cell) for cell in row))
+
+    def action_period(self, kind: str) -> None:
+        self.period_text = kind
+        self.reload()
+
+    @work
+    async def action_custom_period(self) -> None:
+        today = self.exports.clock.now().date()
+        chosen = await self.app.push_screen_wait(FormDialog(
+            self.t("reports.custom_title"), [FormField("period", self.t("reports.custom_hint"), str(today))],
+            lambda v: (period_for(v["period"], today), v["period"])[1]))
+        if chosen is not None:
+            self.period_text = chosen
+            self.reload()
 
     @work
     async def action_export(self, masked: bool) -> None:

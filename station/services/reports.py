@@ -1,0 +1,147 @@
+"""Report figures for a period: daily trends and the tables under them. The F7 screen and
+`station report NAME --period …` read the same functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from peewee import fn
+
+from station.db.consignment_models import ConsignmentLot, ConsignmentSale
+from station.db.models import LedgerEntry, Villager
+from station.db.parcel_models import LIVE_STATUSES, Parcel
+from station.db.purchase_models import Purchase
+from station.domain.errors import InvalidInput
+from station.domain.overdue import bucket, days_on_shelf
+from station.services.ledger import PAYMENT_METHODS
+
+KINDS = ("day", "week", "month")
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    start: dt.date
+    end: dt.date  # exclusive
+
+    @property
+    def days(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(days=n) for n in range((self.end - self.start).days)]
+
+    @property
+    def start_at(self) -> dt.datetime:
+        return dt.datetime.combine(self.start, dt.time())
+
+    @property
+    def end_at(self) -> dt.datetime:
+        return dt.datetime.combine(self.end, dt.time())
+
+    @property
+    def label(self) -> str:
+        last = self.end - dt.timedelta(days=1)
+        return str(self.start) if last == self.start else f"{self.start}..{last}"
+
+
+def period_for(text: str, today: dt.date) -> ReportPeriod:
+    """day | week | month (ending today), YYYY-MM, YYYY-MM-DD, or FROM..TO (inclusive)."""
+    text = (text or "month").strip()
+    try:
+        if text == "day":
+            return ReportPeriod(today, today + dt.timedelta(days=1))
+        if text == "week":
+            return ReportPeriod(today - dt.timedelta(days=6), today + dt.timedelta(days=1))
+        if text == "month":
+            return ReportPeriod(today - dt.timedelta(days=29), today + dt.timedelta(days=1))
+        if re.fullmatch(r"\d{4}-\d{2}", text):
+            start = dt.date.fromisoformat(text + "-01")
+            return ReportPeriod(start, dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1))
+        if ".." in text:
+            first, last = (dt.date.fromisoformat(part) for part in text.split("..", 1))
+        else:
+            first = last = dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput("report.bad_period", text=text) from None
+    if last < first or (last - first).days > 366:
+        raise InvalidInput("report.bad_period", text=text)
+    return ReportPeriod(first, last + dt.timedelta(days=1))
+
+
+def parcels_daily(period: ReportPeriod, thresholds) -> list[tuple[dt.date, int, int, int]]:
+    """(day, checked in, handed over, overdue at the end of that day)."""
+    arrived, handed = Counter(), Counter()
+    for (at,) in Parcel.select(Parcel.checked_in_at).where(
+            (Parcel.checked_in_at >= period.start_at) & (Parcel.checked_in_at < period.end_at)).tuples():
+        arrived[at.date()] += 1
+    for (at,) in Parcel.select(Parcel.picked_up_at).where(
+            (Parcel.picked_up_at >= period.start_at) & (Parcel.picked_up_at < period.end_at)).tuples():
+        handed[at.date()] += 1
+    rows = []
+    for day in period.days:
+        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
+        on_shelf = Parcel.select(Parcel.checked_in_at).where(
+            (Parcel.checked_in_at < end)
+            & ((Parcel.status.in_(LIVE_STATUSES)) | (Parcel.picked_up_at >= end) | (Parcel.returned_at >= end)))
+        overdue = sum(1 for (at,) in on_shelf.tuples() if bucket(days_on_shelf(at, end - dt.timedelta(seconds=1)),
+                                                                  thresholds) > 0)
+        rows.append((day, arrived[day], handed[day], overdue))
+    return rows
+
+
+def income_daily(period: ReportPeriod) -> list[tuple[dt.date, dict[str, int]]]:
+    """Money into (+) and out of (−) the drawer and accounts, per day and posting kind."""
+    totals: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    query = (LedgerEntry.select(LedgerEntry.business_date, LedgerEntry.kind, fn.SUM(LedgerEntry.amount_fen))
+             .where(LedgerEntry.account.in_(PAYMENT_METHODS) & (LedgerEntry.business_date >= period.start)
+                    & (LedgerEntry.business_date < period.end))
+             .group_by(LedgerEntry.business_date, LedgerEntry.kind).tuples())
+    for day, kind, total in query:
+        day = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
+        totals[day][kind] += total
+    return [(day, dict(totals[day])) for day in period.days]
+
+
+def consignments_by_product(period: ReportPeriod) -> list[tuple[str, int, int, int]]:
+    """(product, quantity in 1/1000 units, sales fen, commission fen), best sellers first."""
+    query = (ConsignmentSale.select(ConsignmentLot.product, fn.SUM(ConsignmentSale.qty_milli),
+                                    fn.SUM(ConsignmentSale.amount_fen), fn.SUM(ConsignmentSale.commission_fen))
+             .join(ConsignmentLot)
+             .where((ConsignmentSale.at >= period.start_at) & (ConsignmentSale.at < period.end_at))
+             .group_by(ConsignmentLot.product).tuples())
+    return sorted(query, key=lambda row: -row[2])
+
+
+def purchases_by_platform(period: ReportPeriod) -> list[tuple[str, int, int]]:
+    query = (Purchase.select(Purchase.platform, fn.COUNT(Purchase.id), fn.SUM(Purchase.total_fen))
+             .where((Purchase.created_at >= period.start_at) & (Purchase.created_at < period.end_at)
+                    & (Purchase.status != "cancelled"))
+             .group_by(Purchase.platform).tuples())
+    return sorted(query, key=lambda row: -row[2])
+
+
+def carriers(period: ReportPeriod) -> list[tuple[str, int]]:
+    query = (Parcel.select(Parcel.carrier, fn.COUNT(Parcel.id))
+             .where((Parcel.checked_in_at >= period.start_at) & (Parcel.checked_in_at < period.end_at))
+             .group_by(Parcel.carrier).tuples())
+    return sorted(((carrier or "unknown", n) for carrier, n in query), key=lambda row: -row[1])
+
+
+def busiest_hours(period: ReportPeriod) -> list[tuple[int, int]]:
+    """Counter visits by hour of day: check-ins and hand-overs."""
+    hours = Counter()
+    for field in (Parcel.checked_in_at, Parcel.picked_up_at):
+        for (at,) in Parcel.select(field).where((field >= period.start_at) & (field < period.end_at)).tuples():
+            hours[at.hour] += 1
+    return sorted(hours.items(), key=lambda row: (-row[1], row[0]))
+
+
+def pending_by_villager(limit: int = 10) -> list[tuple[str, int, int]]:
+    """(villager, parcels waiting, open orders), most waiting first."""
+    parcels = Counter(name for (name,) in Parcel.select(Parcel.recipient_name)
+                      .where(Parcel.status.in_(LIVE_STATUSES) & (Parcel.recipient_name != "")).tuples())
+    orders = Counter(name for (name,) in Purchase.select(Villager.name).join(Villager)
+                     .where(Purchase.status.in_(("placed", "shipped", "arrived"))).tuples())
+    names = set(parcels) | set(orders)
+    ranked = sorted(names, key=lambda n: (-(parcels[n] + orders[n]), n))
+    return [(name, parcels[name], orders[name]) for name in ranked[:limit]]

@@ -1,0 +1,30 @@
+from textual.widgets import Sparkline
+
+from station.screens.reports import ReportsScreen
+
+from tests.ui.helpers import log_in, settle
+
+
+async def test_switching_periods_changes_the_charts(make, set_up, clock):
+    partner = set_up.operators.list_active()[0]
+    batch = set_up.parcels.start_batch(partner, shelf=1, layer=1)
+    clock.advance(days=-3)
+    for n in range(5):
+        set_up.parcels.check_in(partner, f"SF00000000000{n:02d}", batch_id=batch.id)
+    clock.advance(days=3)
+    set_up.parcels.check_in(partner, "SF0000000000099", batch_id=batch.id)
+    app = make()
+    async with app.run_test(size=(150, 50)) as pilot:
+        await log_in(app, pilot)
+        await pilot.press("f7")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        week = list(app.screen.query_one("#chart-arrivals", Sparkline).data)
+        assert len(week) == 7 and sum(week) == 6
+        await pilot.press("d")
+        await settle(app, pilot)
+        day = list(app.screen.query_one("#chart-arrivals", Sparkline).data)
+        assert day == [1.0]
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert len(app.screen.query_one("#chart-arrivals", Sparkline).data) == 30
