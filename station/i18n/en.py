@@ -850,6 +850,8 @@ MESSAGES: dict[str, str] = {
     "reports.chart.overdue": "Overdue per day",
     "reports.chart.income": "Counter money per day (yuan)",
     "reports.chart_sum": " (total {total})",
+    "reports.chart.utility_billed": "Utilities billed per month (yuan, this year)",
+    "reports.chart.utility_cap": "Utility cap per month (yuan, this year)",
     # demo
     "demo.done": "Demo data written to {path}: {villagers} villagers. Log in as {partner}, PIN {pin}.",
     "demo.not_empty": "This database already has a station; demo data goes only into a new one (use --home with an empty directory)",

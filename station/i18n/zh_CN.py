@@ -850,6 +850,8 @@ MESSAGES: dict[str, str] = {
     "reports.chart.overdue": "每日滞留",
     "reports.chart.income": "每日柜台收支（元）",
     "reports.chart_sum": "（合计 {total}）",
+    "reports.chart.utility_billed": "水电每月实收（元，本年）",
+    "reports.chart.utility_cap": "水电每月封顶（元，本年）",
     # demo
     "demo.done": "示范数据已写入 {path}：村民 {villagers} 人。用 {partner} 登录，PIN {pin}。",
     "demo.not_empty": "数据库里已有服务站，示范数据只写入新的数据库（用 --home 指定一个空目录）",

@@ -9,7 +9,7 @@ from pathlib import Path
 from textual import work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Label, ProgressBar, Sparkline
 
 from station.screens.actions import StationAction, bindings_for
@@ -20,9 +20,18 @@ from station.services.common import Session
 from station.services.exports import ExportResult, ExportService
 from station.services.report_tables import REPORT_TABLES
 from station.services.reports import period_for
+from station.services.utility_reports import summary
 
-CHARTS = ("arrivals", "pickups", "overdue", "income")
-TABLES = ("carriers", "consignments", "hours", "pending")
+CHARTS = ("arrivals", "pickups", "overdue", "income", "utility_billed", "utility_cap")
+TABLES = ("carriers", "consignments", "purchases", "hours", "pending")
+
+
+def _monthly(rows, field: str) -> list[float]:
+    totals: dict[str, int] = {}
+    for row in rows:
+        if len(row.period) == 7:
+            totals[row.period] = totals.get(row.period, 0) + getattr(row, field)
+    return [totals[month] / 100 for month in sorted(totals)]
 
 
 def _number(value: float) -> str:
@@ -47,7 +56,8 @@ class ReportsScreen(StationScreen):
     ReportsScreen #charts { height: auto; margin: 0 1; }
     ReportsScreen .chart-label { margin: 1 0 0 0; }
     ReportsScreen Sparkline { height: 3; }
-    ReportsScreen #tables { height: 1fr; margin: 0 1; }
+    ReportsScreen #report-body { height: 1fr; }
+    ReportsScreen #tables { height: 16; margin: 0 1; }
     ReportsScreen #tables DataTable { width: 1fr; height: 1fr; margin: 0 1 0 0; }
     """
     ACTIONS = ACTIONS
@@ -70,13 +80,14 @@ class ReportsScreen(StationScreen):
     def compose(self) -> ComposeResult:
         yield StatusLine()
         yield Label("", id="report-title", classes="title")
-        with Vertical(id="charts"):
-            for chart in CHARTS:
-                yield Label(self.t(f"reports.chart.{chart}"), id=f"label-{chart}", classes="chart-label")
-                yield Sparkline([], id=f"chart-{chart}")
-        with Horizontal(id="tables"):
-            for name in TABLES:
-                yield DataTable(id=f"table-{name}", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="report-body"):
+            with Vertical(id="charts"):
+                for chart in CHARTS:
+                    yield Label(self.t(f"reports.chart.{chart}"), id=f"label-{chart}", classes="chart-label")
+                    yield Sparkline([], id=f"chart-{chart}")
+            with Horizontal(id="tables"):
+                for name in TABLES:
+                    yield DataTable(id=f"table-{name}", cursor_type="row", zebra_stripes=True)
         yield Label(self.t("reports.export_intro"), id="export-intro")
         yield ProgressBar(total=1, id="export-progress", show_eta=False)
         yield Label("", id="export-result")
@@ -91,13 +102,14 @@ class ReportsScreen(StationScreen):
 
         def load():
             period = period_for(text, today)
-            return period, {name: REPORT_TABLES[name](self.app.t, period, self.parcel_config, masked)
-                            for name in (*TABLES, "parcels-trend", "income")}
+            tables = {name: REPORT_TABLES[name](self.app.t, period, self.parcel_config, masked)
+                      for name in (*TABLES, "parcels-trend", "income")}
+            return period, tables, summary(period.start.year)
 
         self.call_service(load, self.show, group="reports", exclusive=True)
 
     def show(self, found) -> None:
-        period, tables = found
+        period, tables, utility_rows = found
         self.query_one("#report-title", Label).update(self.t("reports.period_title", period=period.label))
         trend, income = tables["parcels-trend"], tables["income"]
         self.charts = {
@@ -105,6 +117,9 @@ class ReportsScreen(StationScreen):
             "pickups": [float(row[2]) for row in trend.rows],
             "overdue": [float(row[3]) for row in trend.rows],
             "income": [float(row[-1]) for row in income.rows],
+            # utilities: month by month of the period's year, all categories together
+            "utility_billed": _monthly(utility_rows, "billed_fen"),
+            "utility_cap": _monthly(utility_rows, "cap_fen"),
         }
         for chart, values in self.charts.items():
             self.query_one(f"#chart-{chart}", Sparkline).data = values
