@@ -125,6 +125,13 @@ class ReportsScreen(StationScreen):
             self.query_one(f"#chart-{chart}", Sparkline).data = values
             self.query_one(f"#label-{chart}", Label).update(
                 self.t(f"reports.chart.{chart}") + self.t("reports.chart_sum", total=_number(sum(values))))
+        # counter money by kind: the income table's columns (kinds) summed over the period
+        by_kind = [f"{name} {_number(sum(row[i] for row in income.rows))}"
+                   for i, name in enumerate(income.header[1:-1], start=1)]
+        if by_kind:
+            self.query_one("#label-income", Label).update(
+                self.t("reports.chart.income") + self.t("reports.chart_sum", total=_number(sum(self.charts["income"])))
+                + "  " + self.t("list.sep").join(by_kind))
         for name in TABLES:
             table = self.query_one(f"#table-{name}", DataTable)
             table.clear(columns=True)
