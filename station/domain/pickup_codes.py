@@ -31,11 +31,17 @@ class ShelfFull(StationError):
     key = "parcels.shelf_full"
 
 
+def preferred_seq(tracking_no: str) -> int | None:
+    """The waybill's last four digits, when they can be a sequence number."""
+    tail = tracking_no[-4:]
+    return int(tail) if tail.isdigit() and int(tail) != 0 else None
+
+
 def allocate_seq(tracking_no: str, taken: Collection[int]) -> int:
     """The seq for a new parcel on a shelf whose live parcels hold `taken`."""
-    tail = tracking_no[-4:]
-    if tail.isdigit() and int(tail) != 0 and int(tail) not in taken:
-        return int(tail)
+    preferred = preferred_seq(tracking_no)
+    if preferred is not None and preferred not in taken:
+        return preferred
     for seq in range(1, MAX_SEQ + 1):
         if seq not in taken:
             return seq

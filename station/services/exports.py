@@ -14,8 +14,6 @@ from decimal import Decimal
 from importlib import metadata
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
 from peewee import Database, fn
 
 from station.db.models import LedgerEntry, Station
@@ -112,6 +110,9 @@ class ExportService:
         out_dir.mkdir(parents=True, exist_ok=True)
         if any(out_dir.iterdir()):
             raise InvalidInput("export.dir_not_empty", path=str(out_dir))
+        from openpyxl import Workbook  # heavy; only exports need it, not the app's start-up
+        from openpyxl.cell import WriteOnlyCell
+
         privacy = Privacy(masked)
         workbook = Workbook(write_only=True)
         files, counts = {}, {}
@@ -127,7 +128,7 @@ class ExportService:
                 for row in table.rows(period, privacy):
                     texts = [_cell_text(v) for v in row]
                     writer.writerow(texts)
-                    sheet.append([_xlsx_cell(workbook, sheet, kind, text) for (_, kind), text in zip(table.columns, texts)])
+                    sheet.append([_xlsx_cell(WriteOnlyCell, sheet, kind, text) for (_, kind), text in zip(table.columns, texts)])
                     count += 1
             counts[table.name] = count
             files[path.name] = {"sha256": sha256_of(path), "rows": count}
@@ -177,9 +178,9 @@ class ExportService:
         }
 
 
-def _xlsx_cell(workbook, sheet, kind: str, text: str):
+def _xlsx_cell(cell_type, sheet, kind: str, text: str):
     value = _xlsx_value(kind, restore(text) if kind != "text" else text)
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = cell_type(sheet, value=value)
     if kind == MONEY:
         cell.number_format = "0.00"
     elif kind == DATETIME:
@@ -273,6 +274,8 @@ def _verify_chain(rows: list[list[str]], ledger: dict) -> list[Problem]:
 
 
 def _verify_workbook(path: Path, tables: dict[str, list[list[str]]]) -> list[Problem]:
+    from openpyxl import load_workbook
+
     try:
         workbook = load_workbook(path, read_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file

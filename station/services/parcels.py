@@ -15,7 +15,7 @@ from station.domain.carriers import CARRIERS, CarrierHint, best_guess, detect
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound, StationError
 from station.domain.phones import MOBILE, mask_name, mask_phone, normalise_phone, parse_phone, phone_tail
-from station.domain.pickup_codes import PickupCode, allocate_seq, validate_position
+from station.domain.pickup_codes import PickupCode, allocate_seq, preferred_seq, validate_position
 from station.domain.scan import clean_scan
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, require_counter
@@ -163,13 +163,7 @@ class ParcelService:
                 (Parcel.tracking_no == tracking_no) & Parcel.status.in_(LIVE_STATUSES)
             ).exists():
                 raise DuplicateScan(tracking_no=tracking_no)
-            taken = {
-                row.seq
-                for row in Parcel.select(Parcel.seq).where(
-                    (Parcel.shelf == batch.shelf) & Parcel.status.in_(LIVE_STATUSES)
-                )
-            }
-            code = PickupCode(batch.shelf, batch.layer, allocate_seq(tracking_no, taken))
+            code = PickupCode(batch.shelf, batch.layer, self._free_seq(batch.shelf, tracking_no))
             chosen = carrier or batch.carrier or best_guess(tracking_no)
             try:
                 row = Parcel.create(
@@ -183,6 +177,15 @@ class ParcelService:
             batch.scanned_count += 1
             batch.save()
         return CheckedIn(parcel_info(row), hints, batch.scanned_count)
+
+    @staticmethod
+    def _free_seq(shelf: int, tracking_no: str) -> int:
+        """The waybill tail if free (one indexed look-up), else the lowest free on the shelf."""
+        live_on_shelf = Parcel.select(Parcel.seq).where((Parcel.shelf == shelf) & Parcel.status.in_(LIVE_STATUSES))
+        preferred = preferred_seq(tracking_no)
+        if preferred is not None and not live_on_shelf.where(Parcel.seq == preferred).exists():
+            return preferred
+        return allocate_seq(tracking_no, {row.seq for row in live_on_shelf})
 
     def set_recipient(self, by: OperatorInfo, parcel_id: int, *, villager_id: int | None = None,
                       name: str = "", phone: str = "") -> ParcelInfo:

@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 
 from peewee import Database
-from pypinyin import Style, lazy_pinyin
 
 from station.db.models import Villager
 from station.domain.clock import Clock
@@ -46,6 +45,9 @@ class PossibleDuplicate(StationError):
 
 def initials_of(name: str) -> str:
     """Pinyin first letters: 张三 → zs; letters and digits in the name are kept as they are."""
+    # Imported here: pypinyin loads a large phrase dictionary (~0.25 s) that start-up never needs.
+    from pypinyin import Style, lazy_pinyin
+
     letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda chars: list(chars))
     return "".join(letters).lower().replace(" ", "")
 
