@@ -6,7 +6,7 @@ import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from textual.binding import ActiveBinding
 from textual.message import Message
@@ -15,9 +15,6 @@ from textual.worker import Worker, WorkerState
 
 from station.domain.errors import StationError
 from station.services.db_errors import as_station_error
-
-if TYPE_CHECKING:
-    from station.i18n.translator import Translator
 
 log = logging.getLogger(__name__)
 

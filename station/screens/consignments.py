@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 from rich.text import Text
 from textual import on, work
@@ -10,14 +9,13 @@ from textual.app import ComposeResult
 from textual.widgets import Footer, Input, Label
 
 from station.domain.commission import UNITS, parse_percent_bp
-from station.domain.errors import InvalidInput
 from station.domain.money import format_fen, parse_yuan
+from station.domain.periods import optional_date
 from station.domain.tariffs import format_scaled, parse_quantity
 from station.screens.actions import StationAction, bindings_for
 from station.screens.dialogs import ConfirmDialog, InfoDialog
 from station.screens.base import StationScreen
 from station.screens.form_dialog import FormDialog, FormField
-from station.screens.tariffs import parse_date
 from station.screens.villager_picker import VillagerPickerDialog
 from station.services.common import Session
 from station.services.consignments import ConsignmentService, LotInfo, SaleLine
@@ -35,10 +33,6 @@ ACTIONS = (
     StationAction("consign.settle", "ctrl+e", "settle", "consign.settle", "consign.settle_help"),
     StationAction("consign.stocktake", "ctrl+t", "stocktake", "consign.stocktake", "consign.stocktake_help"),
 )
-
-
-def optional_date(text: str) -> dt.date | None:
-    return parse_date(text) if (text or "").strip() else None
 
 
 class ConsignmentsScreen(StationScreen):

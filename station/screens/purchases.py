@@ -6,7 +6,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Input, Label
 
-from station.domain.errors import InvalidInput
 from station.domain.money import format_fen, parse_yuan
 from station.domain.orders import PLATFORMS, parse_items
 from station.screens.actions import StationAction, bindings_for

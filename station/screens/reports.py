@@ -17,6 +17,7 @@ from station.screens.base import StationScreen
 from station.screens.dialogs import ConfirmDialog
 from station.screens.form_dialog import FormDialog, FormField
 from station.services.common import Session
+from station.domain.money import fen_to_yuan_text
 from station.services.exports import ExportResult, ExportService
 from station.services.report_tables import REPORT_TABLES
 from station.services.reports import period_for
@@ -26,16 +27,13 @@ CHARTS = ("arrivals", "pickups", "overdue", "income", "utility_billed", "utility
 TABLES = ("carriers", "consignments", "purchases", "hours", "pending")
 
 
-def _monthly(rows, field: str) -> list[float]:
+def _monthly(rows, field: str) -> list[int]:
+    """Fen per month (all categories) from the utility summary's month rows."""
     totals: dict[str, int] = {}
     for row in rows:
         if len(row.period) == 7:
             totals[row.period] = totals.get(row.period, 0) + getattr(row, field)
-    return [totals[month] / 100 for month in sorted(totals)]
-
-
-def _number(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    return [totals[month] for month in sorted(totals)]
 from station.widgets.status_line import StatusLine
 
 ACTIONS = (
@@ -112,25 +110,28 @@ class ReportsScreen(StationScreen):
         period, tables, utility_rows = found
         self.query_one("#report-title", Label).update(self.t("reports.period_title", period=period.label))
         trend, income = tables["parcels-trend"], tables["income"]
+        # Bar heights only: counts, and money as whole fen (exact); totals are shown in yuan.
         self.charts = {
-            "arrivals": [float(row[1]) for row in trend.rows],
-            "pickups": [float(row[2]) for row in trend.rows],
-            "overdue": [float(row[3]) for row in trend.rows],
-            "income": [float(row[-1]) for row in income.rows],
+            "arrivals": [row[1] for row in trend.rows],
+            "pickups": [row[2] for row in trend.rows],
+            "overdue": [row[3] for row in trend.rows],
+            "income": [int(row[-1].scaleb(2)) for row in income.rows],
             # utilities: month by month of the period's year, all categories together
             "utility_billed": _monthly(utility_rows, "billed_fen"),
             "utility_cap": _monthly(utility_rows, "cap_fen"),
         }
+        money = {"income", "utility_billed", "utility_cap"}
         for chart, values in self.charts.items():
             self.query_one(f"#chart-{chart}", Sparkline).data = values
+            total = fen_to_yuan_text(sum(values)) if chart in money else str(sum(values))
             self.query_one(f"#label-{chart}", Label).update(
-                self.t(f"reports.chart.{chart}") + self.t("reports.chart_sum", total=_number(sum(values))))
+                self.t(f"reports.chart.{chart}") + self.t("reports.chart_sum", total=total))
         # counter money by kind: the income table's columns (kinds) summed over the period
-        by_kind = [f"{name} {_number(sum(row[i] for row in income.rows))}"
-                   for i, name in enumerate(income.header[1:-1], start=1)]
+        by_kind = [f"{name} {sum(row[i] for row in income.rows)}" for i, name in enumerate(income.header[1:-1], start=1)]
         if by_kind:
             self.query_one("#label-income", Label).update(
-                self.t("reports.chart.income") + self.t("reports.chart_sum", total=_number(sum(self.charts["income"])))
+                self.t("reports.chart.income")
+                + self.t("reports.chart_sum", total=fen_to_yuan_text(sum(self.charts["income"])))
                 + "  " + self.t("list.sep").join(by_kind))
         for name in TABLES:
             table = self.query_one(f"#table-{name}", DataTable)

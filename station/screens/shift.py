@@ -12,7 +12,7 @@ from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.dialogs import ConfirmDialog, InfoDialog, PinDialog
 from station.screens.form_dialog import FormDialog, FormField
-from station.screens.tariffs import parse_date
+from station.domain.periods import parse_date
 from station.services.common import Session
 from station.services.registry import Services
 from station.services.shifts import ShiftInfo

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Label
 
-from station.domain.errors import InvalidInput
 from station.domain.money import format_fen, parse_yuan
+from station.domain.periods import parse_date
 from station.domain.tariffs import CATEGORIES, parse_tiers_text, tiers_text
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
@@ -25,13 +24,6 @@ ACTIONS = (
     StationAction("tariffs.import", "ctrl+i", "import_file", "tariffs.import", "tariffs.import_help"),
     StationAction("tariffs.export", "ctrl+e", "export_file", "tariffs.export", "tariffs.export_help"),
 )
-
-
-def parse_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat((text or "").strip())
-    except ValueError:
-        raise InvalidInput("error.bad_date", text=text) from None
 
 
 class TariffsScreen(StationScreen):

@@ -7,7 +7,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Label
 
-from station.domain.errors import InvalidInput
 from station.domain.money import format_fen, parse_yuan
 from station.domain.tariffs import CATEGORIES, exact_yuan_text, format_scaled, parse_quantity
 from station.screens.actions import StationAction, bindings_for

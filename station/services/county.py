@@ -120,7 +120,7 @@ def load(db: Database, directory: Path, now: dt.datetime) -> Loaded:
         CountyUtility.delete().where((CountyUtility.station_code == code) & (CountyUtility.period == period)).execute()
         CountyLoad.create(
             station_code=code, station_name=manifest["station"]["name"], period=period, loaded_at=now,
-            manifest_sha256=_sha(directory), parcels=len(tables["parcels"]) - 1,
+            manifest_sha256=sha256_of(directory / MANIFEST), parcels=len(tables["parcels"]) - 1,
             parcels_picked_up=sum(1 for s in _column(tables["parcels"], "status") if s == "picked_up"),
             purchases=len(tables["purchases"]) - 1,
             purchases_fen=sum(_fen(v) for v in _column(tables["purchases"], "total_yuan")),
@@ -136,10 +136,6 @@ def load(db: Database, directory: Path, now: dt.datetime) -> Loaded:
                                  billed_fen=_fen(values["billed_yuan"]), cap_fen=_fen(values["cap_yuan"]),
                                  payable_fen=_fen(values["payable_yuan"]), excess_fen=_fen(values["excess_yuan"]))
     return Loaded(code, period, bool(replaced))
-
-
-def _sha(directory: Path) -> str:
-    return sha256_of(directory / MANIFEST)
 
 
 FIGURES = ("parcels", "parcels_picked_up", "purchases", "purchases_fen", "consignment_sales_fen", "commission_fen",

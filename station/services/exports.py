@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,6 +20,7 @@ from station.db.oversight_models import ExportRecord
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput
 from station.domain.hashing import chain_hash
+from station.domain.periods import parse_month
 from station.domain.spreadsheet import neutralise, restore
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, require_role
@@ -29,7 +29,6 @@ from station.services.export_tables import DATE, DATETIME, INT, MONEY, TABLES, P
 MANIFEST = "manifest.json"
 WORKBOOK = "station.xlsx"
 Progress = Callable[[int, int], None]
-_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -46,13 +45,7 @@ class ExportResult:
 
 
 def parse_export_period(text: str) -> Period:
-    match = _PERIOD.match((text or "").strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise InvalidInput("utility.bad_period", text=text)
-    year, month = int(match.group(1)), int(match.group(2))
-    start = dt.date(year, month, 1)
-    end = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return Period(match.group(0), start, end)
+    return Period(*parse_month(text))
 
 
 def sha256_of(path: Path) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from station.config import ParcelConfig
-from station.domain.money import fen_to_yuan_text
 from station.domain.phones import mask_name
 from station.domain.tariffs import format_scaled
 from station.i18n.translator import Translator
@@ -26,8 +26,9 @@ class ReportTable:
 Builder = Callable[[Translator, ReportPeriod, ParcelConfig, bool], ReportTable]
 
 
-def _yuan(fen: int) -> float:
-    return round(fen / 100, 2)
+def _yuan(fen: int) -> Decimal:
+    """Exact yuan for tables and workbooks (a number to Excel, never a float)."""
+    return Decimal(fen).scaleb(-2)
 
 
 def parcels_trend(t: Translator, period: ReportPeriod, config: ParcelConfig, masked: bool) -> ReportTable:

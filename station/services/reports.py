@@ -16,6 +16,7 @@ from station.db.parcel_models import LIVE_STATUSES, Parcel
 from station.db.purchase_models import Purchase
 from station.domain.errors import InvalidInput
 from station.domain.overdue import bucket, days_on_shelf
+from station.domain.periods import parse_month
 from station.services.ledger import PAYMENT_METHODS
 
 KINDS = ("day", "week", "month")
@@ -55,8 +56,8 @@ def period_for(text: str, today: dt.date) -> ReportPeriod:
         if text == "month":
             return ReportPeriod(today - dt.timedelta(days=29), today + dt.timedelta(days=1))
         if re.fullmatch(r"\d{4}-\d{2}", text):
-            start = dt.date.fromisoformat(text + "-01")
-            return ReportPeriod(start, dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1))
+            _, start, end = parse_month(text)
+            return ReportPeriod(start, end)
         if ".." in text:
             first, last = (dt.date.fromisoformat(part) for part in text.split("..", 1))
         else:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ from peewee import Database, IntegrityError
 from station.db.utility_models import Tariff, UtilityBill
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotFound
+from station.domain.periods import parse_month
 from station.domain.tariffs import CATEGORIES, CapResult, Tier, apply_cap, format_scaled, validate_tiers
 from station.domain.money import format_fen
 from station.printing.layout import Row
@@ -22,7 +22,6 @@ from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, require_counter, require_role
 from station.services.ledger import PAYMENT_METHODS, LedgerService, Line
 
-_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -64,10 +63,8 @@ class RecordedBill:
 
 
 def parse_period(text: str) -> tuple[str, dt.date]:
-    match = _PERIOD.match((text or "").strip())
-    if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
-        raise InvalidInput("utility.bad_period", text=text)
-    return match.group(0), dt.date(int(match.group(1)), int(match.group(2)), 1)
+    label, start, _ = parse_month(text)
+    return label, start
 
 
 def tariff_info(row: Tariff) -> TariffInfo:

@@ -4,7 +4,7 @@ from hypothesis import given, strategies as st
 from station.domain.errors import InvalidInput
 from station.i18n.translator import Translator
 from station.printing.escpos import render
-from station.printing.layout import Qr, Receipt, Row, Rule, Text, byte_width, layout, wrap
+from station.printing.layout import Receipt, Row, Text, byte_width, layout, wrap
 from station.printing.receipts import ReceiptContext, build_receipt, qr_payload, with_reprint_banner
 
 from tests.printing.decode import decode

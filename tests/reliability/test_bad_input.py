@@ -7,8 +7,7 @@ import pytest
 
 from station.domain.errors import StationError
 from station.domain.money import parse_yuan
-from station.domain.pickup_codes import parse_code
-from station.domain.tariffs import Tier, parse_quantity
+from station.domain.tariffs import parse_quantity
 from station.i18n import zh_CN
 from station.services.utility_reports import import_tariffs
 

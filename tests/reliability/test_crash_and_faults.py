@@ -1,6 +1,5 @@
 """Crash safety (SIGKILL mid-write), a full disk, two processes on one database."""
 
-import os
 import random
 import signal
 import sqlite3

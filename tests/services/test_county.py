@@ -25,7 +25,7 @@ NOW = dt.datetime(2026, 11, 23, 9, 0)
 def make_station(root: Path, code: str, billed_fen: int, orders: int) -> tuple[Path, dict]:
     config = load_config({"STATION_HOME": str(root / code)})
     db = open_database(config.db_path)
-    services = build_services(db, config, FixedClock(NOV := NOW))
+    services = build_services(db, config, FixedClock(NOW))
     partner = services.operators.set_up_station(station_name=f"站{code}", station_code=code,
                                                 partner_name="王", pin="1234")
     villager = services.villagers.add(partner, name="张三", phone="13812345678")

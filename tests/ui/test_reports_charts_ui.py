@@ -24,7 +24,7 @@ async def test_switching_periods_changes_the_charts(make, set_up, clock):
         await pilot.press("d")
         await settle(app, pilot)
         day = list(app.screen.query_one("#chart-arrivals", Sparkline).data)
-        assert day == [1.0]
+        assert day == [1]
         await pilot.press("m")
         await settle(app, pilot)
         assert len(app.screen.query_one("#chart-arrivals", Sparkline).data) == 30

@@ -2,7 +2,7 @@ from station.db.models import AuditEvent
 from station.screens.reports import ReportsScreen
 from station.services.exports import verify
 
-from tests.ui.helpers import log_in, settle, type_text
+from tests.ui.helpers import log_in, settle
 
 
 async def test_export_from_the_tui_with_progress_and_unmasked_confirmation(make, set_up, tmp_path):
