@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 from textual.widgets import Label, Static
 
 from station.app import StationApp
@@ -10,14 +12,39 @@ from station.app import StationApp
 async def settle(app: StationApp, pilot) -> None:
     """Let service workers finish and their messages be handled (no sleeping).
 
-    Workers in the "default" group are dialogs waiting for an answer: never waited for.
+    Workers in the "default" group are key actions that may open a dialog and wait for an
+    answer: never waited for to finish, but a new one is given time to push its dialog (or
+    end) so the next key goes to the screen a user would see.
     """
+    state = _settled.setdefault(app, _Settled())
     for _ in range(3):
         await pilot.pause()
         busy = [w for w in app.workers if w.group != "default"]
         if busy:  # an empty list would mean "all workers" to wait_for_complete
             await app.workers.wait_for_complete(busy)
+    fresh = [w for w in app.workers if w.group == "default" and w not in state.workers]
+    if fresh:
+        for _ in range(500):  # bounded: about five seconds on a loaded machine
+            if list(app.screen_stack) != state.stack or all(w.is_finished for w in fresh):
+                break
+            await pilot.pause(0.01)
+        state.workers.update(fresh)
+        busy = [w for w in app.workers if w.group != "default"]
+        if busy:
+            await app.workers.wait_for_complete(busy)
     await pilot.pause()
+    state.stack = list(app.screen_stack)
+
+
+class _Settled:
+    """What the last settle saw: the screen stack and the key-action workers."""
+
+    def __init__(self) -> None:
+        self.stack: list = []
+        self.workers: weakref.WeakSet = weakref.WeakSet()
+
+
+_settled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 async def type_text(pilot, text: str) -> None:
