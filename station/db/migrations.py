@@ -90,6 +90,11 @@ def m007_live_parcel_indexes(db: Database) -> None:
         db.execute_sql(f"CREATE INDEX parcel_live_{column} ON parcel ({column}) WHERE status IN ('in', 'notified')")
 
 
+def m008_live_villager_index(db: Database) -> None:
+    """A pickup code brings the villager's other waiting parcels: index only those on a shelf."""
+    db.execute_sql("CREATE INDEX parcel_live_villager_id ON parcel (villager_id) WHERE status IN ('in', 'notified')")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     m001_foundation,
     m002_parcels,
@@ -98,6 +103,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     m005_purchases,
     m006_oversight,
     m007_live_parcel_indexes,
+    m008_live_villager_index,
 ]
 
 

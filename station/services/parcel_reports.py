@@ -12,7 +12,7 @@ from pathlib import Path
 from peewee import Database, fn
 
 from station.config import ParcelConfig
-from station.db.parcel_models import LIVE_STATUSES, Parcel
+from station.db.parcel_models import LIVE_STATUSES, Parcel, on_shelf
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound
 from station.domain.overdue import bucket, days_on_shelf
@@ -71,7 +71,7 @@ class ParcelReports:
         first = self.config.overdue_days[0]
         cutoff = dt.datetime.combine(now.date() - dt.timedelta(days=first - 1), dt.time())
         query = (Parcel.select()
-                 .where(Parcel.status.in_(LIVE_STATUSES) & (Parcel.checked_in_at < cutoff))
+                 .where(on_shelf() & (Parcel.checked_in_at < cutoff))
                  .order_by(Parcel.checked_in_at))
         found = []
         for row in query:
@@ -158,7 +158,7 @@ class ParcelReports:
     def tile(self) -> Tile:
         now = self.clock.now()
         start, end = _day_range(now.date())
-        live = Parcel.select().where(Parcel.status.in_(LIVE_STATUSES))
+        live = Parcel.select().where(on_shelf())
         buckets = Counter(o.bucket for o in self.overdue())
         d1, d2, d3 = self.config.overdue_days
         return Tile("tile.parcels", (

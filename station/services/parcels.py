@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from peewee import Database, IntegrityError
 
 from station.config import ParcelConfig
+from station.db import parcel_queries
 from station.db.models import Villager
-from station.db.parcel_models import LIVE_STATUSES, CourierBatch, Parcel, ParcelNotice
+from station.db.parcel_models import LIVE_STATUSES, CourierBatch, Parcel, ParcelNotice, on_shelf
 from station.domain.carriers import CARRIERS, CarrierHint, best_guess, detect
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound, StationError
@@ -155,37 +156,33 @@ class ParcelService:
         require_counter(by)
         tracking_no = clean_scan(raw_scan)
         hints = tuple(detect(tracking_no))
-        with self.db.atomic():
-            batch = CourierBatch.get_or_none(CourierBatch.id == batch_id)
-            if batch is None or batch.ended_at is not None:
+        now = self.clock.now()
+        with self.db.atomic():  # fixed SQL: this runs once per scan (see db/parcel_queries)
+            batch = parcel_queries.count_scan(self.db, batch_id)
+            if batch is None:
                 raise NotAllowed("parcels.batch_ended")
-            if Parcel.select().where(
-                (Parcel.tracking_no == tracking_no) & Parcel.status.in_(LIVE_STATUSES)
-            ).exists():
+            shelf, layer, batch_carrier, scanned = batch
+            if parcel_queries.waiting_by_tracking_no(self.db, tracking_no):
                 raise DuplicateScan(tracking_no=tracking_no)
-            code = PickupCode(batch.shelf, batch.layer, self._free_seq(batch.shelf, tracking_no))
-            chosen = carrier or batch.carrier or best_guess(tracking_no)
+            code = PickupCode(shelf, layer, self._free_seq(shelf, tracking_no))
+            chosen = carrier or batch_carrier or best_guess(tracking_no)
             try:
-                row = Parcel.create(
-                    tracking_no=tracking_no, tracking_tail=tracking_no[-4:], raw_scan=raw_scan,
-                    carrier=chosen, carrier_overridden=bool(carrier), shelf=code.shelf, layer=code.layer,
-                    seq=code.seq, pickup_code=str(code), checked_in_at=self.clock.now(), batch=batch.id,
-                    checked_in_by=by.id,
-                )
+                parcel_id = parcel_queries.insert_parcel(
+                    self.db, tracking_no=tracking_no, raw_scan=raw_scan, carrier=chosen,
+                    carrier_overridden=bool(carrier), shelf=shelf, layer=layer, seq=code.seq,
+                    pickup_code=str(code), checked_in_at=now, batch_id=batch_id, checked_in_by=by.id)
             except IntegrityError as error:  # another process took the code or the number
                 raise DuplicateScan(tracking_no=tracking_no) from error
-            batch.scanned_count += 1
-            batch.save()
-        return CheckedIn(parcel_info(row), hints, batch.scanned_count)
+        parcel = ParcelInfo(parcel_id, tracking_no, chosen, str(code), "in", "", "", "", None, now, None, "",
+                            None, False, None, None)
+        return CheckedIn(parcel, hints, scanned)
 
-    @staticmethod
-    def _free_seq(shelf: int, tracking_no: str) -> int:
+    def _free_seq(self, shelf: int, tracking_no: str) -> int:
         """The waybill tail if free (one indexed look-up), else the lowest free on the shelf."""
-        live_on_shelf = Parcel.select(Parcel.seq).where((Parcel.shelf == shelf) & Parcel.status.in_(LIVE_STATUSES))
         preferred = preferred_seq(tracking_no)
-        if preferred is not None and not live_on_shelf.where(Parcel.seq == preferred).exists():
+        if preferred is not None and not parcel_queries.seq_taken(self.db, shelf, preferred):
             return preferred
-        return allocate_seq(tracking_no, {row.seq for row in live_on_shelf})
+        return allocate_seq(tracking_no, parcel_queries.seqs_on_shelf(self.db, shelf))
 
     def set_recipient(self, by: OperatorInfo, parcel_id: int, *, villager_id: int | None = None,
                       name: str = "", phone: str = "") -> ParcelInfo:
@@ -279,12 +276,12 @@ class ParcelService:
 
     def find_live(self, tracking_no: str) -> ParcelInfo | None:
         row = Parcel.select().where(
-            (Parcel.tracking_no == clean_scan(tracking_no)) & Parcel.status.in_(LIVE_STATUSES)
+            (Parcel.tracking_no == clean_scan(tracking_no)) & on_shelf()
         ).first()
         return parcel_info(row) if row else None
 
     def live(self, limit: int = 5000) -> list[ParcelInfo]:
-        query = Parcel.select().where(Parcel.status.in_(LIVE_STATUSES)).order_by(Parcel.checked_in_at).limit(limit)
+        query = Parcel.select().where(on_shelf()).order_by(Parcel.checked_in_at).limit(limit)
         return [parcel_info(row) for row in query]
 
     def unnotified(self, limit: int = 500) -> list[ParcelInfo]:

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from peewee import Database
 
 from station.config import ParcelConfig
+from station.db import parcel_queries
 from station.db.models import Villager
-from station.db.parcel_models import LIVE_STATUSES, Parcel
+from station.db.parcel_models import LIVE_STATUSES, Parcel, on_shelf
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound, StationError
 from station.domain.money import format_fen, normalise_number_text
@@ -67,39 +68,29 @@ class PickupService:
         A code brings every parcel waiting for the same person, to hand over together.
         """
         query_text = normalise_number_text(text or "").strip()
-        live = Parcel.select().where(Parcel.status.in_(LIVE_STATUSES))
         if not query_text:
             return []
-        rows: list[Parcel]
         try:
             code = parse_code(query_text)
         except InvalidInput:
             code = None
+        # The look-ups a counter makes all day run as fixed SQL (db/parcel_queries).
         if code is not None:
-            found = live.where(Parcel.pickup_code == str(code)).first()
-            if found is None:
-                rows = []
-            elif found.villager_id:
-                rows = list(live.where(Parcel.villager == found.villager_id))
-            elif found.phone_tail:
-                rows = list(live.where((Parcel.phone_tail == found.phone_tail)
-                                       & (Parcel.recipient_name == found.recipient_name)))
-            else:
-                rows = [found]
-        elif _TAIL.match(query_text):
-            rows = list(live.where((Parcel.phone_tail == query_text) | (Parcel.tracking_tail == query_text)))
-        elif re.match(r"^[A-Za-z0-9]{6,30}$", query_text) and any(c.isdigit() for c in query_text):
-            rows = list(live.where(Parcel.tracking_no == query_text.upper()))
+            return [ParcelInfo(*row) for row in parcel_queries.waiting_by_code(self.db, str(code))]
+        if _TAIL.match(query_text):
+            return [ParcelInfo(*row) for row in parcel_queries.waiting_by_tail(self.db, query_text)]
+        if re.match(r"^[A-Za-z0-9]{6,30}$", query_text) and any(c.isdigit() for c in query_text):
+            return [ParcelInfo(*row) for row in parcel_queries.waiting_by_tracking_no(self.db, query_text.upper())]
+        lowered = query_text.lower()
+        if _LETTERS.match(lowered):
+            upper = lowered[:-1] + chr(ord(lowered[-1]) + 1)
+            villagers = Villager.select(Villager.id).where(
+                (Villager.initials >= lowered) & (Villager.initials < upper)
+            )
         else:
-            lowered = query_text.lower()
-            if _LETTERS.match(lowered):
-                upper = lowered[:-1] + chr(ord(lowered[-1]) + 1)
-                villagers = Villager.select(Villager.id).where(
-                    (Villager.initials >= lowered) & (Villager.initials < upper)
-                )
-            else:
-                villagers = Villager.select(Villager.id).where(Villager.name.contains(query_text))
-            rows = list(live.where(Parcel.villager.in_(villagers) | Parcel.recipient_name.contains(query_text)))
+            villagers = Villager.select(Villager.id).where(Villager.name.contains(query_text))
+        rows = list(Parcel.select().where(on_shelf() & (Parcel.villager.in_(villagers)
+                                                        | Parcel.recipient_name.contains(query_text))))
         rows.sort(key=lambda r: (r.recipient_name, r.phone_tail, r.pickup_code))
         return [parcel_info(r) for r in rows]
 
@@ -221,7 +212,7 @@ class PickupService:
                 raise NotAllowed("pickup.undo_too_late", code=row.pickup_code)
             taken = {
                 r.seq for r in Parcel.select(Parcel.seq).where(
-                    (Parcel.shelf == row.shelf) & Parcel.status.in_(LIVE_STATUSES))
+                    (Parcel.shelf == row.shelf) & on_shelf())
             }
             if row.seq in taken:
                 row.seq = allocate_seq(row.tracking_no, taken)

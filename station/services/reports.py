@@ -12,7 +12,7 @@ from peewee import fn
 
 from station.db.consignment_models import ConsignmentLot, ConsignmentSale
 from station.db.models import LedgerEntry, Villager
-from station.db.parcel_models import LIVE_STATUSES, Parcel
+from station.db.parcel_models import Parcel, on_shelf
 from station.db.purchase_models import Purchase
 from station.domain.errors import InvalidInput
 from station.domain.overdue import bucket, days_on_shelf
@@ -78,14 +78,19 @@ def parcels_daily(period: ReportPeriod, thresholds) -> list[tuple[dt.date, int, 
     for (at,) in Parcel.select(Parcel.picked_up_at).where(
             (Parcel.picked_up_at >= period.start_at) & (Parcel.picked_up_at < period.end_at)).tuples():
         handed[at.date()] += 1
+    # One read of every parcel on a shelf at some day's end, instead of one per day.
+    first_end = dt.datetime.combine(period.start + dt.timedelta(days=1), dt.time())
+    stays = [(checked_in, picked or returned) for checked_in, picked, returned in Parcel.select(
+        Parcel.checked_in_at, Parcel.picked_up_at, Parcel.returned_at).where(
+            (Parcel.checked_in_at < period.end_at)
+            & (on_shelf() | (Parcel.picked_up_at >= first_end) | (Parcel.returned_at >= first_end))).tuples()]
     rows = []
     for day in period.days:
         end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
-        on_shelf = Parcel.select(Parcel.checked_in_at).where(
-            (Parcel.checked_in_at < end)
-            & ((Parcel.status.in_(LIVE_STATUSES)) | (Parcel.picked_up_at >= end) | (Parcel.returned_at >= end)))
-        overdue = sum(1 for (at,) in on_shelf.tuples() if bucket(days_on_shelf(at, end - dt.timedelta(seconds=1)),
-                                                                  thresholds) > 0)
+        last_moment = end - dt.timedelta(seconds=1)
+        overdue = sum(1 for checked_in, left in stays
+                      if checked_in < end and (left is None or left >= end)
+                      and bucket(days_on_shelf(checked_in, last_moment), thresholds) > 0)
         rows.append((day, arrived[day], handed[day], overdue))
     return rows
 
@@ -140,7 +145,7 @@ def busiest_hours(period: ReportPeriod) -> list[tuple[int, int]]:
 def pending_by_villager(limit: int = 10) -> list[tuple[str, int, int]]:
     """(villager, parcels waiting, open orders), most waiting first."""
     parcels = Counter(name for (name,) in Parcel.select(Parcel.recipient_name)
-                      .where(Parcel.status.in_(LIVE_STATUSES) & (Parcel.recipient_name != "")).tuples())
+                      .where(on_shelf() & (Parcel.recipient_name != "")).tuples())
     orders = Counter(name for (name,) in Purchase.select(Villager.name).join(Villager)
                      .where(Purchase.status.in_(("placed", "shipped", "arrived"))).tuples())
     names = set(parcels) | set(orders)
