@@ -1,7 +1,7 @@
 """Benchmarks at village-county scale. Each prints a ratio against a baseline measured in the
 same run on the same machine, and all results go to benchmarks/results.json.
 
-    python benchmarks/run.py [--parcels 1000000] [--export-rows 100000]
+    python benchmarks/run.py [--parcels 1000000] [--month-rows 100000]
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import os
 import platform
 import random
 import resource
@@ -30,7 +31,14 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
 
 
-def build_station(home: Path, parcels: int) -> None:
+def checked_in_at(n: int, month_rows: int) -> dt.datetime:
+    """The newest `month_rows` parcels fall in November 2026 (19 s apart), older ones a minute apart."""
+    if n < month_rows:
+        return DAY - dt.timedelta(seconds=19 * n)
+    return DAY - dt.timedelta(seconds=19 * month_rows, minutes=n - month_rows)
+
+
+def build_station(home: Path, parcels: int, month_rows: int) -> None:
     """A station database with `parcels` parcels, written in bulk (a benchmark helper)."""
     from station.config import load_config
     from station.db.database import open_database
@@ -49,11 +57,11 @@ def build_station(home: Path, parcels: int) -> None:
     rows = []
     for n in range(parcels):
         live = n % live_every == 0
-        shelf, seq = n % 8 + 1, (n // 8) % 9999 + 1
+        shelf, seq = (n // live_every) % 8 + 1, (n // (live_every * 8)) % 9999 + 1  # ~625 live per shelf
         tracking = f"SF{n:013d}"
         rows.append((tracking, tracking[-4:], tracking, "SF", "", "", f"{rng.randrange(10000):04d}", shelf, 1, seq,
                      f"{shelf}-1-{seq:04d}", "in" if live else "picked_up",
-                     (DAY - dt.timedelta(minutes=n)).isoformat(sep=" "), 1))
+                     checked_in_at(n, month_rows).isoformat(sep=" "), 1))
         if len(rows) == 50_000:
             insert(raw, rows)
             rows = []
@@ -71,8 +79,14 @@ def insert(raw: sqlite3.Connection, rows: list) -> None:
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,NULL,'','','','',0,'','','')", rows)
 
 
-def bench_lookup(home: Path, samples: int = 2000) -> dict:
+def bench_lookup(home: Path, samples: int = 3000) -> dict:
+    """The service's look-up vs the same statement on a bare sqlite3 connection.
+
+    `simple_raw_median_ms` is the plainest indexed read (the one parcel with that code or
+    tail), for scale: the service also brings the person's other waiting parcels.
+    """
     from station.config import load_config
+    from station.db import parcel_queries
     from station.db.database import open_database
     from station.domain.clock import FixedClock
     from station.services.registry import build_services
@@ -83,11 +97,13 @@ def bench_lookup(home: Path, samples: int = 2000) -> dict:
     tails = [r[0] for r in raw.execute("SELECT phone_tail FROM parcel WHERE status='in' LIMIT 500")]
     services = build_services(open_database(config.db_path), config, FixedClock(DAY))
     out = {}
-    for name, keys, sql in (
-        ("code", codes, "SELECT * FROM parcel WHERE pickup_code=? AND status IN ('in','notified')"),
-        ("phone_tail", tails, "SELECT * FROM parcel WHERE (phone_tail=? OR tracking_tail=?) AND status IN ('in','notified')"),
+    for name, keys, sql, simple in (
+        ("code", codes, parcel_queries.BY_CODE,
+         "SELECT * FROM parcel WHERE pickup_code=? AND status IN ('in','notified')"),
+        ("phone_tail", tails, parcel_queries.BY_TAIL,
+         "SELECT * FROM parcel WHERE phone_tail=? AND status IN ('in','notified')"),
     ):
-        app_times, raw_times = [], []
+        app_times, raw_times, simple_times = [], [], []
         for i in range(samples):
             key = keys[i % len(keys)]
             start = time.perf_counter()
@@ -96,14 +112,19 @@ def bench_lookup(home: Path, samples: int = 2000) -> dict:
             start = time.perf_counter()
             raw.execute(sql, (key,) * sql.count("?")).fetchall()
             raw_times.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            raw.execute(simple, (key,)).fetchall()
+            simple_times.append(time.perf_counter() - start)
         out[name] = {"app_median_ms": statistics.median(app_times) * 1000, "app_p99_ms": percentile(app_times, 0.99) * 1000,
                      "raw_median_ms": statistics.median(raw_times) * 1000,
+                     "simple_raw_median_ms": statistics.median(simple_times) * 1000,
                      "ratio": statistics.median(app_times) / statistics.median(raw_times)}
     raw.close()
     return out
 
 
-def bench_check_in(home: Path, count: int = 400) -> dict:
+def bench_check_in(home: Path, rounds: int = 6, per_round: int = 100) -> dict:
+    """Rounds of service check-ins and raw inserts, alternated so both see the same disk."""
     from station.config import load_config
     from station.db.database import open_database
     from station.domain.clock import SystemClock
@@ -114,41 +135,71 @@ def bench_check_in(home: Path, count: int = 400) -> dict:
     services = build_services(open_database(config.db_path), config, SystemClock())
     me = OperatorInfo(1, "p", "partner")
     batch = services.parcels.start_batch(me, shelf=2, layer=2)
-    start = time.perf_counter()
-    for n in range(count):
-        services.parcels.check_in(me, f"YT{n:013d}", batch_id=batch.id)
-    app = count / (time.perf_counter() - start)
+    rng = random.Random(2)
     raw = sqlite3.connect(home / "raw.sqlite3", isolation_level=None)
     raw.execute("PRAGMA journal_mode=wal")
     raw.execute("PRAGMA synchronous=full")
     raw.execute("CREATE TABLE p (id INTEGER PRIMARY KEY, tracking_no TEXT, code TEXT)")
     raw.execute("CREATE INDEX p_t ON p (tracking_no)")
-    start = time.perf_counter()
-    for n in range(count):
-        raw.execute("BEGIN IMMEDIATE")
-        raw.execute("INSERT INTO p (tracking_no, code) VALUES (?, ?)", (f"YT{n:013d}", f"2-2-{n:04d}"))
-        raw.execute("COMMIT")
-    baseline = count / (time.perf_counter() - start)
+    app_rates, raw_rates = [], []
+    for _ in range(rounds):
+        waybills = [f"YT{rng.randrange(10**13):013d}" for _ in range(per_round)]  # tails collide as in life
+        start = time.perf_counter()
+        for waybill in waybills:
+            services.parcels.check_in(me, waybill, batch_id=batch.id)
+        app_rates.append(per_round / (time.perf_counter() - start))
+        start = time.perf_counter()
+        for n, waybill in enumerate(waybills):
+            raw.execute("BEGIN IMMEDIATE")
+            raw.execute("INSERT INTO p (tracking_no, code) VALUES (?, ?)", (waybill, f"2-2-{n:04d}"))
+            raw.execute("COMMIT")
+        raw_rates.append(per_round / (time.perf_counter() - start))
     raw.close()
+    app, baseline = statistics.median(app_rates), statistics.median(raw_rates)
     return {"app_per_s": app, "raw_per_s": baseline, "ratio": app / baseline}
 
 
-def bench_cold_start(home: Path) -> dict:
-    code_app = ("import time,asyncio,sys; t=time.perf_counter()\n"
-                "from station.config import load_config\nfrom station.app import make_app\n"
-                "async def main():\n"
-                f"    app = make_app(load_config({{'STATION_HOME': {str(home)!r}}}))\n"
-                "    async with app.run_test() as pilot:\n        await pilot.pause()\n"
+MINIMAL_APP = """
+from textual.app import App
+from textual.widgets import Label
+class A(App):
+    def compose(self):
+        yield Label("x")
+"""
+# The same widgets the log-in screen shows (a form with a select, a PIN input, a footer of
+# F-key bindings) with none of the station behind them: what Textual itself costs.
+SAME_WIDGETS_APP = """
+from textual.app import App
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Input, Label, Select
+class A(App):
+    BINDINGS = [(f"f{n}", "bell", f"Area {n}") for n in range(1, 10)]
+    def compose(self):
+        with VerticalScroll():
+            yield Label("Log in")
+            yield Select([("Wang", 1)], value=1)
+            yield Input(password=True)
+        yield Footer()
+"""
+
+
+def bench_cold_start(home: Path, runs: int = 7) -> dict:
+    """Process start to the first usable screen (log-in, first operator chosen, PIN focused)."""
+    app_code = ("from station.config import load_config\nfrom station.app import make_app\n"
+                f"def build():\n    return make_app(load_config({{'STATION_HOME': {str(home)!r}}}))\n")
+    template = ("import time,asyncio; t=time.perf_counter()\n{code}\n"
+                "async def main():\n    async with build().run_test() as pilot:\n        await pilot.pause()\n"
                 "    print(time.perf_counter()-t)\nasyncio.run(main())")
-    code_min = ("import time,asyncio; t=time.perf_counter()\nfrom textual.app import App\nfrom textual.widgets import Label\n"
-                "class A(App):\n    def compose(self):\n        yield Label('x')\n"
-                "async def main():\n    async with A().run_test() as pilot:\n        await pilot.pause()\n"
-                "    print(time.perf_counter()-t)\nasyncio.run(main())")
-    runs = {name: [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                        check=True).stdout.split()[-1]) for _ in range(3)]
-            for name, code in (("app", code_app), ("minimal", code_min))}
-    app, minimal = statistics.median(runs["app"]), statistics.median(runs["minimal"])
-    return {"app_s": app, "minimal_textual_s": minimal, "ratio": app / minimal}
+    programs = {"app": app_code, "same_widgets": SAME_WIDGETS_APP + "build = A\n", "minimal": MINIMAL_APP + "build = A\n"}
+    times: dict[str, list[float]] = {name: [] for name in programs}
+    for _ in range(runs):  # interleaved, so a busy moment hits all three alike
+        for name, code in programs.items():
+            out = subprocess.run([sys.executable, "-c", template.format(code=code)], capture_output=True, text=True,
+                                 check=True).stdout
+            times[name].append(float(out.split()[-1]))
+    app, same, minimal = (statistics.median(times[name]) for name in ("app", "same_widgets", "minimal"))
+    return {"app_s": app, "same_widgets_textual_s": same, "hello_world_textual_s": minimal,
+            "ratio": app / same, "ratio_vs_hello_world": app / minimal}
 
 
 def bench_export(home: Path) -> dict:
@@ -201,13 +252,15 @@ def bench_receipt() -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--parcels", type=int, default=1_000_000)
+    parser.add_argument("--month-rows", type=int, default=100_000, help="parcels checked in during the exported month")
     args = parser.parse_args()
-    results = {"machine": f"{platform.machine()} {platform.processor() or ''} python {platform.python_version()}",
+    results = {"machine": f"{platform.machine()} {platform.processor() or ''} python {platform.python_version()} "
+                          f"sqlite {sqlite3.sqlite_version}, {os.cpu_count()} cores",
                "parcels": args.parcels}
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "station"
         started = time.perf_counter()
-        build_station(home, args.parcels)
+        build_station(home, args.parcels, min(args.month_rows, args.parcels))
         results["build_s"] = time.perf_counter() - started
         for name, bench in (("lookup", lambda: bench_lookup(home)), ("check_in", lambda: bench_check_in(home)),
                             ("cold_start", lambda: bench_cold_start(home)), ("export", lambda: bench_export(home)),

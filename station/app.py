@@ -12,19 +12,10 @@ from station.i18n.translator import Translator
 from station.screens.actions import APP_ACTIONS, StationAction, app_actions, bindings_for
 from station.screens.base import ServiceCalls, TranslatedBindings
 from station.printing.transports import Transport, make_transport
-from station.screens.printer_settings import PrinterSettingsScreen
-from station.screens.consignments import ConsignmentsScreen
 from station.screens.home import HomeScreen
-from station.screens.purchases import PurchasesScreen
-from station.screens.parcel_desk import ParcelDeskScreen
-from station.screens.print_jobs import PrintJobsScreen
 from station.screens.login import LoginScreen
 from station.screens.palette import StationCommands
 from station.screens.setup import SetupScreen
-from station.screens.reports import ReportsScreen
-from station.screens.shift import ShiftScreen
-from station.screens.utilities import UtilitiesScreen
-from station.screens.villagers import VillagersScreen
 from station.services.common import OperatorInfo, Session
 from station.services.registry import Services, build_services
 
@@ -58,19 +49,43 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         self.title = t("app.title")
 
     def _area_factories(self):
-        services, session = self.services, self.session
-        return {
-            "home": lambda: HomeScreen(services.dashboard),
-            "parcels": lambda: ParcelDeskScreen(services.parcels, services.pickup, services.parcel_reports,
-                                                services.villagers, session, self.print_job, services.purchases),
-            "purchases": lambda: PurchasesScreen(services.purchases, services.villagers, session, self.print_job),
-            "consignments": lambda: ConsignmentsScreen(services.consignments, services.settlements,
-                                                       services.villagers, session, self.print_job),
-            "utilities": lambda: UtilitiesScreen(services.utilities, session, self.print_job),
-            "villagers": lambda: VillagersScreen(services.villagers, session),
-            "shift": lambda: ShiftScreen(services, session, self.print_job),
-            "reports": lambda: ReportsScreen(services.exports, session, self.config.export_dir, self.config.parcels),
-        }
+        """One screen factory per area. An area's module is imported when it is first opened,
+        so the log-in screen is up before the desks' code (and its libraries) has loaded."""
+        services, session, print_job = self.services, self.session, self.print_job
+
+        def parcels():
+            from station.screens.parcel_desk import ParcelDeskScreen
+            return ParcelDeskScreen(services.parcels, services.pickup, services.parcel_reports, services.villagers,
+                                    session, print_job, services.purchases)
+
+        def purchases():
+            from station.screens.purchases import PurchasesScreen
+            return PurchasesScreen(services.purchases, services.villagers, session, print_job)
+
+        def consignments():
+            from station.screens.consignments import ConsignmentsScreen
+            return ConsignmentsScreen(services.consignments, services.settlements, services.villagers, session,
+                                      print_job)
+
+        def utilities():
+            from station.screens.utilities import UtilitiesScreen
+            return UtilitiesScreen(services.utilities, session, print_job)
+
+        def villagers():
+            from station.screens.villagers import VillagersScreen
+            return VillagersScreen(services.villagers, session)
+
+        def shift():
+            from station.screens.shift import ShiftScreen
+            return ShiftScreen(services, session, print_job)
+
+        def reports():
+            from station.screens.reports import ReportsScreen
+            return ReportsScreen(services.exports, session, self.config.export_dir, self.config.parcels)
+
+        return {"home": lambda: HomeScreen(services.dashboard), "parcels": parcels, "purchases": purchases,
+                "consignments": consignments, "utilities": utilities, "villagers": villagers, "shift": shift,
+                "reports": reports}
 
     def on_mount(self) -> None:
         if self.config.keys:
@@ -114,6 +129,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
     def action_print_jobs(self) -> None:
         operator = self.session.operator
         if operator is not None:
+            from station.screens.print_jobs import PrintJobsScreen
             self.push_screen(PrintJobsScreen(self.services.printing, operator.name))
 
     def action_printer_settings(self) -> None:
@@ -124,6 +140,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
             self.notify(self.t("error.role_required", role=self.t("role." + operator.role),
                                needed=self.t("role.partner")), severity="error", timeout=10)
             return
+        from station.screens.printer_settings import PrinterSettingsScreen
         self.push_screen(PrinterSettingsScreen(self.config.printer, self.save_printer, self.print_test_page))
 
     def save_printer(self, printer: PrinterConfig) -> None:

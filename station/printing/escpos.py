@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import qrcode
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from station.printing.layout import ENCODING, Line, Receipt, layout
 
@@ -14,23 +13,32 @@ ALIGN = {"left": ESC + b"a\x00", "center": ESC + b"a\x01", "right": ESC + b"a\x0
 BOLD_ON, BOLD_OFF = ESC + b"E\x01", ESC + b"E\x00"
 SIZE_NORMAL, SIZE_DOUBLE = GS + b"!\x00", GS + b"!\x11"
 FEED_AND_CUT = ESC + b"d\x04" + GS + b"V\x01"
-QR_ERRORS = {
-    "L": qrcode.constants.ERROR_CORRECT_L,
-    "M": qrcode.constants.ERROR_CORRECT_M,
-    "Q": qrcode.constants.ERROR_CORRECT_Q,
-    "H": qrcode.constants.ERROR_CORRECT_H,
-}
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+
+def make_qr(payload: str, *, error: str = "M", **options):
+    """A fitted qrcode.QRCode. qrcode and Pillow load on the first QR, not at start-up."""
+    import qrcode
+
+    levels = {"L": qrcode.constants.ERROR_CORRECT_L, "M": qrcode.constants.ERROR_CORRECT_M,
+              "Q": qrcode.constants.ERROR_CORRECT_Q, "H": qrcode.constants.ERROR_CORRECT_H}
+    code = qrcode.QRCode(error_correction=levels[error], **options)
+    code.add_data(payload)
+    code.make(fit=True)
+    return code
 
 
 def qr_image(payload: str, *, module: int = 4, error: str = "M") -> Image.Image:
-    code = qrcode.QRCode(error_correction=QR_ERRORS[error], box_size=module, border=4)
-    code.add_data(payload)
-    code.make(fit=True)
+    code = make_qr(payload, error=error, box_size=module, border=4)
     return code.make_image(fill_color="black", back_color="white").get_image().convert("1")
 
 
 def raster(image: Image.Image, width_dots: int) -> bytes:
     """`GS v 0`: the image centred on the paper width, 1 bit per dot, MSB first."""
+    from PIL import Image
+
     image = image.convert("1")
     if image.width > width_dots:
         raise ValueError(f"image {image.width} dots wider than the paper ({width_dots})")

@@ -3,9 +3,7 @@ QR drawn with half blocks (two modules per character cell) so a phone can scan t
 
 from __future__ import annotations
 
-import qrcode
-
-from station.printing.escpos import QR_ERRORS
+from station.printing.escpos import make_qr
 from station.printing.layout import Line, Receipt, byte_width, layout
 
 UPPER, LOWER, FULL, EMPTY = "▀", "▄", "█", " "
@@ -13,10 +11,7 @@ UPPER, LOWER, FULL, EMPTY = "▀", "▄", "█", " "
 
 def qr_half_blocks(payload: str, *, error: str = "M", border: int = 2) -> list[str]:
     """Dark modules as block characters; each text row holds two module rows."""
-    code = qrcode.QRCode(error_correction=QR_ERRORS[error], border=border)
-    code.add_data(payload)
-    code.make(fit=True)
-    matrix = code.get_matrix()
+    matrix = make_qr(payload, error=error, border=border).get_matrix()
     if len(matrix) % 2:
         matrix.append([False] * len(matrix[0]))
     rows = []

@@ -1,119 +1,194 @@
-"""Wire the services together over one database; the app, the CLI and tests all use this."""
+"""Wire the services together over one database; the app, the CLI and tests all use this.
+
+Each service is built, and its module imported, the first time it is asked for: the log-in
+screen needs two of them, and importing all twenty (with their dataclasses) would double the
+time to a usable screen.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from peewee import Database
 
 from station.config import StationConfig
 from station.domain.clock import Clock
-from station.services.audit import AuditLog
-from station.domain.money import format_fen
 from station.i18n.translator import Translator
-from station.printing.queue import PrintService
-from station.printing.transports import Transport, make_transport
-from station.services.complaints import ComplaintService
-from station.services.consignments import ConsignmentService
-from station.services.day_close import DayCloseService
-from station.services.exports import ExportService
-from station.services.dashboard import DashboardService, Tile
-from station.services.purchases import PurchaseService, purchases_tile
-from station.services.settlements import SettlementService
-from station.services.shifts import ShiftService
-from station.services.ledger import LedgerService
-from station.services.operators import OperatorService
-from station.services.parcel_reports import ParcelReports
-from station.services.parcels import ParcelService
-from station.services.pickup import PickupService
-from station.services.utilities import UtilityService
-from station.services.utility_reports import UtilityTile
-from station.services.villagers import VillagerService
+from station.printing.transports import Transport
+
+if TYPE_CHECKING:
+    from station.printing.queue import PrintService
+    from station.services.audit import AuditLog
+    from station.services.complaints import ComplaintService
+    from station.services.consignments import ConsignmentService
+    from station.services.dashboard import DashboardService, Tile
+    from station.services.day_close import DayCloseService
+    from station.services.exports import ExportService
+    from station.services.ledger import LedgerService
+    from station.services.operators import OperatorService
+    from station.services.parcel_reports import ParcelReports
+    from station.services.parcels import ParcelService
+    from station.services.pickup import PickupService
+    from station.services.purchases import PurchaseService
+    from station.services.settlements import SettlementService
+    from station.services.shifts import ShiftService
+    from station.services.utilities import UtilityService
+    from station.services.villagers import VillagerService
 
 
-@dataclass
+T = TypeVar("T")
+
+
+class built_once(Generic[T]):
+    """Like functools.cached_property, but safe when two workers ask first at the same moment
+    (a service with state, like the printer's, must exist once)."""
+
+    def __init__(self, build: Callable[[Services], T]) -> None:
+        self.build = build
+        self.name = build.__name__
+
+    def __get__(self, services: Services | None, owner: type) -> T:
+        if services is None:
+            return self  # type: ignore[return-value]
+        with services._building:
+            if self.name not in services.__dict__:  # once stored there, Python skips this method
+                services.__dict__[self.name] = self.build(services)
+        return services.__dict__[self.name]
+
+
 class Services:
-    db: Database
-    config: StationConfig
-    clock: Clock
-    audit: AuditLog
-    ledger: LedgerService
-    operators: OperatorService
-    villagers: VillagerService
-    dashboard: DashboardService
-    printing: PrintService
-    parcels: ParcelService
-    pickup: PickupService
-    parcel_reports: ParcelReports
-    utilities: UtilityService
-    consignments: ConsignmentService
-    settlements: SettlementService
-    purchases: PurchaseService
-    shifts: ShiftService
-    day_close: DayCloseService
-    complaints: ComplaintService
-    exports: ExportService
+    def __init__(self, db: Database, config: StationConfig, clock: Clock, transport: Transport | None) -> None:
+        self._building = threading.RLock()  # one service may build the ones it needs
+        self.db = db
+        self.config = config
+        self.clock = clock
+        self.t = Translator(config.locale)
+        self._transport = transport
+
+    def __repr__(self) -> str:
+        built = sorted(name for name in vars(self) if not name.startswith("_") and name not in ("db", "config"))
+        return f"Services({self.config.db_path}, built={built})"
+
+    @built_once
+    def audit(self) -> AuditLog:
+        from station.services.audit import AuditLog
+        return AuditLog(self.clock)
+
+    @built_once
+    def printing(self) -> PrintService:
+        from station.printing.queue import PrintService
+        from station.printing.transports import make_transport
+        transport = self._transport or make_transport(self.config.printer)
+        return PrintService(self.db, self.clock, self.config.printer, transport, self.t)
+
+    @built_once
+    def ledger(self) -> LedgerService:
+        from station.services.ledger import LedgerService
+        return LedgerService(self.db, self.clock, self.audit,
+                             approval_threshold_fen=self.config.counter.reversal_approval_fen)
+
+    @built_once
+    def operators(self) -> OperatorService:
+        from station.services.operators import OperatorService
+        return OperatorService(self.db, self.clock, self.audit)
+
+    @built_once
+    def villagers(self) -> VillagerService:
+        from station.services.villagers import VillagerService
+        return VillagerService(self.db, self.clock, self.audit)
+
+    @built_once
+    def parcels(self) -> ParcelService:
+        from station.services.parcels import ParcelService
+        return ParcelService(self.db, self.clock, self.audit, self.config.parcels)
+
+    @built_once
+    def pickup(self) -> PickupService:
+        from station.services.pickup import PickupService
+        return PickupService(self.db, self.clock, self.audit, self.ledger, self.printing, self.config.parcels, self.t)
+
+    @built_once
+    def parcel_reports(self) -> ParcelReports:
+        from station.services.parcel_reports import ParcelReports
+        return ParcelReports(self.db, self.clock, self.audit, self.printing, self.config.parcels, self.t,
+                             self.config.export_dir)
+
+    @built_once
+    def utilities(self) -> UtilityService:
+        from station.services.utilities import UtilityService
+        return UtilityService(self.db, self.clock, self.audit, self.ledger, self.printing)
+
+    @built_once
+    def consignments(self) -> ConsignmentService:
+        from station.services.consignments import ConsignmentService
+        return ConsignmentService(self.db, self.clock, self.audit, self.ledger, self.printing, self.config.counter,
+                                  self.t)
+
+    @built_once
+    def settlements(self) -> SettlementService:
+        from station.services.settlements import SettlementService
+        return SettlementService(self.db, self.clock, self.audit, self.ledger, self.printing, self.config.counter,
+                                 self.t)
+
+    @built_once
+    def purchases(self) -> PurchaseService:
+        from station.services.purchases import PurchaseService
+        return PurchaseService(self.db, self.clock, self.ledger, self.printing, self.t,
+                               self.config.counter.service_fee_fen)
+
+    @built_once
+    def shifts(self) -> ShiftService:
+        from station.services.shifts import ShiftService
+        return ShiftService(self.db, self.clock, self.audit, self.operators, self.printing, self.t)
+
+    @built_once
+    def day_close(self) -> DayCloseService:
+        from station.services.day_close import DayCloseService
+        return DayCloseService(self.db, self.clock, self.audit, self.printing, self.t, self.config.db_path,
+                               self.config.backup_dir, self.config.counter.backups_kept)
+
+    @built_once
+    def complaints(self) -> ComplaintService:
+        from station.services.complaints import ComplaintService
+        return ComplaintService(self.db, self.clock, self.audit)
+
+    @built_once
+    def exports(self) -> ExportService:
+        from station.services.exports import ExportService
+        return ExportService(self.db, self.clock, self.audit)
+
+    @built_once
+    def dashboard(self) -> DashboardService:
+        """The home screen's tiles, in the order the counter reads them."""
+        from station.services.dashboard import DashboardService
+        from station.services.purchases import purchases_tile
+        from station.services.utility_reports import UtilityTile
+
+        dashboard = DashboardService(self.clock)
+        dashboard.add(self.core_tile)
+        dashboard.add(self.parcel_reports.tile)
+        dashboard.add(UtilityTile(self.db, self.clock))
+        dashboard.add(lambda: self.settlements.tile(self.consignments.lots()))
+        dashboard.add(lambda: purchases_tile(self.purchases))
+        dashboard.add(self.complaints.tile)
+        return dashboard
+
+    def core_tile(self) -> Tile:
+        from station.domain.money import format_fen
+        from station.services.dashboard import Tile
+
+        return Tile(
+            "tile.villagers",
+            (
+                ("tile.villagers_count", str(self.villagers.count()), False),
+                ("tile.cash_balance", format_fen(self.ledger.balance("cash")), False),
+            ),
+        )
 
 
 def build_services(
     db: Database, config: StationConfig, clock: Clock, *, transport: Transport | None = None
 ) -> Services:
-    t = Translator(config.locale)
-    audit = AuditLog(clock)
-    printing = PrintService(db, clock, config.printer, transport or make_transport(config.printer), t)
-    ledger = LedgerService(
-        db, clock, audit, approval_threshold_fen=config.counter.reversal_approval_fen
-    )
-    operators = OperatorService(db, clock, audit)
-    villagers = VillagerService(db, clock, audit)
-    dashboard = DashboardService(clock)
-    parcels = ParcelService(db, clock, audit, config.parcels)
-    pickup = PickupService(db, clock, audit, ledger, printing, config.parcels, t)
-    parcel_reports = ParcelReports(db, clock, audit, printing, config.parcels, t, config.export_dir)
-    dashboard.add(lambda: core_tile(villagers, ledger))
-    dashboard.add(parcel_reports.tile)
-    utilities = UtilityService(db, clock, audit, ledger, printing)
-    dashboard.add(UtilityTile(db, clock))
-    consignments = ConsignmentService(db, clock, audit, ledger, printing, config.counter, t)
-    settlements = SettlementService(db, clock, audit, ledger, printing, config.counter, t)
-    dashboard.add(lambda: settlements.tile(consignments.lots()))
-    purchases = PurchaseService(db, clock, ledger, printing, t, config.counter.service_fee_fen)
-    dashboard.add(lambda: purchases_tile(purchases))
-    shifts = ShiftService(db, clock, audit, operators, printing, t)
-    day_close = DayCloseService(db, clock, audit, printing, t, config.db_path, config.backup_dir,
-                                config.counter.backups_kept)
-    complaints = ComplaintService(db, clock, audit)
-    dashboard.add(complaints.tile)
-    exports = ExportService(db, clock, audit)
-    return Services(
-        db=db,
-        config=config,
-        clock=clock,
-        audit=audit,
-        ledger=ledger,
-        operators=operators,
-        villagers=villagers,
-        dashboard=dashboard,
-        printing=printing,
-        parcels=parcels,
-        pickup=pickup,
-        parcel_reports=parcel_reports,
-        utilities=utilities,
-        consignments=consignments,
-        settlements=settlements,
-        purchases=purchases,
-        shifts=shifts,
-        day_close=day_close,
-        complaints=complaints,
-        exports=exports,
-    )
-
-
-def core_tile(villagers: VillagerService, ledger: LedgerService) -> Tile:
-    return Tile(
-        "tile.villagers",
-        (
-            ("tile.villagers_count", str(villagers.count()), False),
-            ("tile.cash_balance", format_fen(ledger.balance("cash")), False),
-        ),
-    )
+    return Services(db, config, clock, transport)
