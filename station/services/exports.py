@@ -24,7 +24,8 @@ from station.domain.periods import parse_month
 from station.domain.spreadsheet import neutralise, restore
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, require_role
-from station.services.export_tables import DATE, DATETIME, INT, MONEY, TABLES, Period, Privacy
+from station.services.export_tables import DATE, DATETIME, MONEY, TABLES, TEXT, Period, Privacy
+from station.services.xlsx_stream import XlsxStream
 
 MANIFEST = "manifest.json"
 WORKBOOK = "station.xlsx"
@@ -56,24 +57,6 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _cell_text(value) -> str:
-    return neutralise(value) if isinstance(value, str) else str(value)
-
-
-def _xlsx_value(kind: str, text: str):
-    if text == "":
-        return None
-    if kind == MONEY:
-        return Decimal(text)
-    if kind == INT:
-        return int(text)
-    if kind == DATETIME:
-        return dt.datetime.fromisoformat(text)
-    if kind == DATE:
-        return dt.date.fromisoformat(text)
-    return text
-
-
 def _xlsx_text(kind: str, value) -> str:
     if value is None:
         return ""
@@ -103,31 +86,21 @@ class ExportService:
         out_dir.mkdir(parents=True, exist_ok=True)
         if any(out_dir.iterdir()):
             raise InvalidInput("export.dir_not_empty", path=str(out_dir))
-        from openpyxl import Workbook  # heavy; only exports need it, not the app's start-up
-        from openpyxl.cell import WriteOnlyCell
-
         privacy = Privacy(masked)
-        workbook = Workbook(write_only=True)
         files, counts = {}, {}
-        for done, table in enumerate(TABLES):
-            sheet = workbook.create_sheet(table.name)
-            sheet.freeze_panes = "A2"
-            sheet.append([name for name, _ in table.columns])
-            path = out_dir / f"{table.name}.csv"
-            count = 0
-            with path.open("w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle, lineterminator="\r\n")
-                writer.writerow([name for name, _ in table.columns])
-                for row in table.rows(period, privacy):
-                    texts = [_cell_text(v) for v in row]
-                    writer.writerow(texts)
-                    sheet.append([_xlsx_cell(WriteOnlyCell, sheet, kind, text) for (_, kind), text in zip(table.columns, texts)])
-                    count += 1
-            counts[table.name] = count
-            files[path.name] = {"sha256": sha256_of(path), "rows": count}
-            if progress:
-                progress(done + 1, len(TABLES) + 1)
-        workbook.save(out_dir / WORKBOOK)
+        with XlsxStream(out_dir / WORKBOOK) as workbook:
+            for done, table in enumerate(TABLES):
+                path = out_dir / f"{table.name}.csv"
+                header = [name for name, _ in table.columns]
+                with path.open("w", encoding="utf-8-sig", newline="") as handle:
+                    writer = csv.writer(handle, lineterminator="\r\n")
+                    writer.writerow(header)
+                    counter = _Counted(writer, table.rows(period, privacy))
+                    workbook.add_sheet(table.name, header, [kind for _, kind in table.columns], counter)
+                counts[table.name] = counter.count
+                files[path.name] = {"sha256": sha256_of(path), "rows": counter.count}
+                if progress:
+                    progress(done + 1, len(TABLES) + 1)
         files[WORKBOOK] = {"sha256": sha256_of(out_dir / WORKBOOK), "rows": sum(counts.values())}
         manifest = self._manifest(period, masked, files, counts)
         manifest_path = out_dir / MANIFEST
@@ -171,18 +144,18 @@ class ExportService:
         }
 
 
-def _xlsx_cell(cell_type, sheet, kind: str, text: str):
-    value = _xlsx_value(kind, restore(text) if kind != "text" else text)
-    cell = cell_type(sheet, value=value)
-    if kind == MONEY:
-        cell.number_format = "0.00"
-    elif kind == DATETIME:
-        cell.number_format = "yyyy-mm-dd hh:mm:ss"
-    elif kind == DATE:
-        cell.number_format = "yyyy-mm-dd"
-    elif kind == "text":
-        cell.data_type = "s"  # never a formula, whatever it starts with
-    return cell
+class _Counted:
+    """Each row once: written to the CSV as it passes on (as text) to the workbook."""
+
+    def __init__(self, writer, rows) -> None:
+        self.writer, self.rows, self.count = writer, rows, 0
+
+    def __iter__(self):
+        for row in self.rows:
+            texts = [neutralise(v) if isinstance(v, str) else str(v) for v in row]
+            self.writer.writerow(texts)
+            self.count += 1
+            yield texts
 
 
 def _balances(condition) -> dict[str, int]:
@@ -268,6 +241,7 @@ def _verify_chain(rows: list[list[str]], ledger: dict) -> list[Problem]:
 
 def _verify_workbook(path: Path, tables: dict[str, list[list[str]]]) -> list[Problem]:
     from openpyxl import load_workbook
+    from openpyxl.utils.escape import unescape
 
     try:
         workbook = load_workbook(path, read_only=True)
@@ -287,6 +261,7 @@ def _verify_workbook(path: Path, tables: dict[str, list[list[str]]]) -> list[Pro
         for number, (cells, texts) in enumerate(zip(sheet_rows, csv_rows), start=2):
             cells = tuple(cells) + (None,) * (width - len(cells))  # read-only rows drop trailing blanks
             shown = [_xlsx_text(kind, value) for (_, kind), value in zip(table.columns, cells)]
+            shown = [unescape(text) if kind == TEXT else text for (_, kind), text in zip(table.columns, shown)]
             wanted = [restore(t) if kind != "text" else t for (_, kind), t in zip(table.columns, texts)]
             if shown != wanted:
                 problems.append(Problem("verify.sheet_cell", {"sheet": table.name, "row": number}))

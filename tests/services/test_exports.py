@@ -29,6 +29,8 @@ def month(services, partner, clock):
                                    [Line("cash", 500, "cash"), Line(f"villager:{villager.id}", -500)],
                                    operator_id=partner.id)
     services.ledger.reverse(posting.txn, "=1+1 typed by mistake", partner)
+    services.ledger.post("counter.adjust", "memo:odd", [Line("cash", 100, "cash", "pasted\x0bfrom a label _x0041_"),
+                                                        Line("income:other", -100)], operator_id=partner.id)
     return villager
 
 
@@ -46,6 +48,7 @@ def test_export_verifies_and_is_excel_safe(services, partner, month, tmp_path):
     ledger = read_csv(out / "ledger.csv")
     memos = [row[10] for row in ledger[1:]]
     assert "'=1+1 typed by mistake" in memos
+    assert "pasted\x0bfrom a label _x0041_" in memos  # kept, in the CSV and (escaped) in the XLSX
     amounts = [row[8] for row in ledger[1:]]
     assert "-500" in amounts  # numbers are not neutralised
     workbook = load_workbook(out / "station.xlsx")
