@@ -95,6 +95,13 @@ def m008_live_villager_index(db: Database) -> None:
     db.execute_sql("CREATE INDEX parcel_live_villager_id ON parcel (villager_id) WHERE status IN ('in', 'notified')")
 
 
+def m009_drop_whole_history_tail_indexes(db: Database) -> None:
+    """Tails and codes are only ever looked up on the shelf (the m007 partial indexes); their
+    whole-history indexes only slowed every check-in (three more b-trees written per scan)."""
+    for column in ("phone_tail", "tracking_tail", "pickup_code"):
+        db.execute_sql(f"DROP INDEX IF EXISTS parcel_{column}")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     m001_foundation,
     m002_parcels,
@@ -104,6 +111,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     m006_oversight,
     m007_live_parcel_indexes,
     m008_live_villager_index,
+    m009_drop_whole_history_tail_indexes,
 ]
 
 

@@ -35,18 +35,18 @@ class CourierBatch(BaseModel):
 
 class Parcel(BaseModel):
     tracking_no = TextField(index=True)
-    tracking_tail = TextField(index=True)
+    tracking_tail = TextField()  # looked up only on the shelf: see parcel_live_tracking_tail
     raw_scan = TextField()
     carrier = TextField(default="")
     carrier_overridden = BooleanField(default=False)
     villager = ForeignKeyField(Villager, null=True, backref="parcels")
     recipient_name = TextField(default="")
     recipient_phone = TextField(default="")
-    phone_tail = TextField(default="", index=True)
+    phone_tail = TextField(default="")  # parcel_live_phone_tail
     shelf = IntegerField()
     layer = IntegerField()
     seq = IntegerField()
-    pickup_code = TextField(index=True)
+    pickup_code = TextField()  # parcel_live_pickup_code
     status = TextField(default="in", index=True)  # in → notified → picked_up | returned
     checked_in_at = DateTimeField(index=True)
     batch = ForeignKeyField(CourierBatch, null=True, backref="parcels")

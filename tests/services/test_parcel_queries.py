@@ -75,6 +75,8 @@ def test_every_statement_uses_a_live_parcel_index(services, partner):
             searches = [step for step in plan.split(" | ") if step.startswith(("SEARCH p ", "SEARCH parcel "))]
             assert searches, plan
             assert all("parcel_live_" in step or "PRIMARY KEY" in step for step in searches), plan
+        indexes = {name for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'parcel'")}
+        assert not indexes & {"parcel_phone_tail", "parcel_tracking_tail", "parcel_pickup_code"}  # m009
     finally:
         raw.close()
 
