@@ -9,6 +9,7 @@ from station.config import PrinterConfig, StationConfig, ensure_dirs, save_secti
 from station.db.database import open_database
 from station.domain.clock import Clock, SystemClock
 from station.i18n.translator import Translator
+from station.printing.recovery import recover_interrupted
 from station.screens.actions import APP_ACTIONS, StationAction, app_actions, bindings_for
 from station.screens.base import ServiceCalls, TranslatedBindings
 from station.printing.transports import Transport, make_transport
@@ -27,8 +28,8 @@ def make_app(
     db = open_database(config.db_path)
     clock = clock or SystemClock()
     services = build_services(db, config, clock, transport=transport)
-    services.printing.recover_interrupted()
-    return StationApp(config, services, Translator(config.locale))
+    recover_interrupted(db, services.t)
+    return StationApp(config, services, services.t)
 
 
 class StationApp(TranslatedBindings, ServiceCalls, App[None]):

@@ -18,6 +18,7 @@ from station.domain.errors import NotAllowed, NotFound
 from station.i18n.translator import Translator
 from station.printing.escpos import render
 from station.printing.layout import Receipt, check_printable
+from station.printing.recovery import recover_interrupted
 from station.printing.receipts import ReceiptContext, test_page, with_reprint_banner
 from station.printing.transports import PrintFault, Transport
 
@@ -168,10 +169,4 @@ class PrintService:
         return PrintJob.select().where(PrintJob.status == "failed").count()
 
     def recover_interrupted(self) -> int:
-        """Jobs left "printing" by a crash or power cut become failed (to retry by hand)."""
-        with self.db.atomic():
-            return (
-                PrintJob.update(status="failed", last_error=self.t("print.fault.interrupted", detail=""))
-                .where(PrintJob.status == "printing")
-                .execute()
-            )
+        return recover_interrupted(self.db, self.t)
