@@ -88,6 +88,16 @@ def test_catalogues_have_the_same_keys_and_placeholders():
         assert placeholders(zh_CN.MESSAGES[key]) == placeholders(en.MESSAGES[key]), key
 
 
+def test_each_catalogue_part_holds_the_same_keys_in_every_language_and_none_twice():
+    """A translator finds a key in the same area module in both languages; a key defined in
+    two parts would silently lose one text in the merged catalogue."""
+    for catalogue in (zh_CN, en):
+        assert sum(len(part.MESSAGES) for part in catalogue.PARTS) == len(catalogue.MESSAGES)
+    for zh_part, en_part in zip(zh_CN.PARTS, en.PARTS, strict=True):
+        assert zh_part.__name__.rsplit(".", 1)[1] == en_part.__name__.rsplit(".", 1)[1]
+        assert set(zh_part.MESSAGES) == set(en_part.MESSAGES), zh_part.__name__
+
+
 KEY_CALL = re.compile(r"""(?:\bt|\.t|StationError|Invalid\w*|NotFound|NotAllowed|\w+Error)\(\s*["']([a-z_]+\.[a-z_.]+)["']""")
 KEY_ATTR = re.compile(r"""^\s+key = ["']([a-z_]+\.[a-z_.]+)["']""", re.M)
 
@@ -106,3 +116,14 @@ def test_no_swallowed_exceptions_and_no_floats_in_money():
         text = p.read_text(encoding="utf-8")
         assert not re.search(r"except( Exception)?:\s*\n\s*pass\b", text), rel
         assert "FloatField" not in text and "DecimalField" not in text, rel
+
+
+def test_every_package_is_listed_for_the_wheel():
+    """pyproject lists packages by hand: a new folder left out installs fine in editable mode
+    and breaks a real install."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    on_disk = {".".join(init.parent.relative_to(root).parts) for init in (root / "station").rglob("__init__.py")}
+    assert on_disk <= listed, sorted(on_disk - listed)
