@@ -173,8 +173,10 @@ class ParcelService:
                     pickup_code=str(code), checked_in_at=now, batch_id=batch_id, checked_in_by=by.id)
             except IntegrityError as error:  # another process took the code or the number
                 raise DuplicateScan(tracking_no=tracking_no) from error
-        parcel = ParcelInfo(parcel_id, tracking_no, chosen, str(code), "in", "", "", "", None, now, None, "",
-                            None, False, None, None)
+        parcel = ParcelInfo(id=parcel_id, tracking_no=tracking_no, carrier=chosen, pickup_code=str(code),
+                            status="in", recipient_name="", recipient_phone="", phone_tail="", villager_id=None,
+                            checked_in_at=now, notified_at=None, notify_channel="", consent=None, damaged=False,
+                            picked_up_at=None, purchase_id=None)
         return CheckedIn(parcel, hints, scanned)
 
     def _free_seq(self, shelf: int, tracking_no: str) -> int:
