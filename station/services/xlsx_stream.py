@@ -127,10 +127,10 @@ class XlsxStream:
         self.sheets.append(name)
         part = f"xl/worksheets/sheet{len(self.sheets)}.xml"
         with self.zip.open(part, "w", force_zip64=True) as raw:
-            buffer: list[str] = [_SHEET_START, "<row>", *(_text_cell(h) for h in header), "</row>"]
+            buffer: list[str] = [_SHEET_START, '<row r="1">', *(_text_cell(h) for h in header), "</row>"]
             writers = [cell_writer(kind) for kind in kinds]
-            for texts in rows:
-                buffer.append("<row>" + "".join([write(t) for write, t in zip(writers, texts)]) + "</row>")
+            for number, texts in enumerate(rows, start=2):  # cells follow one another, rows are numbered
+                buffer.append(f'<row r="{number}">' + "".join([write(t) for write, t in zip(writers, texts)]) + "</row>")
                 if len(buffer) >= 2000:
                     raw.write("".join(buffer).encode("utf-8"))
                     buffer.clear()
