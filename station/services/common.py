@@ -1,10 +1,23 @@
-"""What every service shares: the acting operator and role checks."""
+"""What every service shares: the acting operator and role checks; the dependencies of the
+counter services that take money and print receipts."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from station.domain.errors import NotAllowed
+
+if TYPE_CHECKING:
+    from peewee import Database
+
+    from station.domain.clock import Clock
+    from station.i18n.translator import Translator
+    from station.printing.queue import PrintService
+    from station.services.audit import AuditLog
+    from station.services.ledger import LedgerService
+
+ConfigT = TypeVar("ConfigT")
 
 ROLES = ("partner", "assistant", "auditor")
 
@@ -43,3 +56,18 @@ class Session:
         if self.operator is None:
             raise NotAllowed("login.required")
         return self.operator
+
+
+class CounterService(Generic[ConfigT]):
+    """A service that posts to the ledger and prints receipts (pick-up, consignments,
+    settlements): the same seven dependencies, wired by services.registry."""
+
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, ledger: LedgerService,
+                 printing: PrintService, config: ConfigT, t: Translator) -> None:
+        self.db = db
+        self.clock = clock
+        self.audit = audit
+        self.ledger = ledger
+        self.printing = printing
+        self.config = config
+        self.t = t

@@ -6,23 +6,19 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from peewee import Database, fn
+from peewee import fn
 
 from station.config import CounterConfig
 from station.db.consignment_models import ConsignmentLot, ConsignmentSale, StockMove
 from station.db.models import Villager
-from station.domain.clock import Clock
 from station.domain.commission import UNITS, commission_fen, markdown_price_fen, sale_amount_fen
 from station.domain.errors import InvalidInput, NotFound
 from station.domain.tariffs import format_scaled
-from station.i18n.translator import Translator
 from station.printing.layout import Row
-from station.printing.queue import PrintService
 from station.printing.receipts import build_receipt
 from station.domain.money import format_fen
-from station.services.audit import AuditLog
-from station.services.common import OperatorInfo, require_counter
-from station.services.ledger import PAYMENT_METHODS, LedgerService, Line
+from station.services.common import CounterService, OperatorInfo, require_counter
+from station.services.ledger import PAYMENT_METHODS, Line
 
 MOVE_KINDS = ("in", "sale", "writeoff", "return", "adjust")
 
@@ -75,17 +71,7 @@ def stock_of(lot_id: int) -> int:
     return StockMove.select(fn.COALESCE(fn.SUM(StockMove.qty_milli), 0)).where(StockMove.lot == lot_id).scalar()
 
 
-class ConsignmentService:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, ledger: LedgerService,
-                 printing: PrintService, config: CounterConfig, t: Translator) -> None:
-        self.db = db
-        self.clock = clock
-        self.audit = audit
-        self.ledger = ledger
-        self.printing = printing
-        self.config = config
-        self.t = t
-
+class ConsignmentService(CounterService[CounterConfig]):
     def lot_info(self, row: ConsignmentLot, stock: int | None = None) -> LotInfo:
         today = self.clock.now().date()
         age = (today - row.received_at.date()).days

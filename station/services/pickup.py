@@ -7,26 +7,21 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from peewee import Database
 
 from station.config import ParcelConfig
 from station.db import parcel_queries
 from station.db.models import Villager
 from station.db.parcel_models import LIVE_STATUSES, Parcel, on_shelf
-from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound, StationError
 from station.domain.money import format_fen, normalise_number_text
 from station.domain.overdue import days_on_shelf
 from station.domain.phones import mask_name
 from station.domain.pickup_codes import PickupCode, allocate_seq, parse_code
 from station.domain.scan import clean_scan
-from station.i18n.translator import Translator
 from station.printing.layout import Row, Text
-from station.printing.queue import PrintService
 from station.printing.receipts import build_receipt
-from station.services.audit import AuditLog
-from station.services.common import OperatorInfo, require_counter
-from station.services.ledger import PAYMENT_METHODS, LedgerService, Line
+from station.services.common import CounterService, OperatorInfo, require_counter
+from station.services.ledger import PAYMENT_METHODS, Line
 from station.services.parcels import ParcelInfo, parcel_info
 
 METHODS = ("code", "phone", "id", "override")
@@ -51,17 +46,7 @@ def _same_recipient(a: Parcel, b: Parcel) -> bool:
     return bool(a.phone_tail) and a.phone_tail == b.phone_tail and a.recipient_name == b.recipient_name
 
 
-class PickupService:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, ledger: LedgerService,
-                 printing: PrintService, config: ParcelConfig, t: Translator) -> None:
-        self.db = db
-        self.clock = clock
-        self.audit = audit
-        self.ledger = ledger
-        self.printing = printing
-        self.config = config
-        self.t = t
-
+class PickupService(CounterService[ParcelConfig]):
     def find_waiting(self, text: str) -> list[ParcelInfo]:
         """By pickup code, phone tail, tracking number (or its last 4), or villager name/initials.
 

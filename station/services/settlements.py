@@ -5,23 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import Database
 
 from station.config import CounterConfig
 from station.db.consignment_models import ConsignmentLot, ConsignmentSale, ConsignmentSettlement, StockMove
 from station.db.models import Villager
-from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound
 from station.domain.money import format_fen
 from station.domain.tariffs import format_scaled
-from station.i18n.translator import Translator
 from station.printing.layout import Row, Text
-from station.printing.queue import PrintService
 from station.printing.receipts import build_receipt
-from station.services.audit import AuditLog
-from station.services.common import OperatorInfo, require_counter
+from station.services.common import CounterService, OperatorInfo, require_counter
 from station.services.dashboard import Tile
-from station.services.ledger import PAYMENT_METHODS, LedgerService, Line
+from station.services.ledger import PAYMENT_METHODS, Line
 
 
 @dataclass(frozen=True)
@@ -56,17 +51,7 @@ class Settled:
     job_id: int
 
 
-class SettlementService:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, ledger: LedgerService,
-                 printing: PrintService, config: CounterConfig, t: Translator) -> None:
-        self.db = db
-        self.clock = clock
-        self.audit = audit
-        self.ledger = ledger
-        self.printing = printing
-        self.config = config
-        self.t = t
-
+class SettlementService(CounterService[CounterConfig]):
     def _unsettled(self, consignor_id: int, period_end: dt.date):
         end = dt.datetime.combine(period_end + dt.timedelta(days=1), dt.time())
         return (ConsignmentSale.select(ConsignmentSale, ConsignmentLot)
