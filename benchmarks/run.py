@@ -7,13 +7,11 @@ same run on the same machine, and all results go to benchmarks/results.json.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import json
 import os
 import platform
 import random
-import resource
 import sqlite3
 import statistics
 import subprocess
@@ -59,9 +57,24 @@ def build_station(home: Path, parcels: int, month_rows: int) -> None:
         live = n % live_every == 0
         shelf, seq = (n // live_every) % 8 + 1, (n // (live_every * 8)) % 9999 + 1  # ~625 live per shelf
         tracking = f"SF{n:013d}"
-        rows.append((tracking, tracking[-4:], tracking, "SF", "", "", f"{rng.randrange(10000):04d}", shelf, 1, seq,
-                     f"{shelf}-1-{seq:04d}", "in" if live else "picked_up",
-                     checked_in_at(n, month_rows).isoformat(sep=" "), 1))
+        rows.append(
+            (
+                tracking,
+                tracking[-4:],
+                tracking,
+                "SF",
+                "",
+                "",
+                f"{rng.randrange(10000):04d}",
+                shelf,
+                1,
+                seq,
+                f"{shelf}-1-{seq:04d}",
+                "in" if live else "picked_up",
+                checked_in_at(n, month_rows).isoformat(sep=" "),
+                1,
+            )
+        )
         if len(rows) == 50_000:
             insert(raw, rows)
             rows = []
@@ -76,7 +89,9 @@ def insert(raw: sqlite3.Connection, rows: list) -> None:
             "recipient_phone, phone_tail, shelf, layer, seq, pickup_code, status, checked_in_at, checked_in_by_id, "
             "carrier_overridden, consent, verified_by, collected_by, override_reason, return_batch, damaged, "
             "damage_note, photo_path, notify_channel) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,NULL,'','','','',0,'','','')", rows)
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,NULL,'','','','',0,'','','')",
+            rows,
+        )
 
 
 def bench_lookup(home: Path, samples: int = 3000) -> dict:
@@ -98,10 +113,18 @@ def bench_lookup(home: Path, samples: int = 3000) -> dict:
     services = build_services(open_database(config.db_path), config, FixedClock(DAY))
     out = {}
     for name, keys, sql, simple in (
-        ("code", codes, parcel_queries.BY_CODE,
-         "SELECT * FROM parcel WHERE pickup_code=? AND status IN ('in','notified')"),
-        ("phone_tail", tails, parcel_queries.BY_TAIL,
-         "SELECT * FROM parcel WHERE phone_tail=? AND status IN ('in','notified')"),
+        (
+            "code",
+            codes,
+            parcel_queries.BY_CODE,
+            "SELECT * FROM parcel WHERE pickup_code=? AND status IN ('in','notified')",
+        ),
+        (
+            "phone_tail",
+            tails,
+            parcel_queries.BY_TAIL,
+            "SELECT * FROM parcel WHERE phone_tail=? AND status IN ('in','notified')",
+        ),
     ):
         app_times, raw_times, simple_times = [], [], []
         for i in range(samples):
@@ -115,10 +138,13 @@ def bench_lookup(home: Path, samples: int = 3000) -> dict:
             start = time.perf_counter()
             raw.execute(simple, (key,)).fetchall()
             simple_times.append(time.perf_counter() - start)
-        out[name] = {"app_median_ms": statistics.median(app_times) * 1000, "app_p99_ms": percentile(app_times, 0.99) * 1000,
-                     "raw_median_ms": statistics.median(raw_times) * 1000,
-                     "simple_raw_median_ms": statistics.median(simple_times) * 1000,
-                     "ratio": statistics.median(app_times) / statistics.median(raw_times)}
+        out[name] = {
+            "app_median_ms": statistics.median(app_times) * 1000,
+            "app_p99_ms": percentile(app_times, 0.99) * 1000,
+            "raw_median_ms": statistics.median(raw_times) * 1000,
+            "simple_raw_median_ms": statistics.median(simple_times) * 1000,
+            "ratio": statistics.median(app_times) / statistics.median(raw_times),
+        }
     raw.close()
     return out
 
@@ -185,21 +211,35 @@ class A(App):
 
 def bench_cold_start(home: Path, runs: int = 7) -> dict:
     """Process start to the first usable screen (log-in, first operator chosen, PIN focused)."""
-    app_code = ("from station.config import load_config\nfrom station.app import make_app\n"
-                f"def build():\n    return make_app(load_config({{'STATION_HOME': {str(home)!r}}}))\n")
-    template = ("import time,asyncio; t=time.perf_counter()\n{code}\n"
-                "async def main():\n    async with build().run_test() as pilot:\n        await pilot.pause()\n"
-                "    print(time.perf_counter()-t)\nasyncio.run(main())")
-    programs = {"app": app_code, "same_widgets": SAME_WIDGETS_APP + "build = A\n", "minimal": MINIMAL_APP + "build = A\n"}
+    app_code = (
+        "from station.config import load_config\nfrom station.app import make_app\n"
+        f"def build():\n    return make_app(load_config({{'STATION_HOME': {str(home)!r}}}))\n"
+    )
+    template = (
+        "import time,asyncio; t=time.perf_counter()\n{code}\n"
+        "async def main():\n    async with build().run_test() as pilot:\n        await pilot.pause()\n"
+        "    print(time.perf_counter()-t)\nasyncio.run(main())"
+    )
+    programs = {
+        "app": app_code,
+        "same_widgets": SAME_WIDGETS_APP + "build = A\n",
+        "minimal": MINIMAL_APP + "build = A\n",
+    }
     times: dict[str, list[float]] = {name: [] for name in programs}
     for _ in range(runs):  # interleaved, so a busy moment hits all three alike
         for name, code in programs.items():
-            out = subprocess.run([sys.executable, "-c", template.format(code=code)], capture_output=True, text=True,
-                                 check=True).stdout
+            out = subprocess.run(
+                [sys.executable, "-c", template.format(code=code)], capture_output=True, text=True, check=True
+            ).stdout
             times[name].append(float(out.split()[-1]))
     app, same, minimal = (statistics.median(times[name]) for name in ("app", "same_widgets", "minimal"))
-    return {"app_s": app, "same_widgets_textual_s": same, "hello_world_textual_s": minimal,
-            "ratio": app / same, "ratio_vs_hello_world": app / minimal}
+    return {
+        "app_s": app,
+        "same_widgets_textual_s": same,
+        "hello_world_textual_s": minimal,
+        "ratio": app / same,
+        "ratio_vs_hello_world": app / minimal,
+    }
 
 
 def bench_export(home: Path) -> dict:
@@ -215,20 +255,27 @@ def bench_export(home: Path) -> dict:
     result = services.exports.export(None, "2026-11", out)
     app = time.perf_counter() - start
     start = time.perf_counter()
-    subprocess.run(["sqlite3", "-csv", str(config.db_path),
-                    "SELECT * FROM parcel WHERE checked_in_at >= '2026-11-01'"], stdout=subprocess.DEVNULL, check=True)
+    subprocess.run(
+        ["sqlite3", "-csv", str(config.db_path), "SELECT * FROM parcel WHERE checked_in_at >= '2026-11-01'"],
+        stdout=subprocess.DEVNULL,
+        check=True,
+    )
     baseline = time.perf_counter() - start
     return {"rows": sum(result.rows.values()), "app_s": app, "sqlite3_csv_s": baseline, "ratio": app / baseline}
 
 
 def bench_rss(home: Path) -> dict:
-    code = ("import asyncio,resource\nfrom station.config import load_config\nfrom station.app import make_app\n"
-            "async def main():\n"
-            f"    app = make_app(load_config({{'STATION_HOME': {str(home)!r}}}))\n"
-            "    async with app.run_test() as pilot:\n        await pilot.pause()\n"
-            "        app.services.pickup.find_waiting('1-1-0001'); app.services.dashboard.tiles()\n"
-            "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\nasyncio.run(main())")
-    kb = int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()[-1])
+    code = (
+        "import asyncio,resource\nfrom station.config import load_config\nfrom station.app import make_app\n"
+        "async def main():\n"
+        f"    app = make_app(load_config({{'STATION_HOME': {str(home)!r}}}))\n"
+        "    async with app.run_test() as pilot:\n        await pilot.pause()\n"
+        "        app.services.pickup.find_waiting('1-1-0001'); app.services.dashboard.tiles()\n"
+        "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\nasyncio.run(main())"
+    )
+    kb = int(
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()[-1]
+    )
     return {"peak_rss_mb": kb / 1024, "goal_mb": 150}
 
 
@@ -254,17 +301,24 @@ def main() -> None:
     parser.add_argument("--parcels", type=int, default=1_000_000)
     parser.add_argument("--month-rows", type=int, default=100_000, help="parcels checked in during the exported month")
     args = parser.parse_args()
-    results = {"machine": f"{platform.machine()} {platform.processor() or ''} python {platform.python_version()} "
-                          f"sqlite {sqlite3.sqlite_version}, {os.cpu_count()} cores",
-               "parcels": args.parcels}
+    results = {
+        "machine": f"{platform.machine()} {platform.processor() or ''} python {platform.python_version()} "
+        f"sqlite {sqlite3.sqlite_version}, {os.cpu_count()} cores",
+        "parcels": args.parcels,
+    }
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "station"
         started = time.perf_counter()
         build_station(home, args.parcels, min(args.month_rows, args.parcels))
         results["build_s"] = time.perf_counter() - started
-        for name, bench in (("lookup", lambda: bench_lookup(home)), ("check_in", lambda: bench_check_in(home)),
-                            ("cold_start", lambda: bench_cold_start(home)), ("export", lambda: bench_export(home)),
-                            ("peak_rss", lambda: bench_rss(home)), ("receipt", bench_receipt)):
+        for name, bench in (
+            ("lookup", lambda: bench_lookup(home)),
+            ("check_in", lambda: bench_check_in(home)),
+            ("cold_start", lambda: bench_cold_start(home)),
+            ("export", lambda: bench_export(home)),
+            ("peak_rss", lambda: bench_rss(home)),
+            ("receipt", bench_receipt),
+        ):
             results[name] = bench()
             print(name, json.dumps(results[name], ensure_ascii=False), flush=True)
     (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")

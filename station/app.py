@@ -10,9 +10,9 @@ from station.db.database import open_database
 from station.domain.clock import Clock, SystemClock
 from station.i18n.translator import Translator
 from station.printing.recovery import recover_interrupted
+from station.printing.transports import Transport, make_transport
 from station.screens.actions import APP_ACTIONS, StationAction, app_actions, bindings_for
 from station.screens.base import ServiceCalls, TranslatedBindings
-from station.printing.transports import Transport, make_transport
 from station.screens.home import HomeScreen
 from station.screens.login import LoginScreen
 from station.screens.palette import StationCommands
@@ -21,9 +21,7 @@ from station.services.common import OperatorInfo, Session
 from station.services.registry import Services, build_services
 
 
-def make_app(
-    config: StationConfig, *, clock: Clock | None = None, transport: Transport | None = None
-) -> StationApp:
+def make_app(config: StationConfig, *, clock: Clock | None = None, transport: Transport | None = None) -> StationApp:
     ensure_dirs(config)
     db = open_database(config.db_path)
     clock = clock or SystemClock()
@@ -56,37 +54,59 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
 
         def parcels():
             from station.screens.parcel_desk import ParcelDeskScreen
-            return ParcelDeskScreen(services.parcels, services.pickup, services.parcel_reports, services.villagers,
-                                    session, print_job, services.purchases)
+
+            return ParcelDeskScreen(
+                services.parcels,
+                services.pickup,
+                services.parcel_reports,
+                services.villagers,
+                session,
+                print_job,
+                services.purchases,
+            )
 
         def purchases():
             from station.screens.purchases import PurchasesScreen
+
             return PurchasesScreen(services.purchases, services.villagers, session, print_job)
 
         def consignments():
             from station.screens.consignments import ConsignmentsScreen
-            return ConsignmentsScreen(services.consignments, services.settlements, services.villagers, session,
-                                      print_job)
+
+            return ConsignmentsScreen(
+                services.consignments, services.settlements, services.villagers, session, print_job
+            )
 
         def utilities():
             from station.screens.utilities import UtilitiesScreen
+
             return UtilitiesScreen(services.utilities, session, print_job)
 
         def villagers():
             from station.screens.villagers import VillagersScreen
+
             return VillagersScreen(services.villagers, session)
 
         def shift():
             from station.screens.shift import ShiftScreen
+
             return ShiftScreen(services, session, print_job)
 
         def reports():
             from station.screens.reports import ReportsScreen
+
             return ReportsScreen(services.exports, session, self.config.export_dir, self.config.parcels)
 
-        return {"home": lambda: HomeScreen(services.dashboard), "parcels": parcels, "purchases": purchases,
-                "consignments": consignments, "utilities": utilities, "villagers": villagers, "shift": shift,
-                "reports": reports}
+        return {
+            "home": lambda: HomeScreen(services.dashboard),
+            "parcels": parcels,
+            "purchases": purchases,
+            "consignments": consignments,
+            "utilities": utilities,
+            "villagers": villagers,
+            "shift": shift,
+            "reports": reports,
+        }
 
     def on_mount(self) -> None:
         if self.config.keys:
@@ -119,8 +139,9 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         def finished(job) -> None:
             if job.status == "failed":
                 self.bell()
-                self.notify(self.t("print.failed", no=job.receipt_no, error=job.last_error),
-                            severity="error", timeout=10)
+                self.notify(
+                    self.t("print.failed", no=job.receipt_no, error=job.last_error), severity="error", timeout=10
+                )
             self.update_status()
             if then is not None:
                 then()
@@ -131,6 +152,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         operator = self.session.operator
         if operator is not None:
             from station.screens.print_jobs import PrintJobsScreen
+
             self.push_screen(PrintJobsScreen(self.services.printing, operator.name))
 
     def action_printer_settings(self) -> None:
@@ -138,10 +160,14 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         if operator is None:
             return
         if not operator.is_partner:
-            self.notify(self.t("error.role_required", role=self.t("role." + operator.role),
-                               needed=self.t("role.partner")), severity="error", timeout=10)
+            self.notify(
+                self.t("error.role_required", role=self.t("role." + operator.role), needed=self.t("role.partner")),
+                severity="error",
+                timeout=10,
+            )
             return
         from station.screens.printer_settings import PrinterSettingsScreen
+
         self.push_screen(PrinterSettingsScreen(self.config.printer, self.save_printer, self.print_test_page))
 
     def save_printer(self, printer: PrinterConfig) -> None:

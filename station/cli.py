@@ -24,8 +24,22 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("where", help="print where the data, config and logs live")
     commands.add_parser("print-test", help="print a test page (Chinese text, QR, column ruler)")
     report = commands.add_parser("report", help="print a report (utilities, parcels)")
-    report.add_argument("name", choices=["utilities", "parcels", "daily", "parcels-trend", "income", "consignments",
-                                         "purchases", "carriers", "hours", "pending"], help="which report")
+    report.add_argument(
+        "name",
+        choices=[
+            "utilities",
+            "parcels",
+            "daily",
+            "parcels-trend",
+            "income",
+            "consignments",
+            "purchases",
+            "carriers",
+            "hours",
+            "pending",
+        ],
+        help="which report",
+    )
     report.add_argument("--period", help="day | week | month | YYYY-MM | YYYY-MM-DD | FROM..TO (trend reports)")
     report.add_argument("--out", help="file to write (xlsx)")
     report.add_argument("--year", type=int, help="year (utilities)")
@@ -72,8 +86,15 @@ def cmd_demo(config: StationConfig, args: argparse.Namespace) -> int:
 
     t = Translator(config.locale)
     summary = fill_demo(open_services(config), villagers=args.villagers)
-    print(t("demo.done", path=str(config.db_path), villagers=summary.villagers,
-            partner=summary.partner, pin=summary.partner_pin))
+    print(
+        t(
+            "demo.done",
+            path=str(config.db_path),
+            villagers=summary.villagers,
+            partner=summary.partner,
+            pin=summary.partner_pin,
+        )
+    )
     return 0
 
 
@@ -155,7 +176,18 @@ def cmd_county(config: StationConfig, args: argparse.Namespace) -> int:
     return county_report(t, args)
 
 
-COMMANDS = {"county": cmd_county, "export": cmd_export, "verify": cmd_verify, "report": cmd_report, "backup": cmd_backup, "restore": cmd_restore, "run": cmd_run, "demo": cmd_demo, "where": cmd_where, "print-test": cmd_print_test}
+COMMANDS = {
+    "county": cmd_county,
+    "export": cmd_export,
+    "verify": cmd_verify,
+    "report": cmd_report,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "run": cmd_run,
+    "demo": cmd_demo,
+    "where": cmd_where,
+    "print-test": cmd_print_test,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

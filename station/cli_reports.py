@@ -25,20 +25,43 @@ def render(header: list[str], rows: list[list[str]], fmt: str) -> str:
         writer.writerows(rows)
         return out.getvalue()
     widths = [max(cell_len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(str(c) + " " * (w - cell_len(str(c))) for c, w in zip(row, widths)).rstrip()
-             for row in [header, *rows]]
+    lines = [
+        "  ".join(str(c) + " " * (w - cell_len(str(c))) for c, w in zip(row, widths)).rstrip()
+        for row in [header, *rows]
+    ]
     return "\n".join(lines) + "\n"
 
 
 def utilities_report(services: Services, t: Translator, args: argparse.Namespace) -> str:
     year = args.year or services.clock.now().year
-    header = [t(k) for k in ("utilities.col_period", "utilities.col_category", "utilities.col_usage",
-                             "utilities.col_billed", "utilities.col_village", "utilities.col_cap",
-                             "utilities.col_payable", "utilities.col_excess", "utilities.col_version")]
-    rows = [[r.period, t(f"utility.category.{r.category}"), format_scaled(r.usage_milli, 3),
-             fen_to_yuan_text(r.billed_fen), fen_to_yuan_text(r.village_fen), fen_to_yuan_text(r.cap_fen),
-             fen_to_yuan_text(r.payable_fen), fen_to_yuan_text(r.excess_fen) if r.excess_fen else "",
-             r.tariff_versions] for r in summary(year)]
+    header = [
+        t(k)
+        for k in (
+            "utilities.col_period",
+            "utilities.col_category",
+            "utilities.col_usage",
+            "utilities.col_billed",
+            "utilities.col_village",
+            "utilities.col_cap",
+            "utilities.col_payable",
+            "utilities.col_excess",
+            "utilities.col_version",
+        )
+    ]
+    rows = [
+        [
+            r.period,
+            t(f"utility.category.{r.category}"),
+            format_scaled(r.usage_milli, 3),
+            fen_to_yuan_text(r.billed_fen),
+            fen_to_yuan_text(r.village_fen),
+            fen_to_yuan_text(r.cap_fen),
+            fen_to_yuan_text(r.payable_fen),
+            fen_to_yuan_text(r.excess_fen) if r.excess_fen else "",
+            r.tariff_versions,
+        ]
+        for r in summary(year)
+    ]
     return render(header, rows, args.format)
 
 
@@ -51,8 +74,14 @@ def parcels_report(services: Services, t: Translator, args: argparse.Namespace) 
     carriers = sorted(set(log.arrivals) | set(log.pickups) | set(log.returns))
     header = [t("parcels.col_carrier"), t("report.arrivals"), t("report.pickups"), t("report.returns")]
     rows = [[t(f"carrier.{c}"), str(log.arrivals[c]), str(log.pickups[c]), str(log.returns[c])] for c in carriers]
-    rows.append([t("report.total"), str(sum(log.arrivals.values())), str(sum(log.pickups.values())),
-                 str(sum(log.returns.values()))])
+    rows.append(
+        [
+            t("report.total"),
+            str(sum(log.arrivals.values())),
+            str(sum(log.pickups.values())),
+            str(sum(log.returns.values())),
+        ]
+    )
     return render(header, rows, args.format)
 
 
@@ -67,9 +96,13 @@ def daily_report(services: Services, t: Translator, args: argparse.Namespace) ->
     report = z_report(day)
     rows = [[t(f"ledger.kind.{kind}"), fen_to_yuan_text(total)] for kind, total in report.by_kind.items()]
     rows += [[t(f"method.{method}"), fen_to_yuan_text(total)] for method, total in report.by_method.items()]
-    rows += [[t("dayclose.postings"), str(report.postings)], [t("dayclose.receipts"), str(report.receipts)],
-             [t("dayclose.cash_diff"), fen_to_yuan_text(report.cash_diff_fen)],
-             [t("dayclose.last_hash"), report.last_hash], [t("report.closed"), t("dialog.yes") if report.closed else t("dialog.no")]]
+    rows += [
+        [t("dayclose.postings"), str(report.postings)],
+        [t("dayclose.receipts"), str(report.receipts)],
+        [t("dayclose.cash_diff"), fen_to_yuan_text(report.cash_diff_fen)],
+        [t("dayclose.last_hash"), report.last_hash],
+        [t("report.closed"), t("dialog.yes") if report.closed else t("dialog.no")],
+    ]
     return render([t("dayclose.date"), report.date], rows, args.format)
 
 
@@ -92,9 +125,15 @@ def trend_report(name: str):
     return run
 
 
-REPORTS = {"utilities": utilities_report, "parcels": parcels_report, "daily": daily_report,
-           **{name: trend_report(name) for name in ("parcels-trend", "income", "consignments", "purchases",
-                                                   "carriers", "hours", "pending")}}
+REPORTS = {
+    "utilities": utilities_report,
+    "parcels": parcels_report,
+    "daily": daily_report,
+    **{
+        name: trend_report(name)
+        for name in ("parcels-trend", "income", "consignments", "purchases", "carriers", "hours", "pending")
+    },
+}
 
 
 def county_load(t: Translator, args: argparse.Namespace) -> int:
@@ -104,8 +143,13 @@ def county_load(t: Translator, args: argparse.Namespace) -> int:
     from station.services.county import load_many
 
     for loaded in load_many(args.db, [Path(d) for d in args.dirs], SystemClock().now()):
-        print(t("county.loaded_replaced" if loaded.replaced else "county.loaded", code=loaded.station_code,
-                period=loaded.period))
+        print(
+            t(
+                "county.loaded_replaced" if loaded.replaced else "county.loaded",
+                code=loaded.station_code,
+                period=loaded.period,
+            )
+        )
     return 0
 
 
@@ -122,7 +166,9 @@ def county_report(t: Translator, args: argparse.Namespace) -> int:
     def shown(name: str, value: int) -> str:
         return fen_to_yuan_text(value) if name.endswith("_fen") else str(value)
 
-    table = [[f"{r.station_code} {r.station_name}", r.period, *(shown(n, getattr(r, n)) for n in FIGURES)] for r in rows]
+    table = [
+        [f"{r.station_code} {r.station_name}", r.period, *(shown(n, getattr(r, n)) for n in FIGURES)] for r in rows
+    ]
     table.append([t("report.total"), args.period or "", *(shown(n, totals[n]) for n in FIGURES)])
     print(render(header, table, "table"), end="")
     print(t("county.over_cap", stations=t("list.sep").join(over) if over else "-"))
@@ -134,8 +180,13 @@ def county_report(t: Translator, args: argparse.Namespace) -> int:
         sheet.title = "county"
         sheet.append(header)
         for r in rows:
-            sheet.append([f"{r.station_code} {r.station_name}", r.period,
-                          *(getattr(r, n) / 100 if n.endswith("_fen") else getattr(r, n) for n in FIGURES)])
+            sheet.append(
+                [
+                    f"{r.station_code} {r.station_name}",
+                    r.period,
+                    *(getattr(r, n) / 100 if n.endswith("_fen") else getattr(r, n) for n in FIGURES),
+                ]
+            )
         sheet.freeze_panes = "A2"
         workbook.save(args.xlsx)
     return 0

@@ -29,6 +29,7 @@ FOUNDATION = [
 ]
 PARCELS = [parcel_models.CourierBatch, parcel_models.Parcel, parcel_models.ParcelNotice]
 
+
 def _append_only(db: Database, table: str) -> None:
     """Triggers that make `table` append-only: corrections are new rows, never edits."""
     for event in ("UPDATE", "DELETE"):
@@ -49,12 +50,10 @@ def m002_parcels(db: Database) -> None:
     # Two parcels on the shelf can never share a pickup code or a tracking number,
     # whichever process checks them in: the database itself refuses it.
     db.execute_sql(
-        "CREATE UNIQUE INDEX parcel_live_shelf_seq ON parcel (shelf, seq) "
-        "WHERE status IN ('in', 'notified')"
+        "CREATE UNIQUE INDEX parcel_live_shelf_seq ON parcel (shelf, seq) WHERE status IN ('in', 'notified')"
     )
     db.execute_sql(
-        "CREATE UNIQUE INDEX parcel_live_tracking_no ON parcel (tracking_no) "
-        "WHERE status IN ('in', 'notified')"
+        "CREATE UNIQUE INDEX parcel_live_tracking_no ON parcel (tracking_no) WHERE status IN ('in', 'notified')"
     )
 
 
@@ -64,12 +63,14 @@ def m003_utilities(db: Database) -> None:
 
 
 def m004_consignments(db: Database) -> None:
-    db.create_tables([
-        consignment_models.ConsignmentLot,
-        consignment_models.ConsignmentSettlement,
-        consignment_models.ConsignmentSale,
-        consignment_models.StockMove,
-    ])
+    db.create_tables(
+        [
+            consignment_models.ConsignmentLot,
+            consignment_models.ConsignmentSettlement,
+            consignment_models.ConsignmentSale,
+            consignment_models.StockMove,
+        ]
+    )
     _append_only(db, "stock_move")  # stock = sum of moves; a correction is an adjusting move
 
 
@@ -79,8 +80,14 @@ def m005_purchases(db: Database) -> None:
 
 
 def m006_oversight(db: Database) -> None:
-    db.create_tables([oversight_models.Shift, oversight_models.Complaint, oversight_models.ComplaintStep,
-                      oversight_models.ExportRecord])
+    db.create_tables(
+        [
+            oversight_models.Shift,
+            oversight_models.Complaint,
+            oversight_models.ComplaintStep,
+            oversight_models.ExportRecord,
+        ]
+    )
     _append_only(db, "day_close")
 
 

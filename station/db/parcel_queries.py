@@ -18,9 +18,24 @@ from station.db.parcel_models import LIVE_STATUSES
 LIVE = "status IN (" + ", ".join(f"'{status}'" for status in LIVE_STATUSES) + ")"
 
 # The order of services.parcels.ParcelInfo's fields.
-COLUMNS = ("id", "tracking_no", "carrier", "pickup_code", "status", "recipient_name", "recipient_phone",
-           "phone_tail", "villager_id", "checked_in_at", "notified_at", "notify_channel", "consent", "damaged",
-           "picked_up_at", "purchase_id")
+COLUMNS = (
+    "id",
+    "tracking_no",
+    "carrier",
+    "pickup_code",
+    "status",
+    "recipient_name",
+    "recipient_phone",
+    "phone_tail",
+    "villager_id",
+    "checked_in_at",
+    "notified_at",
+    "notify_channel",
+    "consent",
+    "damaged",
+    "picked_up_at",
+    "purchase_id",
+)
 _COLUMNS = "SELECT " + ", ".join(f"p.{column}" for column in COLUMNS)
 _SELECT = f"{_COLUMNS} FROM parcel p"
 _FROM_HIT = f"{_COLUMNS} FROM hit CROSS JOIN parcel p"  # CROSS JOIN: look the hit up first
@@ -39,14 +54,15 @@ BY_CODE = (
 )
 # The last four digits of the phone or of the waybill (each answered by its own index).
 BY_TAIL = (
-    f"{_SELECT} WHERE p.phone_tail = ? AND p.{LIVE} "
-    f"UNION {_SELECT} WHERE p.tracking_tail = ? AND p.{LIVE}{_ORDER}"
+    f"{_SELECT} WHERE p.phone_tail = ? AND p.{LIVE} UNION {_SELECT} WHERE p.tracking_tail = ? AND p.{LIVE}{_ORDER}"
 )
 BY_TRACKING_NO = f"{_SELECT} WHERE p.tracking_no = ? AND p.{LIVE}"
 
 # Check-in: count the scan on an open batch and learn where it shelves, in one statement.
-COUNT_SCAN = ("UPDATE courier_batch SET scanned_count = scanned_count + 1 "
-              "WHERE id = ? AND ended_at IS NULL RETURNING shelf, layer, carrier, scanned_count")
+COUNT_SCAN = (
+    "UPDATE courier_batch SET scanned_count = scanned_count + 1 "
+    "WHERE id = ? AND ended_at IS NULL RETURNING shelf, layer, carrier, scanned_count"
+)
 SEQ_TAKEN = f"SELECT 1 FROM parcel WHERE shelf = ? AND seq = ? AND {LIVE}"
 SEQS_ON_SHELF = f"SELECT seq FROM parcel WHERE shelf = ? AND {LIVE}"
 # Every column without a default in the schema is named (the models' defaults, written out).
@@ -65,11 +81,42 @@ def _when(value: str | None) -> dt.datetime | None:
 
 def typed(row: tuple) -> tuple:
     """A row in COLUMNS order with SQLite's text and integers turned into Python values."""
-    (parcel_id, tracking_no, carrier, code, status, name, phone, tail, villager_id, checked_in_at,
-     notified_at, channel, consent, damaged, picked_up_at, purchase_id) = row
-    return (parcel_id, tracking_no, carrier, code, status, name, phone, tail, villager_id,
-            dt.datetime.fromisoformat(checked_in_at), _when(notified_at), channel,
-            None if consent is None else bool(consent), bool(damaged), _when(picked_up_at), purchase_id)
+    (
+        parcel_id,
+        tracking_no,
+        carrier,
+        code,
+        status,
+        name,
+        phone,
+        tail,
+        villager_id,
+        checked_in_at,
+        notified_at,
+        channel,
+        consent,
+        damaged,
+        picked_up_at,
+        purchase_id,
+    ) = row
+    return (
+        parcel_id,
+        tracking_no,
+        carrier,
+        code,
+        status,
+        name,
+        phone,
+        tail,
+        villager_id,
+        dt.datetime.fromisoformat(checked_in_at),
+        _when(notified_at),
+        channel,
+        None if consent is None else bool(consent),
+        bool(damaged),
+        _when(picked_up_at),
+        purchase_id,
+    )
 
 
 def waiting_by_code(db: Database, code: str) -> list[tuple]:
@@ -97,10 +144,36 @@ def seqs_on_shelf(db: Database, shelf: int) -> set[int]:
     return {seq for (seq,) in db.execute_sql(SEQS_ON_SHELF, (shelf,)).fetchall()}
 
 
-def insert_parcel(db: Database, *, tracking_no: str, raw_scan: str, carrier: str, carrier_overridden: bool,
-                  shelf: int, layer: int, seq: int, pickup_code: str, checked_in_at: dt.datetime,
-                  batch_id: int, checked_in_by: int) -> int:
-    cursor = db.execute_sql(INSERT_PARCEL, (
-        tracking_no, tracking_no[-4:], raw_scan, carrier, int(carrier_overridden), shelf, layer, seq,
-        pickup_code, str(checked_in_at), batch_id, checked_in_by))
+def insert_parcel(
+    db: Database,
+    *,
+    tracking_no: str,
+    raw_scan: str,
+    carrier: str,
+    carrier_overridden: bool,
+    shelf: int,
+    layer: int,
+    seq: int,
+    pickup_code: str,
+    checked_in_at: dt.datetime,
+    batch_id: int,
+    checked_in_by: int,
+) -> int:
+    cursor = db.execute_sql(
+        INSERT_PARCEL,
+        (
+            tracking_no,
+            tracking_no[-4:],
+            raw_scan,
+            carrier,
+            int(carrier_overridden),
+            shelf,
+            layer,
+            seq,
+            pickup_code,
+            str(checked_in_at),
+            batch_id,
+            checked_in_by,
+        ),
+    )
     return cursor.lastrowid

@@ -28,8 +28,9 @@ STATUSES = tuple(TRANSITIONS)
 
 def check_transition(current: str, target: str) -> None:
     if target not in TRANSITIONS.get(current, ()):
-        raise NotAllowed("purchase.bad_transition", from_key=f"purchase.status.{current}",
-                         to_key=f"purchase.status.{target}")
+        raise NotAllowed(
+            "purchase.bad_transition", from_key=f"purchase.status.{current}", to_key=f"purchase.status.{target}"
+        )
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def validate_item(description: str, qty: int, unit_price_fen: int) -> ItemLine:
 
 
 def parse_items(text: str) -> list[ItemLine]:
-    """"电饭煲*1*159; 大米*2*10.5" (description * quantity * unit price in yuan), one item per part."""
+    """ "电饭煲*1*159; 大米*2*10.5" (description * quantity * unit price in yuan), one item per part."""
     items = []
     normalised = unicodedata.normalize("NFKC", text or "").replace("×", "*").replace("x*", "*")
     for part in re.split(r"[;\n]+", normalised):

@@ -11,7 +11,7 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def parse_month(text: str) -> tuple[str, dt.date, dt.date]:
-    """"2026-11" → ("2026-11", 2026-11-01, 2026-12-01): label, first day, first day after."""
+    """ "2026-11" → ("2026-11", 2026-11-01, 2026-12-01): label, first day, first day after."""
     match = _MONTH.match((text or "").strip())
     if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
         raise InvalidInput("utility.bad_period", text=text)

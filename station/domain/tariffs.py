@@ -23,7 +23,7 @@ _DECIMAL = re.compile(r"^(\d+)(?:\.(\d*))?$")
 
 
 def parse_scaled(text: str, decimals: int, key: str) -> int:
-    """"0.4883" → 4883 at 4 decimals; refuses more decimals, signs and junk."""
+    """ "0.4883" → 4883 at 4 decimals; refuses more decimals, signs and junk."""
     cleaned = normalise_number_text(text or "")
     match = _DECIMAL.match(cleaned)
     if not match:
@@ -142,7 +142,7 @@ def apply_cap(usage_milli: int, tiers: Sequence[Tier], fixed_fee_fen: int, bille
 
 
 def parse_tiers_text(text: str) -> tuple[Tier, ...]:
-    """"240:0.4883, 400:0.5383, :0.7883" → tiers (upper bound : yuan per unit; last one open)."""
+    """ "240:0.4883, 400:0.5383, :0.7883" → tiers (upper bound : yuan per unit; last one open)."""
     tiers = []
     for part in re.split(r"[,，;；\s]+", normalise_number_text_keep_separators(text)):
         if not part:

@@ -22,8 +22,12 @@ def make_qr(payload: str, *, error: str = "M", **options):
     """A fitted qrcode.QRCode. qrcode and Pillow load on the first QR, not at start-up."""
     import qrcode
 
-    levels = {"L": qrcode.constants.ERROR_CORRECT_L, "M": qrcode.constants.ERROR_CORRECT_M,
-              "Q": qrcode.constants.ERROR_CORRECT_Q, "H": qrcode.constants.ERROR_CORRECT_H}
+    levels = {
+        "L": qrcode.constants.ERROR_CORRECT_L,
+        "M": qrcode.constants.ERROR_CORRECT_M,
+        "Q": qrcode.constants.ERROR_CORRECT_Q,
+        "H": qrcode.constants.ERROR_CORRECT_H,
+    }
     code = qrcode.QRCode(error_correction=levels[error], **options)
     code.add_data(payload)
     code.make(fit=True)

@@ -18,8 +18,8 @@ from station.domain.errors import NotAllowed, NotFound
 from station.i18n.translator import Translator
 from station.printing.escpos import render
 from station.printing.layout import Receipt, check_printable
-from station.printing.recovery import recover_interrupted
 from station.printing.receipts import ReceiptContext, test_page, with_reprint_banner
+from station.printing.recovery import recover_interrupted
 from station.printing.transports import PrintFault, Transport
 
 
@@ -37,14 +37,21 @@ class JobInfo:
 
 
 def _info(row: PrintJob) -> JobInfo:
-    return JobInfo(row.id, row.kind, row.ref, row.receipt_no, row.status, row.attempts,
-                   row.last_error, row.is_reprint, row.created_at)
+    return JobInfo(
+        row.id,
+        row.kind,
+        row.ref,
+        row.receipt_no,
+        row.status,
+        row.attempts,
+        row.last_error,
+        row.is_reprint,
+        row.created_at,
+    )
 
 
 class PrintService:
-    def __init__(
-        self, db: Database, clock: Clock, config: PrinterConfig, transport: Transport, t: Translator
-    ) -> None:
+    def __init__(self, db: Database, clock: Clock, config: PrinterConfig, transport: Transport, t: Translator) -> None:
         self.db = db
         self.clock = clock
         self.config = config

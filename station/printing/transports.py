@@ -83,8 +83,8 @@ def send_with(printer: Any, payload: bytes, *, check_paper: bool, timeout: float
         printer.open()
         if check_paper:
             _check_paper(printer, timeout)
-        printer._raw(payload)  # noqa: SLF001 — python-escpos's documented raw write
-    except (TimeoutError, socket.timeout) as error:
+        printer._raw(payload)
+    except TimeoutError as error:
         raise PrintFault("timeout", str(error)) from error
     except ConnectionRefusedError as error:
         raise PrintFault("refused", str(error)) from error

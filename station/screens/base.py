@@ -26,9 +26,7 @@ class TranslatedBindings:
     def active_bindings(self) -> dict[str, ActiveBinding]:
         label = self.app.t.label  # type: ignore[attr-defined]
         return {
-            key: active._replace(
-                binding=replace(active.binding, description=label(active.binding.description))
-            )
+            key: active._replace(binding=replace(active.binding, description=label(active.binding.description)))
             for key, active in super().active_bindings.items()  # type: ignore[misc]
         }
 

@@ -26,7 +26,9 @@ from station.widgets.scan_input import ScanInput
 from station.widgets.status_line import StatusLine
 
 ACTIONS = (
-    StationAction("checkin.recipient", "ctrl+f", "pick_recipient", "checkin.pick_recipient", "checkin.pick_recipient_help"),
+    StationAction(
+        "checkin.recipient", "ctrl+f", "pick_recipient", "checkin.pick_recipient", "checkin.pick_recipient_help"
+    ),
     StationAction("checkin.carrier", "ctrl+g", "change_carrier", "checkin.carrier", "checkin.carrier_help"),
     StationAction("checkin.damaged", "ctrl+d", "mark_damaged", "checkin.damaged", "checkin.damaged_help"),
     StationAction("checkin.end", "ctrl+s", "end_batch", "checkin.end", "checkin.end_help"),
@@ -46,8 +48,13 @@ class CheckInScreen(StationScreen):
     class ScanRejected(Message):
         error: StationError
 
-    def __init__(self, parcels: ParcelService, villagers: VillagerService, session: Session,
-                 purchases: PurchaseService | None = None) -> None:
+    def __init__(
+        self,
+        parcels: ParcelService,
+        villagers: VillagerService,
+        session: Session,
+        purchases: PurchaseService | None = None,
+    ) -> None:
         super().__init__()
         self.parcels = parcels
         self.purchases = purchases
@@ -76,8 +83,12 @@ class CheckInScreen(StationScreen):
                 yield Digits("", id="last-code")
                 yield Label("", id="last-detail")
         table = DataTable(id="batch-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns(self.t("parcels.col_code"), self.t("parcels.col_tracking"),
-                          self.t("parcels.col_carrier"), self.t("parcels.col_recipient"))
+        table.add_columns(
+            self.t("parcels.col_code"),
+            self.t("parcels.col_tracking"),
+            self.t("parcels.col_carrier"),
+            self.t("parcels.col_recipient"),
+        )
         yield table
         yield Footer()
 
@@ -157,15 +168,22 @@ class CheckInScreen(StationScreen):
         self.offer_order_link(saved.parcel)
 
     def row_cells(self, parcel: ParcelInfo) -> tuple[str, ...]:
-        return (parcel.pickup_code, parcel.tracking_no, self.t(f"carrier.{parcel.carrier or 'unknown'}"),
-                parcel.recipient_display)
+        return (
+            parcel.pickup_code,
+            parcel.tracking_no,
+            self.t(f"carrier.{parcel.carrier or 'unknown'}"),
+            parcel.recipient_display,
+        )
 
     def show_last_detail(self) -> None:
         parcel = self.last
         self.query_one("#last-detail", Label).update(
-            self.t("checkin.last_detail", tracking_no=parcel.tracking_no,
-                   carrier=self.t(f"carrier.{parcel.carrier or 'unknown'}"),
-                   recipient=parcel.recipient_display or self.t("checkin.no_recipient"))
+            self.t(
+                "checkin.last_detail",
+                tracking_no=parcel.tracking_no,
+                carrier=self.t(f"carrier.{parcel.carrier or 'unknown'}"),
+                recipient=parcel.recipient_display or self.t("checkin.no_recipient"),
+            )
         )
 
     @on(ScanRejected)
@@ -191,8 +209,10 @@ class CheckInScreen(StationScreen):
             call = lambda: self.parcels.set_recipient(operator, parcel_id, phone=text)
         elif phone:
             name = " ".join(w for w in words if w != phone)
-            self.call_service(lambda: self.villagers.duplicates_of(name, phone),
-                              lambda known: self.name_and_phone(parcel_id, name, phone, known))
+            self.call_service(
+                lambda: self.villagers.duplicates_of(name, phone),
+                lambda known: self.name_and_phone(parcel_id, name, phone, known),
+            )
             return
         else:
             call = lambda: self.parcels.set_recipient(operator, parcel_id, name=text)
@@ -203,15 +223,18 @@ class CheckInScreen(StationScreen):
         """Someone not in the directory: offer to add them, else keep the name and phone on the parcel."""
         operator = self.session.require
         if not known and await self.app.push_screen_wait(
-                ConfirmDialog(self.t("checkin.add_villager", name=name, phone=phone))):
+            ConfirmDialog(self.t("checkin.add_villager", name=name, phone=phone))
+        ):
+
             def add_and_link():
                 villager = self.villagers.add(operator, name=name, phone=phone)
                 return self.parcels.set_recipient(operator, parcel_id, villager_id=villager.id)
 
             self.call_service(add_and_link, self.recipient_set)
             return
-        self.call_service(lambda: self.parcels.set_recipient(operator, parcel_id, name=name, phone=phone),
-                          self.recipient_set)
+        self.call_service(
+            lambda: self.parcels.set_recipient(operator, parcel_id, name=name, phone=phone), self.recipient_set
+        )
 
     def recipient_set(self, parcel: ParcelInfo) -> None:
         self.last = parcel
@@ -224,18 +247,26 @@ class CheckInScreen(StationScreen):
         """A parcel matching an open order (tracking no. or villager): offer to link it."""
         if self.purchases is None or parcel.purchase_id is not None:
             return
-        self.call_service(lambda: self.purchases.candidates_for(parcel.tracking_no, parcel.villager_id),
-                          lambda found: self.confirm_link(parcel, found) if found else None)
+        self.call_service(
+            lambda: self.purchases.candidates_for(parcel.tracking_no, parcel.villager_id),
+            lambda found: self.confirm_link(parcel, found) if found else None,
+        )
 
     @work
     async def confirm_link(self, parcel: ParcelInfo, orders) -> None:
         order = orders[0]
-        question = self.t("checkin.link_order", no=order.id, name=order.villager_name,
-                          items=self.t("list.sep").join(i.description for i in order.items))
+        question = self.t(
+            "checkin.link_order",
+            no=order.id,
+            name=order.villager_name,
+            items=self.t("list.sep").join(i.description for i in order.items),
+        )
         if await self.app.push_screen_wait(ConfirmDialog(question)):
             operator = self.session.require
-            self.call_service(lambda: self.purchases.link_parcel(operator, order.id, parcel.id),
-                              lambda linked: self.notify(self.t("checkin.linked", no=linked.id)))
+            self.call_service(
+                lambda: self.purchases.link_parcel(operator, order.id, parcel.id),
+                lambda linked: self.notify(self.t("checkin.linked", no=linked.id)),
+            )
 
     def refresh_row(self, parcel: ParcelInfo) -> None:
         table = self.query_one("#batch-table", DataTable)
@@ -262,11 +293,13 @@ class CheckInScreen(StationScreen):
             return
         parcel_id = self.last.id
         options = tuple((self.t(f"carrier.{c}"), c) for c in CARRIERS)
-        changed = await self.app.push_screen_wait(FormDialog(
-            self.t("checkin.carrier_title", tracking_no=self.last.tracking_no),
-            [FormField("carrier", self.t("parcels.col_carrier"), self.last.carrier or "OTHER", options)],
-            lambda v: self.parcels.override_carrier(self.session.require, parcel_id, v["carrier"]),
-        ))
+        changed = await self.app.push_screen_wait(
+            FormDialog(
+                self.t("checkin.carrier_title", tracking_no=self.last.tracking_no),
+                [FormField("carrier", self.t("parcels.col_carrier"), self.last.carrier or "OTHER", options)],
+                lambda v: self.parcels.override_carrier(self.session.require, parcel_id, v["carrier"]),
+            )
+        )
         if changed is not None:
             self.recipient_set(changed)
 
@@ -275,11 +308,15 @@ class CheckInScreen(StationScreen):
         if self.last is None:
             return
         parcel_id = self.last.id
-        marked = await self.app.push_screen_wait(FormDialog(
-            self.t("checkin.damaged_title", tracking_no=self.last.tracking_no),
-            [FormField("note", self.t("checkin.damage_note")), FormField("photo", self.t("checkin.photo_path"))],
-            lambda v: self.parcels.mark_damaged(self.session.require, parcel_id, note=v["note"], photo_path=v["photo"]),
-        ))
+        marked = await self.app.push_screen_wait(
+            FormDialog(
+                self.t("checkin.damaged_title", tracking_no=self.last.tracking_no),
+                [FormField("note", self.t("checkin.damage_note")), FormField("photo", self.t("checkin.photo_path"))],
+                lambda v: self.parcels.mark_damaged(
+                    self.session.require, parcel_id, note=v["note"], photo_path=v["photo"]
+                ),
+            )
+        )
         if marked is not None:
             self.notify(self.t("checkin.damaged_saved", code=marked.pickup_code))
             self.recipient_set(marked)
@@ -289,14 +326,23 @@ class CheckInScreen(StationScreen):
         if self.batch is None:
             return
         batch = self.batch
-        ended = await self.app.push_screen_wait(FormDialog(
-            self.t("checkin.end_title", n=batch.scanned_count),
-            [FormField("claimed", self.t("checkin.claimed"), str(batch.scanned_count)),
-             FormField("courier", self.t("checkin.courier"), batch.courier_name),
-             FormField("note", self.t("checkin.mismatch_note"))],
-            lambda v: self.parcels.end_batch(self.session.require, batch.id, claimed_count=_count(v["claimed"]),
-                                             courier_name=v["courier"], note=v["note"]),
-        ))
+        ended = await self.app.push_screen_wait(
+            FormDialog(
+                self.t("checkin.end_title", n=batch.scanned_count),
+                [
+                    FormField("claimed", self.t("checkin.claimed"), str(batch.scanned_count)),
+                    FormField("courier", self.t("checkin.courier"), batch.courier_name),
+                    FormField("note", self.t("checkin.mismatch_note")),
+                ],
+                lambda v: self.parcels.end_batch(
+                    self.session.require,
+                    batch.id,
+                    claimed_count=_count(v["claimed"]),
+                    courier_name=v["courier"],
+                    note=v["note"],
+                ),
+            )
+        )
         if ended is not None:
             self.notify(self.t("checkin.ended", n=ended.scanned_count, claimed=ended.claimed_count))
             self.dismiss_batch()

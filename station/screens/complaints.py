@@ -38,8 +38,19 @@ class ComplaintsScreen(StationScreen):
         yield StatusLine()
         yield Label(self.t("complaints.title"), classes="title")
         table = DataTable(id="complaints", cursor_type="row", zebra_stripes=True)
-        table.add_columns(*(self.t(k) for k in ("complaints.col_date", "villagers.name", "complaints.col_category",
-                                                "complaints.col_text", "complaints.col_status", "complaints.col_hours")))
+        table.add_columns(
+            *(
+                self.t(k)
+                for k in (
+                    "complaints.col_date",
+                    "villagers.name",
+                    "complaints.col_category",
+                    "complaints.col_text",
+                    "complaints.col_status",
+                    "complaints.col_hours",
+                )
+            )
+        )
         yield table
         yield Footer()
 
@@ -55,10 +66,14 @@ class ComplaintsScreen(StationScreen):
         table = self.query_one("#complaints", DataTable)
         table.clear()
         for c in self.shown:
-            table.add_row(f"{c.opened_at:%m-%d %H:%M}", c.villager_name or "-",
-                          self.t(f"complaint.category.{c.category}"), c.text,
-                          self.t(f"complaints.status.{c.status}"),
-                          "" if c.hours_to_resolve is None else str(c.hours_to_resolve))
+            table.add_row(
+                f"{c.opened_at:%m-%d %H:%M}",
+                c.villager_name or "-",
+                self.t(f"complaint.category.{c.category}"),
+                c.text,
+                self.t(f"complaints.status.{c.status}"),
+                "" if c.hours_to_resolve is None else str(c.hours_to_resolve),
+            )
 
     def selected(self) -> ComplaintInfo | None:
         row = self.query_one("#complaints", DataTable).cursor_row
@@ -68,16 +83,34 @@ class ComplaintsScreen(StationScreen):
     async def action_register(self) -> None:
         villager = await self.app.push_screen_wait(VillagerPickerDialog(self.villagers))
         op, t = self.session.require, self.t
-        registered = await self.app.push_screen_wait(FormDialog(
-            t("complaints.new_title"),
-            [FormField("category", t("complaints.col_category"), "parcel_damaged",
-                       tuple((t(f"complaint.category.{c}"), c) for c in CATEGORIES)),
-             FormField("channel", t("complaints.channel"), "in_person",
-                       tuple((t(f"complaint.channel.{c}"), c) for c in CHANNELS)),
-             FormField("text", t("complaints.col_text"))],
-            lambda v: self.complaints.register(op, channel=v["channel"], category=v["category"], text=v["text"],
-                                               villager_id=villager.id if villager else None),
-            focus="text"))
+        registered = await self.app.push_screen_wait(
+            FormDialog(
+                t("complaints.new_title"),
+                [
+                    FormField(
+                        "category",
+                        t("complaints.col_category"),
+                        "parcel_damaged",
+                        tuple((t(f"complaint.category.{c}"), c) for c in CATEGORIES),
+                    ),
+                    FormField(
+                        "channel",
+                        t("complaints.channel"),
+                        "in_person",
+                        tuple((t(f"complaint.channel.{c}"), c) for c in CHANNELS),
+                    ),
+                    FormField("text", t("complaints.col_text")),
+                ],
+                lambda v: self.complaints.register(
+                    op,
+                    channel=v["channel"],
+                    category=v["category"],
+                    text=v["text"],
+                    villager_id=villager.id if villager else None,
+                ),
+                focus="text",
+            )
+        )
         if registered is not None:
             self.reload()
 
@@ -86,9 +119,16 @@ class ComplaintsScreen(StationScreen):
         complaint, op = self.selected(), self.session.require
         if complaint is None:
             return
-        if await self.app.push_screen_wait(FormDialog(
-                self.t("complaints.step_title"), [FormField("note", self.t("complaints.step"))],
-                lambda v: self.complaints.add_step(op, complaint.id, v["note"]))) is not None:
+        if (
+            await self.app.push_screen_wait(
+                FormDialog(
+                    self.t("complaints.step_title"),
+                    [FormField("note", self.t("complaints.step"))],
+                    lambda v: self.complaints.add_step(op, complaint.id, v["note"]),
+                )
+            )
+            is not None
+        ):
             self.reload()
 
     @work
@@ -96,7 +136,14 @@ class ComplaintsScreen(StationScreen):
         complaint, op = self.selected(), self.session.require
         if complaint is None:
             return
-        if await self.app.push_screen_wait(FormDialog(
-                self.t("complaints.close_title"), [FormField("outcome", self.t("complaints.outcome"))],
-                lambda v: self.complaints.close(op, complaint.id, v["outcome"]))) is not None:
+        if (
+            await self.app.push_screen_wait(
+                FormDialog(
+                    self.t("complaints.close_title"),
+                    [FormField("outcome", self.t("complaints.outcome"))],
+                    lambda v: self.complaints.close(op, complaint.id, v["outcome"]),
+                )
+            )
+            is not None
+        ):
             self.reload()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,8 +12,8 @@ from station.domain.money import format_fen, parse_yuan
 from station.domain.periods import optional_date
 from station.domain.tariffs import format_scaled, parse_quantity
 from station.screens.actions import StationAction, bindings_for
-from station.screens.dialogs import ConfirmDialog, InfoDialog
 from station.screens.base import StationScreen
+from station.screens.dialogs import ConfirmDialog, InfoDialog
 from station.screens.form_dialog import FormDialog, FormField
 from station.screens.villager_picker import VillagerPickerDialog
 from station.services.common import Session
@@ -44,8 +43,14 @@ class ConsignmentsScreen(StationScreen):
     ACTIONS = ACTIONS
     BINDINGS = bindings_for(ACTIONS)
 
-    def __init__(self, consignments: ConsignmentService, settlements: SettlementService,
-                 villagers: VillagerService, session: Session, print_job) -> None:
+    def __init__(
+        self,
+        consignments: ConsignmentService,
+        settlements: SettlementService,
+        villagers: VillagerService,
+        session: Session,
+        print_job,
+    ) -> None:
         super().__init__()
         self.consignments = consignments
         self.settlements = settlements
@@ -59,9 +64,23 @@ class ConsignmentsScreen(StationScreen):
         yield Label(self.t("consign.title"), classes="title")
         yield Input(placeholder=self.t("consign.filter_placeholder"), id="lot-filter")
         table = SelectableTable(id="lots")
-        table.add_columns("", *(self.t(k) for k in (
-            "consign.lot_no", "consign.consignor", "consign.product", "consign.stock", "consign.unit_price",
-            "consign.commission", "consign.received", "consign.expires", "consign.flags")))
+        table.add_columns(
+            "",
+            *(
+                self.t(k)
+                for k in (
+                    "consign.lot_no",
+                    "consign.consignor",
+                    "consign.product",
+                    "consign.stock",
+                    "consign.unit_price",
+                    "consign.commission",
+                    "consign.received",
+                    "consign.expires",
+                    "consign.flags",
+                )
+            ),
+        )
         yield table
         yield Label(self.t("consign.hint"), id="lots-hint")
         yield Footer()
@@ -106,10 +125,17 @@ class ConsignmentsScreen(StationScreen):
         if lot.markdown_price_fen is not None:
             flags.append(self.t("consign.markdown", price_fen=lot.markdown_price_fen))
         style = "bold red" if lot.expired else "bold yellow" if lot.near_expiry else ""
-        return (lot.lot_no, lot.consignor_name, f"{lot.product} {lot.grade}".strip(),
-                f"{format_scaled(lot.stock_milli, 3)} {unit}", f"{format_fen(lot.unit_price_fen)}/{unit}",
-                f"{format_scaled(lot.commission_bp, 2)}%", lot.received_at.strftime("%m-%d"),
-                str(lot.expires_on or ""), Text(" ".join(flags), style=style))
+        return (
+            lot.lot_no,
+            lot.consignor_name,
+            f"{lot.product} {lot.grade}".strip(),
+            f"{format_scaled(lot.stock_milli, 3)} {unit}",
+            f"{format_fen(lot.unit_price_fen)}/{unit}",
+            f"{format_scaled(lot.commission_bp, 2)}%",
+            lot.received_at.strftime("%m-%d"),
+            str(lot.expires_on or ""),
+            Text(" ".join(flags), style=style),
+        )
 
     def chosen(self) -> list[LotInfo]:
         return [self.lots[i] for i in self.query_one("#lots", SelectableTable).chosen()]
@@ -121,19 +147,34 @@ class ConsignmentsScreen(StationScreen):
             return
         operator = self.session.require
         t = self.t
-        result = await self.app.push_screen_wait(FormDialog(
-            t("consign.intake_title", name=consignor.name),
-            [FormField("unit", t("consign.unit"), "jin", tuple((t(f"unit.{u}"), u) for u in UNITS)),
-             FormField("product", t("consign.product")), FormField("grade", t("consign.grade")),
-             FormField("qty", t("consign.quantity")), FormField("price", t("consign.unit_price_yuan")),
-             FormField("rate", t("consign.rate_percent"), format_scaled(self.consignments.config.commission_bp, 2)),
-             FormField("expires", t("consign.expires_on"), placeholder="2026-12-13")],
-            lambda v: self.consignments.intake(
-                operator, consignor_id=consignor.id, product=v["product"], grade=v["grade"], unit=v["unit"],
-                qty_milli=parse_quantity(v["qty"]), unit_price_fen=parse_yuan(v["price"]),
-                commission_bp=parse_percent_bp(v["rate"]), expires_on=optional_date(v["expires"])),
-            focus="product",
-        ))
+        result = await self.app.push_screen_wait(
+            FormDialog(
+                t("consign.intake_title", name=consignor.name),
+                [
+                    FormField("unit", t("consign.unit"), "jin", tuple((t(f"unit.{u}"), u) for u in UNITS)),
+                    FormField("product", t("consign.product")),
+                    FormField("grade", t("consign.grade")),
+                    FormField("qty", t("consign.quantity")),
+                    FormField("price", t("consign.unit_price_yuan")),
+                    FormField(
+                        "rate", t("consign.rate_percent"), format_scaled(self.consignments.config.commission_bp, 2)
+                    ),
+                    FormField("expires", t("consign.expires_on"), placeholder="2026-12-13"),
+                ],
+                lambda v: self.consignments.intake(
+                    operator,
+                    consignor_id=consignor.id,
+                    product=v["product"],
+                    grade=v["grade"],
+                    unit=v["unit"],
+                    qty_milli=parse_quantity(v["qty"]),
+                    unit_price_fen=parse_yuan(v["price"]),
+                    commission_bp=parse_percent_bp(v["rate"]),
+                    expires_on=optional_date(v["expires"]),
+                ),
+                focus="product",
+            )
+        )
         if result is not None:
             self.notify(self.t("consign.intake_done", lot=result.lot.lot_no))
             self.print_job(result.job_id)
@@ -146,23 +187,37 @@ class ConsignmentsScreen(StationScreen):
             return
         operator = self.session.require
         t = self.t
-        fields = [FormField("method", t("utilities.method"), "cash",
-                            tuple((t(f"method.{m}"), m) for m in PAYMENT_METHODS))]
+        fields = [
+            FormField("method", t("utilities.method"), "cash", tuple((t(f"method.{m}"), m) for m in PAYMENT_METHODS))
+        ]
         for lot in lots:
-            fields.append(FormField(f"qty_{lot.id}", t("consign.sell_qty", product=lot.product, lot=lot.lot_no,
-                                                        unit_key=f"unit.{lot.unit}")))
+            fields.append(
+                FormField(
+                    f"qty_{lot.id}",
+                    t("consign.sell_qty", product=lot.product, lot=lot.lot_no, unit_key=f"unit.{lot.unit}"),
+                )
+            )
         if len(lots) == 1:
-            fields += [FormField("price", t("consign.sale_price", price_fen=lots[0].unit_price_fen)),
-                       FormField("reason", t("consign.price_reason"))]
+            fields += [
+                FormField("price", t("consign.sale_price", price_fen=lots[0].unit_price_fen)),
+                FormField("reason", t("consign.price_reason")),
+            ]
 
         def sell(values):
-            lines = [SaleLine(lot.id, parse_quantity(values[f"qty_{lot.id}"]),
-                              parse_yuan(values["price"]) if values.get("price", "").strip() else None,
-                              values.get("reason", "")) for lot in lots]
+            lines = [
+                SaleLine(
+                    lot.id,
+                    parse_quantity(values[f"qty_{lot.id}"]),
+                    parse_yuan(values["price"]) if values.get("price", "").strip() else None,
+                    values.get("reason", ""),
+                )
+                for lot in lots
+            ]
             return self.consignments.sell(operator, lines, method=values["method"])
 
-        sold = await self.app.push_screen_wait(FormDialog(t("consign.sell_title", n=len(lots)), fields, sell,
-                                                          focus=f"qty_{lots[0].id}"))
+        sold = await self.app.push_screen_wait(
+            FormDialog(t("consign.sell_title", n=len(lots)), fields, sell, focus=f"qty_{lots[0].id}")
+        )
         if sold is not None:
             self.notify(self.t("consign.sold", amount_fen=sold.amount_fen))
             self.print_job(sold.job_id)
@@ -174,12 +229,15 @@ class ConsignmentsScreen(StationScreen):
         if len(lots) != 1:
             return
         lot, operator = lots[0], self.session.require
-        done = await self.app.push_screen_wait(FormDialog(
-            self.t(f"consign.{kind}_title", lot=lot.lot_no, product=lot.product),
-            [FormField("qty", self.t("consign.quantity")), FormField("reason", self.t("consign.reason"))],
-            lambda v: self.consignments.move_out(operator, lot.id, parse_quantity(v["qty"]), kind=kind,
-                                                 reason=v["reason"]),
-        ))
+        done = await self.app.push_screen_wait(
+            FormDialog(
+                self.t(f"consign.{kind}_title", lot=lot.lot_no, product=lot.product),
+                [FormField("qty", self.t("consign.quantity")), FormField("reason", self.t("consign.reason"))],
+                lambda v: self.consignments.move_out(
+                    operator, lot.id, parse_quantity(v["qty"]), kind=kind, reason=v["reason"]
+                ),
+            )
+        )
         if done is not None:
             self.reload()
 
@@ -194,13 +252,37 @@ class ConsignmentsScreen(StationScreen):
     @work
     async def confirm_settlement(self, preview: SettlementPreview) -> None:
         t = self.t
-        lines = [t("settle.preview_line", date=f"{l.at:%m-%d}", product=l.product, qty=format_scaled(l.qty_milli, 3),
-                   unit_key=f"unit.{l.unit}", amount_fen=l.amount_fen, commission_fen=l.commission_fen)
-                 for l in preview.lines]
-        lines += [t("settle.write_off_line", date=f"{at:%m-%d}", product=p, qty=format_scaled(q, 3),
-                    unit_key=f"unit.{u}", reason=r) for at, p, q, u, r in preview.write_offs]
-        lines.append(t("settle.preview_total", gross_fen=preview.gross_fen, commission_fen=preview.commission_fen,
-                       payout_fen=preview.payout_fen))
+        lines = [
+            t(
+                "settle.preview_line",
+                date=f"{l.at:%m-%d}",
+                product=l.product,
+                qty=format_scaled(l.qty_milli, 3),
+                unit_key=f"unit.{l.unit}",
+                amount_fen=l.amount_fen,
+                commission_fen=l.commission_fen,
+            )
+            for l in preview.lines
+        ]
+        lines += [
+            t(
+                "settle.write_off_line",
+                date=f"{at:%m-%d}",
+                product=p,
+                qty=format_scaled(q, 3),
+                unit_key=f"unit.{u}",
+                reason=r,
+            )
+            for at, p, q, u, r in preview.write_offs
+        ]
+        lines.append(
+            t(
+                "settle.preview_total",
+                gross_fen=preview.gross_fen,
+                commission_fen=preview.commission_fen,
+                payout_fen=preview.payout_fen,
+            )
+        )
         if not preview.lines or preview.below_minimum:
             self.app.push_screen(InfoDialog(t("settle.preview_title", name=preview.consignor_name), "\n".join(lines)))
             return
@@ -226,10 +308,19 @@ class ConsignmentsScreen(StationScreen):
         operator = self.session.require
         fields = []
         for lot in lots:
-            fields.append(FormField(f"count_{lot.id}", self.t("consign.count_line", lot=lot.lot_no, product=lot.product,
-                                                               stock=format_scaled(lot.stock_milli, 3),
-                                                               unit_key=f"unit.{lot.unit}"),
-                                    format_scaled(lot.stock_milli, 3)))
+            fields.append(
+                FormField(
+                    f"count_{lot.id}",
+                    self.t(
+                        "consign.count_line",
+                        lot=lot.lot_no,
+                        product=lot.product,
+                        stock=format_scaled(lot.stock_milli, 3),
+                        unit_key=f"unit.{lot.unit}",
+                    ),
+                    format_scaled(lot.stock_milli, 3),
+                )
+            )
             fields.append(FormField(f"reason_{lot.id}", self.t("consign.count_reason")))
 
         def take(values):
@@ -239,7 +330,15 @@ class ConsignmentsScreen(StationScreen):
         report = await self.app.push_screen_wait(FormDialog(self.t("consign.stocktake_title"), fields, take))
         if report is None:
             return
-        body = "\n".join(self.t("consign.stocktake_line", lot=lot_no, expected=format_scaled(e, 3),
-                                counted=format_scaled(c, 3), reason=r) for lot_no, e, c, r in report)
+        body = "\n".join(
+            self.t(
+                "consign.stocktake_line",
+                lot=lot_no,
+                expected=format_scaled(e, 3),
+                counted=format_scaled(c, 3),
+                reason=r,
+            )
+            for lot_no, e, c, r in report
+        )
         self.app.push_screen(InfoDialog(self.t("consign.stocktake_report"), body))
         self.reload()

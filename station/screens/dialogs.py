@@ -55,9 +55,7 @@ class PinDialog(StationDialog[OperatorInfo | None]):
 
     BINDINGS = [Binding("escape", "cancel", "dialog.cancel", id="dialog.cancel")]
 
-    def __init__(
-        self, prompt: str, operators: list[OperatorInfo], approve, *, roles: tuple[str, ...] = ()
-    ) -> None:
+    def __init__(self, prompt: str, operators: list[OperatorInfo], approve, *, roles: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.prompt = prompt
         self.operators = [op for op in operators if not roles or op.role in roles]

@@ -39,8 +39,16 @@ class FormDialog(StationDialog[Any]):
         Binding("ctrl+s", "submit", "dialog.submit", id="dialog.submit"),
     ]
 
-    def __init__(self, title: str, fields: Sequence[FormField], submit: Callable[[dict[str, Any]], Any],
-                 *, hint: str = "", focus: str = "", submit_on_enter: bool = False) -> None:
+    def __init__(
+        self,
+        title: str,
+        fields: Sequence[FormField],
+        submit: Callable[[dict[str, Any]], Any],
+        *,
+        hint: str = "",
+        focus: str = "",
+        submit_on_enter: bool = False,
+    ) -> None:
         super().__init__()
         self.focus_id = focus
         self.submit_on_enter = submit_on_enter  # counter speed: Enter anywhere submits; Tab moves
@@ -55,13 +63,13 @@ class FormDialog(StationDialog[Any]):
             for f in self.fields:
                 yield Label(f.label, classes="field-label")
                 if f.options is not None:
-                    yield Select(f.options, value=f.value if f.value != "" else f.options[0][1],
-                                 allow_blank=False, id=f.id)
+                    yield Select(
+                        f.options, value=f.value if f.value != "" else f.options[0][1], allow_blank=False, id=f.id
+                    )
                 else:
                     yield Input(str(f.value), id=f.id, password=f.password, placeholder=f.placeholder)
             yield Label("", id="form-message", classes="message")
-            yield Label(self.hint or self.t("form.hint_quick" if self.submit_on_enter else "form.hint"),
-                        classes="hint")
+            yield Label(self.hint or self.t("form.hint_quick" if self.submit_on_enter else "form.hint"), classes="hint")
 
     def on_mount(self) -> None:
         if self.fields:

@@ -26,7 +26,9 @@ class LoginScreen(StationScreen):
         with VerticalScroll(id="form"):
             yield Label(self.t("login.title"), classes="title")
             yield Label("", id="station-name", classes="hint")
-            yield from field(self.t("login.operator"), Select([], id="operator", prompt=self.t("login.choose_operator")))
+            yield from field(
+                self.t("login.operator"), Select([], id="operator", prompt=self.t("login.choose_operator"))
+            )
             yield from field(self.t("login.pin"), Input(id="pin", password=True))
             with Vertical(id="messages"):
                 yield Label("", id="form-message", classes="message")
@@ -37,9 +39,7 @@ class LoginScreen(StationScreen):
 
     def reload(self) -> None:
         """Fill the operator list (again, after a log-out)."""
-        self.call_service(
-            lambda: (self.operators.station(), self.operators.list_active()), self.show_operators
-        )
+        self.call_service(lambda: (self.operators.station(), self.operators.list_active()), self.show_operators)
 
     def show_operators(self, found) -> None:
         station, operators = found

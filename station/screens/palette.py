@@ -22,6 +22,4 @@ class StationCommands(Provider):
         for name, help_text, action in self._commands():
             score = max(matcher.match(name), matcher.match(help_text))
             if score > 0:
-                yield Hit(
-                    score, matcher.highlight(name), partial(self.app.run_action, action), help=help_text
-                )
+                yield Hit(score, matcher.highlight(name), partial(self.app.run_action, action), help=help_text)

@@ -14,8 +14,8 @@ from station.screens.check_in import CheckInScreen
 from station.screens.form_dialog import FormDialog, FormField
 from station.screens.parcel_lists import NotifyScreen, OverdueScreen
 from station.services.common import Session
-from station.services.parcels import ParcelInfo, ParcelService
 from station.services.parcel_reports import ParcelReports
+from station.services.parcels import ParcelInfo, ParcelService
 from station.services.pickup import METHODS, HandOver, PickupService
 from station.services.purchases import PurchaseService
 from station.services.villagers import VillagerService
@@ -41,9 +41,16 @@ class ParcelDeskScreen(StationScreen):
     ACTIONS = ACTIONS
     BINDINGS = bindings_for(ACTIONS)
 
-    def __init__(self, parcels: ParcelService, pickup: PickupService, reports: ParcelReports,
-                 villagers: VillagerService, session: Session, print_job,
-                 purchases: PurchaseService | None = None) -> None:
+    def __init__(
+        self,
+        parcels: ParcelService,
+        pickup: PickupService,
+        reports: ParcelReports,
+        villagers: VillagerService,
+        session: Session,
+        print_job,
+        purchases: PurchaseService | None = None,
+    ) -> None:
         super().__init__()
         self.purchases = purchases
         self.parcels = parcels
@@ -60,9 +67,15 @@ class ParcelDeskScreen(StationScreen):
         yield Label(self.t("parcels.desk_title"), classes="title")
         yield Input(placeholder=self.t("parcels.find_placeholder"), id="find")
         table = SelectableTable(id="waiting")
-        table.add_columns("", self.t("parcels.col_code"), self.t("parcels.col_recipient"),
-                          self.t("parcels.col_carrier"), self.t("parcels.col_tracking"),
-                          self.t("parcels.col_since"), self.t("parcels.col_status"))
+        table.add_columns(
+            "",
+            self.t("parcels.col_code"),
+            self.t("parcels.col_recipient"),
+            self.t("parcels.col_carrier"),
+            self.t("parcels.col_tracking"),
+            self.t("parcels.col_since"),
+            self.t("parcels.col_status"),
+        )
         yield table
         yield Label(self.t("parcels.desk_hint"), id="desk-hint")
         yield Footer()
@@ -80,8 +93,12 @@ class ParcelDeskScreen(StationScreen):
 
     def find(self, text: str, *, quiet: bool = False) -> None:
         self.last_query = text.strip()
-        self.call_service(lambda: self.pickup.find_waiting(text), lambda found: self.show(found, quiet=quiet),
-                          group="search", exclusive=True)
+        self.call_service(
+            lambda: self.pickup.find_waiting(text),
+            lambda found: self.show(found, quiet=quiet),
+            group="search",
+            exclusive=True,
+        )
 
     def show(self, found: list[ParcelInfo], *, quiet: bool = False) -> None:
         self.shown = found
@@ -111,8 +128,14 @@ class ParcelDeskScreen(StationScreen):
             status += " " + self.t("parcels.damaged_mark")
         if p.purchase_id:
             status += " " + self.t("parcels.order_mark", no=p.purchase_id)
-        return (p.pickup_code, p.recipient_display or "-", self.t(f"carrier.{p.carrier or 'unknown'}"),
-                p.tracking_no, p.checked_in_at.strftime("%m-%d %H:%M"), status)
+        return (
+            p.pickup_code,
+            p.recipient_display or "-",
+            self.t(f"carrier.{p.carrier or 'unknown'}"),
+            p.tracking_no,
+            p.checked_in_at.strftime("%m-%d %H:%M"),
+            status,
+        )
 
     def action_focus_find(self) -> None:
         self.query_one("#find", Input).focus()
@@ -132,31 +155,48 @@ class ParcelDeskScreen(StationScreen):
         method = "code" if self._query_is_code() else "phone" if query.isdigit() and len(query) == 4 else "id"
         methods = tuple((self.t(f"pickup.method.{m}"), m) for m in METHODS)
         operator = self.session.require
-        result: HandOver | None = await self.app.push_screen_wait(FormDialog(
-            self.t("parcels.hand_over_title", n=len(chosen)),
-            [FormField("method", self.t("parcels.verify_method"), method, methods),
-             FormField("proof", self.t("parcels.verify_proof"), query if method != "id" else ""),
-             FormField("collected_by", self.t("parcels.collected_by")),
-             FormField("reason", self.t("parcels.override_reason"))],
-            lambda v: self.pickup.hand_over(operator, chosen, method=v["method"], proof=v["proof"],
-                                            collected_by=v["collected_by"], override_reason=v["reason"]),
-            focus="proof", submit_on_enter=True,
-        ))
+        result: HandOver | None = await self.app.push_screen_wait(
+            FormDialog(
+                self.t("parcels.hand_over_title", n=len(chosen)),
+                [
+                    FormField("method", self.t("parcels.verify_method"), method, methods),
+                    FormField("proof", self.t("parcels.verify_proof"), query if method != "id" else ""),
+                    FormField("collected_by", self.t("parcels.collected_by")),
+                    FormField("reason", self.t("parcels.override_reason")),
+                ],
+                lambda v: self.pickup.hand_over(
+                    operator,
+                    chosen,
+                    method=v["method"],
+                    proof=v["proof"],
+                    collected_by=v["collected_by"],
+                    override_reason=v["reason"],
+                ),
+                focus="proof",
+                submit_on_enter=True,
+            )
+        )
         if result is None:
             return
-        self.notify(self.t("parcels.handed_over", n=len(result.parcels),
-                           codes=", ".join(p.pickup_code for p in result.parcels)))
+        self.notify(
+            self.t("parcels.handed_over", n=len(result.parcels), codes=", ".join(p.pickup_code for p in result.parcels))
+        )
         self.print_job(result.job_id)
         self.find(self.last_query, quiet=True)
 
     @work
     async def action_undo(self) -> None:
         operator = self.session.require
-        undone = await self.app.push_screen_wait(FormDialog(
-            self.t("parcels.undo_title"),
-            [FormField("tracking", self.t("parcels.col_tracking")), FormField("reason", self.t("parcels.undo_reason"))],
-            lambda v: self.pickup.undo_hand_over(operator, self._handed_over_id(v["tracking"]), v["reason"]),
-        ))
+        undone = await self.app.push_screen_wait(
+            FormDialog(
+                self.t("parcels.undo_title"),
+                [
+                    FormField("tracking", self.t("parcels.col_tracking")),
+                    FormField("reason", self.t("parcels.undo_reason")),
+                ],
+                lambda v: self.pickup.undo_hand_over(operator, self._handed_over_id(v["tracking"]), v["reason"]),
+            )
+        )
         if undone is not None:
             self.notify(self.t("parcels.undone", code=undone.pickup_code))
 

@@ -65,18 +65,27 @@ class ParcelListScreen(StationScreen):
         if not chosen:
             return
         operator = self.session.require
-        marked = await self.app.push_screen_wait(FormDialog(
-            self.t("notify.dialog_title", n=len(chosen)), notice_fields(self.t),
-            lambda v: self.parcels.mark_notified(operator, chosen, channel=v["channel"],
-                                                 consent=CONSENT[v["consent"]], note=v["note"]),
-        ))
+        marked = await self.app.push_screen_wait(
+            FormDialog(
+                self.t("notify.dialog_title", n=len(chosen)),
+                notice_fields(self.t),
+                lambda v: self.parcels.mark_notified(
+                    operator, chosen, channel=v["channel"], consent=CONSENT[v["consent"]], note=v["note"]
+                ),
+            )
+        )
         if marked is not None:
             self.notify(self.t("notify.done", n=len(marked)))
             self.reload()
 
     def parcel_cells(self, p: ParcelInfo) -> tuple[str, ...]:
-        return (p.pickup_code, p.recipient_display or "-", self.t(f"carrier.{p.carrier or 'unknown'}"),
-                p.tracking_no, p.checked_in_at.strftime("%m-%d %H:%M"))
+        return (
+            p.pickup_code,
+            p.recipient_display or "-",
+            self.t(f"carrier.{p.carrier or 'unknown'}"),
+            p.tracking_no,
+            p.checked_in_at.strftime("%m-%d %H:%M"),
+        )
 
 
 class NotifyScreen(ParcelListScreen):
@@ -84,8 +93,13 @@ class NotifyScreen(ParcelListScreen):
     BINDINGS = bindings_for(ACTIONS)
     title_key = "notify.title"
     hint_key = "notify.hint"
-    columns = ("parcels.col_code", "parcels.col_recipient", "parcels.col_carrier", "parcels.col_tracking",
-               "parcels.col_since")
+    columns = (
+        "parcels.col_code",
+        "parcels.col_recipient",
+        "parcels.col_carrier",
+        "parcels.col_tracking",
+        "parcels.col_since",
+    )
 
     def __init__(self, parcels: ParcelService, session: Session) -> None:
         super().__init__()
@@ -112,8 +126,14 @@ class OverdueScreen(ParcelListScreen):
     BINDINGS = bindings_for(ACTIONS)
     title_key = "overdue.title"
     hint_key = "overdue.hint"
-    columns = ("parcels.col_days", "parcels.col_code", "parcels.col_recipient", "parcels.col_carrier",
-               "parcels.col_tracking", "parcels.col_since")
+    columns = (
+        "parcels.col_days",
+        "parcels.col_code",
+        "parcels.col_recipient",
+        "parcels.col_carrier",
+        "parcels.col_tracking",
+        "parcels.col_since",
+    )
 
     def __init__(self, parcels: ParcelService, reports: ParcelReports, session: Session, print_job) -> None:
         super().__init__()
@@ -126,8 +146,10 @@ class OverdueScreen(ParcelListScreen):
         self.call_service(self.reports.overdue, self.show)
 
     def show(self, found: list[OverdueParcel]) -> None:
-        rows = [(o.parcel.id, (self.t("overdue.days", days=o.days, bucket=o.bucket), *self.parcel_cells(o.parcel)))
-                for o in sorted(found, key=lambda o: -o.days)]
+        rows = [
+            (o.parcel.id, (self.t("overdue.days", days=o.days, bucket=o.bucket), *self.parcel_cells(o.parcel)))
+            for o in sorted(found, key=lambda o: -o.days)
+        ]
         self.table.set_rows(rows)
         self.query_one("#list-title", Label).update(self.t("overdue.title_n", n=len(found)))
 
@@ -141,12 +163,16 @@ class OverdueScreen(ParcelListScreen):
         if not chosen:
             return
         operator = self.session.require
-        returned: ReturnBatch | None = await self.app.push_screen_wait(FormDialog(
-            self.t("overdue.return_title", n=len(chosen)),
-            [FormField("count", self.t("overdue.confirm_count", n=len(chosen))),
-             FormField("courier", self.t("returns.courier"))],
-            lambda v: self.return_and_export(operator, chosen, v),
-        ))
+        returned: ReturnBatch | None = await self.app.push_screen_wait(
+            FormDialog(
+                self.t("overdue.return_title", n=len(chosen)),
+                [
+                    FormField("count", self.t("overdue.confirm_count", n=len(chosen))),
+                    FormField("courier", self.t("returns.courier")),
+                ],
+                lambda v: self.return_and_export(operator, chosen, v),
+            )
+        )
         if returned is not None:
             batch, path = returned
             self.notify(self.t("overdue.returned", n=len(batch.parcels), batch=batch.batch_no, path=str(path)))

@@ -6,9 +6,9 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Label
 
 from station.printing.queue import JobInfo, PrintService
-from station.screens.receipt_preview import ReceiptPreview
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
+from station.screens.receipt_preview import ReceiptPreview
 from station.widgets.status_line import StatusLine
 
 ACTIONS = (
@@ -38,8 +38,11 @@ class PrintJobsScreen(StationScreen):
         yield Label(self.t("print.jobs_title"), classes="title")
         table = DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
         table.add_columns(
-            self.t("print.col_no"), self.t("print.col_kind"), self.t("print.col_status"),
-            self.t("print.col_attempts"), self.t("print.col_error"),
+            self.t("print.col_no"),
+            self.t("print.col_kind"),
+            self.t("print.col_status"),
+            self.t("print.col_attempts"),
+            self.t("print.col_error"),
         )
         yield table
         yield Label(self.t("print.jobs_hint"), id="hint")
@@ -61,8 +64,12 @@ class PrintJobsScreen(StationScreen):
             if job.is_reprint:
                 status += " " + self.t("print.reprint_mark")
             table.add_row(
-                job.receipt_no, self.t(f"receipt.title.{job.kind}"), status, str(job.attempts),
-                job.last_error, key=str(job.id),
+                job.receipt_no,
+                self.t(f"receipt.title.{job.kind}"),
+                status,
+                str(job.attempts),
+                job.last_error,
+                key=str(job.id),
             )
 
     def selected(self) -> JobInfo | None:
@@ -88,9 +95,10 @@ class PrintJobsScreen(StationScreen):
         job = self.selected()
         if job is not None:
             config = self.printing.config
-            self.call_service(lambda: self.printing.document(job.id),
-                              lambda receipt: self.app.push_screen(ReceiptPreview(receipt, config.width_columns,
-                                                                                  config.qr_error)))
+            self.call_service(
+                lambda: self.printing.document(job.id),
+                lambda receipt: self.app.push_screen(ReceiptPreview(receipt, config.width_columns, config.qr_error)),
+            )
 
     def action_test_page(self) -> None:
         self.call_service(

@@ -41,12 +41,24 @@ class PrinterSettingsScreen(StationScreen):
         yield StatusLine()
         with VerticalScroll(id="form"):
             yield Label(self.t("printer.title"), classes="title")
-            yield from field(self.t("printer.kind"), Select(
-                [(self.t(f"printer.kind.{k}"), k) for k in PRINTER_KINDS],
-                value=self.current.kind, allow_blank=False, id="kind"))
-            yield from field(self.t("printer.paper"), Select(
-                [("58 mm (32)", 58), ("80 mm (48)", 80)],
-                value=80 if self.current.paper_mm >= 80 else 58, allow_blank=False, id="paper"))
+            yield from field(
+                self.t("printer.kind"),
+                Select(
+                    [(self.t(f"printer.kind.{k}"), k) for k in PRINTER_KINDS],
+                    value=self.current.kind,
+                    allow_blank=False,
+                    id="kind",
+                ),
+            )
+            yield from field(
+                self.t("printer.paper"),
+                Select(
+                    [("58 mm (32)", 58), ("80 mm (48)", 80)],
+                    value=80 if self.current.paper_mm >= 80 else 58,
+                    allow_blank=False,
+                    id="paper",
+                ),
+            )
             for name in TEXT_FIELDS:
                 value = getattr(self.current, name)
                 if name.startswith("usb_"):
@@ -71,9 +83,17 @@ class PrinterSettingsScreen(StationScreen):
         if needed and not values[needed]:
             raise InvalidInput("printer.missing", field=self.t(f"printer.{needed}"))
         return dataclasses.replace(
-            self.current, kind=kind, paper_mm=self.query_one("#paper", Select).value,
-            host=values["host"], port=port, path=values["path"], device=values["device"],
-            queue=values["queue"], usb_vendor=vendor, usb_product=product, timeout=timeout,
+            self.current,
+            kind=kind,
+            paper_mm=self.query_one("#paper", Select).value,
+            host=values["host"],
+            port=port,
+            path=values["path"],
+            device=values["device"],
+            queue=values["queue"],
+            usb_vendor=vendor,
+            usb_product=product,
+            timeout=timeout,
         )
 
     def action_save(self) -> None:

@@ -65,9 +65,21 @@ class PurchasesScreen(StationScreen):
         yield Label(self.t("purchases.title"), classes="title")
         yield Input(placeholder=self.t("purchases.filter_placeholder"), id="filter")
         table = DataTable(id="orders", cursor_type="row", zebra_stripes=True)
-        table.add_columns(*(self.t(k) for k in ("purchases.col_no", "purchases.col_date", "villagers.name",
-                                                "purchases.col_platform", "purchases.col_items", "receipt.total",
-                                                "purchase.paid_so_far", "purchases.col_status")))
+        table.add_columns(
+            *(
+                self.t(k)
+                for k in (
+                    "purchases.col_no",
+                    "purchases.col_date",
+                    "villagers.name",
+                    "purchases.col_platform",
+                    "purchases.col_items",
+                    "receipt.total",
+                    "purchase.paid_so_far",
+                    "purchases.col_status",
+                )
+            )
+        )
         yield table
         yield Footer()
 
@@ -99,13 +111,28 @@ class PurchasesScreen(StationScreen):
         table = self.query_one("#orders", DataTable)
         table.clear()
         for o in self.shown:
-            table.add_row(f"#{o.id}", o.created_at.strftime("%Y-%m-%d"), o.villager_name,
-                          self.t(f"platform.{o.platform}"), self.t("list.sep").join(i.description for i in o.items),
-                          format_fen(o.total_fen), format_fen(o.paid_fen), self.t(f"purchase.status.{o.status}"))
+            table.add_row(
+                f"#{o.id}",
+                o.created_at.strftime("%Y-%m-%d"),
+                o.villager_name,
+                self.t(f"platform.{o.platform}"),
+                self.t("list.sep").join(i.description for i in o.items),
+                format_fen(o.total_fen),
+                format_fen(o.paid_fen),
+                self.t(f"purchase.status.{o.status}"),
+            )
 
     def searchable(self, o: OrderInfo) -> str:
-        return " ".join((o.villager_name, self.t(f"platform.{o.platform}"), self.t(f"purchase.status.{o.status}"),
-                         o.created_at.strftime("%Y-%m-%d"), o.external_order_no, f"#{o.id}"))
+        return " ".join(
+            (
+                o.villager_name,
+                self.t(f"platform.{o.platform}"),
+                self.t(f"purchase.status.{o.status}"),
+                o.created_at.strftime("%Y-%m-%d"),
+                o.external_order_no,
+                f"#{o.id}",
+            )
+        )
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter").focus()
@@ -121,21 +148,37 @@ class PurchasesScreen(StationScreen):
         if villager is None:
             return
         operator, t = self.session.require, self.t
-        created = await self.app.push_screen_wait(FormDialog(
-            t("purchases.new_title", name=villager.name),
-            [FormField("platform", t("purchases.col_platform"), "pdd", tuple((t(f"platform.{p}"), p) for p in PLATFORMS)),
-             method_field(t),
-             FormField("items", t("purchases.items"), placeholder=t("purchases.items_example")),
-             FormField("shipping", t("purchase.shipping"), "0"),
-             FormField("fee", t("purchase.service_fee"), format_fen(self.purchases.service_fee_fen).lstrip("¥")),
-             FormField("deposit", t("purchases.deposit"), "0"),
-             FormField("note", t("villagers.note"))],
-            lambda v: self.purchases.create(
-                operator, villager_id=villager.id, platform=v["platform"], items=parse_items(v["items"]),
-                shipping_fen=optional_yuan(v["shipping"]), service_fee_fen=optional_yuan(v["fee"]),
-                deposit_fen=optional_yuan(v["deposit"]), method=v["method"], note=v["note"]),
-            focus="items",
-        ))
+        created = await self.app.push_screen_wait(
+            FormDialog(
+                t("purchases.new_title", name=villager.name),
+                [
+                    FormField(
+                        "platform",
+                        t("purchases.col_platform"),
+                        "pdd",
+                        tuple((t(f"platform.{p}"), p) for p in PLATFORMS),
+                    ),
+                    method_field(t),
+                    FormField("items", t("purchases.items"), placeholder=t("purchases.items_example")),
+                    FormField("shipping", t("purchase.shipping"), "0"),
+                    FormField("fee", t("purchase.service_fee"), format_fen(self.purchases.service_fee_fen).lstrip("¥")),
+                    FormField("deposit", t("purchases.deposit"), "0"),
+                    FormField("note", t("villagers.note")),
+                ],
+                lambda v: self.purchases.create(
+                    operator,
+                    villager_id=villager.id,
+                    platform=v["platform"],
+                    items=parse_items(v["items"]),
+                    shipping_fen=optional_yuan(v["shipping"]),
+                    service_fee_fen=optional_yuan(v["fee"]),
+                    deposit_fen=optional_yuan(v["deposit"]),
+                    method=v["method"],
+                    note=v["note"],
+                ),
+                focus="items",
+            )
+        )
         if created is not None:
             self.notify(self.t("purchases.created", no=created.order.id, total_fen=created.order.total_fen))
             if created.job_id:
@@ -150,11 +193,21 @@ class PurchasesScreen(StationScreen):
 
     def show_statement(self, found) -> None:
         villager, lines = found
-        body = [self.t("purchases.statement_line", date=f"{l.at:%Y-%m-%d}", ref=l.ref, kind_key=f"ledger.kind.{l.kind}",
-                       amount_fen=l.amount_fen, balance_fen=l.balance_fen) for l in lines]
+        body = [
+            self.t(
+                "purchases.statement_line",
+                date=f"{l.at:%Y-%m-%d}",
+                ref=l.ref,
+                kind_key=f"ledger.kind.{l.kind}",
+                amount_fen=l.amount_fen,
+                balance_fen=l.balance_fen,
+            )
+            for l in lines
+        ]
         balance = lines[-1].balance_fen if lines else 0
-        body.append(self.t("purchases.balance_credit" if balance < 0 else "purchases.balance_owed",
-                           amount_fen=abs(balance)))
+        body.append(
+            self.t("purchases.balance_credit" if balance < 0 else "purchases.balance_owed", amount_fen=abs(balance))
+        )
         self.app.push_screen(InfoDialog(self.t("purchases.statement_title", name=villager.name), "\n".join(body)))
 
 
@@ -179,8 +232,9 @@ class OrderScreen(StationScreen):
         yield Label("", id="order-title", classes="title")
         yield Label("", id="order-body")
         table = DataTable(id="events", cursor_type="row")
-        table.add_columns(self.t("receipt.time"), self.t("receipt.operator"), self.t("purchases.col_status"),
-                          self.t("villagers.note"))
+        table.add_columns(
+            self.t("receipt.time"), self.t("receipt.operator"), self.t("purchases.col_status"), self.t("villagers.note")
+        )
         yield table
         yield Footer()
 
@@ -195,13 +249,31 @@ class OrderScreen(StationScreen):
         order, events = found
         self.order = order
         t = self.t
-        self.query_one("#order-title", Label).update(t("purchases.order_title", no=order.id, name=order.villager_name,
-                                                       status_key=f"purchase.status.{order.status}"))
+        self.query_one("#order-title", Label).update(
+            t(
+                "purchases.order_title",
+                no=order.id,
+                name=order.villager_name,
+                status_key=f"purchase.status.{order.status}",
+            )
+        )
         lines = [f"{i.description} × {i.qty}  {format_fen(i.amount_fen)}" for i in order.items]
-        lines += [t("purchases.order_money", shipping_fen=order.shipping_fen, fee_fen=order.service_fee_fen,
-                    total_fen=order.total_fen, paid_fen=order.paid_fen, owed_fen=max(order.owed_fen, 0)),
-                  t("purchases.order_refs", platform_key=f"platform.{order.platform}",
-                    order_no=order.external_order_no or "-", tracking=order.tracking_no or "-")]
+        lines += [
+            t(
+                "purchases.order_money",
+                shipping_fen=order.shipping_fen,
+                fee_fen=order.service_fee_fen,
+                total_fen=order.total_fen,
+                paid_fen=order.paid_fen,
+                owed_fen=max(order.owed_fen, 0),
+            ),
+            t(
+                "purchases.order_refs",
+                platform_key=f"platform.{order.platform}",
+                order_no=order.external_order_no or "-",
+                tracking=order.tracking_no or "-",
+            ),
+        ]
         self.query_one("#order-body", Label).update("\n".join(lines))
         table = self.query_one("#events", DataTable)
         table.clear()
@@ -220,55 +292,86 @@ class OrderScreen(StationScreen):
     @work
     async def action_place(self) -> None:
         op = self.session.require
-        await self._form("order.place_title", [FormField("no", self.t("purchases.external_no"))],
-                         lambda v: self.purchases.place(op, self.order_id, v["no"]))
+        await self._form(
+            "order.place_title",
+            [FormField("no", self.t("purchases.external_no"))],
+            lambda v: self.purchases.place(op, self.order_id, v["no"]),
+        )
 
     @work
     async def action_ship(self) -> None:
         op = self.session.require
-        await self._form("order.ship_title", [FormField("tracking", self.t("parcels.col_tracking"))],
-                         lambda v: self.purchases.ship(op, self.order_id, v["tracking"]))
+        await self._form(
+            "order.ship_title",
+            [FormField("tracking", self.t("parcels.col_tracking"))],
+            lambda v: self.purchases.ship(op, self.order_id, v["tracking"]),
+        )
 
     @work
     async def action_pay(self) -> None:
         op = self.session.require
-        await self._form("order.pay_title", [method_field(self.t), FormField("amount", self.t("purchases.amount"))],
-                         lambda v: self.purchases.pay(op, self.order_id, parse_yuan(v["amount"], allow_zero=False),
-                                                      v["method"]), prints=True)
+        await self._form(
+            "order.pay_title",
+            [method_field(self.t), FormField("amount", self.t("purchases.amount"))],
+            lambda v: self.purchases.pay(op, self.order_id, parse_yuan(v["amount"], allow_zero=False), v["method"]),
+            prints=True,
+        )
 
     @work
     async def action_hand_over(self) -> None:
         op, owed = self.session.require, max(self.order.owed_fen, 0) if self.order else 0
-        await self._form("order.hand_over_title",
-                         [method_field(self.t), FormField("amount", self.t("purchases.pay_now"),
-                                                          format_fen(owed).lstrip("¥"))],
-                         lambda v: self.purchases.hand_over(op, self.order_id, payment_fen=optional_yuan(v["amount"]),
-                                                            method=v["method"]), prints=True)
+        await self._form(
+            "order.hand_over_title",
+            [method_field(self.t), FormField("amount", self.t("purchases.pay_now"), format_fen(owed).lstrip("¥"))],
+            lambda v: self.purchases.hand_over(
+                op, self.order_id, payment_fen=optional_yuan(v["amount"]), method=v["method"]
+            ),
+            prints=True,
+        )
 
     @work
     async def action_cancel(self) -> None:
         op = self.session.require
-        await self._form("order.cancel_title", [method_field(self.t), FormField("reason", self.t("consign.reason"))],
-                         lambda v: self.purchases.cancel(op, self.order_id, v["reason"], refund_method=v["method"]),
-                         prints=True)
+        await self._form(
+            "order.cancel_title",
+            [method_field(self.t), FormField("reason", self.t("consign.reason"))],
+            lambda v: self.purchases.cancel(op, self.order_id, v["reason"], refund_method=v["method"]),
+            prints=True,
+        )
 
     @work
     async def action_after_sale(self) -> None:
         op, t = self.session.require, self.t
-        kinds = (("return_requested", "exchange_requested"))
-        await self._form("order.after_sale_title",
-                         [FormField("kind", t("purchases.after_sale_kind"), "return_requested",
-                                    tuple((t(f"purchase.status.{k}"), k) for k in kinds)),
-                          FormField("reason", t("consign.reason"))],
-                         lambda v: self.purchases.request(op, self.order_id, v["kind"], v["reason"]))
+        kinds = ("return_requested", "exchange_requested")
+        await self._form(
+            "order.after_sale_title",
+            [
+                FormField(
+                    "kind",
+                    t("purchases.after_sale_kind"),
+                    "return_requested",
+                    tuple((t(f"purchase.status.{k}"), k) for k in kinds),
+                ),
+                FormField("reason", t("consign.reason")),
+            ],
+            lambda v: self.purchases.request(op, self.order_id, v["kind"], v["reason"]),
+        )
 
     @work
     async def action_complete(self) -> None:
         op = self.session.require
         if self.order and self.order.status == "exchange_requested":
-            await self._form("order.exchange_title", [FormField("note", self.t("villagers.note"))],
-                             lambda v: self.purchases.complete_exchange(op, self.order_id, v["note"]))
+            await self._form(
+                "order.exchange_title",
+                [FormField("note", self.t("villagers.note"))],
+                lambda v: self.purchases.complete_exchange(op, self.order_id, v["note"]),
+            )
             return
-        await self._form("order.return_title", [method_field(self.t), FormField("refund", self.t("purchases.refund"))],
-                         lambda v: self.purchases.complete_return(op, self.order_id, refund_fen=optional_yuan(v["refund"]),
-                                                                  method=v["method"]), prints=True)
+        await self._form(
+            "order.return_title",
+            [method_field(self.t), FormField("refund", self.t("purchases.refund"))],
+            lambda v: self.purchases.complete_return(
+                op, self.order_id, refund_fen=optional_yuan(v["refund"]), method=v["method"]
+            ),
+            prints=True,
+        )

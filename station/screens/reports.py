@@ -8,16 +8,16 @@ from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, ProgressBar, Sparkline
 
+from station.domain.money import fen_to_yuan_text
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.dialogs import ConfirmDialog
 from station.screens.form_dialog import FormDialog, FormField
 from station.services.common import Session
-from station.domain.money import fen_to_yuan_text
 from station.services.exports import ExportResult, ExportService
 from station.services.report_tables import REPORT_TABLES
 from station.services.reports import period_for
@@ -34,6 +34,8 @@ def _monthly(rows, field: str) -> list[int]:
         if len(row.period) == 7:
             totals[row.period] = totals.get(row.period, 0) + getattr(row, field)
     return [totals[month] for month in sorted(totals)]
+
+
 from station.widgets.status_line import StatusLine
 
 ACTIONS = (
@@ -42,8 +44,9 @@ ACTIONS = (
     StationAction("reports.month", "m", "period('month')", "reports.month", "reports.month_help"),
     StationAction("reports.custom", "p", "custom_period", "reports.custom", "reports.custom_help"),
     StationAction("reports.export", "ctrl+e", "export(True)", "reports.export", "reports.export_help"),
-    StationAction("reports.export_unmasked", "ctrl+u", "export(False)", "reports.export_unmasked",
-                  "reports.export_unmasked_help"),
+    StationAction(
+        "reports.export_unmasked", "ctrl+u", "export(False)", "reports.export_unmasked", "reports.export_unmasked_help"
+    ),
 )
 
 
@@ -100,8 +103,10 @@ class ReportsScreen(StationScreen):
 
         def load():
             period = period_for(text, today)
-            tables = {name: REPORT_TABLES[name](self.app.t, period, self.parcel_config, masked)
-                      for name in (*TABLES, "parcels-trend", "income")}
+            tables = {
+                name: REPORT_TABLES[name](self.app.t, period, self.parcel_config, masked)
+                for name in (*TABLES, "parcels-trend", "income")
+            }
             return period, tables, summary(period.start.year)
 
         self.call_service(load, self.show, group="reports", exclusive=True)
@@ -125,14 +130,19 @@ class ReportsScreen(StationScreen):
             self.query_one(f"#chart-{chart}", Sparkline).data = values
             total = fen_to_yuan_text(sum(values)) if chart in money else str(sum(values))
             self.query_one(f"#label-{chart}", Label).update(
-                self.t(f"reports.chart.{chart}") + self.t("reports.chart_sum", total=total))
+                self.t(f"reports.chart.{chart}") + self.t("reports.chart_sum", total=total)
+            )
         # counter money by kind: the income table's columns (kinds) summed over the period
-        by_kind = [f"{name} {sum(row[i] for row in income.rows)}" for i, name in enumerate(income.header[1:-1], start=1)]
+        by_kind = [
+            f"{name} {sum(row[i] for row in income.rows)}" for i, name in enumerate(income.header[1:-1], start=1)
+        ]
         if by_kind:
             self.query_one("#label-income", Label).update(
                 self.t("reports.chart.income")
                 + self.t("reports.chart_sum", total=fen_to_yuan_text(sum(self.charts["income"])))
-                + "  " + self.t("list.sep").join(by_kind))
+                + "  "
+                + self.t("list.sep").join(by_kind)
+            )
         for name in TABLES:
             table = self.query_one(f"#table-{name}", DataTable)
             table.clear(columns=True)
@@ -147,9 +157,13 @@ class ReportsScreen(StationScreen):
     @work
     async def action_custom_period(self) -> None:
         today = self.exports.clock.now().date()
-        chosen = await self.app.push_screen_wait(FormDialog(
-            self.t("reports.custom_title"), [FormField("period", self.t("reports.custom_hint"), str(today))],
-            lambda v: (period_for(v["period"], today), v["period"])[1]))
+        chosen = await self.app.push_screen_wait(
+            FormDialog(
+                self.t("reports.custom_title"),
+                [FormField("period", self.t("reports.custom_hint"), str(today))],
+                lambda v: (period_for(v["period"], today), v["period"])[1],
+            )
+        )
         if chosen is not None:
             self.period_text = chosen
             self.reload()
@@ -159,11 +173,16 @@ class ReportsScreen(StationScreen):
         operator = self.session.require
         today = self.exports.clock.now()
         last_month = f"{today.year - (today.month == 1)}-{(today.month - 2) % 12 + 1:02d}"
-        values = await self.app.push_screen_wait(FormDialog(
-            self.t("reports.export_title"),
-            [FormField("period", self.t("utilities.period"), last_month),
-             FormField("out", self.t("reports.export_dir"), str(self.export_dir / f"{last_month}"))],
-            lambda v: v))
+        values = await self.app.push_screen_wait(
+            FormDialog(
+                self.t("reports.export_title"),
+                [
+                    FormField("period", self.t("utilities.period"), last_month),
+                    FormField("out", self.t("reports.export_dir"), str(self.export_dir / f"{last_month}")),
+                ],
+                lambda v: v,
+            )
+        )
         if values is None:
             return
         if not masked and not await self.app.push_screen_wait(ConfirmDialog(self.t("reports.unmasked_question"))):
@@ -171,15 +190,22 @@ class ReportsScreen(StationScreen):
         out = Path(values["out"]).expanduser()
         self.query_one("#export-progress", ProgressBar).update(total=None, progress=0)
         self.call_service(
-            lambda: self.exports.export(operator, values["period"], out, masked=masked,
-                                        progress=lambda done, total: self.post_message(self.ExportProgressed(done, total))),
-            self.exported, group="export",
+            lambda: self.exports.export(
+                operator,
+                values["period"],
+                out,
+                masked=masked,
+                progress=lambda done, total: self.post_message(self.ExportProgressed(done, total)),
+            ),
+            self.exported,
+            group="export",
         )
 
     def on_reports_screen_export_progressed(self, message: ExportProgressed) -> None:
         self.query_one("#export-progress", ProgressBar).update(total=message.total, progress=message.done)
 
     def exported(self, result: ExportResult) -> None:
-        self.query_one("#export-result", Label).update(self.t(
-            "export.done", path=str(result.out_dir), rows=sum(result.rows.values()), sha=result.manifest_sha256))
+        self.query_one("#export-result", Label).update(
+            self.t("export.done", path=str(result.out_dir), rows=sum(result.rows.values()), sha=result.manifest_sha256)
+        )
         self.notify(self.t("reports.exported"))

@@ -8,11 +8,11 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Label
 
 from station.domain.money import format_fen, parse_yuan
+from station.domain.periods import parse_date
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.dialogs import ConfirmDialog, InfoDialog, PinDialog
 from station.screens.form_dialog import FormDialog, FormField
-from station.domain.periods import parse_date
 from station.services.common import Session
 from station.services.registry import Services
 from station.services.shifts import ShiftInfo
@@ -50,8 +50,14 @@ class ShiftScreen(StationScreen):
         yield Label("", id="shift-body")
         yield Label(self.t("shift.journal_title"), classes="title")
         table = DataTable(id="journal", cursor_type="row", zebra_stripes=True)
-        table.add_columns(self.t("shift.col_txn"), self.t("receipt.time"), self.t("shift.col_kind"),
-                          self.t("shift.col_ref"), self.t("shift.col_amount"), self.t("shift.col_reversed"))
+        table.add_columns(
+            self.t("shift.col_txn"),
+            self.t("receipt.time"),
+            self.t("shift.col_kind"),
+            self.t("shift.col_ref"),
+            self.t("shift.col_amount"),
+            self.t("shift.col_reversed"),
+        )
         yield table
         yield Footer()
 
@@ -79,25 +85,44 @@ class ShiftScreen(StationScreen):
         table.clear()
         self.postings = [p.txn for p in postings]
         for p in postings:
-            table.add_row(str(p.txn), p.at.strftime("%H:%M:%S"), self.t(f"ledger.kind.{p.kind}"), p.ref,
-                          format_fen(p.amount_fen), self.t("shift.reversed") if reversed_[p.txn] else "")
+            table.add_row(
+                str(p.txn),
+                p.at.strftime("%H:%M:%S"),
+                self.t(f"ledger.kind.{p.kind}"),
+                p.ref,
+                format_fen(p.amount_fen),
+                self.t("shift.reversed") if reversed_[p.txn] else "",
+            )
 
     def describe(self, shift: ShiftInfo | None) -> str:
         t = self.t
         if shift is None:
             return t("shift.none")
-        lines = [t("shift.current", name=shift.operator_name, at=f"{shift.opened_at:%H:%M}",
-                   opening_fen=shift.opening_cash_fen, expected_fen=shift.expected_cash_fen)]
-        lines.append("  ".join(f"{t('method.' + m)} {format_fen(v)}" for m, v in shift.by_method.items() if m != "cash"))
+        lines = [
+            t(
+                "shift.current",
+                name=shift.operator_name,
+                at=f"{shift.opened_at:%H:%M}",
+                opening_fen=shift.opening_cash_fen,
+                expected_fen=shift.expected_cash_fen,
+            )
+        ]
+        lines.append(
+            "  ".join(f"{t('method.' + m)} {format_fen(v)}" for m, v in shift.by_method.items() if m != "cash")
+        )
         lines.append("  ".join(f"{t('shift.item.' + k)} {v}" for k, v in shift.open_items.items()))
         return "\n".join(lines)
 
     @work
     async def action_open_shift(self) -> None:
         op = self.session.require
-        opened = await self.app.push_screen_wait(FormDialog(
-            self.t("shift.open_title"), [FormField("cash", self.t("shift.opening"))],
-            lambda v: self.services.shifts.open_shift(op, parse_yuan(v["cash"]))))
+        opened = await self.app.push_screen_wait(
+            FormDialog(
+                self.t("shift.open_title"),
+                [FormField("cash", self.t("shift.opening"))],
+                lambda v: self.services.shifts.open_shift(op, parse_yuan(v["cash"])),
+            )
+        )
         if opened is not None:
             self.reload()
 
@@ -106,22 +131,38 @@ class ShiftScreen(StationScreen):
         op, t = self.session.require, self.t
         others = self.services.shifts.operators_for_handover(op)
         options = ((t("shift.no_handover"), 0), *((o.name, o.id) for o in others))
-        handover = await self.app.push_screen_wait(FormDialog(
-            t("shift.close_title"),
-            [FormField("next", t("shift.received_by"), 0, options),
-             FormField("counted", t("shift.counted")), FormField("note", t("shift.diff_note")),
-             FormField("handover", t("shift.handover_note")),
-             FormField("pin", t("shift.next_pin"), password=True)],
-            lambda v: self.services.shifts.close_shift(
-                op, counted_cash_fen=parse_yuan(v["counted"]), diff_note=v["note"], handover_note=v["handover"],
-                next_operator_id=v["next"] or None, next_pin=v["pin"]),
-            focus="counted",
-        ))
+        handover = await self.app.push_screen_wait(
+            FormDialog(
+                t("shift.close_title"),
+                [
+                    FormField("next", t("shift.received_by"), 0, options),
+                    FormField("counted", t("shift.counted")),
+                    FormField("note", t("shift.diff_note")),
+                    FormField("handover", t("shift.handover_note")),
+                    FormField("pin", t("shift.next_pin"), password=True),
+                ],
+                lambda v: self.services.shifts.close_shift(
+                    op,
+                    counted_cash_fen=parse_yuan(v["counted"]),
+                    diff_note=v["note"],
+                    handover_note=v["handover"],
+                    next_operator_id=v["next"] or None,
+                    next_pin=v["pin"],
+                ),
+                focus="counted",
+            )
+        )
         if handover is None:
             return
         closed = handover.closed
-        self.notify(t("shift.closed", expected_fen=closed.expected_cash_fen, counted_fen=closed.counted_cash_fen or 0,
-                      diff_fen=closed.diff_fen or 0))
+        self.notify(
+            t(
+                "shift.closed",
+                expected_fen=closed.expected_cash_fen,
+                counted_fen=closed.counted_cash_fen or 0,
+                diff_fen=closed.diff_fen or 0,
+            )
+        )
         self.print_job(handover.job_id)
         if handover.next_shift is not None:
             self.app.switch_operator(handover.next_shift.operator_id)  # type: ignore[attr-defined]
@@ -140,14 +181,25 @@ class ShiftScreen(StationScreen):
         t = self.t
         lines = [f"{t('ledger.kind.' + k)} {format_fen(v)}" for k, v in report.by_kind.items()]
         lines += [f"{t('method.' + m)} {format_fen(v)}" for m, v in report.by_method.items()]
-        lines += [t("shift.z_summary", postings=report.postings, receipts=report.receipts,
-                    diff_fen=report.cash_diff_fen, hash=report.last_hash[:16]), t("shift.backup_done", path=str(backup))]
+        lines += [
+            t(
+                "shift.z_summary",
+                postings=report.postings,
+                receipts=report.receipts,
+                diff_fen=report.cash_diff_fen,
+                hash=report.last_hash[:16],
+            ),
+            t("shift.backup_done", path=str(backup)),
+        ]
         self.print_job(job_id)
         self.app.push_screen(InfoDialog(t("shift.z_title", date=report.date), "\n".join(lines)))
 
     def action_backup(self) -> None:
-        self.call_service(self.services.day_close.backup,
-                          lambda path: self.notify(self.t("shift.backup_done", path=str(path))), group="backup")
+        self.call_service(
+            self.services.day_close.backup,
+            lambda path: self.notify(self.t("shift.backup_done", path=str(path))),
+            group="backup",
+        )
 
     @work
     async def action_reverse(self) -> None:
@@ -159,16 +211,23 @@ class ShiftScreen(StationScreen):
         posting = self.services.ledger.posting(txn)
         approver = None
         if posting.amount_fen > self.services.ledger.approval_threshold_fen or not op.is_partner:
-            approver = await self.app.push_screen_wait(PinDialog(
-                self.t("shift.approval_prompt", txn=txn, amount_fen=posting.amount_fen),
-                [o for o in self.services.operators.list_active() if o.id != op.id], self.services.operators.approve,
-                roles=("partner",)))
+            approver = await self.app.push_screen_wait(
+                PinDialog(
+                    self.t("shift.approval_prompt", txn=txn, amount_fen=posting.amount_fen),
+                    [o for o in self.services.operators.list_active() if o.id != op.id],
+                    self.services.operators.approve,
+                    roles=("partner",),
+                )
+            )
             if approver is None:
                 return
-        reversed_ = await self.app.push_screen_wait(FormDialog(
-            self.t("shift.reverse_title", txn=txn, amount_fen=posting.amount_fen),
-            [FormField("reason", self.t("consign.reason"))],
-            lambda v: self.services.ledger.reverse(txn, v["reason"], op, approver=approver)))
+        reversed_ = await self.app.push_screen_wait(
+            FormDialog(
+                self.t("shift.reverse_title", txn=txn, amount_fen=posting.amount_fen),
+                [FormField("reason", self.t("consign.reason"))],
+                lambda v: self.services.ledger.reverse(txn, v["reason"], op, approver=approver),
+            )
+        )
         if reversed_ is not None:
             self.notify(self.t("shift.reversed_done", txn=txn))
             self.reload()
@@ -177,20 +236,31 @@ class ShiftScreen(StationScreen):
     async def action_audit_log(self) -> None:
         t = self.t
         operators = ((t("shift.audit_everyone"), 0), *((o.name, o.id) for o in self.services.operators.list_active()))
-        rows = await self.app.push_screen_wait(FormDialog(
-            t("shift.audit_filter"),
-            [FormField("operator", t("login.operator"), 0, operators),
-             FormField("kind", t("shift.audit_kind"), placeholder="ledger.reversal / pickup.override / export"),
-             FormField("day", t("shift.audit_day"), placeholder="2026-11-23")],
-            lambda v: self.services.audit.list(kind=v["kind"].strip() or None, operator_id=v["operator"] or None,
-                                               day=parse_date(v["day"]) if v["day"].strip() else None, limit=200),
-            focus="kind"))
+        rows = await self.app.push_screen_wait(
+            FormDialog(
+                t("shift.audit_filter"),
+                [
+                    FormField("operator", t("login.operator"), 0, operators),
+                    FormField("kind", t("shift.audit_kind"), placeholder="ledger.reversal / pickup.override / export"),
+                    FormField("day", t("shift.audit_day"), placeholder="2026-11-23"),
+                ],
+                lambda v: self.services.audit.list(
+                    kind=v["kind"].strip() or None,
+                    operator_id=v["operator"] or None,
+                    day=parse_date(v["day"]) if v["day"].strip() else None,
+                    limit=200,
+                ),
+                focus="kind",
+            )
+        )
         if rows is not None:
             self.show_audit(rows)
 
     def show_audit(self, rows) -> None:
-        body = "\n".join(f"{r.at:%m-%d %H:%M} {r.operator_name} {r.kind} {r.ref} "
-                         f"{' '.join(f'{k}={v}' for k, v in r.detail.items())}" for r in rows)
+        body = "\n".join(
+            f"{r.at:%m-%d %H:%M} {r.operator_name} {r.kind} {r.ref} {' '.join(f'{k}={v}' for k, v in r.detail.items())}"
+            for r in rows
+        )
         self.app.push_screen(InfoDialog(self.t("shift.audit_title"), body or "-"))
 
     def action_complaints(self) -> None:

@@ -42,8 +42,19 @@ class TariffsScreen(StationScreen):
         yield StatusLine()
         yield Label(self.t("tariffs.title"), classes="title")
         table = DataTable(id="tariffs", cursor_type="row", zebra_stripes=True)
-        table.add_columns(*(self.t(k) for k in ("utilities.col_category", "tariffs.col_version", "tariffs.col_from",
-                                                "tariffs.col_tiers", "tariffs.col_fixed", "tariffs.col_source")))
+        table.add_columns(
+            *(
+                self.t(k)
+                for k in (
+                    "utilities.col_category",
+                    "tariffs.col_version",
+                    "tariffs.col_from",
+                    "tariffs.col_tiers",
+                    "tariffs.col_fixed",
+                    "tariffs.col_source",
+                )
+            )
+        )
         yield table
         yield Footer()
 
@@ -58,28 +69,47 @@ class TariffsScreen(StationScreen):
         table = self.query_one("#tariffs", DataTable)
         table.clear()
         for tariff in tariffs:
-            table.add_row(self.t(f"utility.category.{tariff.category}"), str(tariff.version),
-                          str(tariff.effective_from), f"{tiers_text(tariff.tiers)} {tariff.unit}",
-                          format_fen(tariff.fixed_fee_fen), tariff.source_note)
+            table.add_row(
+                self.t(f"utility.category.{tariff.category}"),
+                str(tariff.version),
+                str(tariff.effective_from),
+                f"{tiers_text(tariff.tiers)} {tariff.unit}",
+                format_fen(tariff.fixed_fee_fen),
+                tariff.source_note,
+            )
 
     @work
     async def action_add(self) -> None:
         operator = self.session.require
         t = self.t
-        added = await self.app.push_screen_wait(FormDialog(
-            t("tariffs.add_title"),
-            [FormField("category", t("utilities.col_category"), "electricity",
-                       tuple((t(f"utility.category.{c}"), c) for c in CATEGORIES)),
-             FormField("from", t("tariffs.col_from"), placeholder="2026-01-01"),
-             FormField("unit", t("tariffs.unit"), placeholder="kWh"),
-             FormField("tiers", t("tariffs.tiers"), placeholder="240:0.4883, 400:0.5383, :0.7883"),
-             FormField("fixed", t("tariffs.col_fixed"), "0"),
-             FormField("source", t("tariffs.col_source"))],
-            lambda v: self.utilities.add_tariff(
-                operator, category=v["category"], effective_from=parse_date(v["from"]), unit=v["unit"],
-                tiers=parse_tiers_text(v["tiers"]), fixed_fee_fen=parse_yuan(v["fixed"]), source_note=v["source"]),
-            focus="from",
-        ))
+        added = await self.app.push_screen_wait(
+            FormDialog(
+                t("tariffs.add_title"),
+                [
+                    FormField(
+                        "category",
+                        t("utilities.col_category"),
+                        "electricity",
+                        tuple((t(f"utility.category.{c}"), c) for c in CATEGORIES),
+                    ),
+                    FormField("from", t("tariffs.col_from"), placeholder="2026-01-01"),
+                    FormField("unit", t("tariffs.unit"), placeholder="kWh"),
+                    FormField("tiers", t("tariffs.tiers"), placeholder="240:0.4883, 400:0.5383, :0.7883"),
+                    FormField("fixed", t("tariffs.col_fixed"), "0"),
+                    FormField("source", t("tariffs.col_source")),
+                ],
+                lambda v: self.utilities.add_tariff(
+                    operator,
+                    category=v["category"],
+                    effective_from=parse_date(v["from"]),
+                    unit=v["unit"],
+                    tiers=parse_tiers_text(v["tiers"]),
+                    fixed_fee_fen=parse_yuan(v["fixed"]),
+                    source_note=v["source"],
+                ),
+                focus="from",
+            )
+        )
         if added is not None:
             self.notify(self.t("tariffs.added", version=added.version))
             self.reload()
@@ -87,19 +117,25 @@ class TariffsScreen(StationScreen):
     @work
     async def action_import_file(self) -> None:
         operator = self.session.require
-        imported = await self.app.push_screen_wait(FormDialog(
-            self.t("tariffs.import_title"), [FormField("path", self.t("tariffs.path"))],
-            lambda v: import_tariffs(self.utilities, operator, Path(v["path"].strip()).expanduser()),
-        ))
+        imported = await self.app.push_screen_wait(
+            FormDialog(
+                self.t("tariffs.import_title"),
+                [FormField("path", self.t("tariffs.path"))],
+                lambda v: import_tariffs(self.utilities, operator, Path(v["path"].strip()).expanduser()),
+            )
+        )
         if imported is not None:
             self.notify(self.t("tariffs.imported", n=len(imported)))
             self.reload()
 
     @work
     async def action_export_file(self) -> None:
-        exported = await self.app.push_screen_wait(FormDialog(
-            self.t("tariffs.export_title"), [FormField("path", self.t("tariffs.path"), "tariffs.toml")],
-            lambda v: export_tariffs(self.utilities.tariffs(), Path(v["path"].strip()).expanduser()),
-        ))
+        exported = await self.app.push_screen_wait(
+            FormDialog(
+                self.t("tariffs.export_title"),
+                [FormField("path", self.t("tariffs.path"), "tariffs.toml")],
+                lambda v: export_tariffs(self.utilities.tariffs(), Path(v["path"].strip()).expanduser()),
+            )
+        )
         if exported is not None:
             self.notify(self.t("tariffs.exported", path=str(exported)))

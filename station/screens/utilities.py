@@ -53,10 +53,22 @@ class UtilitiesScreen(StationScreen):
         yield StatusLine()
         yield Label("", id="util-title", classes="title")
         table = DataTable(id="bills", cursor_type="row", zebra_stripes=True)
-        table.add_columns(*(self.t(k) for k in (
-            "utilities.col_period", "utilities.col_category", "utilities.col_usage", "utilities.col_billed",
-            "utilities.col_village", "utilities.col_cap", "utilities.col_payable", "utilities.col_excess",
-            "utilities.col_version")))
+        table.add_columns(
+            *(
+                self.t(k)
+                for k in (
+                    "utilities.col_period",
+                    "utilities.col_category",
+                    "utilities.col_usage",
+                    "utilities.col_billed",
+                    "utilities.col_village",
+                    "utilities.col_cap",
+                    "utilities.col_payable",
+                    "utilities.col_excess",
+                    "utilities.col_version",
+                )
+            )
+        )
         yield table
         yield Label(self.t("utilities.hint"), id="util-hint")
         yield Footer()
@@ -83,9 +95,13 @@ class UtilitiesScreen(StationScreen):
             style = "bold red" if row.over_cap else ("bold" if len(row.period) == 4 else "")
             cells = (
                 row.period if len(row.period) == 7 else self.t("utilities.year_total", year=row.period),
-                self.t(f"utility.category.{row.category}"), format_scaled(row.usage_milli, 3),
-                format_fen(row.billed_fen), format_fen(row.village_fen), format_fen(row.cap_fen),
-                format_fen(row.payable_fen), format_fen(row.excess_fen) if row.excess_fen else "",
+                self.t(f"utility.category.{row.category}"),
+                format_scaled(row.usage_milli, 3),
+                format_fen(row.billed_fen),
+                format_fen(row.village_fen),
+                format_fen(row.cap_fen),
+                format_fen(row.payable_fen),
+                format_fen(row.excess_fen) if row.excess_fen else "",
                 row.tariff_versions,
             )
             table.add_row(*(Text(c, style=style) for c in cells))
@@ -101,33 +117,57 @@ class UtilitiesScreen(StationScreen):
             self.call_service(lambda: self.utilities.explain(bill_id), self.explain)
 
     def explain(self, recorded: RecordedBill) -> None:
-        self.app.push_screen(InfoDialog(self.t("utilities.why_title", period=recorded.bill.period,
-                                               category=self.t(f"utility.category.{recorded.bill.category}")),
-                                        explanation(self.t, recorded)))
+        self.app.push_screen(
+            InfoDialog(
+                self.t(
+                    "utilities.why_title",
+                    period=recorded.bill.period,
+                    category=self.t(f"utility.category.{recorded.bill.category}"),
+                ),
+                explanation(self.t, recorded),
+            )
+        )
 
     @work
     async def action_record_bill(self) -> None:
         operator = self.session.require
         t = self.t
-        recorded = await self.app.push_screen_wait(FormDialog(
-            t("utilities.record_title"),
-            [FormField("category", t("utilities.col_category"), "electricity",
-                       tuple((t(f"utility.category.{c}"), c) for c in CATEGORIES)),
-             FormField("method", t("utilities.method"), "cash", tuple((t(f"method.{m}"), m) for m in PAYMENT_METHODS)),
-             FormField("period", t("utilities.period"), placeholder="2026-10"),
-             FormField("start", t("utilities.meter_start")),
-             FormField("end", t("utilities.meter_end")),
-             FormField("usage", t("utilities.flat_usage")),
-             FormField("old_final", t("utilities.old_meter_final")),
-             FormField("billed", t("utilities.billed")),
-             FormField("note", t("utilities.payer_note"))],
-            lambda v: self.utilities.record_bill(
-                operator, category=v["category"], period=v["period"], billed_fen=parse_yuan(v["billed"]),
-                meter_start_milli=optional_quantity(v["start"]), meter_end_milli=optional_quantity(v["end"]),
-                usage_milli=optional_quantity(v["usage"]), old_meter_final_milli=optional_quantity(v["old_final"]),
-                method=v["method"], payer_note=v["note"]),
-            focus="period",
-        ))
+        recorded = await self.app.push_screen_wait(
+            FormDialog(
+                t("utilities.record_title"),
+                [
+                    FormField(
+                        "category",
+                        t("utilities.col_category"),
+                        "electricity",
+                        tuple((t(f"utility.category.{c}"), c) for c in CATEGORIES),
+                    ),
+                    FormField(
+                        "method", t("utilities.method"), "cash", tuple((t(f"method.{m}"), m) for m in PAYMENT_METHODS)
+                    ),
+                    FormField("period", t("utilities.period"), placeholder="2026-10"),
+                    FormField("start", t("utilities.meter_start")),
+                    FormField("end", t("utilities.meter_end")),
+                    FormField("usage", t("utilities.flat_usage")),
+                    FormField("old_final", t("utilities.old_meter_final")),
+                    FormField("billed", t("utilities.billed")),
+                    FormField("note", t("utilities.payer_note")),
+                ],
+                lambda v: self.utilities.record_bill(
+                    operator,
+                    category=v["category"],
+                    period=v["period"],
+                    billed_fen=parse_yuan(v["billed"]),
+                    meter_start_milli=optional_quantity(v["start"]),
+                    meter_end_milli=optional_quantity(v["end"]),
+                    usage_milli=optional_quantity(v["usage"]),
+                    old_meter_final_milli=optional_quantity(v["old_final"]),
+                    method=v["method"],
+                    payer_note=v["note"],
+                ),
+                focus="period",
+            )
+        )
         if recorded is None:
             return
         if recorded.job_id and self.print_job:
@@ -142,13 +182,23 @@ class UtilitiesScreen(StationScreen):
 def explanation(t, recorded: RecordedBill) -> str:
     """The bill line by line: tiers, fixed fee, village amount, cap, payable, excess."""
     result, tariff, bill = recorded.result, recorded.tariff, recorded.bill
-    lines = [t("utilities.why_tariff", version=tariff.version, date=str(tariff.effective_from), note=tariff.source_note),
-             t("utilities.why_usage", usage=format_scaled(bill.usage_milli, 3), unit=tariff.unit)]
+    lines = [
+        t("utilities.why_tariff", version=tariff.version, date=str(tariff.effective_from), note=tariff.source_note),
+        t("utilities.why_usage", usage=format_scaled(bill.usage_milli, 3), unit=tariff.unit),
+    ]
     for i, line in enumerate(result.lines, start=1):
         upper = format_scaled(line.upper_milli, 3) if line.upper_milli is not None else "∞"
-        lines.append(t("utilities.why_tier", n=i, low=format_scaled(line.lower_milli, 3), high=upper,
-                       usage=format_scaled(line.usage_milli, 3), rate=format_scaled(line.rate_1e4, 4),
-                       amount=exact_yuan_text(line.amount_1e5)))
+        lines.append(
+            t(
+                "utilities.why_tier",
+                n=i,
+                low=format_scaled(line.lower_milli, 3),
+                high=upper,
+                usage=format_scaled(line.usage_milli, 3),
+                rate=format_scaled(line.rate_1e4, 4),
+                amount=exact_yuan_text(line.amount_1e5),
+            )
+        )
     if result.fixed_fee_fen:
         lines.append(t("utilities.why_fixed", fee_fen=result.fixed_fee_fen))
     lines += [

@@ -45,9 +45,7 @@ class VillagerDialog(StationDialog[VillagerInfo | None]):
                 self.t("villagers.group"),
                 Input(self.existing.village_group if self.existing else "", id="group"),
             )
-            yield from field(
-                self.t("villagers.note"), Input(self.existing.note if self.existing else "", id="note")
-            )
+            yield from field(self.t("villagers.note"), Input(self.existing.note if self.existing else "", id="note"))
             yield Label(self.t("villagers.form_hint"), classes="hint")
             yield Label("", id="form-message", classes="message")
 

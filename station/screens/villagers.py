@@ -40,7 +40,9 @@ class VillagersScreen(StationScreen):
         yield Input(placeholder=self.t("villagers.search_placeholder"), id="search")
         table = DataTable(id="results", cursor_type="row", zebra_stripes=True)
         table.add_columns(
-            self.t("villagers.name"), self.t("villagers.phone"), self.t("villagers.group"),
+            self.t("villagers.name"),
+            self.t("villagers.phone"),
+            self.t("villagers.group"),
             self.t("villagers.note"),
         )
         yield table

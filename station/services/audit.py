@@ -56,9 +56,7 @@ class AuditLog:
             query = query.where(AuditEvent.operator == operator_id)
         if day:
             start = dt.datetime.combine(day, dt.time())
-            query = query.where(
-                (AuditEvent.at >= start) & (AuditEvent.at < start + dt.timedelta(days=1))
-            )
+            query = query.where((AuditEvent.at >= start) & (AuditEvent.at < start + dt.timedelta(days=1)))
         return [
             AuditRow(
                 row.id,

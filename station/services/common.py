@@ -62,8 +62,16 @@ class CounterService(Generic[ConfigT]):
     """A service that posts to the ledger and prints receipts (pick-up, consignments,
     settlements): the same seven dependencies, wired by services.registry."""
 
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, ledger: LedgerService,
-                 printing: PrintService, config: ConfigT, t: Translator) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        audit: AuditLog,
+        ledger: LedgerService,
+        printing: PrintService,
+        config: ConfigT,
+        t: Translator,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.audit = audit

@@ -47,14 +47,36 @@ class ComplaintService:
         self.audit = audit
 
     def info(self, row: Complaint) -> ComplaintInfo:
-        steps = tuple((s.at, s.operator.name, s.note)
-                      for s in ComplaintStep.select().where(ComplaintStep.complaint == row.id).order_by(ComplaintStep.id))
-        return ComplaintInfo(row.id, row.villager.name if row.villager_id else "", row.channel, row.category, row.text,
-                             row.status, row.parcel_id, row.purchase_id, row.opened_at, row.closed_at, row.outcome,
-                             steps)
+        steps = tuple(
+            (s.at, s.operator.name, s.note)
+            for s in ComplaintStep.select().where(ComplaintStep.complaint == row.id).order_by(ComplaintStep.id)
+        )
+        return ComplaintInfo(
+            row.id,
+            row.villager.name if row.villager_id else "",
+            row.channel,
+            row.category,
+            row.text,
+            row.status,
+            row.parcel_id,
+            row.purchase_id,
+            row.opened_at,
+            row.closed_at,
+            row.outcome,
+            steps,
+        )
 
-    def register(self, by: OperatorInfo, *, channel: str, category: str, text: str, villager_id: int | None = None,
-                 parcel_id: int | None = None, purchase_id: int | None = None) -> ComplaintInfo:
+    def register(
+        self,
+        by: OperatorInfo,
+        *,
+        channel: str,
+        category: str,
+        text: str,
+        villager_id: int | None = None,
+        parcel_id: int | None = None,
+        purchase_id: int | None = None,
+    ) -> ComplaintInfo:
         require_counter(by)
         if channel not in CHANNELS:
             raise InvalidInput("complaint.bad_channel", channel=channel)
@@ -63,9 +85,16 @@ class ComplaintService:
         if not text.strip():
             raise InvalidInput("complaint.text_required")
         with self.db.atomic():
-            row = Complaint.create(villager=villager_id, channel=channel, category=category, text=text.strip(),
-                                   parcel_id=parcel_id, purchase_id=purchase_id, opened_at=self.clock.now(),
-                                   opened_by=by.id)
+            row = Complaint.create(
+                villager=villager_id,
+                channel=channel,
+                category=category,
+                text=text.strip(),
+                parcel_id=parcel_id,
+                purchase_id=purchase_id,
+                opened_at=self.clock.now(),
+                opened_by=by.id,
+            )
             self.audit.record("complaint.registered", by.id, ref=f"complaint:{row.id}", category=category)
         return self.info(row)
 

@@ -13,10 +13,10 @@ from station.db.consignment_models import ConsignmentLot, ConsignmentSale, Stock
 from station.db.models import Villager
 from station.domain.commission import UNITS, commission_fen, markdown_price_fen, sale_amount_fen
 from station.domain.errors import InvalidInput, NotFound
+from station.domain.money import format_fen
 from station.domain.tariffs import format_scaled
 from station.printing.layout import Row
 from station.printing.receipts import build_receipt
-from station.domain.money import format_fen
 from station.services.common import CounterService, OperatorInfo, require_counter
 from station.services.ledger import PAYMENT_METHODS, Line
 
@@ -80,16 +80,39 @@ class ConsignmentService(CounterService[CounterConfig]):
         if self.config.markdown_after_days and self.config.markdown_bp and age >= self.config.markdown_after_days:
             markdown = markdown_price_fen(row.unit_price_fen, self.config.markdown_bp)
         return LotInfo(
-            row.id, row.lot_no, row.consignor_id, row.consignor.name, row.product, row.grade, row.unit,
-            row.qty_milli, stock_of(row.id) if stock is None else stock, row.unit_price_fen, row.commission_bp,
-            row.received_at, row.expires_on, age, near, row.expires_on is not None and row.expires_on < today,
+            row.id,
+            row.lot_no,
+            row.consignor_id,
+            row.consignor.name,
+            row.product,
+            row.grade,
+            row.unit,
+            row.qty_milli,
+            stock_of(row.id) if stock is None else stock,
+            row.unit_price_fen,
+            row.commission_bp,
+            row.received_at,
+            row.expires_on,
+            age,
+            near,
+            row.expires_on is not None and row.expires_on < today,
             markdown,
         )
 
     # -- intake ------------------------------------------------------------------------
-    def intake(self, by: OperatorInfo, *, consignor_id: int, product: str, unit: str, qty_milli: int,
-               unit_price_fen: int, grade: str = "", commission_bp: int | None = None,
-               expires_on: dt.date | None = None) -> IntakeResult:
+    def intake(
+        self,
+        by: OperatorInfo,
+        *,
+        consignor_id: int,
+        product: str,
+        unit: str,
+        qty_milli: int,
+        unit_price_fen: int,
+        grade: str = "",
+        commission_bp: int | None = None,
+        expires_on: dt.date | None = None,
+    ) -> IntakeResult:
         require_counter(by)
         product = " ".join((product or "").split())
         if not product:
@@ -111,9 +134,17 @@ class ConsignmentService(CounterService[CounterConfig]):
                 raise NotFound("villagers.not_found")
             today = ConsignmentLot.select().where(ConsignmentLot.lot_no.startswith(f"L{now:%Y%m%d}-")).count()
             row = ConsignmentLot.create(
-                lot_no=f"L{now:%Y%m%d}-{today + 1:02d}", consignor=consignor_id, product=product,
-                grade=grade.strip(), unit=unit, qty_milli=qty_milli, unit_price_fen=unit_price_fen,
-                commission_bp=rate, received_at=now, expires_on=expires_on, operator=by.id,
+                lot_no=f"L{now:%Y%m%d}-{today + 1:02d}",
+                consignor=consignor_id,
+                product=product,
+                grade=grade.strip(),
+                unit=unit,
+                qty_milli=qty_milli,
+                unit_price_fen=unit_price_fen,
+                commission_bp=rate,
+                received_at=now,
+                expires_on=expires_on,
+                operator=by.id,
             )
             StockMove.create(lot=row.id, at=now, kind="in", qty_milli=qty_milli, operator=by.id, ref=row.lot_no)
             lot = self.lot_info(row, qty_milli)
@@ -133,8 +164,9 @@ class ConsignmentService(CounterService[CounterConfig]):
         ]
         if lot.expires_on:
             body.append(Row(t("consign.expires"), str(lot.expires_on)))
-        receipt = build_receipt(t, "consign_intake", self.printing.context(by.name), body, proof=lot.lot_no,
-                                signature=True)
+        receipt = build_receipt(
+            t, "consign_intake", self.printing.context(by.name), body, proof=lot.lot_no, signature=True
+        )
         return self.printing.enqueue(receipt, ref=f"lot:{lot.id}")
 
     # -- sales -------------------------------------------------------------------------
@@ -156,8 +188,9 @@ class ConsignmentService(CounterService[CounterConfig]):
                     raise InvalidInput("consign.qty_positive")
                 stock = stock_of(lot.id)
                 if line.qty_milli > stock:
-                    raise InvalidInput("consign.over_stock", lot=lot.lot_no, stock=format_scaled(stock, 3),
-                                       unit_key=f"unit.{lot.unit}")
+                    raise InvalidInput(
+                        "consign.over_stock", lot=lot.lot_no, stock=format_scaled(stock, 3), unit_key=f"unit.{lot.unit}"
+                    )
                 price = lot.unit_price_fen if line.unit_price_fen is None else line.unit_price_fen
                 if price < 0:
                     raise InvalidInput("money.negative", text=str(price))
@@ -166,28 +199,47 @@ class ConsignmentService(CounterService[CounterConfig]):
                 amount = sale_amount_fen(line.qty_milli, price)
                 commission = commission_fen(amount, lot.commission_bp)
                 sale = ConsignmentSale.create(
-                    lot=lot.id, at=now, qty_milli=line.qty_milli, unit_price_fen=price, amount_fen=amount,
-                    commission_bp=lot.commission_bp, commission_fen=commission, payable_fen=amount - commission,
-                    method=method, price_reason=line.reason.strip(), operator=by.id,
+                    lot=lot.id,
+                    at=now,
+                    qty_milli=line.qty_milli,
+                    unit_price_fen=price,
+                    amount_fen=amount,
+                    commission_bp=lot.commission_bp,
+                    commission_fen=commission,
+                    payable_fen=amount - commission,
+                    method=method,
+                    price_reason=line.reason.strip(),
+                    operator=by.id,
                 )
-                StockMove.create(lot=lot.id, at=now, kind="sale", qty_milli=-line.qty_milli, operator=by.id,
-                                 ref=f"sale:{sale.id}")
+                StockMove.create(
+                    lot=lot.id, at=now, kind="sale", qty_milli=-line.qty_milli, operator=by.id, ref=f"sale:{sale.id}"
+                )
                 sales.append(sale)
-                ledger_lines += [Line(f"consignor:{lot.consignor_id}", -(amount - commission)),
-                                 Line("income:consignment_commission", -commission)]
-                receipt_rows += [Row(f"{lot.product} {lot.grade}".strip(), format_fen(amount)),
-                                 Row(f"  {format_scaled(line.qty_milli, 3)} {self.t('unit.' + lot.unit)} × "
-                                     f"{format_fen(price)}", "")]
+                ledger_lines += [
+                    Line(f"consignor:{lot.consignor_id}", -(amount - commission)),
+                    Line("income:consignment_commission", -commission),
+                ]
+                receipt_rows += [
+                    Row(f"{lot.product} {lot.grade}".strip(), format_fen(amount)),
+                    Row(f"  {format_scaled(line.qty_milli, 3)} {self.t('unit.' + lot.unit)} × {format_fen(price)}", ""),
+                ]
             total = sum(s.amount_fen for s in sales)
-            posting = self.ledger.post("consignment.sale", f"sale:{sales[0].id}",
-                                       [Line(method, total, method), *ledger_lines], operator_id=by.id)
+            posting = self.ledger.post(
+                "consignment.sale",
+                f"sale:{sales[0].id}",
+                [Line(method, total, method), *ledger_lines],
+                operator_id=by.id,
+            )
             for sale in sales:
                 sale.ledger_txn = posting.txn
                 sale.save()
-            receipt_rows += [Row(self.t("receipt.total"), format_fen(total), bold=True),
-                             Row(self.t("receipt.paid_by"), self.t(f"method.{method}"))]
-            receipt = build_receipt(self.t, "consign_sale", self.printing.context(by.name), receipt_rows,
-                                    proof=posting.last_hash)
+            receipt_rows += [
+                Row(self.t("receipt.total"), format_fen(total), bold=True),
+                Row(self.t("receipt.paid_by"), self.t(f"method.{method}")),
+            ]
+            receipt = build_receipt(
+                self.t, "consign_sale", self.printing.context(by.name), receipt_rows, proof=posting.last_hash
+            )
             job_id = self.printing.enqueue(receipt, ref=f"sale:{sales[0].id}")
         return SaleResult(tuple(s.id for s in sales), total, sum(s.commission_fen for s in sales), job_id)
 
@@ -207,10 +259,12 @@ class ConsignmentService(CounterService[CounterConfig]):
                 raise NotFound("consign.no_lot")
             stock = stock_of(lot_id)
             if qty_milli > stock:
-                raise InvalidInput("consign.over_stock", lot=lot.lot_no, stock=format_scaled(stock, 3),
-                                   unit_key=f"unit.{lot.unit}")
-            StockMove.create(lot=lot_id, at=self.clock.now(), kind=kind, qty_milli=-qty_milli,
-                             reason=reason.strip(), operator=by.id)
+                raise InvalidInput(
+                    "consign.over_stock", lot=lot.lot_no, stock=format_scaled(stock, 3), unit_key=f"unit.{lot.unit}"
+                )
+            StockMove.create(
+                lot=lot_id, at=self.clock.now(), kind=kind, qty_milli=-qty_milli, reason=reason.strip(), operator=by.id
+            )
             self.audit.record(f"consign.{kind}", by.id, ref=f"lot:{lot_id}", qty_milli=qty_milli, reason=reason)
         return stock - qty_milli
 
@@ -229,20 +283,32 @@ class ConsignmentService(CounterService[CounterConfig]):
                 if counted != expected:
                     if not reason.strip():
                         raise InvalidInput("consign.stocktake_reason", lot=lot.lot_no)
-                    StockMove.create(lot=lot_id, at=self.clock.now(), kind="adjust", qty_milli=counted - expected,
-                                     reason=reason.strip(), ref="stocktake", operator=by.id)
+                    StockMove.create(
+                        lot=lot_id,
+                        at=self.clock.now(),
+                        kind="adjust",
+                        qty_milli=counted - expected,
+                        reason=reason.strip(),
+                        ref="stocktake",
+                        operator=by.id,
+                    )
                 report.append((lot.lot_no, expected, counted, reason.strip()))
-            self.audit.record("consign.stocktake", by.id, lots=len(report),
-                              differences=sum(1 for r in report if r[1] != r[2]))
+            self.audit.record(
+                "consign.stocktake", by.id, lots=len(report), differences=sum(1 for r in report if r[1] != r[2])
+            )
         return report
 
     # -- lists -------------------------------------------------------------------------
     def lots(self, *, in_stock_only: bool = True, consignor_id: int | None = None) -> list[LotInfo]:
         stock = fn.COALESCE(fn.SUM(StockMove.qty_milli), 0).alias("stock")
-        query = (ConsignmentLot.select(ConsignmentLot, Villager, stock)
-                 .join(Villager, on=ConsignmentLot.consignor == Villager.id).switch(ConsignmentLot)
-                 .join(StockMove, on=StockMove.lot == ConsignmentLot.id)
-                 .group_by(ConsignmentLot.id).order_by(ConsignmentLot.received_at))
+        query = (
+            ConsignmentLot.select(ConsignmentLot, Villager, stock)
+            .join(Villager, on=ConsignmentLot.consignor == Villager.id)
+            .switch(ConsignmentLot)
+            .join(StockMove, on=StockMove.lot == ConsignmentLot.id)
+            .group_by(ConsignmentLot.id)
+            .order_by(ConsignmentLot.received_at)
+        )
         if consignor_id is not None:
             query = query.where(ConsignmentLot.consignor == consignor_id)
         if in_stock_only:

@@ -73,8 +73,13 @@ def connect_county(url: str) -> Database:
     if url.startswith(("postgresql://", "postgres://")):
         parsed = urlparse(url)
         query = {k: v[0] for k, v in parse_qs(parsed.query).items()}
-        db = PostgresqlDatabase(parsed.path.lstrip("/"), user=parsed.username, password=parsed.password,
-                                host=query.get("host") or parsed.hostname, port=parsed.port)
+        db = PostgresqlDatabase(
+            parsed.path.lstrip("/"),
+            user=parsed.username,
+            password=parsed.password,
+            host=query.get("host") or parsed.hostname,
+            port=parsed.port,
+        )
     else:
         path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -109,37 +114,65 @@ def load(db: Database, directory: Path, now: dt.datetime) -> Loaded:
         raise InvalidInput("county.not_verified", path=str(directory), n=len(problems))
     manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
     code, period = manifest["station"]["code"], manifest["period"]
-    tables = {name: read_csv(directory / f"{name}.csv") for name in
-              ("parcels", "purchases", "consignment_sales", "utility_bills", "shifts", "complaints")}
+    tables = {
+        name: read_csv(directory / f"{name}.csv")
+        for name in ("parcels", "purchases", "consignment_sales", "utility_bills", "shifts", "complaints")
+    }
     utilities = tables["utility_bills"]
     billed = [_fen(v) for v in _column(utilities, "billed_yuan")]
     caps = [_fen(v) for v in _column(utilities, "cap_yuan")]
     excess = [_fen(v) for v in _column(utilities, "excess_yuan")]
     with db.atomic():
-        replaced = CountyLoad.delete().where((CountyLoad.station_code == code) & (CountyLoad.period == period)).execute()
+        replaced = (
+            CountyLoad.delete().where((CountyLoad.station_code == code) & (CountyLoad.period == period)).execute()
+        )
         CountyUtility.delete().where((CountyUtility.station_code == code) & (CountyUtility.period == period)).execute()
         CountyLoad.create(
-            station_code=code, station_name=manifest["station"]["name"], period=period, loaded_at=now,
-            manifest_sha256=sha256_of(directory / MANIFEST), parcels=len(tables["parcels"]) - 1,
+            station_code=code,
+            station_name=manifest["station"]["name"],
+            period=period,
+            loaded_at=now,
+            manifest_sha256=sha256_of(directory / MANIFEST),
+            parcels=len(tables["parcels"]) - 1,
             parcels_picked_up=sum(1 for s in _column(tables["parcels"], "status") if s == "picked_up"),
             purchases=len(tables["purchases"]) - 1,
             purchases_fen=sum(_fen(v) for v in _column(tables["purchases"], "total_yuan")),
             consignment_sales_fen=sum(_fen(v) for v in _column(tables["consignment_sales"], "amount_yuan")),
             commission_fen=sum(_fen(v) for v in _column(tables["consignment_sales"], "commission_yuan")),
-            utility_billed_fen=sum(billed), utility_cap_fen=sum(caps), utility_excess_fen=sum(excess),
-            over_cap=any(excess), cash_diff_fen=sum(_fen(v) for v in _column(tables["shifts"], "diff_yuan")),
+            utility_billed_fen=sum(billed),
+            utility_cap_fen=sum(caps),
+            utility_excess_fen=sum(excess),
+            over_cap=any(excess),
+            cash_diff_fen=sum(_fen(v) for v in _column(tables["shifts"], "diff_yuan")),
             complaints_open=sum(1 for s in _column(tables["complaints"], "status") if s == "open"),
         )
         for row in utilities[1:]:
             values = dict(zip(utilities[0], row))
-            CountyUtility.create(station_code=code, period=period, category=values["category"],
-                                 billed_fen=_fen(values["billed_yuan"]), cap_fen=_fen(values["cap_yuan"]),
-                                 payable_fen=_fen(values["payable_yuan"]), excess_fen=_fen(values["excess_yuan"]))
+            CountyUtility.create(
+                station_code=code,
+                period=period,
+                category=values["category"],
+                billed_fen=_fen(values["billed_yuan"]),
+                cap_fen=_fen(values["cap_yuan"]),
+                payable_fen=_fen(values["payable_yuan"]),
+                excess_fen=_fen(values["excess_yuan"]),
+            )
     return Loaded(code, period, bool(replaced))
 
 
-FIGURES = ("parcels", "parcels_picked_up", "purchases", "purchases_fen", "consignment_sales_fen", "commission_fen",
-           "utility_billed_fen", "utility_cap_fen", "utility_excess_fen", "cash_diff_fen", "complaints_open")
+FIGURES = (
+    "parcels",
+    "parcels_picked_up",
+    "purchases",
+    "purchases_fen",
+    "consignment_sales_fen",
+    "commission_fen",
+    "utility_billed_fen",
+    "utility_cap_fen",
+    "utility_excess_fen",
+    "cash_diff_fen",
+    "complaints_open",
+)
 
 
 def report(period: str | None = None) -> tuple[list[CountyLoad], dict[str, int], list[str]]:

@@ -54,19 +54,37 @@ def z_report(day: dt.date) -> ZReport:
             by_method[entry.account] += entry.amount_fen
     start = dt.datetime.combine(day, dt.time())
     end = start + dt.timedelta(days=1)
-    receipts = PrintJob.select().where((PrintJob.created_at >= start) & (PrintJob.created_at < end)
-                                       & (PrintJob.is_reprint == False)).count()  # noqa: E712
+    receipts = (
+        PrintJob.select()
+        .where((PrintJob.created_at >= start) & (PrintJob.created_at < end) & (PrintJob.is_reprint == False))
+        .count()
+    )
     diffs = [s.diff_fen or 0 for s in Shift.select().where((Shift.closed_at >= start) & (Shift.closed_at < end))]
     return ZReport(
-        str(day), dict(sorted(by_kind.items())), by_method, len({e.txn for e in entries}), receipts, sum(diffs),
-        entries[0].prev_hash if entries else "", entries[-1].hash if entries else "",
+        str(day),
+        dict(sorted(by_kind.items())),
+        by_method,
+        len({e.txn for e in entries}),
+        receipts,
+        sum(diffs),
+        entries[0].prev_hash if entries else "",
+        entries[-1].hash if entries else "",
         DayClose.select().where(DayClose.business_date == day).exists(),
     )
 
 
 class DayCloseService:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, printing: PrintService, t: Translator,
-                 db_path: Path, backup_dir: Path, keep: int) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        audit: AuditLog,
+        printing: PrintService,
+        t: Translator,
+        db_path: Path,
+        backup_dir: Path,
+        keep: int,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.audit = audit
@@ -86,9 +104,14 @@ class DayCloseService:
             if Shift.select().where(Shift.closed_at.is_null()).exists():
                 raise NotAllowed("dayclose.shift_open")
             report = z_report(day)
-            DayClose.create(business_date=day, closed_at=self.clock.now(), operator=by.id,
-                            totals_json=report.to_json(), cash_diff_fen=report.cash_diff_fen,
-                            report_hash=hashlib.sha256(report.to_json().encode()).hexdigest())
+            DayClose.create(
+                business_date=day,
+                closed_at=self.clock.now(),
+                operator=by.id,
+                totals_json=report.to_json(),
+                cash_diff_fen=report.cash_diff_fen,
+                report_hash=hashlib.sha256(report.to_json().encode()).hexdigest(),
+            )
             self.audit.record("day.closed", by.id, ref=str(day), postings=report.postings)
             job_id = self._receipt(by, report)
         return report, job_id, self.backup()
@@ -98,11 +121,15 @@ class DayCloseService:
         body = [Row(t("dayclose.date"), report.date, bold=True)]
         body += [Row(t(f"ledger.kind.{kind}"), format_fen(total)) for kind, total in report.by_kind.items()]
         body += [Row(t(f"method.{m}"), format_fen(total)) for m, total in report.by_method.items()]
-        body += [Row(t("dayclose.postings"), str(report.postings)), Row(t("dayclose.receipts"), str(report.receipts)),
-                 Row(t("dayclose.cash_diff"), format_fen(report.cash_diff_fen), bold=True),
-                 Row(t("dayclose.last_hash"), report.last_hash[:16])]
-        receipt = build_receipt(t, "z_report", self.printing.context(by.name), body,
-                                proof=report.last_hash or report.date, signature=True)
+        body += [
+            Row(t("dayclose.postings"), str(report.postings)),
+            Row(t("dayclose.receipts"), str(report.receipts)),
+            Row(t("dayclose.cash_diff"), format_fen(report.cash_diff_fen), bold=True),
+            Row(t("dayclose.last_hash"), report.last_hash[:16]),
+        ]
+        receipt = build_receipt(
+            t, "z_report", self.printing.context(by.name), body, proof=report.last_hash or report.date, signature=True
+        )
         return self.printing.enqueue(receipt, ref=f"day:{report.date}")
 
     # -- backup and restore ------------------------------------------------------------

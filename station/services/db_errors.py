@@ -22,8 +22,9 @@ def as_station_error(error: BaseException) -> StationError | None:
     texts = []
     current: BaseException | None = error
     while current is not None and len(texts) < 5:
-        if isinstance(current, (peewee.OperationalError, sqlite3.OperationalError, peewee.DatabaseError,
-                                sqlite3.DatabaseError)):
+        if isinstance(
+            current, (peewee.OperationalError, sqlite3.OperationalError, peewee.DatabaseError, sqlite3.DatabaseError)
+        ):
             texts.append(str(current).lower())
         current = current.__cause__ or current.__context__
     if not texts:

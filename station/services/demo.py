@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from station.domain.errors import NotAllowed
-from station.services.common import OperatorInfo
 from station.domain.clock import FixedClock
+from station.domain.errors import NotAllowed
 from station.domain.orders import PLATFORMS, ItemLine
+from station.services.common import OperatorInfo
 from station.services.consignments import SaleLine, stock_of
 from station.services.ledger import Line
 from station.services.registry import Services, build_services
@@ -83,8 +83,12 @@ def fill_areas(services: Services, partner: OperatorInfo, data: dict) -> None:
     # Everything that posts to the ledger runs in date order: the journal never goes back in time.
     clock.at = today - dt.timedelta(days=46)
     # The partner's own money put into the drawer and the bank when the station opened.
-    past.ledger.post("capital", "demo", [Line("cash", 200000, "cash"), Line("bank", 500000, "bank"),
-                                         Line("equity:partner", -700000)], operator_id=partner.id)
+    past.ledger.post(
+        "capital",
+        "demo",
+        [Line("cash", 200000, "cash"), Line("bank", 500000, "bank"), Line("equity:partner", -700000)],
+        operator_id=partner.id,
+    )
     demo_utilities(past, partner, rng, year=today.year)
     demo_consignments(past, partner, villagers, rng)
     clock.at = today - dt.timedelta(days=14)
@@ -99,8 +103,9 @@ DEMO_DAYS = 16
 DEMO_PREFIXES = (("SF", 13), ("YT", 13), ("JT", 13), ("75", 12), ("77", 13), ("31", 13))
 
 
-def demo_parcel_day(services: Services, partner: OperatorInfo, villagers, rng: random.Random, *,
-                    last_day: bool) -> None:
+def demo_parcel_day(
+    services: Services, partner: OperatorInfo, villagers, rng: random.Random, *, last_day: bool
+) -> None:
     """A morning drop-off on a random shelf, notices, and pickups in the afternoon."""
     clock = services.clock
     clock.at = clock.at.replace(hour=9)
@@ -121,14 +126,14 @@ def demo_parcel_day(services: Services, partner: OperatorInfo, villagers, rng: r
     clock.at = clock.at.replace(hour=11)
     waiting = services.parcels.unnotified()
     if waiting:
-        services.parcels.mark_notified(partner, [p.id for p in waiting], channel=rng.choice(("phone", "wechat")),
-                                       consent=True)
+        services.parcels.mark_notified(
+            partner, [p.id for p in waiting], channel=rng.choice(("phone", "wechat")), consent=True
+        )
     clock.at = clock.at.replace(hour=16)
     for parcel in [p for p in services.parcels.live() if rng.random() < 0.45]:
         clock.advance(seconds=rng.randint(30, 400))
         if parcel.phone_tail:
             services.pickup.hand_over(partner, [parcel.id], method="phone", proof=parcel.phone_tail)
-
 
 
 def demo_utilities(services: Services, partner: OperatorInfo, rng: random.Random, *, year: int) -> None:
@@ -147,13 +152,24 @@ def demo_utilities(services: Services, partner: OperatorInfo, rng: random.Random
             billed = preview.village_fen + (preview.cap_fen - preview.village_fen) // 2
             if category == "electricity" and month == 7:
                 billed = preview.cap_fen + 806  # the landlord's summer surcharge
-            services.utilities.record_bill(partner, category=category, period=period, billed_fen=billed,
-                                           meter_start_milli=start, meter_end_milli=end)
+            services.utilities.record_bill(
+                partner,
+                category=category,
+                period=period,
+                billed_fen=billed,
+                meter_start_milli=start,
+                meter_end_milli=end,
+            )
         services.utilities.record_bill(partner, category="garbage", period=period, usage_milli=1000, billed_fen=800)
 
 
-DEMO_PRODUCE = (("egg", "jin", 900, 20), ("rice", "jin", 350, 180), ("honey", "jar", 6800, 700),
-                ("mushroom", "jin", 4500, 365), ("tea", "box", 12800, 540))
+DEMO_PRODUCE = (
+    ("egg", "jin", 900, 20),
+    ("rice", "jin", 350, 180),
+    ("honey", "jar", 6800, 700),
+    ("mushroom", "jin", 4500, 365),
+    ("tea", "box", 12800, 540),
+)
 
 
 def demo_consignments(services: Services, partner: OperatorInfo, villagers, rng: random.Random) -> None:
@@ -166,8 +182,15 @@ def demo_consignments(services: Services, partner: OperatorInfo, villagers, rng:
     for farmer, (product, unit, price, shelf_days) in zip(farmers + farmers[:1], DEMO_PRODUCE):
         qty = rng.randint(20, 60) * 1000
         lot = services.consignments.intake(
-            partner, consignor_id=farmer.id, product=names[product], grade=names["grade"], unit=unit,
-            qty_milli=qty, unit_price_fen=price, expires_on=(clock.now() + dt.timedelta(days=shelf_days)).date())
+            partner,
+            consignor_id=farmer.id,
+            product=names[product],
+            grade=names["grade"],
+            unit=unit,
+            qty_milli=qty,
+            unit_price_fen=price,
+            expires_on=(clock.now() + dt.timedelta(days=shelf_days)).date(),
+        )
         lots.append((lot.lot.id, qty))
     for day in range(30):
         clock.advance(days=1)
@@ -188,8 +211,12 @@ def demo_purchases(services: Services, partner: OperatorInfo, villagers, rng: ra
         villager = rng.choice(villagers)
         services.clock.advance(hours=rng.randint(2, 8))
         order = services.purchases.create(
-            partner, villager_id=villager.id, platform=rng.choice(PLATFORMS[:4]),
-            items=[ItemLine(description, 1, price)], deposit_fen=price // 2, method=rng.choice(("cash", "wechat")),
+            partner,
+            villager_id=villager.id,
+            platform=rng.choice(PLATFORMS[:4]),
+            items=[ItemLine(description, 1, price)],
+            deposit_fen=price // 2,
+            method=rng.choice(("cash", "wechat")),
         ).order
         if n % 5 == 4:
             services.purchases.cancel(partner, order.id, goods[0][0])

@@ -21,7 +21,6 @@ from station.domain.phones import mask_name, mask_phone
 from station.services.xlsx_stream import DATE, DATETIME, INT, MONEY, TEXT  # the column kinds
 
 
-
 @dataclass(frozen=True)
 class Period:
     label: str  # YYYY-MM
@@ -41,7 +40,7 @@ class Period:
 class Table:
     name: str
     columns: tuple[tuple[str, str], ...]  # (name, type)
-    rows: Callable[[Period, "Privacy"], Iterator[list]]
+    rows: Callable[[Period, Privacy], Iterator[list]]
 
 
 class Privacy:
@@ -63,85 +62,237 @@ def _at(value) -> str:
     return "" if value is None else value.isoformat(sep=" ") if isinstance(value, dt.datetime) else str(value)
 
 
-LEDGER_COLUMNS = (("id", INT), ("txn", INT), ("at", DATETIME), ("business_date", DATE), ("operator_id", INT),
-                  ("kind", TEXT), ("ref", TEXT), ("account", TEXT), ("amount_fen", INT), ("method", TEXT),
-                  ("memo", TEXT), ("reverses_txn", INT), ("prev_hash", TEXT), ("hash", TEXT),
-                  ("amount_yuan", MONEY), ("account_balance_yuan", MONEY))
+LEDGER_COLUMNS = (
+    ("id", INT),
+    ("txn", INT),
+    ("at", DATETIME),
+    ("business_date", DATE),
+    ("operator_id", INT),
+    ("kind", TEXT),
+    ("ref", TEXT),
+    ("account", TEXT),
+    ("amount_fen", INT),
+    ("method", TEXT),
+    ("memo", TEXT),
+    ("reverses_txn", INT),
+    ("prev_hash", TEXT),
+    ("hash", TEXT),
+    ("amount_yuan", MONEY),
+    ("account_balance_yuan", MONEY),
+)
 
 
 def ledger_rows(period: Period, privacy: Privacy) -> Iterator[list]:
     """The journal with each account's running balance (opening balance carried in)."""
     balances: dict[str, int] = defaultdict(int)
-    for row in (LedgerEntry.select(LedgerEntry.account, LedgerEntry.amount_fen)
-                .where(LedgerEntry.business_date < period.start).tuples().iterator()):
+    for row in (
+        LedgerEntry.select(LedgerEntry.account, LedgerEntry.amount_fen)
+        .where(LedgerEntry.business_date < period.start)
+        .tuples()
+        .iterator()
+    ):
         balances[row[0]] += row[1]
-    query = (LedgerEntry.select().where((LedgerEntry.business_date >= period.start)
-                                        & (LedgerEntry.business_date < period.end)).order_by(LedgerEntry.id))
+    query = (
+        LedgerEntry.select()
+        .where((LedgerEntry.business_date >= period.start) & (LedgerEntry.business_date < period.end))
+        .order_by(LedgerEntry.id)
+    )
     for e in query.iterator():
         balances[e.account] += e.amount_fen
-        yield [e.id, e.txn, _at(e.at), str(e.business_date), e.operator_id or "", e.kind, e.ref, e.account,
-               e.amount_fen, e.method, e.memo, "" if e.reverses_txn is None else e.reverses_txn, e.prev_hash, e.hash,
-               _money(e.amount_fen), _money(balances[e.account])]
+        yield [
+            e.id,
+            e.txn,
+            _at(e.at),
+            str(e.business_date),
+            e.operator_id or "",
+            e.kind,
+            e.ref,
+            e.account,
+            e.amount_fen,
+            e.method,
+            e.memo,
+            "" if e.reverses_txn is None else e.reverses_txn,
+            e.prev_hash,
+            e.hash,
+            _money(e.amount_fen),
+            _money(balances[e.account]),
+        ]
 
 
 def parcel_rows(period: Period, privacy: Privacy) -> Iterator[list]:
     """Tuples, not model instances: a busy month is 100,000 rows."""
-    query = (Parcel.select(Parcel.id, Parcel.tracking_no, Parcel.carrier, Parcel.pickup_code, Parcel.status,
-                           Parcel.recipient_name, Parcel.recipient_phone, Parcel.phone_tail, Parcel.checked_in_at,
-                           Parcel.notified_at, Parcel.notify_channel, Parcel.consent, Parcel.picked_up_at,
-                           Parcel.verified_by, Parcel.returned_at, Parcel.damaged, Parcel.purchase_id)
-             .where(((Parcel.checked_in_at >= period.start_at) & (Parcel.checked_in_at < period.end_at))
-                    | ((Parcel.picked_up_at >= period.start_at) & (Parcel.picked_up_at < period.end_at))
-                    | ((Parcel.returned_at >= period.start_at) & (Parcel.returned_at < period.end_at)))
-             .order_by(Parcel.id).tuples())
-    for (parcel_id, tracking_no, carrier, code, status, name, phone, tail, checked_in_at, notified_at, channel,
-         consent, picked_up_at, verified_by, returned_at, damaged, purchase_id) in query.iterator():
-        yield [parcel_id, tracking_no, carrier, code, status, privacy.name(name),
-               privacy.phone(phone) if phone else (f"****{tail}" if tail else ""),
-               _at(checked_in_at), _at(notified_at), channel, "" if consent is None else int(consent),
-               _at(picked_up_at), verified_by, _at(returned_at), int(damaged), purchase_id or ""]
+    query = (
+        Parcel.select(
+            Parcel.id,
+            Parcel.tracking_no,
+            Parcel.carrier,
+            Parcel.pickup_code,
+            Parcel.status,
+            Parcel.recipient_name,
+            Parcel.recipient_phone,
+            Parcel.phone_tail,
+            Parcel.checked_in_at,
+            Parcel.notified_at,
+            Parcel.notify_channel,
+            Parcel.consent,
+            Parcel.picked_up_at,
+            Parcel.verified_by,
+            Parcel.returned_at,
+            Parcel.damaged,
+            Parcel.purchase_id,
+        )
+        .where(
+            ((Parcel.checked_in_at >= period.start_at) & (Parcel.checked_in_at < period.end_at))
+            | ((Parcel.picked_up_at >= period.start_at) & (Parcel.picked_up_at < period.end_at))
+            | ((Parcel.returned_at >= period.start_at) & (Parcel.returned_at < period.end_at))
+        )
+        .order_by(Parcel.id)
+        .tuples()
+    )
+    for (
+        parcel_id,
+        tracking_no,
+        carrier,
+        code,
+        status,
+        name,
+        phone,
+        tail,
+        checked_in_at,
+        notified_at,
+        channel,
+        consent,
+        picked_up_at,
+        verified_by,
+        returned_at,
+        damaged,
+        purchase_id,
+    ) in query.iterator():
+        yield [
+            parcel_id,
+            tracking_no,
+            carrier,
+            code,
+            status,
+            privacy.name(name),
+            privacy.phone(phone) if phone else (f"****{tail}" if tail else ""),
+            _at(checked_in_at),
+            _at(notified_at),
+            channel,
+            "" if consent is None else int(consent),
+            _at(picked_up_at),
+            verified_by,
+            _at(returned_at),
+            int(damaged),
+            purchase_id or "",
+        ]
 
 
 def purchase_rows(period: Period, privacy: Privacy) -> Iterator[list]:
-    query = (Purchase.select(Purchase, Villager).join(Villager)
-             .where((Purchase.created_at >= period.start_at) & (Purchase.created_at < period.end_at)).order_by(Purchase.id))
+    query = (
+        Purchase.select(Purchase, Villager)
+        .join(Villager)
+        .where((Purchase.created_at >= period.start_at) & (Purchase.created_at < period.end_at))
+        .order_by(Purchase.id)
+    )
     for p in query.iterator():
-        yield [p.id, _at(p.created_at), privacy.name(p.villager.name), p.platform, p.external_order_no, p.status,
-               _money(p.items_fen), _money(p.shipping_fen), _money(p.service_fee_fen), _money(p.total_fen)]
+        yield [
+            p.id,
+            _at(p.created_at),
+            privacy.name(p.villager.name),
+            p.platform,
+            p.external_order_no,
+            p.status,
+            _money(p.items_fen),
+            _money(p.shipping_fen),
+            _money(p.service_fee_fen),
+            _money(p.total_fen),
+        ]
 
 
 def consignment_sale_rows(period: Period, privacy: Privacy) -> Iterator[list]:
-    query = (ConsignmentSale.select(ConsignmentSale, ConsignmentLot, Villager).join(ConsignmentLot).join(Villager)
-             .where((ConsignmentSale.at >= period.start_at) & (ConsignmentSale.at < period.end_at))
-             .order_by(ConsignmentSale.id))
+    query = (
+        ConsignmentSale.select(ConsignmentSale, ConsignmentLot, Villager)
+        .join(ConsignmentLot)
+        .join(Villager)
+        .where((ConsignmentSale.at >= period.start_at) & (ConsignmentSale.at < period.end_at))
+        .order_by(ConsignmentSale.id)
+    )
     for s in query.iterator():
-        yield [s.id, _at(s.at), s.lot.lot_no, privacy.name(s.lot.consignor.name), s.lot.product, s.lot.unit,
-               s.qty_milli, _money(s.unit_price_fen), _money(s.amount_fen), s.commission_bp, _money(s.commission_fen),
-               _money(s.payable_fen), s.method, s.settlement_id or ""]
+        yield [
+            s.id,
+            _at(s.at),
+            s.lot.lot_no,
+            privacy.name(s.lot.consignor.name),
+            s.lot.product,
+            s.lot.unit,
+            s.qty_milli,
+            _money(s.unit_price_fen),
+            _money(s.amount_fen),
+            s.commission_bp,
+            _money(s.commission_fen),
+            _money(s.payable_fen),
+            s.method,
+            s.settlement_id or "",
+        ]
 
 
 def settlement_rows(period: Period, privacy: Privacy) -> Iterator[list]:
-    query = (ConsignmentSettlement.select(ConsignmentSettlement, Villager).join(Villager)
-             .where((ConsignmentSettlement.settled_at >= period.start_at)
-                    & (ConsignmentSettlement.settled_at < period.end_at)).order_by(ConsignmentSettlement.id))
+    query = (
+        ConsignmentSettlement.select(ConsignmentSettlement, Villager)
+        .join(Villager)
+        .where(
+            (ConsignmentSettlement.settled_at >= period.start_at) & (ConsignmentSettlement.settled_at < period.end_at)
+        )
+        .order_by(ConsignmentSettlement.id)
+    )
     for s in query.iterator():
-        yield [s.id, s.statement_no, _at(s.settled_at), privacy.name(s.consignor.name), str(s.period_end),
-               _money(s.gross_fen), _money(s.commission_fen), _money(s.payout_fen), s.method]
+        yield [
+            s.id,
+            s.statement_no,
+            _at(s.settled_at),
+            privacy.name(s.consignor.name),
+            str(s.period_end),
+            _money(s.gross_fen),
+            _money(s.commission_fen),
+            _money(s.payout_fen),
+            s.method,
+        ]
 
 
 def utility_rows(period: Period, privacy: Privacy) -> Iterator[list]:
     for b in UtilityBill.select().where(UtilityBill.period == period.label).order_by(UtilityBill.category).iterator():
-        yield [b.id, b.period, b.category, b.meter, b.usage_milli, b.tariff_version, _money(b.billed_fen),
-               _money(b.village_fen), _money(b.cap_fen), _money(b.payable_fen), _money(b.excess_fen),
-               int(b.excess_fen > 0)]
+        yield [
+            b.id,
+            b.period,
+            b.category,
+            b.meter,
+            b.usage_milli,
+            b.tariff_version,
+            _money(b.billed_fen),
+            _money(b.village_fen),
+            _money(b.cap_fen),
+            _money(b.payable_fen),
+            _money(b.excess_fen),
+            int(b.excess_fen > 0),
+        ]
 
 
 def shift_rows(period: Period, privacy: Privacy) -> Iterator[list]:
     query = Shift.select().where((Shift.opened_at >= period.start_at) & (Shift.opened_at < period.end_at))
     for s in query.order_by(Shift.id).iterator():
-        yield [s.id, s.operator.name, _at(s.opened_at), _money(s.opening_cash_fen), _at(s.closed_at),
-               _money(s.expected_cash_fen), _money(s.counted_cash_fen), _money(s.diff_fen), s.diff_note,
-               s.received_by.name if s.received_by_id else ""]
+        yield [
+            s.id,
+            s.operator.name,
+            _at(s.opened_at),
+            _money(s.opening_cash_fen),
+            _at(s.closed_at),
+            _money(s.expected_cash_fen),
+            _money(s.counted_cash_fen),
+            _money(s.diff_fen),
+            s.diff_note,
+            s.received_by.name if s.received_by_id else "",
+        ]
 
 
 def day_close_rows(period: Period, privacy: Privacy) -> Iterator[list]:
@@ -153,37 +304,148 @@ def day_close_rows(period: Period, privacy: Privacy) -> Iterator[list]:
 def complaint_rows(period: Period, privacy: Privacy) -> Iterator[list]:
     query = Complaint.select().where((Complaint.opened_at >= period.start_at) & (Complaint.opened_at < period.end_at))
     for c in query.order_by(Complaint.id).iterator():
-        yield [c.id, _at(c.opened_at), privacy.name(c.villager.name) if c.villager_id else "", c.channel, c.category,
-               c.status, _at(c.closed_at), c.outcome, c.parcel_id or "", c.purchase_id or ""]
+        yield [
+            c.id,
+            _at(c.opened_at),
+            privacy.name(c.villager.name) if c.villager_id else "",
+            c.channel,
+            c.category,
+            c.status,
+            _at(c.closed_at),
+            c.outcome,
+            c.parcel_id or "",
+            c.purchase_id or "",
+        ]
 
 
 TABLES: tuple[Table, ...] = (
     Table("ledger", LEDGER_COLUMNS, ledger_rows),
-    Table("parcels", (("id", INT), ("tracking_no", TEXT), ("carrier", TEXT), ("pickup_code", TEXT), ("status", TEXT),
-                      ("recipient", TEXT), ("phone", TEXT), ("checked_in_at", DATETIME), ("notified_at", DATETIME),
-                      ("channel", TEXT), ("consent", INT), ("picked_up_at", DATETIME), ("verified_by", TEXT),
-                      ("returned_at", DATETIME), ("damaged", INT), ("purchase_id", INT)), parcel_rows),
-    Table("purchases", (("id", INT), ("created_at", DATETIME), ("villager", TEXT), ("platform", TEXT),
-                        ("order_no", TEXT), ("status", TEXT), ("items_yuan", MONEY), ("shipping_yuan", MONEY),
-                        ("service_fee_yuan", MONEY), ("total_yuan", MONEY)), purchase_rows),
-    Table("consignment_sales", (("id", INT), ("at", DATETIME), ("lot_no", TEXT), ("consignor", TEXT),
-                                ("product", TEXT), ("unit", TEXT), ("qty_milli", INT), ("unit_price_yuan", MONEY),
-                                ("amount_yuan", MONEY), ("commission_bp", INT), ("commission_yuan", MONEY),
-                                ("payable_yuan", MONEY), ("method", TEXT), ("settlement_id", INT)),
-          consignment_sale_rows),
-    Table("settlements", (("id", INT), ("statement_no", TEXT), ("settled_at", DATETIME), ("consignor", TEXT),
-                          ("period_end", DATE), ("gross_yuan", MONEY), ("commission_yuan", MONEY),
-                          ("payout_yuan", MONEY), ("method", TEXT)), settlement_rows),
-    Table("utility_bills", (("id", INT), ("period", TEXT), ("category", TEXT), ("meter", TEXT), ("usage_milli", INT),
-                            ("tariff_version", INT), ("billed_yuan", MONEY), ("village_yuan", MONEY),
-                            ("cap_yuan", MONEY), ("payable_yuan", MONEY), ("excess_yuan", MONEY), ("over_cap", INT)),
-          utility_rows),
-    Table("shifts", (("id", INT), ("operator", TEXT), ("opened_at", DATETIME), ("opening_yuan", MONEY),
-                     ("closed_at", DATETIME), ("expected_yuan", MONEY), ("counted_yuan", MONEY), ("diff_yuan", MONEY),
-                     ("diff_note", TEXT), ("received_by", TEXT)), shift_rows),
-    Table("day_closes", (("date", DATE), ("closed_at", DATETIME), ("cash_diff_yuan", MONEY), ("report_hash", TEXT),
-                         ("totals", TEXT)), day_close_rows),
-    Table("complaints", (("id", INT), ("opened_at", DATETIME), ("villager", TEXT), ("channel", TEXT),
-                         ("category", TEXT), ("status", TEXT), ("closed_at", DATETIME), ("outcome", TEXT),
-                         ("parcel_id", INT), ("purchase_id", INT)), complaint_rows),
+    Table(
+        "parcels",
+        (
+            ("id", INT),
+            ("tracking_no", TEXT),
+            ("carrier", TEXT),
+            ("pickup_code", TEXT),
+            ("status", TEXT),
+            ("recipient", TEXT),
+            ("phone", TEXT),
+            ("checked_in_at", DATETIME),
+            ("notified_at", DATETIME),
+            ("channel", TEXT),
+            ("consent", INT),
+            ("picked_up_at", DATETIME),
+            ("verified_by", TEXT),
+            ("returned_at", DATETIME),
+            ("damaged", INT),
+            ("purchase_id", INT),
+        ),
+        parcel_rows,
+    ),
+    Table(
+        "purchases",
+        (
+            ("id", INT),
+            ("created_at", DATETIME),
+            ("villager", TEXT),
+            ("platform", TEXT),
+            ("order_no", TEXT),
+            ("status", TEXT),
+            ("items_yuan", MONEY),
+            ("shipping_yuan", MONEY),
+            ("service_fee_yuan", MONEY),
+            ("total_yuan", MONEY),
+        ),
+        purchase_rows,
+    ),
+    Table(
+        "consignment_sales",
+        (
+            ("id", INT),
+            ("at", DATETIME),
+            ("lot_no", TEXT),
+            ("consignor", TEXT),
+            ("product", TEXT),
+            ("unit", TEXT),
+            ("qty_milli", INT),
+            ("unit_price_yuan", MONEY),
+            ("amount_yuan", MONEY),
+            ("commission_bp", INT),
+            ("commission_yuan", MONEY),
+            ("payable_yuan", MONEY),
+            ("method", TEXT),
+            ("settlement_id", INT),
+        ),
+        consignment_sale_rows,
+    ),
+    Table(
+        "settlements",
+        (
+            ("id", INT),
+            ("statement_no", TEXT),
+            ("settled_at", DATETIME),
+            ("consignor", TEXT),
+            ("period_end", DATE),
+            ("gross_yuan", MONEY),
+            ("commission_yuan", MONEY),
+            ("payout_yuan", MONEY),
+            ("method", TEXT),
+        ),
+        settlement_rows,
+    ),
+    Table(
+        "utility_bills",
+        (
+            ("id", INT),
+            ("period", TEXT),
+            ("category", TEXT),
+            ("meter", TEXT),
+            ("usage_milli", INT),
+            ("tariff_version", INT),
+            ("billed_yuan", MONEY),
+            ("village_yuan", MONEY),
+            ("cap_yuan", MONEY),
+            ("payable_yuan", MONEY),
+            ("excess_yuan", MONEY),
+            ("over_cap", INT),
+        ),
+        utility_rows,
+    ),
+    Table(
+        "shifts",
+        (
+            ("id", INT),
+            ("operator", TEXT),
+            ("opened_at", DATETIME),
+            ("opening_yuan", MONEY),
+            ("closed_at", DATETIME),
+            ("expected_yuan", MONEY),
+            ("counted_yuan", MONEY),
+            ("diff_yuan", MONEY),
+            ("diff_note", TEXT),
+            ("received_by", TEXT),
+        ),
+        shift_rows,
+    ),
+    Table(
+        "day_closes",
+        (("date", DATE), ("closed_at", DATETIME), ("cash_diff_yuan", MONEY), ("report_hash", TEXT), ("totals", TEXT)),
+        day_close_rows,
+    ),
+    Table(
+        "complaints",
+        (
+            ("id", INT),
+            ("opened_at", DATETIME),
+            ("villager", TEXT),
+            ("channel", TEXT),
+            ("category", TEXT),
+            ("status", TEXT),
+            ("closed_at", DATETIME),
+            ("outcome", TEXT),
+            ("parcel_id", INT),
+            ("purchase_id", INT),
+        ),
+        complaint_rows,
+    ),
 )

@@ -75,8 +75,15 @@ class ExportService:
         self.clock = clock
         self.audit = audit
 
-    def export(self, by: OperatorInfo | None, period_text: str, out_dir: Path, *, masked: bool = True,
-               progress: Progress | None = None) -> ExportResult:
+    def export(
+        self,
+        by: OperatorInfo | None,
+        period_text: str,
+        out_dir: Path,
+        *,
+        masked: bool = True,
+        progress: Progress | None = None,
+    ) -> ExportResult:
         """Write the period's files; unmasked needs a partner or auditor and is audit-logged."""
         period = parse_export_period(period_text)
         if not masked:
@@ -107,18 +114,32 @@ class ExportService:
         manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         digest = sha256_of(manifest_path)
         with self.db.atomic():
-            ExportRecord.create(at=self.clock.now(), operator=by.id if by else None, period=period.label,
-                                masked=masked, out_dir=str(out_dir), manifest_sha256=digest)
-            self.audit.record("export.unmasked" if not masked else "export", by.id if by else None,
-                              ref=period.label, out_dir=str(out_dir), manifest_sha256=digest)
+            ExportRecord.create(
+                at=self.clock.now(),
+                operator=by.id if by else None,
+                period=period.label,
+                masked=masked,
+                out_dir=str(out_dir),
+                manifest_sha256=digest,
+            )
+            self.audit.record(
+                "export.unmasked" if not masked else "export",
+                by.id if by else None,
+                ref=period.label,
+                out_dir=str(out_dir),
+                manifest_sha256=digest,
+            )
         if progress:
             progress(len(TABLES) + 1, len(TABLES) + 1)
         return ExportResult(out_dir, digest, counts)
 
     def _manifest(self, period: Period, masked: bool, files: dict, counts: dict) -> dict:
         station = Station.select().first()
-        entries = LedgerEntry.select().where((LedgerEntry.business_date >= period.start)
-                                             & (LedgerEntry.business_date < period.end)).order_by(LedgerEntry.id)
+        entries = (
+            LedgerEntry.select()
+            .where((LedgerEntry.business_date >= period.start) & (LedgerEntry.business_date < period.end))
+            .order_by(LedgerEntry.id)
+        )
         first, last = entries.first(), entries.order_by(LedgerEntry.id.desc()).first()
         opening = _balances(LedgerEntry.business_date < period.start)
         closing = _balances(LedgerEntry.business_date < period.end)
@@ -159,12 +180,17 @@ class _Counted:
 
 
 def _balances(condition) -> dict[str, int]:
-    query = (LedgerEntry.select(LedgerEntry.account, fn.SUM(LedgerEntry.amount_fen).alias("total"))
-             .where(condition).group_by(LedgerEntry.account).order_by(LedgerEntry.account))
+    query = (
+        LedgerEntry.select(LedgerEntry.account, fn.SUM(LedgerEntry.amount_fen).alias("total"))
+        .where(condition)
+        .group_by(LedgerEntry.account)
+        .order_by(LedgerEntry.account)
+    )
     return {row.account: row.total for row in query}
 
 
 # -- verification (needs no database: the county runs it on the files alone) -------------------
+
 
 def read_csv(path: Path) -> list[list[str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -199,8 +225,12 @@ def verify(out_dir: Path) -> list[Problem]:
         if header != [name for name, _ in table.columns]:
             problems.append(Problem("verify.bad_header", {"file": path.name}))
         if len(body) != files.get(path.name, {}).get("rows", -1):
-            problems.append(Problem("verify.row_count", {"file": path.name, "rows": len(body),
-                                                         "expected": files.get(path.name, {}).get("rows")}))
+            problems.append(
+                Problem(
+                    "verify.row_count",
+                    {"file": path.name, "rows": len(body), "expected": files.get(path.name, {}).get("rows")},
+                )
+            )
     if "ledger" in tables:
         problems += _verify_chain(tables["ledger"], manifest.get("ledger", {}))
     if (out_dir / WORKBOOK).is_file():
@@ -216,10 +246,17 @@ def _verify_chain(rows: list[list[str]], ledger: dict) -> list[Problem]:
         try:
             row = dict(zip(names, (restore(v) for v in raw)))
             fields = {
-                "id": int(row["id"]), "txn": int(row["txn"]), "at": row["at"], "business_date": row["business_date"],
-                "operator_id": int(row["operator_id"]) if row["operator_id"] else None, "kind": row["kind"],
-                "ref": row["ref"], "account": row["account"], "amount_fen": int(row["amount_fen"]),
-                "method": row["method"], "memo": row["memo"],
+                "id": int(row["id"]),
+                "txn": int(row["txn"]),
+                "at": row["at"],
+                "business_date": row["business_date"],
+                "operator_id": int(row["operator_id"]) if row["operator_id"] else None,
+                "kind": row["kind"],
+                "ref": row["ref"],
+                "account": row["account"],
+                "amount_fen": int(row["amount_fen"]),
+                "method": row["method"],
+                "memo": row["memo"],
                 "reverses_txn": int(row["reverses_txn"]) if row["reverses_txn"] else None,
             }
         except (KeyError, ValueError):

@@ -72,9 +72,7 @@ def entry_fields(entry: LedgerEntry) -> dict[str, Any]:
 
 
 class LedgerService:
-    def __init__(
-        self, db: Database, clock: Clock, audit: AuditLog, *, approval_threshold_fen: int = 20000
-    ) -> None:
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, *, approval_threshold_fen: int = 20000) -> None:
         self.db = db
         self.clock = clock
         self.audit = audit
@@ -154,21 +152,11 @@ class LedgerService:
                 raise NotAllowed("error.role_required", role=operator.role, needed="partner")
             # Assistants never reverse alone; above the threshold even a partner needs a
             # second partner's PIN.
-            needs_approval = (
-                original.amount_fen > self.approval_threshold_fen or not operator.is_partner
-            )
-            if needs_approval and (
-                approver is None or approver.role != "partner" or approver.id == operator.id
-            ):
-                raise NotAllowed(
-                    "ledger.approval_required", txn=txn, threshold_fen=self.approval_threshold_fen
-                )
-            mirrored = [
-                Line(line.account, -line.amount_fen, line.method, reason) for line in original.lines
-            ]
-            posting = self.post(
-                "reversal", original.ref, mirrored, operator_id=operator.id, reverses_txn=txn
-            )
+            needs_approval = original.amount_fen > self.approval_threshold_fen or not operator.is_partner
+            if needs_approval and (approver is None or approver.role != "partner" or approver.id == operator.id):
+                raise NotAllowed("ledger.approval_required", txn=txn, threshold_fen=self.approval_threshold_fen)
+            mirrored = [Line(line.account, -line.amount_fen, line.method, reason) for line in original.lines]
+            posting = self.post("reversal", original.ref, mirrored, operator_id=operator.id, reverses_txn=txn)
             self.audit.record(
                 "ledger.reversal",
                 operator.id,
@@ -196,23 +184,20 @@ class LedgerService:
         return self._reversal_of(txn) is not None
 
     def postings_for(self, ref: str) -> list[Posting]:
-        txns = (
-            LedgerEntry.select(LedgerEntry.txn)
-            .where(LedgerEntry.ref == ref)
-            .distinct()
-            .order_by(LedgerEntry.txn)
-        )
+        txns = LedgerEntry.select(LedgerEntry.txn).where(LedgerEntry.ref == ref).distinct().order_by(LedgerEntry.txn)
         return [self.posting(row.txn) for row in txns]
 
     def txns_on(self, day: dt.date) -> list[int]:
-        query = (LedgerEntry.select(LedgerEntry.txn).where(LedgerEntry.business_date == day)
-                 .distinct().order_by(LedgerEntry.txn))
+        query = (
+            LedgerEntry.select(LedgerEntry.txn)
+            .where(LedgerEntry.business_date == day)
+            .distinct()
+            .order_by(LedgerEntry.txn)
+        )
         return [row.txn for row in query]
 
     def balance(self, account: str, *, until: dt.date | None = None) -> int:
-        query = LedgerEntry.select(fn.COALESCE(fn.SUM(LedgerEntry.amount_fen), 0)).where(
-            LedgerEntry.account == account
-        )
+        query = LedgerEntry.select(fn.COALESCE(fn.SUM(LedgerEntry.amount_fen), 0)).where(LedgerEntry.account == account)
         if until is not None:
             query = query.where(LedgerEntry.business_date <= until)
         return query.scalar()
@@ -225,9 +210,7 @@ class LedgerService:
         )
         return {row.account: row.total for row in query}
 
-    def entries(
-        self, *, start: dt.date | None = None, end: dt.date | None = None
-    ) -> Iterable[LedgerEntry]:
+    def entries(self, *, start: dt.date | None = None, end: dt.date | None = None) -> Iterable[LedgerEntry]:
         query = LedgerEntry.select().order_by(LedgerEntry.id)
         if start is not None:
             query = query.where(LedgerEntry.business_date >= start)

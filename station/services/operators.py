@@ -76,9 +76,7 @@ class OperatorService:
             if not self.needs_setup():
                 raise NotAllowed("setup.already_done")
             now = self.clock.now()
-            Station.create(
-                name=name, code=code, partner_name=partner, address=address.strip(), created_at=now
-            )
+            Station.create(name=name, code=code, partner_name=partner, address=address.strip(), created_at=now)
             row = Operator.create(name=partner, role="partner", pin_hash=pin_hash, created_at=now)
             self.audit.record("station.setup", row.id, ref=code, station=name)
         return _info(row)

@@ -55,8 +55,16 @@ def _day_range(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 class ParcelReports:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, printing: PrintService,
-                 config: ParcelConfig, t: Translator, export_dir: Path) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        audit: AuditLog,
+        printing: PrintService,
+        config: ParcelConfig,
+        t: Translator,
+        export_dir: Path,
+    ) -> None:
         self.export_dir = export_dir
         self.db = db
         self.clock = clock
@@ -70,9 +78,7 @@ class ParcelReports:
         now = self.clock.now()
         first = self.config.overdue_days[0]
         cutoff = dt.datetime.combine(now.date() - dt.timedelta(days=first - 1), dt.time())
-        query = (Parcel.select()
-                 .where(on_shelf() & (Parcel.checked_in_at < cutoff))
-                 .order_by(Parcel.checked_in_at))
+        query = Parcel.select().where(on_shelf() & (Parcel.checked_in_at < cutoff)).order_by(Parcel.checked_in_at)
         found = []
         for row in query:
             days = days_on_shelf(row.checked_in_at, now)
@@ -81,8 +87,9 @@ class ParcelReports:
                 found.append(OverdueParcel(parcel_info(row), days, level))
         return found
 
-    def return_to_courier(self, by: OperatorInfo, parcel_ids: Sequence[int], *, confirm_count: int,
-                          courier: str = "") -> ReturnBatch:
+    def return_to_courier(
+        self, by: OperatorInfo, parcel_ids: Sequence[int], *, confirm_count: int, courier: str = ""
+    ) -> ReturnBatch:
         """Hand parcels back to the courier; the count typed must match the parcels chosen."""
         require_counter(by)
         ids = list(dict.fromkeys(parcel_ids))
@@ -93,8 +100,11 @@ class ParcelReports:
         now = self.clock.now()
         with self.db.atomic():
             start, end = _day_range(now.date())
-            batches_today = (Parcel.select(fn.COUNT(fn.DISTINCT(Parcel.return_batch)))
-                             .where((Parcel.returned_at >= start) & (Parcel.returned_at < end)).scalar())
+            batches_today = (
+                Parcel.select(fn.COUNT(fn.DISTINCT(Parcel.return_batch)))
+                .where((Parcel.returned_at >= start) & (Parcel.returned_at < end))
+                .scalar()
+            )
             batch_no = f"R{now:%Y%m%d}-{batches_today + 1:02d}"
             rows = []
             for pid in ids:
@@ -117,8 +127,14 @@ class ParcelReports:
         for parcel in parcels:
             body.append(Text(f"{parcel.tracking_no} {t('carrier.' + (parcel.carrier or 'unknown'))}"))
         body.append(Row(t("receipt.count"), str(len(parcels)), bold=True))
-        receipt = build_receipt(t, "return_list", self.printing.context(by.name), body,
-                                proof=",".join(p.tracking_no for p in parcels), signature=True)
+        receipt = build_receipt(
+            t,
+            "return_list",
+            self.printing.context(by.name),
+            body,
+            proof=",".join(p.tracking_no for p in parcels),
+            signature=True,
+        )
         return self.printing.enqueue(receipt, ref=batch_no)
 
     def write_return_list(self, batch_no: str, path: Path) -> Path:
@@ -128,17 +144,20 @@ class ParcelReports:
             writer = csv.writer(handle, lineterminator="\r\n")
             writer.writerow(["batch", "tracking_no", "carrier", "pickup_code", "checked_in_at", "returned_at"])
             for row in rows:
-                writer.writerow([batch_no, row.tracking_no, row.carrier, row.pickup_code,
-                                 row.checked_in_at, row.returned_at])
+                writer.writerow(
+                    [batch_no, row.tracking_no, row.carrier, row.pickup_code, row.checked_in_at, row.returned_at]
+                )
         return path
 
     def daily_log(self, day: dt.date) -> DailyLog:
         start, end = _day_range(day)
         arrivals, pickups, returns = Counter(), Counter(), Counter()
         events = []
-        for field, counter, name in ((Parcel.checked_in_at, arrivals, "in"),
-                                     (Parcel.picked_up_at, pickups, "picked_up"),
-                                     (Parcel.returned_at, returns, "returned")):
+        for field, counter, name in (
+            (Parcel.checked_in_at, arrivals, "in"),
+            (Parcel.picked_up_at, pickups, "picked_up"),
+            (Parcel.returned_at, returns, "returned"),
+        ):
             for row in Parcel.select().where((field >= start) & (field < end)):
                 counter[row.carrier or "unknown"] += 1
                 at = getattr(row, field.name)
@@ -161,15 +180,27 @@ class ParcelReports:
         live = Parcel.select().where(on_shelf())
         buckets = Counter(o.bucket for o in self.overdue())
         d1, d2, d3 = self.config.overdue_days
-        return Tile("tile.parcels", (
-            ("tile.parcels_in_stock", str(live.count()), False),
-            ("tile.parcels_arrived", str(Parcel.select().where(
-                (Parcel.checked_in_at >= start) & (Parcel.checked_in_at < end)).count()), False),
-            ("tile.parcels_picked_up", str(Parcel.select().where(
-                (Parcel.picked_up_at >= start) & (Parcel.picked_up_at < end)).count()), False),
-            ("tile.parcels_unnotified", str(live.where(Parcel.status == "in").count()),
-             live.where(Parcel.status == "in").exists()),
-            (self.t("tile.overdue_bucket", low=d1, high=d2), str(buckets[1]), bool(buckets[1])),
-            (self.t("tile.overdue_bucket", low=d2, high=d3), str(buckets[2]), bool(buckets[2])),
-            (self.t("tile.overdue_over", days=d3), str(buckets[3]), bool(buckets[3])),
-        ))
+        return Tile(
+            "tile.parcels",
+            (
+                ("tile.parcels_in_stock", str(live.count()), False),
+                (
+                    "tile.parcels_arrived",
+                    str(Parcel.select().where((Parcel.checked_in_at >= start) & (Parcel.checked_in_at < end)).count()),
+                    False,
+                ),
+                (
+                    "tile.parcels_picked_up",
+                    str(Parcel.select().where((Parcel.picked_up_at >= start) & (Parcel.picked_up_at < end)).count()),
+                    False,
+                ),
+                (
+                    "tile.parcels_unnotified",
+                    str(live.where(Parcel.status == "in").count()),
+                    live.where(Parcel.status == "in").exists(),
+                ),
+                (self.t("tile.overdue_bucket", low=d1, high=d2), str(buckets[1]), bool(buckets[1])),
+                (self.t("tile.overdue_bucket", low=d2, high=d3), str(buckets[2]), bool(buckets[2])),
+                (self.t("tile.overdue_over", days=d3), str(buckets[3]), bool(buckets[3])),
+            ),
+        )

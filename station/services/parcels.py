@@ -50,14 +50,18 @@ class ParcelInfo:
     @property
     def recipient_display(self) -> str:
         name = self.recipient_name or ""
-        phone = mask_phone(self.recipient_phone) if self.recipient_phone else (
-            f"****{self.phone_tail}" if self.phone_tail else ""
+        phone = (
+            mask_phone(self.recipient_phone)
+            if self.recipient_phone
+            else (f"****{self.phone_tail}" if self.phone_tail else "")
         )
         return " ".join(p for p in (name, phone) if p)
 
     @property
     def masked_recipient(self) -> str:
-        return " ".join(p for p in (mask_name(self.recipient_name), f"****{self.phone_tail}" if self.phone_tail else "") if p)
+        return " ".join(
+            p for p in (mask_name(self.recipient_name), f"****{self.phone_tail}" if self.phone_tail else "") if p
+        )
 
 
 @dataclass(frozen=True)
@@ -82,15 +86,37 @@ class BatchInfo:
 
 def parcel_info(row: Parcel) -> ParcelInfo:
     return ParcelInfo(
-        row.id, row.tracking_no, row.carrier, row.pickup_code, row.status, row.recipient_name,
-        row.recipient_phone, row.phone_tail, row.villager_id, row.checked_in_at, row.notified_at,
-        row.notify_channel, row.consent, row.damaged, row.picked_up_at, row.purchase_id,
+        row.id,
+        row.tracking_no,
+        row.carrier,
+        row.pickup_code,
+        row.status,
+        row.recipient_name,
+        row.recipient_phone,
+        row.phone_tail,
+        row.villager_id,
+        row.checked_in_at,
+        row.notified_at,
+        row.notify_channel,
+        row.consent,
+        row.damaged,
+        row.picked_up_at,
+        row.purchase_id,
     )
 
 
 def _batch_info(row: CourierBatch) -> BatchInfo:
-    return BatchInfo(row.id, row.shelf, row.layer, row.carrier, row.courier_name, row.scanned_count,
-                     row.claimed_count, row.mismatch_note, row.ended_at is not None)
+    return BatchInfo(
+        row.id,
+        row.shelf,
+        row.layer,
+        row.carrier,
+        row.courier_name,
+        row.scanned_count,
+        row.claimed_count,
+        row.mismatch_note,
+        row.ended_at is not None,
+    )
 
 
 def live_parcel(parcel_id: int) -> Parcel:
@@ -110,19 +136,27 @@ class ParcelService:
         self.config = config
 
     # -- courier batches ---------------------------------------------------------------
-    def start_batch(self, by: OperatorInfo, *, shelf: int, layer: int, carrier: str = "",
-                    courier_name: str = "") -> BatchInfo:
+    def start_batch(
+        self, by: OperatorInfo, *, shelf: int, layer: int, carrier: str = "", courier_name: str = ""
+    ) -> BatchInfo:
         require_counter(by)
         validate_position(shelf, layer, shelves=self.config.shelves, layers=self.config.layers)
         if carrier and carrier not in CARRIERS:
             raise InvalidInput("parcels.bad_carrier", carrier=carrier)
         with self.db.atomic():
-            row = CourierBatch.create(started_at=self.clock.now(), shelf=shelf, layer=layer,
-                                      carrier=carrier, courier_name=courier_name.strip(), operator=by.id)
+            row = CourierBatch.create(
+                started_at=self.clock.now(),
+                shelf=shelf,
+                layer=layer,
+                carrier=carrier,
+                courier_name=courier_name.strip(),
+                operator=by.id,
+            )
         return _batch_info(row)
 
-    def end_batch(self, by: OperatorInfo, batch_id: int, *, claimed_count: int, courier_name: str = "",
-                  note: str = "") -> BatchInfo:
+    def end_batch(
+        self, by: OperatorInfo, batch_id: int, *, claimed_count: int, courier_name: str = "", note: str = ""
+    ) -> BatchInfo:
         """The courier handover: scanned vs claimed; a mismatch needs a note."""
         require_counter(by)
         if claimed_count < 0:
@@ -140,8 +174,14 @@ class ParcelService:
             row.ended_at = self.clock.now()
             row.save()
             if claimed_count != row.scanned_count:
-                self.audit.record("parcels.batch_mismatch", by.id, ref=f"batch:{row.id}",
-                                  scanned=row.scanned_count, claimed=claimed_count, note=row.mismatch_note)
+                self.audit.record(
+                    "parcels.batch_mismatch",
+                    by.id,
+                    ref=f"batch:{row.id}",
+                    scanned=row.scanned_count,
+                    claimed=claimed_count,
+                    note=row.mismatch_note,
+                )
         return _batch_info(row)
 
     def batch(self, batch_id: int) -> BatchInfo:
@@ -168,15 +208,39 @@ class ParcelService:
             chosen = carrier or batch_carrier or best_guess(tracking_no)
             try:
                 parcel_id = parcel_queries.insert_parcel(
-                    self.db, tracking_no=tracking_no, raw_scan=raw_scan, carrier=chosen,
-                    carrier_overridden=bool(carrier), shelf=shelf, layer=layer, seq=code.seq,
-                    pickup_code=str(code), checked_in_at=now, batch_id=batch_id, checked_in_by=by.id)
+                    self.db,
+                    tracking_no=tracking_no,
+                    raw_scan=raw_scan,
+                    carrier=chosen,
+                    carrier_overridden=bool(carrier),
+                    shelf=shelf,
+                    layer=layer,
+                    seq=code.seq,
+                    pickup_code=str(code),
+                    checked_in_at=now,
+                    batch_id=batch_id,
+                    checked_in_by=by.id,
+                )
             except IntegrityError as error:  # another process took the code or the number
                 raise DuplicateScan(tracking_no=tracking_no) from error
-        parcel = ParcelInfo(id=parcel_id, tracking_no=tracking_no, carrier=chosen, pickup_code=str(code),
-                            status="in", recipient_name="", recipient_phone="", phone_tail="", villager_id=None,
-                            checked_in_at=now, notified_at=None, notify_channel="", consent=None, damaged=False,
-                            picked_up_at=None, purchase_id=None)
+        parcel = ParcelInfo(
+            id=parcel_id,
+            tracking_no=tracking_no,
+            carrier=chosen,
+            pickup_code=str(code),
+            status="in",
+            recipient_name="",
+            recipient_phone="",
+            phone_tail="",
+            villager_id=None,
+            checked_in_at=now,
+            notified_at=None,
+            notify_channel="",
+            consent=None,
+            damaged=False,
+            picked_up_at=None,
+            purchase_id=None,
+        )
         return CheckedIn(parcel, hints, scanned)
 
     def _free_seq(self, shelf: int, tracking_no: str) -> int:
@@ -186,8 +250,9 @@ class ParcelService:
             return preferred
         return allocate_seq(tracking_no, parcel_queries.seqs_on_shelf(self.db, shelf))
 
-    def set_recipient(self, by: OperatorInfo, parcel_id: int, *, villager_id: int | None = None,
-                      name: str = "", phone: str = "") -> ParcelInfo:
+    def set_recipient(
+        self, by: OperatorInfo, parcel_id: int, *, villager_id: int | None = None, name: str = "", phone: str = ""
+    ) -> ParcelInfo:
         """Link a villager, or keep a name and a phone (or only its last four digits)."""
         require_counter(by)
         name = " ".join(name.split())
@@ -243,8 +308,9 @@ class ParcelService:
         return parcel_info(row)
 
     # -- notification and consent ------------------------------------------------------
-    def mark_notified(self, by: OperatorInfo, parcel_ids: Sequence[int], *, channel: str,
-                      consent: bool | None, note: str = "") -> list[ParcelInfo]:
+    def mark_notified(
+        self, by: OperatorInfo, parcel_ids: Sequence[int], *, channel: str, consent: bool | None, note: str = ""
+    ) -> list[ParcelInfo]:
         """Record that the villagers were told (and what they said about station storage)."""
         require_counter(by)
         if channel not in CHANNELS:
@@ -257,8 +323,9 @@ class ParcelService:
         with self.db.atomic():
             rows = [live_parcel(pid) for pid in parcel_ids]
             for row in rows:
-                ParcelNotice.create(parcel=row.id, at=now, channel=channel, consent=consent,
-                                    note=note.strip(), operator=by.id)
+                ParcelNotice.create(
+                    parcel=row.id, at=now, channel=channel, consent=consent, note=note.strip(), operator=by.id
+                )
                 row.status, row.notified_at, row.notify_channel = "notified", now, channel
                 if consent is not None:
                     row.consent = consent
@@ -277,9 +344,7 @@ class ParcelService:
         return parcel_info(row)
 
     def find_live(self, tracking_no: str) -> ParcelInfo | None:
-        row = Parcel.select().where(
-            (Parcel.tracking_no == clean_scan(tracking_no)) & on_shelf()
-        ).first()
+        row = Parcel.select().where((Parcel.tracking_no == clean_scan(tracking_no)) & on_shelf()).first()
         return parcel_info(row) if row else None
 
     def live(self, limit: int = 5000) -> list[ParcelInfo]:

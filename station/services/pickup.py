@@ -7,7 +7,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-
 from station.config import ParcelConfig
 from station.db import parcel_queries
 from station.db.models import Villager
@@ -69,13 +68,14 @@ class PickupService(CounterService[ParcelConfig]):
         lowered = query_text.lower()
         if _LETTERS.match(lowered):
             upper = lowered[:-1] + chr(ord(lowered[-1]) + 1)
-            villagers = Villager.select(Villager.id).where(
-                (Villager.initials >= lowered) & (Villager.initials < upper)
-            )
+            villagers = Villager.select(Villager.id).where((Villager.initials >= lowered) & (Villager.initials < upper))
         else:
             villagers = Villager.select(Villager.id).where(Villager.name.contains(query_text))
-        rows = list(Parcel.select().where(on_shelf() & (Parcel.villager.in_(villagers)
-                                                        | Parcel.recipient_name.contains(query_text))))
+        rows = list(
+            Parcel.select().where(
+                on_shelf() & (Parcel.villager.in_(villagers) | Parcel.recipient_name.contains(query_text))
+            )
+        )
         rows.sort(key=lambda r: (r.recipient_name, r.phone_tail, r.pickup_code))
         return [parcel_info(r) for r in rows]
 
@@ -86,8 +86,17 @@ class PickupService(CounterService[ParcelConfig]):
         extra_days = days_on_shelf(checked_in_at, self.clock.now()) - after
         return max(0, extra_days) * self.config.holding_fee_per_day_fen
 
-    def hand_over(self, by: OperatorInfo, parcel_ids: Sequence[int], *, method: str, proof: str = "",
-                  collected_by: str = "", override_reason: str = "", fee_method: str = "cash") -> HandOver:
+    def hand_over(
+        self,
+        by: OperatorInfo,
+        parcel_ids: Sequence[int],
+        *,
+        method: str,
+        proof: str = "",
+        collected_by: str = "",
+        override_reason: str = "",
+        fee_method: str = "cash",
+    ) -> HandOver:
         """Verify and hand over; the pickup receipt's print job is written in the same transaction."""
         require_counter(by)
         if method not in METHODS:
@@ -118,14 +127,19 @@ class PickupService(CounterService[ParcelConfig]):
             proof_hash = ""
             if fee:
                 posting = self.ledger.post(
-                    "parcel.holding_fee", f"parcels:{rows[0].id}",
+                    "parcel.holding_fee",
+                    f"parcels:{rows[0].id}",
                     [Line(fee_method, fee, fee_method), Line("income:parcel_fee", -fee)],
                     operator_id=by.id,
                 )
                 proof_hash = posting.last_hash
             if method == "override":
-                self.audit.record("pickup.override", by.id, ref=",".join(f"parcel:{r.id}" for r in rows),
-                                  reason=override_reason.strip())
+                self.audit.record(
+                    "pickup.override",
+                    by.id,
+                    ref=",".join(f"parcel:{r.id}" for r in rows),
+                    reason=override_reason.strip(),
+                )
             infos = tuple(parcel_info(r) for r in rows)
             job_id = self._queue_receipt(by, infos, method, collected_by, fee, proof_hash)
         return HandOver(infos, job_id, fee)
@@ -154,8 +168,15 @@ class PickupService(CounterService[ParcelConfig]):
             if not reason.strip():
                 raise InvalidInput("pickup.override_needs_reason")
 
-    def _queue_receipt(self, by: OperatorInfo, parcels: tuple[ParcelInfo, ...], method: str,
-                       collected_by: str, fee: int, proof_hash: str) -> int:
+    def _queue_receipt(
+        self,
+        by: OperatorInfo,
+        parcels: tuple[ParcelInfo, ...],
+        method: str,
+        collected_by: str,
+        fee: int,
+        proof_hash: str,
+    ) -> int:
         t = self.t
         ctx = self.printing.context(by.name)
         body = [Row(t("receipt.recipient"), mask_name(parcels[0].recipient_name) or "-")]
@@ -174,10 +195,15 @@ class PickupService(CounterService[ParcelConfig]):
 
     def handed_over_today(self, tracking_no: str) -> ParcelInfo:
         start = dt.datetime.combine(self.clock.now().date(), dt.time())
-        row = (Parcel.select()
-               .where((Parcel.tracking_no == clean_scan(tracking_no)) & (Parcel.status == "picked_up")
-                      & (Parcel.picked_up_at >= start))
-               .first())
+        row = (
+            Parcel.select()
+            .where(
+                (Parcel.tracking_no == clean_scan(tracking_no))
+                & (Parcel.status == "picked_up")
+                & (Parcel.picked_up_at >= start)
+            )
+            .first()
+        )
         if row is None:
             raise NotFound("pickup.not_handed_over_today")
         return parcel_info(row)
@@ -195,16 +221,12 @@ class PickupService(CounterService[ParcelConfig]):
                 raise NotAllowed("pickup.not_handed_over", code=row.pickup_code)
             if row.picked_up_at.date() != self.clock.now().date():
                 raise NotAllowed("pickup.undo_too_late", code=row.pickup_code)
-            taken = {
-                r.seq for r in Parcel.select(Parcel.seq).where(
-                    (Parcel.shelf == row.shelf) & on_shelf())
-            }
+            taken = {r.seq for r in Parcel.select(Parcel.seq).where((Parcel.shelf == row.shelf) & on_shelf())}
             if row.seq in taken:
                 row.seq = allocate_seq(row.tracking_no, taken)
                 row.pickup_code = str(PickupCode(row.shelf, row.layer, row.seq))
             row.status = "notified" if row.notified_at else "in"
             row.picked_up_at, row.verified_by, row.handed_over_by = None, "", None
             row.save()
-            self.audit.record("pickup.undo", by.id, ref=f"parcel:{row.id}", reason=reason.strip(),
-                              code=row.pickup_code)
+            self.audit.record("pickup.undo", by.id, ref=f"parcel:{row.id}", reason=reason.strip(), code=row.pickup_code)
         return parcel_info(row)

@@ -71,15 +71,27 @@ def account(villager_id: int) -> str:
 
 def paid_on(purchase_id: int) -> int:
     """Deposits and payments for this order, less refunds of them."""
-    return -(LedgerEntry.select(fn.COALESCE(fn.SUM(LedgerEntry.amount_fen), 0))
-             .where((LedgerEntry.ref == f"purchase:{purchase_id}")
-                    & LedgerEntry.kind.in_(("purchase.payment", "purchase.refund"))
-                    & LedgerEntry.account.startswith("villager:")).scalar())
+    return -(
+        LedgerEntry.select(fn.COALESCE(fn.SUM(LedgerEntry.amount_fen), 0))
+        .where(
+            (LedgerEntry.ref == f"purchase:{purchase_id}")
+            & LedgerEntry.kind.in_(("purchase.payment", "purchase.refund"))
+            & LedgerEntry.account.startswith("villager:")
+        )
+        .scalar()
+    )
 
 
 class PurchaseService:
-    def __init__(self, db: Database, clock: Clock, ledger: LedgerService, printing: PrintService,
-                 t: Translator, service_fee_fen: int) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        ledger: LedgerService,
+        printing: PrintService,
+        t: Translator,
+        service_fee_fen: int,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.ledger = ledger
@@ -88,11 +100,26 @@ class PurchaseService:
         self.service_fee_fen = service_fee_fen
 
     def info(self, row: Purchase) -> OrderInfo:
-        items = tuple(ItemLine(i.description, i.qty, i.unit_price_fen)
-                      for i in PurchaseItem.select().where(PurchaseItem.purchase == row.id).order_by(PurchaseItem.id))
-        return OrderInfo(row.id, row.villager_id, row.villager.name, row.platform, row.external_order_no,
-                         row.tracking_no, row.status, items, row.items_fen, row.shipping_fen, row.service_fee_fen,
-                         row.total_fen, paid_on(row.id), row.created_at)
+        items = tuple(
+            ItemLine(i.description, i.qty, i.unit_price_fen)
+            for i in PurchaseItem.select().where(PurchaseItem.purchase == row.id).order_by(PurchaseItem.id)
+        )
+        return OrderInfo(
+            row.id,
+            row.villager_id,
+            row.villager.name,
+            row.platform,
+            row.external_order_no,
+            row.tracking_no,
+            row.status,
+            items,
+            row.items_fen,
+            row.shipping_fen,
+            row.service_fee_fen,
+            row.total_fen,
+            paid_on(row.id),
+            row.created_at,
+        )
 
     def _row(self, purchase_id: int) -> Purchase:
         row = Purchase.get_or_none(Purchase.id == purchase_id)
@@ -102,15 +129,31 @@ class PurchaseService:
 
     def _event(self, row: Purchase, by: OperatorInfo, target: str, note: str = "") -> None:
         check_transition(row.status, target)
-        PurchaseEvent.create(purchase=row.id, at=self.clock.now(), operator=by.id, from_status=row.status,
-                             to_status=target, note=note.strip())
+        PurchaseEvent.create(
+            purchase=row.id,
+            at=self.clock.now(),
+            operator=by.id,
+            from_status=row.status,
+            to_status=target,
+            note=note.strip(),
+        )
         row.status = target
         row.save()
 
     # -- creating and moving orders ----------------------------------------------------
-    def create(self, by: OperatorInfo, *, villager_id: int, platform: str, items: Sequence[ItemLine],
-               shipping_fen: int = 0, service_fee_fen: int | None = None, deposit_fen: int = 0,
-               method: str = "cash", note: str = "") -> MoneyMoved:
+    def create(
+        self,
+        by: OperatorInfo,
+        *,
+        villager_id: int,
+        platform: str,
+        items: Sequence[ItemLine],
+        shipping_fen: int = 0,
+        service_fee_fen: int | None = None,
+        deposit_fen: int = 0,
+        method: str = "cash",
+        note: str = "",
+    ) -> MoneyMoved:
         require_counter(by)
         if platform not in PLATFORMS:
             raise InvalidInput("purchase.bad_platform", platform=platform)
@@ -123,13 +166,21 @@ class PurchaseService:
         with self.db.atomic():
             if Villager.get_or_none(Villager.id == villager_id) is None:
                 raise NotFound("villagers.not_found")
-            row = Purchase.create(villager=villager_id, platform=platform, items_fen=items_fen,
-                                  shipping_fen=shipping_fen, service_fee_fen=fee,
-                                  total_fen=items_fen + shipping_fen + fee, note=note.strip(),
-                                  created_at=self.clock.now(), operator=by.id)
+            row = Purchase.create(
+                villager=villager_id,
+                platform=platform,
+                items_fen=items_fen,
+                shipping_fen=shipping_fen,
+                service_fee_fen=fee,
+                total_fen=items_fen + shipping_fen + fee,
+                note=note.strip(),
+                created_at=self.clock.now(),
+                operator=by.id,
+            )
             for item in items:
-                PurchaseItem.create(purchase=row.id, description=item.description, qty=item.qty,
-                                    unit_price_fen=item.unit_price_fen)
+                PurchaseItem.create(
+                    purchase=row.id, description=item.description, qty=item.qty, unit_price_fen=item.unit_price_fen
+                )
             PurchaseEvent.create(purchase=row.id, at=self.clock.now(), operator=by.id, to_status="draft")
             job_id = self._pay(by, row, deposit_fen, method) if deposit_fen else None
         return MoneyMoved(self.info(row), job_id)
@@ -191,9 +242,12 @@ class PurchaseService:
             raise InvalidInput("ledger.unknown_method", method=method)
         if amount_fen <= 0:
             raise InvalidInput("money.zero")
-        posting = self.ledger.post("purchase.payment", f"purchase:{row.id}",
-                                   [Line(method, amount_fen, method), Line(account(row.villager_id), -amount_fen)],
-                                   operator_id=by.id)
+        posting = self.ledger.post(
+            "purchase.payment",
+            f"purchase:{row.id}",
+            [Line(method, amount_fen, method), Line(account(row.villager_id), -amount_fen)],
+            operator_id=by.id,
+        )
         return self._receipt(by, row, "purchase_payment", amount_fen, method, posting.last_hash)
 
     def pay(self, by: OperatorInfo, purchase_id: int, amount_fen: int, method: str) -> MoneyMoved:
@@ -205,7 +259,9 @@ class PurchaseService:
             job_id = self._pay(by, row, amount_fen, method)
         return MoneyMoved(self.info(row), job_id)
 
-    def hand_over(self, by: OperatorInfo, purchase_id: int, *, payment_fen: int = 0, method: str = "cash") -> MoneyMoved:
+    def hand_over(
+        self, by: OperatorInfo, purchase_id: int, *, payment_fen: int = 0, method: str = "cash"
+    ) -> MoneyMoved:
         """Charge the order to the villager's account; still owed needs the partner (a receivable)."""
         require_counter(by)
         with self.db.atomic():
@@ -217,11 +273,16 @@ class PurchaseService:
             owed = self.ledger.balance(account(row.villager_id)) + row.total_fen
             if owed > 0 and not by.is_partner:
                 raise NotAllowed("purchase.owed_needs_partner", owed_fen=owed)
-            self.ledger.post("purchase.charge", f"purchase:{row.id}", [
-                Line(account(row.villager_id), row.total_fen),
-                Line("purchase:goods", -(row.items_fen + row.shipping_fen)),
-                Line("income:purchase_service", -row.service_fee_fen),
-            ], operator_id=by.id)
+            self.ledger.post(
+                "purchase.charge",
+                f"purchase:{row.id}",
+                [
+                    Line(account(row.villager_id), row.total_fen),
+                    Line("purchase:goods", -(row.items_fen + row.shipping_fen)),
+                    Line("income:purchase_service", -row.service_fee_fen),
+                ],
+                operator_id=by.id,
+            )
             self._event(row, by, "handed_over", format_fen(owed) if owed > 0 else "")
             posting_hash = self.ledger.postings_for(f"purchase:{row.id}")[-1].last_hash
             job_id = self._receipt(by, row, "purchase_handover", row.total_fen, method, posting_hash)
@@ -251,16 +312,23 @@ class PurchaseService:
             self._event(row, by, kind, reason)
         return self.info(row)
 
-    def complete_return(self, by: OperatorInfo, purchase_id: int, *, refund_fen: int, method: str = "cash") -> MoneyMoved:
+    def complete_return(
+        self, by: OperatorInfo, purchase_id: int, *, refund_fen: int, method: str = "cash"
+    ) -> MoneyMoved:
         """The platform took the goods back: credit goods and shipping, refund up to the credit."""
         require_counter(by)
         with self.db.atomic():
             row = self._row(purchase_id)
             self._event(row, by, "returned", format_fen(refund_fen))
-            self.ledger.post("purchase.return", f"purchase:{row.id}", [
-                Line(account(row.villager_id), -(row.items_fen + row.shipping_fen)),
-                Line("purchase:goods", row.items_fen + row.shipping_fen),
-            ], operator_id=by.id)
+            self.ledger.post(
+                "purchase.return",
+                f"purchase:{row.id}",
+                [
+                    Line(account(row.villager_id), -(row.items_fen + row.shipping_fen)),
+                    Line("purchase:goods", row.items_fen + row.shipping_fen),
+                ],
+                operator_id=by.id,
+            )
             job_id = self._refund(by, row, refund_fen, method) if refund_fen else None
         return MoneyMoved(self.info(row), job_id)
 
@@ -278,9 +346,12 @@ class PurchaseService:
             credit = -self.ledger.balance(account(villager_id))
             if amount_fen <= 0 or amount_fen > credit:
                 raise InvalidInput("purchase.refund_too_large", amount_fen=amount_fen, limit_fen=max(credit, 0))
-            posting = self.ledger.post("purchase.refund", f"villager:{villager_id}",
-                                       [Line(account(villager_id), amount_fen), Line(method, -amount_fen, method)],
-                                       operator_id=by.id)
+            posting = self.ledger.post(
+                "purchase.refund",
+                f"villager:{villager_id}",
+                [Line(account(villager_id), amount_fen), Line(method, -amount_fen, method)],
+                operator_id=by.id,
+            )
         return posting.txn
 
     def _refund(self, by: OperatorInfo, row: Purchase, amount_fen: int, method: str) -> int:
@@ -289,23 +360,30 @@ class PurchaseService:
         credit = -self.ledger.balance(account(row.villager_id))
         if amount_fen <= 0 or amount_fen > credit:
             raise InvalidInput("purchase.refund_too_large", amount_fen=amount_fen, limit_fen=max(credit, 0))
-        posting = self.ledger.post("purchase.refund", f"purchase:{row.id}",
-                                   [Line(account(row.villager_id), amount_fen), Line(method, -amount_fen, method)],
-                                   operator_id=by.id)
+        posting = self.ledger.post(
+            "purchase.refund",
+            f"purchase:{row.id}",
+            [Line(account(row.villager_id), amount_fen), Line(method, -amount_fen, method)],
+            operator_id=by.id,
+        )
         return self._receipt(by, row, "purchase_refund", amount_fen, method, posting.last_hash)
 
     def _receipt(self, by: OperatorInfo, row: Purchase, kind: str, amount_fen: int, method: str, proof: str) -> int:
         t = self.t
-        body = [Row(t("purchase.order"), f"#{row.id} {t('platform.' + row.platform)}"),
-                Row(t("receipt.recipient"), row.villager.name)]
+        body = [
+            Row(t("purchase.order"), f"#{row.id} {t('platform.' + row.platform)}"),
+            Row(t("receipt.recipient"), row.villager.name),
+        ]
         for item in PurchaseItem.select().where(PurchaseItem.purchase == row.id):
             body.append(Row(f"{item.description} ×{item.qty}", format_fen(item.qty * item.unit_price_fen)))
-        body += [Row(t("purchase.shipping"), format_fen(row.shipping_fen)),
-                 Row(t("purchase.service_fee"), format_fen(row.service_fee_fen)),
-                 Row(t("receipt.total"), format_fen(row.total_fen), bold=True),
-                 Row(t(f"purchase.receipt_amount.{kind}"), format_fen(amount_fen), bold=True),
-                 Row(t("receipt.paid_by"), t(f"method.{method}")),
-                 Row(t("purchase.paid_so_far"), format_fen(paid_on(row.id)))]
+        body += [
+            Row(t("purchase.shipping"), format_fen(row.shipping_fen)),
+            Row(t("purchase.service_fee"), format_fen(row.service_fee_fen)),
+            Row(t("receipt.total"), format_fen(row.total_fen), bold=True),
+            Row(t(f"purchase.receipt_amount.{kind}"), format_fen(amount_fen), bold=True),
+            Row(t("receipt.paid_by"), t(f"method.{method}")),
+            Row(t("purchase.paid_so_far"), format_fen(paid_on(row.id))),
+        ]
         receipt = build_receipt(t, kind, self.printing.context(by.name), body, proof=proof)
         return self.printing.enqueue(receipt, ref=f"purchase:{row.id}")
 
@@ -317,8 +395,15 @@ class PurchaseService:
         query = PurchaseEvent.select().where(PurchaseEvent.purchase == purchase_id).order_by(PurchaseEvent.id)
         return [(e.at, e.operator.name, e.from_status, e.to_status, e.note) for e in query]
 
-    def orders(self, *, status: str | None = None, villager_id: int | None = None, platform: str | None = None,
-               open_only: bool = False, limit: int = 300) -> list[OrderInfo]:
+    def orders(
+        self,
+        *,
+        status: str | None = None,
+        villager_id: int | None = None,
+        platform: str | None = None,
+        open_only: bool = False,
+        limit: int = 300,
+    ) -> list[OrderInfo]:
         query = Purchase.select().order_by(Purchase.id.desc()).limit(limit)
         if status:
             query = query.where(Purchase.status == status)
@@ -332,8 +417,7 @@ class PurchaseService:
 
     def statement(self, villager_id: int) -> list[StatementLine]:
         lines, balance = [], 0
-        query = (LedgerEntry.select().where(LedgerEntry.account == account(villager_id))
-                 .order_by(LedgerEntry.id))
+        query = LedgerEntry.select().where(LedgerEntry.account == account(villager_id)).order_by(LedgerEntry.id)
         for entry in query:
             balance += entry.amount_fen
             lines.append(StatementLine(entry.at, entry.ref, entry.kind, entry.amount_fen, balance))
@@ -349,5 +433,8 @@ def purchases_tile(purchases: PurchaseService) -> Tile:
     held = -sum(b for b in balances if b < 0)
     receivable = sum(b for b in balances if b > 0)
     rows = [(f"purchase.status.{status}", str(n), status == "arrived" and n > 0) for status, n in counts.items()]
-    rows += [("tile.deposits_held", format_fen(held), False), ("tile.receivables", format_fen(receivable), receivable > 0)]
+    rows += [
+        ("tile.deposits_held", format_fen(held), False),
+        ("tile.receivables", format_fen(receivable), receivable > 0),
+    ]
     return Tile("tile.purchases", tuple(rows))

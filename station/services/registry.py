@@ -74,89 +74,118 @@ class Services:
     @built_once
     def audit(self) -> AuditLog:
         from station.services.audit import AuditLog
+
         return AuditLog(self.clock)
 
     @built_once
     def printing(self) -> PrintService:
         from station.printing.queue import PrintService
         from station.printing.transports import make_transport
+
         transport = self._transport or make_transport(self.config.printer)
         return PrintService(self.db, self.clock, self.config.printer, transport, self.t)
 
     @built_once
     def ledger(self) -> LedgerService:
         from station.services.ledger import LedgerService
-        return LedgerService(self.db, self.clock, self.audit,
-                             approval_threshold_fen=self.config.counter.reversal_approval_fen)
+
+        return LedgerService(
+            self.db, self.clock, self.audit, approval_threshold_fen=self.config.counter.reversal_approval_fen
+        )
 
     @built_once
     def operators(self) -> OperatorService:
         from station.services.operators import OperatorService
+
         return OperatorService(self.db, self.clock, self.audit)
 
     @built_once
     def villagers(self) -> VillagerService:
         from station.services.villagers import VillagerService
+
         return VillagerService(self.db, self.clock, self.audit)
 
     @built_once
     def parcels(self) -> ParcelService:
         from station.services.parcels import ParcelService
+
         return ParcelService(self.db, self.clock, self.audit, self.config.parcels)
 
     @built_once
     def pickup(self) -> PickupService:
         from station.services.pickup import PickupService
+
         return PickupService(self.db, self.clock, self.audit, self.ledger, self.printing, self.config.parcels, self.t)
 
     @built_once
     def parcel_reports(self) -> ParcelReports:
         from station.services.parcel_reports import ParcelReports
-        return ParcelReports(self.db, self.clock, self.audit, self.printing, self.config.parcels, self.t,
-                             self.config.export_dir)
+
+        return ParcelReports(
+            self.db, self.clock, self.audit, self.printing, self.config.parcels, self.t, self.config.export_dir
+        )
 
     @built_once
     def utilities(self) -> UtilityService:
         from station.services.utilities import UtilityService
+
         return UtilityService(self.db, self.clock, self.audit, self.ledger, self.printing)
 
     @built_once
     def consignments(self) -> ConsignmentService:
         from station.services.consignments import ConsignmentService
-        return ConsignmentService(self.db, self.clock, self.audit, self.ledger, self.printing, self.config.counter,
-                                  self.t)
+
+        return ConsignmentService(
+            self.db, self.clock, self.audit, self.ledger, self.printing, self.config.counter, self.t
+        )
 
     @built_once
     def settlements(self) -> SettlementService:
         from station.services.settlements import SettlementService
-        return SettlementService(self.db, self.clock, self.audit, self.ledger, self.printing, self.config.counter,
-                                 self.t)
+
+        return SettlementService(
+            self.db, self.clock, self.audit, self.ledger, self.printing, self.config.counter, self.t
+        )
 
     @built_once
     def purchases(self) -> PurchaseService:
         from station.services.purchases import PurchaseService
-        return PurchaseService(self.db, self.clock, self.ledger, self.printing, self.t,
-                               self.config.counter.service_fee_fen)
+
+        return PurchaseService(
+            self.db, self.clock, self.ledger, self.printing, self.t, self.config.counter.service_fee_fen
+        )
 
     @built_once
     def shifts(self) -> ShiftService:
         from station.services.shifts import ShiftService
+
         return ShiftService(self.db, self.clock, self.audit, self.operators, self.printing, self.t)
 
     @built_once
     def day_close(self) -> DayCloseService:
         from station.services.day_close import DayCloseService
-        return DayCloseService(self.db, self.clock, self.audit, self.printing, self.t, self.config.db_path,
-                               self.config.backup_dir, self.config.counter.backups_kept)
+
+        return DayCloseService(
+            self.db,
+            self.clock,
+            self.audit,
+            self.printing,
+            self.t,
+            self.config.db_path,
+            self.config.backup_dir,
+            self.config.counter.backups_kept,
+        )
 
     @built_once
     def complaints(self) -> ComplaintService:
         from station.services.complaints import ComplaintService
+
         return ComplaintService(self.db, self.clock, self.audit)
 
     @built_once
     def exports(self) -> ExportService:
         from station.services.exports import ExportService
+
         return ExportService(self.db, self.clock, self.audit)
 
     @built_once

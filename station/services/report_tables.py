@@ -32,31 +32,44 @@ def _yuan(fen: int) -> Decimal:
 
 
 def parcels_trend(t: Translator, period: ReportPeriod, config: ParcelConfig, masked: bool) -> ReportTable:
-    rows = [[str(day), arrived, handed, overdue]
-            for day, arrived, handed, overdue in reports.parcels_daily(period, config.overdue_days)]
-    return ReportTable([t("report.day"), t("report.arrivals"), t("report.pickups"), t("report.overdue")], rows,
-                       (2, 3, 4))
+    rows = [
+        [str(day), arrived, handed, overdue]
+        for day, arrived, handed, overdue in reports.parcels_daily(period, config.overdue_days)
+    ]
+    return ReportTable(
+        [t("report.day"), t("report.arrivals"), t("report.pickups"), t("report.overdue")], rows, (2, 3, 4)
+    )
 
 
 def income(t: Translator, period: ReportPeriod, config: ParcelConfig, masked: bool) -> ReportTable:
     daily = reports.income_daily(period)
     kinds = sorted({kind for _, totals in daily for kind in totals})
-    rows = [[str(day), *(_yuan(totals.get(kind, 0)) for kind in kinds), _yuan(sum(totals.values()))]
-            for day, totals in daily]
-    return ReportTable([t("report.day"), *(t(f"ledger.kind.{k}") for k in kinds), t("report.total")], rows,
-                       tuple(range(2, len(kinds) + 3)))
+    rows = [
+        [str(day), *(_yuan(totals.get(kind, 0)) for kind in kinds), _yuan(sum(totals.values()))]
+        for day, totals in daily
+    ]
+    return ReportTable(
+        [t("report.day"), *(t(f"ledger.kind.{k}") for k in kinds), t("report.total")],
+        rows,
+        tuple(range(2, len(kinds) + 3)),
+    )
 
 
 def consignments(t: Translator, period: ReportPeriod, config: ParcelConfig, masked: bool) -> ReportTable:
-    rows = [[product, format_scaled(qty, 3), _yuan(sales), _yuan(commission)]
-            for product, qty, sales, commission in reports.consignments_by_product(period)]
-    return ReportTable([t("consign.product"), t("consign.quantity"), t("settle.gross"), t("settle.commission")], rows,
-                       (3, 4), "bar")
+    rows = [
+        [product, format_scaled(qty, 3), _yuan(sales), _yuan(commission)]
+        for product, qty, sales, commission in reports.consignments_by_product(period)
+    ]
+    return ReportTable(
+        [t("consign.product"), t("consign.quantity"), t("settle.gross"), t("settle.commission")], rows, (3, 4), "bar"
+    )
 
 
 def purchases(t: Translator, period: ReportPeriod, config: ParcelConfig, masked: bool) -> ReportTable:
-    rows = [[t(f"platform.{platform}"), count, _yuan(total)]
-            for platform, count, total in reports.purchases_by_platform(period)]
+    rows = [
+        [t(f"platform.{platform}"), count, _yuan(total)]
+        for platform, count, total in reports.purchases_by_platform(period)
+    ]
     return ReportTable([t("purchases.col_platform"), t("report.orders"), t("receipt.total")], rows, (3,), "bar")
 
 
@@ -71,15 +84,21 @@ def hours(t: Translator, period: ReportPeriod, config: ParcelConfig, masked: boo
 
 
 def pending(t: Translator, period: ReportPeriod, config: ParcelConfig, masked: bool) -> ReportTable:
-    rows = [[mask_name(name) if masked else name, parcels, orders]
-            for name, parcels, orders in reports.pending_by_villager()]
-    return ReportTable([t("villagers.name"), t("report.pending_parcels"), t("report.open_orders")], rows, (2, 3),
-                       "bar")
+    rows = [
+        [mask_name(name) if masked else name, parcels, orders]
+        for name, parcels, orders in reports.pending_by_villager()
+    ]
+    return ReportTable([t("villagers.name"), t("report.pending_parcels"), t("report.open_orders")], rows, (2, 3), "bar")
 
 
 REPORT_TABLES: dict[str, Builder] = {
-    "parcels-trend": parcels_trend, "income": income, "consignments": consignments, "purchases": purchases,
-    "carriers": carriers, "hours": hours, "pending": pending,
+    "parcels-trend": parcels_trend,
+    "income": income,
+    "consignments": consignments,
+    "purchases": purchases,
+    "carriers": carriers,
+    "hours": hours,
+    "pending": pending,
 }
 
 

@@ -72,25 +72,40 @@ def period_for(text: str, today: dt.date) -> ReportPeriod:
 def parcels_daily(period: ReportPeriod, thresholds) -> list[tuple[dt.date, int, int, int]]:
     """(day, checked in, handed over, overdue at the end of that day)."""
     arrived, handed = Counter(), Counter()
-    for (at,) in Parcel.select(Parcel.checked_in_at).where(
-            (Parcel.checked_in_at >= period.start_at) & (Parcel.checked_in_at < period.end_at)).tuples():
+    for (at,) in (
+        Parcel.select(Parcel.checked_in_at)
+        .where((Parcel.checked_in_at >= period.start_at) & (Parcel.checked_in_at < period.end_at))
+        .tuples()
+    ):
         arrived[at.date()] += 1
-    for (at,) in Parcel.select(Parcel.picked_up_at).where(
-            (Parcel.picked_up_at >= period.start_at) & (Parcel.picked_up_at < period.end_at)).tuples():
+    for (at,) in (
+        Parcel.select(Parcel.picked_up_at)
+        .where((Parcel.picked_up_at >= period.start_at) & (Parcel.picked_up_at < period.end_at))
+        .tuples()
+    ):
         handed[at.date()] += 1
     # One read of every parcel on a shelf at some day's end, instead of one per day.
     first_end = dt.datetime.combine(period.start + dt.timedelta(days=1), dt.time())
-    stays = [(checked_in, picked or returned) for checked_in, picked, returned in Parcel.select(
-        Parcel.checked_in_at, Parcel.picked_up_at, Parcel.returned_at).where(
+    stays = [
+        (checked_in, picked or returned)
+        for checked_in, picked, returned in Parcel.select(Parcel.checked_in_at, Parcel.picked_up_at, Parcel.returned_at)
+        .where(
             (Parcel.checked_in_at < period.end_at)
-            & (on_shelf() | (Parcel.picked_up_at >= first_end) | (Parcel.returned_at >= first_end))).tuples()]
+            & (on_shelf() | (Parcel.picked_up_at >= first_end) | (Parcel.returned_at >= first_end))
+        )
+        .tuples()
+    ]
     rows = []
     for day in period.days:
         end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
         last_moment = end - dt.timedelta(seconds=1)
-        overdue = sum(1 for checked_in, left in stays
-                      if checked_in < end and (left is None or left >= end)
-                      and bucket(days_on_shelf(checked_in, last_moment), thresholds) > 0)
+        overdue = sum(
+            1
+            for checked_in, left in stays
+            if checked_in < end
+            and (left is None or left >= end)
+            and bucket(days_on_shelf(checked_in, last_moment), thresholds) > 0
+        )
         rows.append((day, arrived[day], handed[day], overdue))
     return rows
 
@@ -98,10 +113,16 @@ def parcels_daily(period: ReportPeriod, thresholds) -> list[tuple[dt.date, int, 
 def income_daily(period: ReportPeriod) -> list[tuple[dt.date, dict[str, int]]]:
     """Money into (+) and out of (−) the drawer and accounts, per day and posting kind."""
     totals: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    query = (LedgerEntry.select(LedgerEntry.business_date, LedgerEntry.kind, fn.SUM(LedgerEntry.amount_fen))
-             .where(LedgerEntry.account.in_(PAYMENT_METHODS) & (LedgerEntry.business_date >= period.start)
-                    & (LedgerEntry.business_date < period.end))
-             .group_by(LedgerEntry.business_date, LedgerEntry.kind).tuples())
+    query = (
+        LedgerEntry.select(LedgerEntry.business_date, LedgerEntry.kind, fn.SUM(LedgerEntry.amount_fen))
+        .where(
+            LedgerEntry.account.in_(PAYMENT_METHODS)
+            & (LedgerEntry.business_date >= period.start)
+            & (LedgerEntry.business_date < period.end)
+        )
+        .group_by(LedgerEntry.business_date, LedgerEntry.kind)
+        .tuples()
+    )
     for day, kind, total in query:
         day = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
         totals[day][kind] += total
@@ -110,26 +131,42 @@ def income_daily(period: ReportPeriod) -> list[tuple[dt.date, dict[str, int]]]:
 
 def consignments_by_product(period: ReportPeriod) -> list[tuple[str, int, int, int]]:
     """(product, quantity in 1/1000 units, sales fen, commission fen), best sellers first."""
-    query = (ConsignmentSale.select(ConsignmentLot.product, fn.SUM(ConsignmentSale.qty_milli),
-                                    fn.SUM(ConsignmentSale.amount_fen), fn.SUM(ConsignmentSale.commission_fen))
-             .join(ConsignmentLot)
-             .where((ConsignmentSale.at >= period.start_at) & (ConsignmentSale.at < period.end_at))
-             .group_by(ConsignmentLot.product).tuples())
+    query = (
+        ConsignmentSale.select(
+            ConsignmentLot.product,
+            fn.SUM(ConsignmentSale.qty_milli),
+            fn.SUM(ConsignmentSale.amount_fen),
+            fn.SUM(ConsignmentSale.commission_fen),
+        )
+        .join(ConsignmentLot)
+        .where((ConsignmentSale.at >= period.start_at) & (ConsignmentSale.at < period.end_at))
+        .group_by(ConsignmentLot.product)
+        .tuples()
+    )
     return sorted(query, key=lambda row: -row[2])
 
 
 def purchases_by_platform(period: ReportPeriod) -> list[tuple[str, int, int]]:
-    query = (Purchase.select(Purchase.platform, fn.COUNT(Purchase.id), fn.SUM(Purchase.total_fen))
-             .where((Purchase.created_at >= period.start_at) & (Purchase.created_at < period.end_at)
-                    & (Purchase.status != "cancelled"))
-             .group_by(Purchase.platform).tuples())
+    query = (
+        Purchase.select(Purchase.platform, fn.COUNT(Purchase.id), fn.SUM(Purchase.total_fen))
+        .where(
+            (Purchase.created_at >= period.start_at)
+            & (Purchase.created_at < period.end_at)
+            & (Purchase.status != "cancelled")
+        )
+        .group_by(Purchase.platform)
+        .tuples()
+    )
     return sorted(query, key=lambda row: -row[2])
 
 
 def carriers(period: ReportPeriod) -> list[tuple[str, int]]:
-    query = (Parcel.select(Parcel.carrier, fn.COUNT(Parcel.id))
-             .where((Parcel.checked_in_at >= period.start_at) & (Parcel.checked_in_at < period.end_at))
-             .group_by(Parcel.carrier).tuples())
+    query = (
+        Parcel.select(Parcel.carrier, fn.COUNT(Parcel.id))
+        .where((Parcel.checked_in_at >= period.start_at) & (Parcel.checked_in_at < period.end_at))
+        .group_by(Parcel.carrier)
+        .tuples()
+    )
     return sorted(((carrier or "unknown", n) for carrier, n in query), key=lambda row: -row[1])
 
 
@@ -144,10 +181,17 @@ def busiest_hours(period: ReportPeriod) -> list[tuple[int, int]]:
 
 def pending_by_villager(limit: int = 10) -> list[tuple[str, int, int]]:
     """(villager, parcels waiting, open orders), most waiting first."""
-    parcels = Counter(name for (name,) in Parcel.select(Parcel.recipient_name)
-                      .where(on_shelf() & (Parcel.recipient_name != "")).tuples())
-    orders = Counter(name for (name,) in Purchase.select(Villager.name).join(Villager)
-                     .where(Purchase.status.in_(("placed", "shipped", "arrived"))).tuples())
+    parcels = Counter(
+        name
+        for (name,) in Parcel.select(Parcel.recipient_name).where(on_shelf() & (Parcel.recipient_name != "")).tuples()
+    )
+    orders = Counter(
+        name
+        for (name,) in Purchase.select(Villager.name)
+        .join(Villager)
+        .where(Purchase.status.in_(("placed", "shipped", "arrived")))
+        .tuples()
+    )
     names = set(parcels) | set(orders)
     ranked = sorted(names, key=lambda n: (-(parcels[n] + orders[n]), n))
     return [(name, parcels[name], orders[name]) for name in ranked[:limit]]

@@ -48,9 +48,11 @@ class Handover:
 
 
 def method_totals(start: dt.datetime, end: dt.datetime | None) -> dict[str, int]:
-    query = (LedgerEntry.select(LedgerEntry.account, fn.SUM(LedgerEntry.amount_fen).alias("total"))
-             .where(LedgerEntry.account.in_(PAYMENT_METHODS) & (LedgerEntry.at >= start))
-             .group_by(LedgerEntry.account))
+    query = (
+        LedgerEntry.select(LedgerEntry.account, fn.SUM(LedgerEntry.amount_fen).alias("total"))
+        .where(LedgerEntry.account.in_(PAYMENT_METHODS) & (LedgerEntry.at >= start))
+        .group_by(LedgerEntry.account)
+    )
     if end is not None:
         query = query.where(LedgerEntry.at <= end)
     totals = {method: 0 for method in PAYMENT_METHODS}
@@ -69,8 +71,15 @@ def open_items() -> dict[str, int]:
 
 
 class ShiftService:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, operators: OperatorService,
-                 printing: PrintService, t: Translator) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        audit: AuditLog,
+        operators: OperatorService,
+        printing: PrintService,
+        t: Translator,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.audit = audit
@@ -81,9 +90,20 @@ class ShiftService:
     def info(self, row: Shift) -> ShiftInfo:
         totals = method_totals(row.opened_at, row.closed_at)
         expected = row.opening_cash_fen + totals["cash"]
-        return ShiftInfo(row.id, row.operator_id, row.operator.name, row.opened_at, row.opening_cash_fen,
-                         row.expected_cash_fen if row.closed_at else expected, totals, row.closed_at,
-                         row.counted_cash_fen, row.diff_fen, row.diff_note, open_items())
+        return ShiftInfo(
+            row.id,
+            row.operator_id,
+            row.operator.name,
+            row.opened_at,
+            row.opening_cash_fen,
+            row.expected_cash_fen if row.closed_at else expected,
+            totals,
+            row.closed_at,
+            row.counted_cash_fen,
+            row.diff_fen,
+            row.diff_note,
+            open_items(),
+        )
 
     def current(self) -> ShiftInfo | None:
         row = Shift.select().where(Shift.closed_at.is_null()).order_by(Shift.id.desc()).first()
@@ -100,8 +120,16 @@ class ShiftService:
             self.audit.record("shift.opened", by.id, ref=f"shift:{row.id}", opening_cash_fen=opening_cash_fen)
         return self.info(row)
 
-    def close_shift(self, by: OperatorInfo, *, counted_cash_fen: int, diff_note: str = "", handover_note: str = "",
-                    next_operator_id: int | None = None, next_pin: str = "") -> Handover:
+    def close_shift(
+        self,
+        by: OperatorInfo,
+        *,
+        counted_cash_fen: int,
+        diff_note: str = "",
+        handover_note: str = "",
+        next_operator_id: int | None = None,
+        next_pin: str = "",
+    ) -> Handover:
         """Count the drawer; a difference needs a note; the next operator confirms with a PIN."""
         require_counter(by)
         if counted_cash_fen < 0:
@@ -125,8 +153,15 @@ class ShiftService:
             if receiver is not None:
                 row.received_by, row.received_at = receiver.id, now
             row.save()
-            self.audit.record("shift.closed", by.id, ref=f"shift:{row.id}", expected_fen=expected,
-                              counted_fen=counted_cash_fen, diff_fen=diff, received_by=receiver.name if receiver else "")
+            self.audit.record(
+                "shift.closed",
+                by.id,
+                ref=f"shift:{row.id}",
+                expected_fen=expected,
+                counted_fen=counted_cash_fen,
+                diff_fen=diff,
+                received_by=receiver.name if receiver else "",
+            )
             closed = self.info(row)
             next_row = None
             if receiver is not None:
@@ -136,12 +171,14 @@ class ShiftService:
 
     def _receipt(self, by: OperatorInfo, shift: ShiftInfo, receiver: str) -> int:
         t = self.t
-        body = [Row(t("shift.opened_at"), f"{shift.opened_at:%m-%d %H:%M}"),
-                Row(t("shift.closed_at"), f"{shift.closed_at:%m-%d %H:%M}"),
-                Row(t("shift.opening"), format_fen(shift.opening_cash_fen)),
-                Row(t("shift.expected"), format_fen(shift.expected_cash_fen)),
-                Row(t("shift.counted"), format_fen(shift.counted_cash_fen or 0)),
-                Row(t("shift.diff"), format_fen(shift.diff_fen or 0), bold=True)]
+        body = [
+            Row(t("shift.opened_at"), f"{shift.opened_at:%m-%d %H:%M}"),
+            Row(t("shift.closed_at"), f"{shift.closed_at:%m-%d %H:%M}"),
+            Row(t("shift.opening"), format_fen(shift.opening_cash_fen)),
+            Row(t("shift.expected"), format_fen(shift.expected_cash_fen)),
+            Row(t("shift.counted"), format_fen(shift.counted_cash_fen or 0)),
+            Row(t("shift.diff"), format_fen(shift.diff_fen or 0), bold=True),
+        ]
         if shift.diff_note:
             body.append(Text(shift.diff_note))
         for method, total in shift.by_method.items():
@@ -151,8 +188,9 @@ class ShiftService:
             body.append(Row(t(f"shift.item.{item}"), str(count)))
         if receiver:
             body.append(Row(t("shift.received_by"), receiver))
-        receipt = build_receipt(t, "shift", self.printing.context(by.name), body, proof=f"shift:{shift.id}",
-                                signature=True)
+        receipt = build_receipt(
+            t, "shift", self.printing.context(by.name), body, proof=f"shift:{shift.id}", signature=True
+        )
         return self.printing.enqueue(receipt, ref=f"shift:{shift.id}")
 
     def shifts_on(self, day: dt.date) -> list[ShiftInfo]:

@@ -12,16 +12,15 @@ from peewee import Database, IntegrityError
 from station.db.utility_models import Tariff, UtilityBill
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotFound
+from station.domain.money import format_fen
 from station.domain.periods import parse_month
 from station.domain.tariffs import CATEGORIES, CapResult, Tier, apply_cap, format_scaled, validate_tiers
-from station.domain.money import format_fen
 from station.printing.layout import Row
 from station.printing.queue import PrintService
 from station.printing.receipts import build_receipt
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, require_counter, require_role
 from station.services.ledger import PAYMENT_METHODS, LedgerService, Line
-
 
 
 @dataclass(frozen=True)
@@ -69,19 +68,34 @@ def parse_period(text: str) -> tuple[str, dt.date]:
 
 def tariff_info(row: Tariff) -> TariffInfo:
     tiers = tuple(Tier(upper, rate) for upper, rate in json.loads(row.tiers_json))
-    return TariffInfo(row.id, row.category, row.version, row.effective_from, row.unit, tiers,
-                      row.fixed_fee_fen, row.source_note)
+    return TariffInfo(
+        row.id, row.category, row.version, row.effective_from, row.unit, tiers, row.fixed_fee_fen, row.source_note
+    )
 
 
 def bill_info(row: UtilityBill) -> BillInfo:
-    return BillInfo(row.id, row.category, row.meter, row.period, row.usage_milli, row.billed_fen, row.village_fen,
-                    row.cap_fen, row.payable_fen, row.excess_fen, row.tariff_version, row.meter_start_milli,
-                    row.meter_end_milli, row.payer_note)
+    return BillInfo(
+        row.id,
+        row.category,
+        row.meter,
+        row.period,
+        row.usage_milli,
+        row.billed_fen,
+        row.village_fen,
+        row.cap_fen,
+        row.payable_fen,
+        row.excess_fen,
+        row.tariff_version,
+        row.meter_start_milli,
+        row.meter_end_milli,
+        row.payer_note,
+    )
 
 
 class UtilityService:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, ledger: LedgerService,
-                 printing: PrintService | None = None) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, audit: AuditLog, ledger: LedgerService, printing: PrintService | None = None
+    ) -> None:
         self.printing = printing
         self.db = db
         self.clock = clock
@@ -89,21 +103,39 @@ class UtilityService:
         self.ledger = ledger
 
     # -- tariffs -----------------------------------------------------------------------
-    def add_tariff(self, by: OperatorInfo, *, category: str, effective_from: dt.date, tiers: Sequence[Tier],
-                   fixed_fee_fen: int = 0, unit: str = "", source_note: str = "") -> TariffInfo:
+    def add_tariff(
+        self,
+        by: OperatorInfo,
+        *,
+        category: str,
+        effective_from: dt.date,
+        tiers: Sequence[Tier],
+        fixed_fee_fen: int = 0,
+        unit: str = "",
+        source_note: str = "",
+    ) -> TariffInfo:
         """A new version; bills already recorded keep the version they were computed with."""
         require_role(by, "partner")
         if category not in CATEGORIES:
             raise InvalidInput("utility.bad_category", category=category)
         validate_tiers(tiers, fixed_fee_fen)
         with self.db.atomic():
-            if Tariff.select().where((Tariff.category == category) & (Tariff.effective_from == effective_from)).exists():
+            if (
+                Tariff.select()
+                .where((Tariff.category == category) & (Tariff.effective_from == effective_from))
+                .exists()
+            ):
                 raise InvalidInput("tariff.same_date", category=category, date=str(effective_from))
             last = Tariff.select().where(Tariff.category == category).order_by(Tariff.version.desc()).first()
             row = Tariff.create(
-                category=category, version=(last.version if last else 0) + 1, effective_from=effective_from,
-                unit=unit.strip(), tiers_json=json.dumps([[t.upper_milli, t.rate_1e4] for t in tiers]),
-                fixed_fee_fen=fixed_fee_fen, source_note=source_note.strip(), created_at=self.clock.now(),
+                category=category,
+                version=(last.version if last else 0) + 1,
+                effective_from=effective_from,
+                unit=unit.strip(),
+                tiers_json=json.dumps([[t.upper_milli, t.rate_1e4] for t in tiers]),
+                fixed_fee_fen=fixed_fee_fen,
+                source_note=source_note.strip(),
+                created_at=self.clock.now(),
                 operator=by.id,
             )
             self.audit.record("tariff.added", by.id, ref=f"tariff:{row.id}", category=category, version=row.version)
@@ -116,12 +148,16 @@ class UtilityService:
         return [tariff_info(row) for row in query]
 
     def tariff_for(self, category: str, period_start: dt.date) -> TariffInfo:
-        row = (Tariff.select()
-               .where((Tariff.category == category) & (Tariff.effective_from <= period_start))
-               .order_by(Tariff.effective_from.desc()).first())
+        row = (
+            Tariff.select()
+            .where((Tariff.category == category) & (Tariff.effective_from <= period_start))
+            .order_by(Tariff.effective_from.desc())
+            .first()
+        )
         if row is None:
-            raise NotFound("utility.no_tariff", category_key=f"utility.category.{category}",
-                           period=period_start.strftime("%Y-%m"))
+            raise NotFound(
+                "utility.no_tariff", category_key=f"utility.category.{category}", period=period_start.strftime("%Y-%m")
+            )
         return tariff_info(row)
 
     # -- bills -------------------------------------------------------------------------
@@ -131,10 +167,21 @@ class UtilityService:
         tariff = self.tariff_for(category, start)
         return apply_cap(usage_milli, tariff.tiers, tariff.fixed_fee_fen, billed_fen), tariff
 
-    def record_bill(self, by: OperatorInfo, *, category: str, period: str, billed_fen: int,
-                    meter_start_milli: int | None = None, meter_end_milli: int | None = None,
-                    usage_milli: int | None = None, old_meter_final_milli: int | None = None,
-                    meter: str = "main", method: str = "cash", payer_note: str = "") -> RecordedBill:
+    def record_bill(
+        self,
+        by: OperatorInfo,
+        *,
+        category: str,
+        period: str,
+        billed_fen: int,
+        meter_start_milli: int | None = None,
+        meter_end_milli: int | None = None,
+        usage_milli: int | None = None,
+        old_meter_final_milli: int | None = None,
+        meter: str = "main",
+        method: str = "cash",
+        payer_note: str = "",
+    ) -> RecordedBill:
         """Compute village amount, cap, payable, excess; post the payable; flag the excess."""
         require_counter(by)
         if category not in CATEGORIES:
@@ -143,52 +190,80 @@ class UtilityService:
             raise InvalidInput("ledger.unknown_method", method=method)
         period, start = parse_period(period)
         with self.db.atomic():
-            usage = self._usage(category, meter, period, meter_start_milli, meter_end_milli, usage_milli,
-                                old_meter_final_milli)
+            usage = self._usage(
+                category, meter, period, meter_start_milli, meter_end_milli, usage_milli, old_meter_final_milli
+            )
             tariff = self.tariff_for(category, start)
             result = apply_cap(usage, tariff.tiers, tariff.fixed_fee_fen, billed_fen)
             try:
                 row = UtilityBill.create(
-                    category=category, meter=meter, period=period, meter_start_milli=meter_start_milli,
-                    meter_end_milli=meter_end_milli, meter_replaced=old_meter_final_milli is not None,
-                    old_meter_final_milli=old_meter_final_milli, usage_milli=usage, billed_fen=billed_fen,
-                    village_fen=result.village_fen, cap_fen=result.cap_fen, payable_fen=result.payable_fen,
-                    excess_fen=result.excess_fen, tariff=tariff.id, tariff_version=tariff.version,
-                    payer_note=payer_note.strip(), method=method, recorded_at=self.clock.now(), operator=by.id,
+                    category=category,
+                    meter=meter,
+                    period=period,
+                    meter_start_milli=meter_start_milli,
+                    meter_end_milli=meter_end_milli,
+                    meter_replaced=old_meter_final_milli is not None,
+                    old_meter_final_milli=old_meter_final_milli,
+                    usage_milli=usage,
+                    billed_fen=billed_fen,
+                    village_fen=result.village_fen,
+                    cap_fen=result.cap_fen,
+                    payable_fen=result.payable_fen,
+                    excess_fen=result.excess_fen,
+                    tariff=tariff.id,
+                    tariff_version=tariff.version,
+                    payer_note=payer_note.strip(),
+                    method=method,
+                    recorded_at=self.clock.now(),
+                    operator=by.id,
                 )
             except IntegrityError as error:
-                raise InvalidInput("utility.period_taken", category_key=f"utility.category.{category}",
-                                   period=period) from error
+                raise InvalidInput(
+                    "utility.period_taken", category_key=f"utility.category.{category}", period=period
+                ) from error
             if result.payable_fen:
                 posting = self.ledger.post(
-                    "utility.payment", f"utility_bill:{row.id}",
-                    [Line(f"expense:utility:{category}", result.payable_fen),
-                     Line(method, -result.payable_fen, method)],
+                    "utility.payment",
+                    f"utility_bill:{row.id}",
+                    [
+                        Line(f"expense:utility:{category}", result.payable_fen),
+                        Line(method, -result.payable_fen, method),
+                    ],
                     operator_id=by.id,
                 )
                 row.ledger_txn = posting.txn
                 row.save()
             if result.excess_fen:
-                self.audit.record("utility.excess", by.id, ref=f"utility_bill:{row.id}", category=category,
-                                  period=period, billed_fen=billed_fen, cap_fen=result.cap_fen,
-                                  excess_fen=result.excess_fen)
+                self.audit.record(
+                    "utility.excess",
+                    by.id,
+                    ref=f"utility_bill:{row.id}",
+                    category=category,
+                    period=period,
+                    billed_fen=billed_fen,
+                    cap_fen=result.cap_fen,
+                    excess_fen=result.excess_fen,
+                )
             job_id = self._receipt(by, row, result, tariff) if self.printing else None
         return RecordedBill(bill_info(row), result, tariff, job_id)
 
     def _receipt(self, by: OperatorInfo, row: UtilityBill, result: CapResult, tariff: TariffInfo) -> int:
         t = self.printing.t
-        body = [Row(t("utilities.col_category"), t(f"utility.category.{row.category}")),
-                Row(t("utilities.col_period"), row.period),
-                Row(t("utilities.col_usage"), f"{format_scaled(row.usage_milli, 3)} {tariff.unit}"),
-                Row(t("utilities.col_version"), str(tariff.version)),
-                Row(t("utilities.col_billed"), format_fen(result.billed_fen)),
-                Row(t("utilities.col_village"), format_fen(result.village_fen)),
-                Row(t("utilities.col_cap"), format_fen(result.cap_fen)),
-                Row(t("utilities.col_payable"), format_fen(result.payable_fen), bold=True)]
+        body = [
+            Row(t("utilities.col_category"), t(f"utility.category.{row.category}")),
+            Row(t("utilities.col_period"), row.period),
+            Row(t("utilities.col_usage"), f"{format_scaled(row.usage_milli, 3)} {tariff.unit}"),
+            Row(t("utilities.col_version"), str(tariff.version)),
+            Row(t("utilities.col_billed"), format_fen(result.billed_fen)),
+            Row(t("utilities.col_village"), format_fen(result.village_fen)),
+            Row(t("utilities.col_cap"), format_fen(result.cap_fen)),
+            Row(t("utilities.col_payable"), format_fen(result.payable_fen), bold=True),
+        ]
         if result.excess_fen:
             body.append(Row(t("utilities.col_excess"), format_fen(result.excess_fen), bold=True))
-        receipt = build_receipt(t, "utility_bill", self.printing.context(by.name), body,
-                                proof=f"utility_bill:{row.id}:{result.payable_fen}")
+        receipt = build_receipt(
+            t, "utility_bill", self.printing.context(by.name), body, proof=f"utility_bill:{row.id}:{result.payable_fen}"
+        )
         return self.printing.enqueue(receipt, ref=f"utility_bill:{row.id}")
 
     def _usage(self, category, meter, period, start, end, usage, old_final) -> int:
@@ -201,20 +276,32 @@ class UtilityService:
             raise InvalidInput("utility.both_readings")
         if end < start:
             raise InvalidInput("utility.reading_backwards", start=format_scaled(start, 3), end=format_scaled(end, 3))
-        previous = (UtilityBill.select()
-                    .where((UtilityBill.category == category) & (UtilityBill.meter == meter)
-                           & (UtilityBill.period < period) & UtilityBill.meter_end_milli.is_null(False))
-                    .order_by(UtilityBill.period.desc()).first())
+        previous = (
+            UtilityBill.select()
+            .where(
+                (UtilityBill.category == category)
+                & (UtilityBill.meter == meter)
+                & (UtilityBill.period < period)
+                & UtilityBill.meter_end_milli.is_null(False)
+            )
+            .order_by(UtilityBill.period.desc())
+            .first()
+        )
         if old_final is not None:
             # A new meter: usage on the old one up to its final reading, plus the new one's.
             before = previous.meter_end_milli if previous else old_final
             if old_final < before:
-                raise InvalidInput("utility.reading_backwards", start=format_scaled(before, 3),
-                                   end=format_scaled(old_final, 3))
+                raise InvalidInput(
+                    "utility.reading_backwards", start=format_scaled(before, 3), end=format_scaled(old_final, 3)
+                )
             return (old_final - before) + (end - start)
         if previous is not None and start < previous.meter_end_milli:
-            raise InvalidInput("utility.reading_before_last", start=start / 1000,
-                               last=previous.meter_end_milli / 1000, period=previous.period)
+            raise InvalidInput(
+                "utility.reading_before_last",
+                start=start / 1000,
+                last=previous.meter_end_milli / 1000,
+                period=previous.period,
+            )
         return end - start
 
     def bills(self, *, year: int | None = None, category: str | None = None) -> list[BillInfo]:

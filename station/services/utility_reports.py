@@ -42,8 +42,11 @@ def summary(year: int) -> list[SummaryRow]:
     rows = []
     totals: dict[str, list[int]] = defaultdict(lambda: [0] * 6)
     versions: dict[str, set[int]] = defaultdict(set)
-    query = (UtilityBill.select().where(UtilityBill.period.startswith(f"{year}-"))
-             .order_by(UtilityBill.period, UtilityBill.category))
+    query = (
+        UtilityBill.select()
+        .where(UtilityBill.period.startswith(f"{year}-"))
+        .order_by(UtilityBill.period, UtilityBill.category)
+    )
     for bill in query:
         figures = [bill.usage_milli, bill.billed_fen, bill.village_fen, bill.cap_fen, bill.payable_fen, bill.excess_fen]
         rows.append(SummaryRow(bill.period, bill.category, *figures, str(bill.tariff_version)))
@@ -51,8 +54,9 @@ def summary(year: int) -> list[SummaryRow]:
         versions[bill.category].add(bill.tariff_version)
     for category in CATEGORIES:
         if category in totals:
-            rows.append(SummaryRow(str(year), category, *totals[category],
-                                   ",".join(str(v) for v in sorted(versions[category]))))
+            rows.append(
+                SummaryRow(str(year), category, *totals[category], ",".join(str(v) for v in sorted(versions[category])))
+            )
     return rows
 
 
@@ -71,15 +75,19 @@ def read_tariff_file(path: Path) -> list[dict]:
             tiers = []
             for tier in entry.get("tiers", []):
                 upper = tier.get("upto")
-                tiers.append(Tier(None if upper in (None, "") else parse_quantity(str(upper)), parse_rate(str(tier["rate"]))))
-            found.append({
-                "category": entry["category"],
-                "effective_from": effective,
-                "tiers": tiers,
-                "fixed_fee_fen": parse_yuan(str(entry.get("fixed_fee_yuan", "0"))),
-                "unit": str(entry.get("unit", "")),
-                "source_note": str(entry.get("source_note", "")),
-            })
+                tiers.append(
+                    Tier(None if upper in (None, "") else parse_quantity(str(upper)), parse_rate(str(tier["rate"])))
+                )
+            found.append(
+                {
+                    "category": entry["category"],
+                    "effective_from": effective,
+                    "tiers": tiers,
+                    "fixed_fee_fen": parse_yuan(str(entry.get("fixed_fee_yuan", "0"))),
+                    "unit": str(entry.get("unit", "")),
+                    "source_note": str(entry.get("source_note", "")),
+                }
+            )
         except (KeyError, TypeError, ValueError) as error:
             raise InvalidInput("tariff.bad_entry", path=str(path), n=i, detail=str(error)) from error
     if not found:

@@ -161,9 +161,9 @@ class VillagerService:
         elif _ASCII_LETTERS.match(query_text):
             # A range on the indexed column: LIKE 'zs%' would not use the index.
             upper = query_text[:-1] + chr(ord(query_text[-1]) + 1)
-            query = query.where(
-                (Villager.initials >= query_text) & (Villager.initials < upper)
-            ).order_by(Villager.initials, Villager.name)
+            query = query.where((Villager.initials >= query_text) & (Villager.initials < upper)).order_by(
+                Villager.initials, Villager.name
+            )
         else:
             query = query.where(Villager.name.contains(query_text)).order_by(Villager.name)
         return [_info(row) for row in query.limit(limit)]

@@ -41,14 +41,14 @@ STYLES = (
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    '</styleSheet>'
+    "</styleSheet>"
 )
 _SHEET_START = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
     '<sheetViews><sheetView workbookViewId="0">'
     '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-    '</sheetView></sheetViews><sheetData>'
+    "</sheetView></sheetViews><sheetData>"
 )
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -130,7 +130,9 @@ class XlsxStream:
             buffer: list[str] = [_SHEET_START, '<row r="1">', *(_text_cell(h) for h in header), "</row>"]
             writers = [cell_writer(kind) for kind in kinds]
             for number, texts in enumerate(rows, start=2):  # cells follow one another, rows are numbered
-                buffer.append(f'<row r="{number}">' + "".join([write(t) for write, t in zip(writers, texts)]) + "</row>")
+                buffer.append(
+                    f'<row r="{number}">' + "".join([write(t) for write, t in zip(writers, texts)]) + "</row>"
+                )
                 if len(buffer) >= 2000:
                     raw.write("".join(buffer).encode("utf-8"))
                     buffer.clear()
@@ -142,29 +144,50 @@ class XlsxStream:
         sheet_types = "".join(
             f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
             f'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-            for n in range(1, count + 1))
-        self.zip.writestr("[Content_Types].xml", (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/styles.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-            f'{sheet_types}</Types>'))
-        self.zip.writestr("_rels/.rels", (
-            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG_REL_NS}">'
-            f'<Relationship Id="rId1" Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'))
-        sheets = "".join(f'<sheet name={quoteattr(name)} sheetId="{n}" r:id="rId{n}"/>'
-                         for n, name in enumerate(self.sheets, start=1))
-        self.zip.writestr("xl/workbook.xml", (
-            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><sheets>{sheets}</sheets></workbook>'))
-        links = "".join(f'<Relationship Id="rId{n}" Type="{_REL_NS}/worksheet" Target="worksheets/sheet{n}.xml"/>'
-                        for n in range(1, count + 1))
-        self.zip.writestr("xl/_rels/workbook.xml.rels", (
-            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG_REL_NS}">'
-            f'{links}<Relationship Id="rId{count + 1}" Type="{_REL_NS}/styles" Target="styles.xml"/>'
-            '</Relationships>'))
+            for n in range(1, count + 1)
+        )
+        self.zip.writestr(
+            "[Content_Types].xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                '<Default Extension="xml" ContentType="application/xml"/>'
+                '<Override PartName="/xl/workbook.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                '<Override PartName="/xl/styles.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+                f"{sheet_types}</Types>"
+            ),
+        )
+        self.zip.writestr(
+            "_rels/.rels",
+            (
+                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG_REL_NS}">'
+                f'<Relationship Id="rId1" Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+            ),
+        )
+        sheets = "".join(
+            f'<sheet name={quoteattr(name)} sheetId="{n}" r:id="rId{n}"/>'
+            for n, name in enumerate(self.sheets, start=1)
+        )
+        self.zip.writestr(
+            "xl/workbook.xml",
+            (
+                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                f'<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><sheets>{sheets}</sheets></workbook>'
+            ),
+        )
+        links = "".join(
+            f'<Relationship Id="rId{n}" Type="{_REL_NS}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+            for n in range(1, count + 1)
+        )
+        self.zip.writestr(
+            "xl/_rels/workbook.xml.rels",
+            (
+                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG_REL_NS}">'
+                f'{links}<Relationship Id="rId{count + 1}" Type="{_REL_NS}/styles" Target="styles.xml"/>'
+                "</Relationships>"
+            ),
+        )
         self.zip.writestr("xl/styles.xml", STYLES)

@@ -18,8 +18,9 @@ def station_command() -> str:
 
 
 def run(*args, home: Path, check=True):
-    return subprocess.run([station_command(), "--home", str(home), *args], capture_output=True,
-                          text=True, timeout=120, check=check)
+    return subprocess.run(
+        [station_command(), "--home", str(home), *args], capture_output=True, text=True, timeout=120, check=check
+    )
 
 
 def test_help_lists_the_subcommands(tmp_path):
@@ -106,8 +107,9 @@ def test_county_load_twice_and_report(tmp_path):
     db = tmp_path / "county.db"
     assert "ZJ-AJ-0317" in run("county", "load", str(out), "--db", str(db), home=tmp_path).stdout
     assert "替换" in run("county", "load", str(out), "--db", str(db), home=tmp_path).stdout
-    report = run("county", "report", "--db", str(db), "--period", "2026-10", "--xlsx", str(tmp_path / "r.xlsx"),
-                 home=tmp_path).stdout
+    report = run(
+        "county", "report", "--db", str(db), "--period", "2026-10", "--xlsx", str(tmp_path / "r.xlsx"), home=tmp_path
+    ).stdout
     assert "ZJ-AJ-0317" in report and "超过水电封顶的服务站" in report
     sheet = load_workbook(tmp_path / "r.xlsx")["county"]
     assert sheet.max_row == 2

@@ -1,14 +1,15 @@
+import datetime as dt
+
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from station.domain.errors import InvalidInput
 from station.i18n.translator import Translator
 from station.printing.escpos import render
 from station.printing.layout import Receipt, Row, Text, byte_width, layout, wrap
 from station.printing.receipts import ReceiptContext, build_receipt, qr_payload, with_reprint_banner
-
 from tests.printing.decode import decode
-import datetime as dt
 
 CTX = ReceiptContext("青山村村淘服务站", "ZJ-0317", "20261123-0001", dt.datetime(2026, 11, 23, 9, 30), "王秀英")
 
@@ -34,8 +35,7 @@ def test_bytes_decode_back_to_the_same_lines_within_the_width(columns, dots):
         limit = columns // 2 if line in printed.double_lines else columns
         assert len(raw) <= limit, line
     assert "合计" in printed.text and "￥161.00" in printed.text
-    assert any(line.endswith("￥161.00") and len(raw) == columns
-               for raw, line in zip(printed.raw_lines, printed.lines))
+    assert any(line.endswith("￥161.00") and len(raw) == columns for raw, line in zip(printed.raw_lines, printed.lines))
     assert printed.cut
 
 

@@ -6,9 +6,8 @@ from PIL import Image
 from station.i18n.translator import Translator
 from station.printing.escpos import render
 from station.printing.layout import Row, Text, layout
-from station.printing.preview import LOWER, UPPER, FULL, preview_lines
+from station.printing.preview import FULL, LOWER, UPPER, preview_lines
 from station.printing.receipts import ReceiptContext, build_receipt
-
 from tests.printing.decode import decode
 
 

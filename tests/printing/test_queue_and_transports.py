@@ -10,7 +10,6 @@ from station.db.models import PrintJob
 from station.domain.errors import NotAllowed
 from station.printing.transports import PrintFault, make_transport
 from station.services.registry import build_services
-
 from tests.printing.decode import decode
 
 
@@ -97,6 +96,7 @@ def test_receipt_numbers_count_up_per_day(make_services, clock):
 
 
 # -- a real network transport against listeners on 127.0.0.1 ------------------------------
+
 
 class FakeNetworkPrinter:
     """Listens like a printer's raw port 9100: answers the paper status query, records bytes."""

@@ -50,8 +50,9 @@ def test_sigkill_at_random_moments_loses_nothing_committed(config, services, par
     rng = random.Random(20261123)
     reported: set[int] = set()
     for trial in range(20):
-        process = subprocess.Popen([sys.executable, str(script), str(config.data_dir), str(trial * 100000)],
-                                   stdout=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [sys.executable, str(script), str(config.data_dir), str(trial * 100000)], stdout=subprocess.PIPE, text=True
+        )
         time.sleep(0.4 + rng.random() * 0.4)
         process.send_signal(signal.SIGKILL)
         out, _ = process.communicate(timeout=30)
@@ -77,8 +78,9 @@ def test_a_full_disk_is_a_clear_error_and_writes_nothing(services, partner):
     written = 0
     with pytest.raises(peewee.OperationalError) as caught:
         for n in range(10_000):
-            services.ledger.post("x", "", [Line("cash", 1, memo=memo), Line("y", -1, memo=memo)],
-                                 operator_id=partner.id)
+            services.ledger.post(
+                "x", "", [Line("cash", 1, memo=memo), Line("y", -1, memo=memo)], operator_id=partner.id
+            )
             written += 1
     error = as_station_error(caught.value)
     assert error is not None and error.key == "db.full"
@@ -92,8 +94,12 @@ def test_a_counter_and_an_export_work_side_by_side(config, services, partner, tm
     script = tmp_path / "writer.py"
     script.write_text(WRITER)
     services.db.close()
-    process = subprocess.Popen([sys.executable, str(script), str(config.data_dir), "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(config.data_dir), "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         db = open_database(config.db_path)
         own = build_services(db, config, SystemClock())

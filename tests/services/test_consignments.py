@@ -1,14 +1,14 @@
 import datetime as dt
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from station.db.consignment_models import ConsignmentSale, StockMove
 from station.db.models import PrintJob
 from station.domain.commission import commission_fen, parse_percent_bp, sale_amount_fen
 from station.domain.errors import InvalidInput, NotAllowed
 from station.services.consignments import SaleLine, stock_of
-
 from tests.printing.decode import decode
 
 JIN = 1000
@@ -20,8 +20,16 @@ def zhao(services, partner):
 
 
 def eggs(services, partner, zhao, **kw):
-    values = dict(consignor_id=zhao.id, product="土鸡蛋", grade="一级", unit="jin", qty_milli=30 * JIN,
-                  unit_price_fen=900, commission_bp=800, expires_on=dt.date(2026, 12, 13))
+    values = dict(
+        consignor_id=zhao.id,
+        product="土鸡蛋",
+        grade="一级",
+        unit="jin",
+        qty_milli=30 * JIN,
+        unit_price_fen=900,
+        commission_bp=800,
+        expires_on=dt.date(2026, 12, 13),
+    )
     values.update(kw)
     return services.consignments.intake(partner, **values)
 
@@ -104,8 +112,12 @@ def test_percent_parsing():
 
 
 actions = st.lists(
-    st.tuples(st.sampled_from(["sell", "writeoff", "return", "settle", "intake"]),
-              st.integers(1, 40 * JIN), st.integers(0, 3000), st.integers(0, 10000)),
+    st.tuples(
+        st.sampled_from(["sell", "writeoff", "return", "settle", "intake"]),
+        st.integers(1, 40 * JIN),
+        st.integers(0, 3000),
+        st.integers(0, 10000),
+    ),
     max_size=25,
 )
 

@@ -26,28 +26,37 @@ def make_station(root: Path, code: str, billed_fen: int, orders: int) -> tuple[P
     config = load_config({"STATION_HOME": str(root / code)})
     db = open_database(config.db_path)
     services = build_services(db, config, FixedClock(NOW))
-    partner = services.operators.set_up_station(station_name=f"站{code}", station_code=code,
-                                                partner_name="王", pin="1234")
+    partner = services.operators.set_up_station(
+        station_name=f"站{code}", station_code=code, partner_name="王", pin="1234"
+    )
     villager = services.villagers.add(partner, name="张三", phone="13812345678")
-    services.utilities.add_tariff(partner, category="electricity", effective_from=dt.date(2026, 1, 1),
-                                  tiers=(Tier(None, 5000),))
-    services.utilities.record_bill(partner, category="electricity", period="2026-11", usage_milli=100_000,
-                                   billed_fen=billed_fen)
+    services.utilities.add_tariff(
+        partner, category="electricity", effective_from=dt.date(2026, 1, 1), tiers=(Tier(None, 5000),)
+    )
+    services.utilities.record_bill(
+        partner, category="electricity", period="2026-11", usage_milli=100_000, billed_fen=billed_fen
+    )
     for n in range(orders):
-        services.purchases.create(partner, villager_id=villager.id, platform="jd",
-                                  items=[ItemLine("米", 1, 1000 * (n + 1))])
+        services.purchases.create(
+            partner, villager_id=villager.id, platform="jd", items=[ItemLine("米", 1, 1000 * (n + 1))]
+        )
     out = root / f"export-{code}"
     services.exports.export(partner, "2026-11", out)
     db.close()
-    expected = {"purchases": orders, "purchases_fen": sum(1000 * (n + 1) + 200 for n in range(orders)),
-                "excess": max(0, billed_fen - 5150)}
+    expected = {
+        "purchases": orders,
+        "purchases_fen": sum(1000 * (n + 1) + 200 for n in range(orders)),
+        "excess": max(0, billed_fen - 5150),
+    }
     return out, expected
 
 
 @pytest.fixture
 def exports(tmp_path):
-    made = [make_station(tmp_path, code, billed, orders)
-            for code, billed, orders in (("A01", 5000, 1), ("A02", 6000, 2), ("A03", 5150, 3))]
+    made = [
+        make_station(tmp_path, code, billed, orders)
+        for code, billed, orders in (("A01", 5000, 1), ("A02", 6000, 2), ("A03", 5150, 3))
+    ]
     return [m[0] for m in made], [m[1] for m in made]
 
 
@@ -91,8 +100,17 @@ def postgres(tmp_path):
         shutil.chown(root, "postgres")
     run = lambda *cmd: subprocess.run([*as_postgres, *cmd], check=True, capture_output=True, timeout=120)
     run(str(PG_BIN / "initdb"), "-D", str(root / "data"), "-A", "trust", "-U", "station")
-    run(str(PG_BIN / "pg_ctl"), "-D", str(root / "data"), "-o", f"-k {root} -c listen_addresses=''",
-        "-l", str(root / "log"), "-w", "start")
+    run(
+        str(PG_BIN / "pg_ctl"),
+        "-D",
+        str(root / "data"),
+        "-o",
+        f"-k {root} -c listen_addresses=''",
+        "-l",
+        str(root / "log"),
+        "-w",
+        "start",
+    )
     try:
         run(str(PG_BIN / "createdb"), "-h", str(root), "-U", "station", "county")
         yield f"postgresql://station@/county?host={root}"

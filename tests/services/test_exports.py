@@ -22,15 +22,27 @@ def month(services, partner, clock):
     batch = services.parcels.start_batch(partner, shelf=1, layer=1)
     parcel = services.parcels.check_in(partner, "SF1234567890123", batch_id=batch.id).parcel
     services.parcels.set_recipient(partner, parcel.id, villager_id=villager.id)
-    order = services.purchases.create(partner, villager_id=villager.id, platform="pdd",
-                                      items=[ItemLine("=HYPERLINK(\"x\")", 1, 15900)], deposit_fen=10000).order
+    order = services.purchases.create(
+        partner,
+        villager_id=villager.id,
+        platform="pdd",
+        items=[ItemLine('=HYPERLINK("x")', 1, 15900)],
+        deposit_fen=10000,
+    ).order
     clock.advance(days=1)
-    posting = services.ledger.post("purchase.payment", f"purchase:{order.id}",
-                                   [Line("cash", 500, "cash"), Line(f"villager:{villager.id}", -500)],
-                                   operator_id=partner.id)
+    posting = services.ledger.post(
+        "purchase.payment",
+        f"purchase:{order.id}",
+        [Line("cash", 500, "cash"), Line(f"villager:{villager.id}", -500)],
+        operator_id=partner.id,
+    )
     services.ledger.reverse(posting.txn, "=1+1 typed by mistake", partner)
-    services.ledger.post("counter.adjust", "memo:odd", [Line("cash", 100, "cash", "pasted\x0bfrom a label _x0041_"),
-                                                        Line("income:other", -100)], operator_id=partner.id)
+    services.ledger.post(
+        "counter.adjust",
+        "memo:odd",
+        [Line("cash", 100, "cash", "pasted\x0bfrom a label _x0041_"), Line("income:other", -100)],
+        operator_id=partner.id,
+    )
     return villager
 
 
@@ -94,9 +106,13 @@ def swap_rows(rows):
     rows[1], rows[2] = rows[2], rows[1]
 
 
-@pytest.mark.parametrize("change, key", [(edit_cell, "verify.chain_hash"), (delete_row, "verify.chain_link"),
-                                         (swap_rows, "verify.chain_link")])
-def test_tampering_with_the_journal_is_found_even_with_a_fixed_manifest(services, partner, month, tmp_path, change, key):
+@pytest.mark.parametrize(
+    "change, key",
+    [(edit_cell, "verify.chain_hash"), (delete_row, "verify.chain_link"), (swap_rows, "verify.chain_link")],
+)
+def test_tampering_with_the_journal_is_found_even_with_a_fixed_manifest(
+    services, partner, month, tmp_path, change, key
+):
     out = export(services, partner, tmp_path)
     rewrite(out / "ledger.csv", change)
     keys = [p.key for p in verify(out)]
@@ -107,8 +123,10 @@ def test_tampering_with_the_journal_is_found_even_with_a_fixed_manifest(services
     from station.services.exports import sha256_of
 
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    manifest["files"]["ledger.csv"] = {"sha256": sha256_of(out / "ledger.csv"),
-                                       "rows": len(read_csv(out / "ledger.csv")) - 1}
+    manifest["files"]["ledger.csv"] = {
+        "sha256": sha256_of(out / "ledger.csv"),
+        "rows": len(read_csv(out / "ledger.csv")) - 1,
+    }
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     assert key in [p.key for p in verify(out)]
 
@@ -121,7 +139,9 @@ def test_tampering_with_another_csv_or_the_workbook_is_found(services, partner, 
     workbook.save(out / "station.xlsx")
     problems = verify(out)
     assert {("verify.sha_mismatch", p.values.get("file")) for p in problems if p.key == "verify.sha_mismatch"} == {
-        ("verify.sha_mismatch", "purchases.csv"), ("verify.sha_mismatch", "station.xlsx")}
+        ("verify.sha_mismatch", "purchases.csv"),
+        ("verify.sha_mismatch", "station.xlsx"),
+    }
     assert any(p.key == "verify.sheet_cell" and p.values["sheet"] == "parcels" for p in problems)
 
 

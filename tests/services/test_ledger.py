@@ -10,7 +10,8 @@ from station.services.ledger import DayClosed, Line
 
 def deposit(services, operator, fen=10000, ref="purchase:1"):
     return services.ledger.post(
-        "purchase.deposit", ref,
+        "purchase.deposit",
+        ref,
         [Line("cash", fen, "cash"), Line("villager:1", -fen)],
         operator_id=operator.id,
     )
@@ -98,8 +99,9 @@ def test_small_reversal_by_a_partner_alone(services, partner):
 
 
 def test_a_closed_day_takes_no_postings(services, partner, clock):
-    DayClose.create(business_date=clock.now().date(), closed_at=clock.now(), operator=partner.id,
-                    totals_json="{}", report_hash="x")
+    DayClose.create(
+        business_date=clock.now().date(), closed_at=clock.now(), operator=partner.id, totals_json="{}", report_hash="x"
+    )
     with pytest.raises(DayClosed):
         deposit(services, partner)
     clock.advance(days=1)

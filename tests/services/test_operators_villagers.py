@@ -1,7 +1,7 @@
 import pytest
 
-from station.db.migrations import MIGRATIONS, DatabaseTooNew, schema_version
 from station.db.database import open_database
+from station.db.migrations import MIGRATIONS, DatabaseTooNew, schema_version
 from station.db.models import AuditEvent, Operator, Villager
 from station.domain.errors import InvalidInput, NotAllowed
 from station.services.operators import OperatorLocked, WrongPin
@@ -19,8 +19,14 @@ def test_fresh_database_needs_setup_then_not(services):
 @pytest.mark.parametrize(
     "fields, key",
     [
-        ({"station_name": " ", "station_code": "C", "partner_name": "王", "pin": "1234"}, "setup.station_name_required"),
-        ({"station_name": "站", "station_code": "", "partner_name": "王", "pin": "1234"}, "setup.station_code_required"),
+        (
+            {"station_name": " ", "station_code": "C", "partner_name": "王", "pin": "1234"},
+            "setup.station_name_required",
+        ),
+        (
+            {"station_name": "站", "station_code": "", "partner_name": "王", "pin": "1234"},
+            "setup.station_code_required",
+        ),
         ({"station_name": "站", "station_code": "C", "partner_name": "王", "pin": "12"}, "pin.invalid"),
     ],
 )

@@ -6,23 +6,27 @@ import pytest
 
 from station.db.models import DayClose, PrintJob
 from station.domain.errors import InvalidInput, NotAllowed
-from station.services.ledger import DayClosed, Line
 from station.services.day_close import integrity_ok, restore, z_report
-
+from station.services.ledger import DayClosed, Line
 from tests.printing.decode import decode
 
 
 def cash_in(services, operator, fen, kind="purchase.payment"):
-    return services.ledger.post(kind, "x", [Line("cash", fen, "cash"), Line("villager:1", -fen)], operator_id=operator.id)
+    return services.ledger.post(
+        kind, "x", [Line("cash", fen, "cash"), Line("villager:1", -fen)], operator_id=operator.id
+    )
 
 
 def test_shift_close_without_difference_and_handover_by_pin(services, partner, assistant, clock):
     services.shifts.open_shift(partner, 30000)
     cash_in(services, partner, 54300)
-    services.ledger.post("x", "y", [Line("wechat", 10000, "wechat"), Line("villager:1", -10000)], operator_id=partner.id)
+    services.ledger.post(
+        "x", "y", [Line("wechat", 10000, "wechat"), Line("villager:1", -10000)], operator_id=partner.id
+    )
     clock.advance(hours=8)
-    handover = services.shifts.close_shift(partner, counted_cash_fen=84300, next_operator_id=assistant.id,
-                                           next_pin="5678", handover_note="两件包裹待通知")
+    handover = services.shifts.close_shift(
+        partner, counted_cash_fen=84300, next_operator_id=assistant.id, next_pin="5678", handover_note="两件包裹待通知"
+    )
     assert handover.closed.diff_fen == 0 and handover.closed.expected_cash_fen == 84300
     assert handover.closed.by_method["wechat"] == 10000
     assert handover.next_shift.operator_id == assistant.id and handover.next_shift.opening_cash_fen == 84300
@@ -112,8 +116,14 @@ def test_restore_refuses_a_corrupt_file_and_keeps_the_current_db(config, tmp_pat
 
 def test_complaint_register_and_close(services, partner):
     villager = services.villagers.add(partner, name="王大妈", phone="13512345678")
-    complaint = services.complaints.register(partner, channel="in_person", category="parcel_damaged",
-                                             text="包裹外箱压坏", villager_id=villager.id, parcel_id=None)
+    complaint = services.complaints.register(
+        partner,
+        channel="in_person",
+        category="parcel_damaged",
+        text="包裹外箱压坏",
+        villager_id=villager.id,
+        parcel_id=None,
+    )
     assert services.complaints.tile().rows[0][1] == "1"
     services.complaints.add_step(partner, complaint.id, "联系中通快递员")
     closed = services.complaints.close(partner, complaint.id, "快递公司赔付 20 元")

@@ -9,7 +9,6 @@ from peewee import fn
 from station.db import parcel_queries
 from station.db.parcel_models import Parcel
 from station.services.parcels import ParcelInfo, parcel_info
-
 from tests.conftest import NOV_23_0900
 
 
@@ -21,9 +20,19 @@ def batch(services, partner):
 def test_a_checked_in_row_is_what_the_model_would_have_written(services, partner, batch):
     checked = services.parcels.check_in(partner, "YT1234567890123", batch_id=batch.id)
     row = Parcel.get_by_id(checked.parcel.id)
-    by_model = Parcel(tracking_no=row.tracking_no, tracking_tail=row.tracking_no[-4:], raw_scan=row.raw_scan,
-                      carrier=row.carrier, shelf=2, layer=1, seq=row.seq, pickup_code=row.pickup_code,
-                      checked_in_at=NOV_23_0900, batch=batch.id, checked_in_by=partner.id)
+    by_model = Parcel(
+        tracking_no=row.tracking_no,
+        tracking_tail=row.tracking_no[-4:],
+        raw_scan=row.raw_scan,
+        carrier=row.carrier,
+        shelf=2,
+        layer=1,
+        seq=row.seq,
+        pickup_code=row.pickup_code,
+        checked_in_at=NOV_23_0900,
+        batch=batch.id,
+        checked_in_by=partner.id,
+    )
     names = [field.name for field in Parcel._meta.sorted_fields if field.name != "id"]
     assert {name: row.__data__.get(name) for name in names} == {name: by_model.__data__.get(name) for name in names}
     assert checked.parcel == parcel_info(row)
@@ -69,8 +78,13 @@ def test_every_statement_uses_a_live_parcel_index(services, partner):
     """The point of the module: no statement falls back to scanning the shelf or the history."""
     raw = sqlite3.connect(services.config.db_path)
     try:
-        for sql in (parcel_queries.BY_CODE, parcel_queries.BY_TAIL, parcel_queries.BY_TRACKING_NO,
-                    parcel_queries.SEQ_TAKEN, parcel_queries.SEQS_ON_SHELF):
+        for sql in (
+            parcel_queries.BY_CODE,
+            parcel_queries.BY_TAIL,
+            parcel_queries.BY_TRACKING_NO,
+            parcel_queries.SEQ_TAKEN,
+            parcel_queries.SEQS_ON_SHELF,
+        ):
             plan = " | ".join(row[-1] for row in raw.execute("EXPLAIN QUERY PLAN " + sql, (1,) * sql.count("?")))
             searches = [step for step in plan.split(" | ") if step.startswith(("SEARCH p ", "SEARCH parcel "))]
             assert searches, plan

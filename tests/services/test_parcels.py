@@ -9,7 +9,6 @@ from station.db.parcel_models import CourierBatch, Parcel, ParcelNotice
 from station.domain.errors import InvalidInput, NotAllowed
 from station.services.parcels import DuplicateScan
 from station.services.pickup import VerificationFailed
-
 from tests.printing.decode import decode
 
 
@@ -147,8 +146,9 @@ def test_override_is_partner_only_and_logged(services, partner, assistant, batch
         services.pickup.hand_over(assistant, [parcel.id], method="override", override_reason="熟人")
     with pytest.raises(InvalidInput):
         services.pickup.hand_over(partner, [parcel.id], method="override")
-    services.pickup.hand_over(partner, [parcel.id], method="override", override_reason="本人手机没电，站长认识",
-                              collected_by="李大爷儿子")
+    services.pickup.hand_over(
+        partner, [parcel.id], method="override", override_reason="本人手机没电，站长认识", collected_by="李大爷儿子"
+    )
     row = Parcel.get_by_id(parcel.id)
     assert row.verified_by == "override" and row.collected_by == "李大爷儿子"
     assert AuditEvent.select().where(AuditEvent.kind == "pickup.override").count() == 1
@@ -194,8 +194,9 @@ def test_holding_fee_posts_to_the_ledger(config, clock, partner, services):
     from station.services.pickup import PickupService
 
     fee_config = dataclasses.replace(config.parcels, holding_fee_after_days=7, holding_fee_per_day_fen=50)
-    pickup = PickupService(services.db, clock, services.audit, services.ledger, services.printing, fee_config,
-                           services.printing.t)
+    pickup = PickupService(
+        services.db, clock, services.audit, services.ledger, services.printing, fee_config, services.printing.t
+    )
     batch = services.parcels.start_batch(partner, shelf=1, layer=1)
     parcel = services.parcels.check_in(partner, "SF1234567890001", batch_id=batch.id).parcel
     clock.advance(days=10)

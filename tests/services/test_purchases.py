@@ -1,12 +1,12 @@
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from station.db.models import LedgerEntry, PrintJob
 from station.db.purchase_models import Purchase, PurchaseEvent
 from station.domain.errors import InvalidInput, NotAllowed
 from station.domain.orders import ItemLine, parse_items
 from station.services.purchases import paid_on
-
 from tests.printing.decode import decode
 
 
@@ -16,9 +16,15 @@ def zhang(services, partner):
 
 
 def rice_cooker(services, operator, zhang, deposit=10000, method="wechat"):
-    return services.purchases.create(operator, villager_id=zhang.id, platform="pdd",
-                                     items=[ItemLine("电饭煲", 1, 15900)], service_fee_fen=200,
-                                     deposit_fen=deposit, method=method)
+    return services.purchases.create(
+        operator,
+        villager_id=zhang.id,
+        platform="pdd",
+        items=[ItemLine("电饭煲", 1, 15900)],
+        service_fee_fen=200,
+        deposit_fen=deposit,
+        method=method,
+    )
 
 
 def test_scenario_deposit_parcel_link_and_hand_over_with_cash(services, partner, zhang):
@@ -111,8 +117,14 @@ def test_overpayment_becomes_credit_that_can_be_taken_back(services, partner, zh
     assert [line.balance_fen for line in statement] == [-20000, -3900, 0]
 
 
-steps = st.lists(st.tuples(st.sampled_from(["order", "pay", "cancel", "arrive", "hand", "return", "refund"]),
-                           st.integers(0, 5), st.integers(1, 30000)), max_size=30)
+steps = st.lists(
+    st.tuples(
+        st.sampled_from(["order", "pay", "cancel", "arrive", "hand", "return", "refund"]),
+        st.integers(0, 5),
+        st.integers(1, 30000),
+    ),
+    max_size=30,
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -156,8 +168,9 @@ def test_credit_from_an_earlier_order_is_used_at_hand_over(services, partner, as
     first = rice_cooker(services, partner, zhang, deposit=20000).order  # ¥39.00 over
     Purchase.update(status="arrived").where(Purchase.id == first.id).execute()
     services.purchases.hand_over(partner, first.id)
-    second = services.purchases.create(partner, villager_id=zhang.id, platform="jd",
-                                       items=[ItemLine("老花镜", 1, 3700)], service_fee_fen=200).order
+    second = services.purchases.create(
+        partner, villager_id=zhang.id, platform="jd", items=[ItemLine("老花镜", 1, 3700)], service_fee_fen=200
+    ).order
     Purchase.update(status="arrived").where(Purchase.id == second.id).execute()
     services.purchases.hand_over(assistant, second.id)  # covered by the credit: no partner needed
     assert services.purchases.balance(zhang.id) == 0
@@ -168,9 +181,11 @@ def test_utility_bill_prints_an_entry_receipt(services, partner):
 
     from station.domain.tariffs import Tier
 
-    services.utilities.add_tariff(partner, category="water", effective_from=dt.date(2026, 1, 1),
-                                  tiers=(Tier(None, 30000),))
-    recorded = services.utilities.record_bill(partner, category="water", period="2026-10", usage_milli=10_000,
-                                              billed_fen=3100)
+    services.utilities.add_tariff(
+        partner, category="water", effective_from=dt.date(2026, 1, 1), tiers=(Tier(None, 30000),)
+    )
+    recorded = services.utilities.record_bill(
+        partner, category="water", period="2026-10", usage_milli=10_000, billed_fen=3100
+    )
     printed = decode(bytes(PrintJob.get_by_id(recorded.job_id).payload))
     assert "水费入账单" not in printed.text and "水电费入账单" in printed.text and "￥30.90" in printed.text

@@ -16,8 +16,9 @@ from station.services.reports import period_for
 def week(services, partner, clock):
     """A week at the counter: parcels in and out, sales, orders."""
     zhao = services.villagers.add(partner, name="赵师傅", phone="13566667777")
-    lot = services.consignments.intake(partner, consignor_id=zhao.id, product="土鸡蛋", unit="jin",
-                                       qty_milli=100_000, unit_price_fen=900).lot
+    lot = services.consignments.intake(
+        partner, consignor_id=zhao.id, product="土鸡蛋", unit="jin", qty_milli=100_000, unit_price_fen=900
+    ).lot
     batch = services.parcels.start_batch(partner, shelf=1, layer=1)
     for day in range(7):
         for n in range(day + 1):
@@ -25,8 +26,13 @@ def week(services, partner, clock):
             if n % 2 == 0:
                 services.pickup.hand_over(partner, [parcel.id], method="code", proof=parcel.pickup_code)
         services.consignments.sell(partner, [SaleLine(lot.id, 1000 * (day + 1))], method="cash")
-        services.purchases.create(partner, villager_id=zhao.id, platform="pdd" if day % 2 else "jd",
-                                  items=[ItemLine("米", 1, 1000)], deposit_fen=500)
+        services.purchases.create(
+            partner,
+            villager_id=zhao.id,
+            platform="pdd" if day % 2 else "jd",
+            items=[ItemLine("米", 1, 1000)],
+            deposit_fen=500,
+        )
         clock.advance(days=1)
     clock.advance(days=-1)
     return services
@@ -46,14 +52,20 @@ def test_figures_equal_independent_sums(week, config):
     assert sum(r[1] for r in daily) == raw(config, "SELECT count(*) FROM parcel")[0][0] == 28
     assert sum(r[2] for r in daily) == raw(config, "SELECT count(*) FROM parcel WHERE status='picked_up'")[0][0]
     income = reports.income_daily(period)
-    cash = raw(config, "SELECT sum(amount_fen) FROM ledger_entry WHERE account IN ('cash','wechat','alipay','bank')")[0][0]
+    cash = raw(config, "SELECT sum(amount_fen) FROM ledger_entry WHERE account IN ('cash','wechat','alipay','bank')")[
+        0
+    ][0]
     assert sum(sum(totals.values()) for _, totals in income) == cash
-    (product, qty, sales, commission), = reports.consignments_by_product(period)
-    assert (sales, commission) == tuple(raw(config, "SELECT sum(amount_fen), sum(commission_fen) FROM consignment_sale")[0])
+    ((product, qty, sales, commission),) = reports.consignments_by_product(period)
+    assert (sales, commission) == tuple(
+        raw(config, "SELECT sum(amount_fen), sum(commission_fen) FROM consignment_sale")[0]
+    )
     platforms = dict((p, total) for p, _, total in reports.purchases_by_platform(period))
     assert platforms == dict(raw(config, "SELECT platform, sum(total_fen) FROM purchase GROUP BY platform"))
-    assert sum(n for _, n in reports.busiest_hours(period)) == 28 + raw(
-        config, "SELECT count(*) FROM parcel WHERE picked_up_at IS NOT NULL")[0][0]
+    assert (
+        sum(n for _, n in reports.busiest_hours(period))
+        == 28 + raw(config, "SELECT count(*) FROM parcel WHERE picked_up_at IS NOT NULL")[0][0]
+    )
 
 
 def test_shorter_periods_see_less(week):
@@ -71,8 +83,9 @@ def test_pending_names_masked_for_assistants(week):
 
 
 def test_xlsx_report_has_a_native_chart(week, tmp_path):
-    table = REPORT_TABLES["parcels-trend"](week.printing.t, period_for("week", week.clock.now().date()),
-                                           week.config.parcels, False)
+    table = REPORT_TABLES["parcels-trend"](
+        week.printing.t, period_for("week", week.clock.now().date()), week.config.parcels, False
+    )
     path = save_xlsx(table, "parcels", tmp_path / "r.xlsx")
     sheet = load_workbook(path)["report"]
     assert sheet.max_row == 8 and len(sheet._charts) == 1

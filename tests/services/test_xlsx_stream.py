@@ -11,7 +11,7 @@ from station.services.xlsx_stream import DATE, DATETIME, INT, MONEY, TEXT, XlsxS
 KINDS = [INT, TEXT, MONEY, DATETIME, DATE, TEXT]
 HEADER = ["id", "name", "amount_yuan", "at", "day", "note"]
 ROWS = [
-    ["1", "张*", "12.50", "2026-11-23 09:05:07", "2026-11-23", "'=HYPERLINK(\"x\")"],
+    ["1", "张*", "12.50", "2026-11-23 09:05:07", "2026-11-23", '\'=HYPERLINK("x")'],
     ["2", "a < b & c > d", "-0.30", "", "", "bell\x07here_x0041_"],
     ["-3", "", "", "2026-11-01 00:00:00", "2026-11-01", "  spaced  "],
     ["not a number", "x", "1e3", "yesterday", "2026-13-01", ""],
@@ -33,7 +33,7 @@ def test_cells_come_back_typed_with_formats_and_a_frozen_header(tmp_path):
     assert Decimal(str(first[2].value)) == Decimal("12.50") and first[2].number_format == "0.00"
     assert first[3].value == dt.datetime(2026, 11, 23, 9, 5, 7) and first[3].number_format == "yyyy-mm-dd hh:mm:ss"
     assert first[4].value == dt.datetime(2026, 11, 23) and first[4].number_format == "yyyy-mm-dd"
-    assert first[5].value == "'=HYPERLINK(\"x\")" and first[5].data_type == "s"  # never a formula
+    assert first[5].value == '\'=HYPERLINK("x")' and first[5].data_type == "s"  # never a formula
     second = sheet[3]
     assert second[1].value == "a < b & c > d" and second[2].value == -0.3
     assert second[3].value is None and second[4].value is None
@@ -60,5 +60,6 @@ def test_a_failed_export_leaves_no_half_workbook_behind_as_valid(tmp_path):
     else:
         raise AssertionError("the error must come through")
     import zipfile
+
     with zipfile.ZipFile(path) as archive:
         assert "xl/workbook.xml" not in archive.namelist()  # no workbook part: nothing opens it as data

@@ -4,7 +4,6 @@ from station.config import PrinterConfig
 from station.db.consignment_models import ConsignmentLot, ConsignmentSale, ConsignmentSettlement
 from station.printing.transports import make_transport
 from station.screens.consignments import ConsignmentsScreen
-
 from tests.printing.decode import decode
 from tests.ui.helpers import log_in, screen_text, settle, type_text
 

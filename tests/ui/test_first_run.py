@@ -5,7 +5,6 @@ from station.screens.home import HomeScreen
 from station.screens.login import LoginScreen
 from station.screens.setup import SetupScreen
 from station.screens.villagers import VillagersScreen
-
 from tests.ui.helpers import screen_text, settle, type_text
 
 

@@ -8,7 +8,6 @@ from station.db.parcel_models import CourierBatch, Parcel
 from station.printing.transports import make_transport
 from station.screens.check_in import CheckInScreen
 from station.screens.parcel_desk import ParcelDeskScreen
-
 from tests.printing.decode import decode
 from tests.ui.helpers import log_in, screen_text, settle, type_text
 
@@ -47,7 +46,8 @@ async def test_scan_twenty_then_hand_two_to_one_villager_by_phone_tail(make, set
         second_last = Parcel.get(Parcel.tracking_no == NUMBERS[-1])
         assert second_last.villager_id == li.id
         Parcel.update(villager=li.id, recipient_name="李大爷", phone_tail="5678").where(
-            Parcel.tracking_no == NUMBERS[-2]).execute()
+            Parcel.tracking_no == NUMBERS[-2]
+        ).execute()
 
         await pilot.press("escape")  # back to the desk
         await settle(app, pilot)

@@ -1,6 +1,5 @@
 from station.screens.print_jobs import PrintJobsScreen
 from station.screens.receipt_preview import ReceiptPreview
-
 from tests.ui.helpers import log_in, settle
 
 

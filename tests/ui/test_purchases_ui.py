@@ -1,6 +1,5 @@
 from station.db.purchase_models import Purchase
 from station.screens.purchases import OrderScreen, PurchasesScreen
-
 from tests.ui.helpers import log_in, screen_text, settle, type_text
 
 
@@ -90,8 +89,9 @@ async def test_check_in_offers_to_link_a_parcel_to_the_open_order(make, set_up):
 
     partner = set_up.operators.list_active()[0]
     zhang = set_up.villagers.add(partner, name="张阿姨", phone="13611112222")
-    order = set_up.purchases.create(partner, villager_id=zhang.id, platform="pdd",
-                                    items=[ItemLine("电饭煲", 1, 15900)]).order
+    order = set_up.purchases.create(
+        partner, villager_id=zhang.id, platform="pdd", items=[ItemLine("电饭煲", 1, 15900)]
+    ).order
     set_up.purchases.place(partner, order.id)
     set_up.purchases.ship(partner, order.id, "YT1234567890123")
     app = make()

@@ -1,7 +1,6 @@
 from textual.widgets import Sparkline
 
 from station.screens.reports import ReportsScreen
-
 from tests.ui.helpers import log_in, settle
 
 

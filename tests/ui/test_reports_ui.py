@@ -1,7 +1,6 @@
 from station.db.models import AuditEvent
 from station.screens.reports import ReportsScreen
 from station.services.exports import verify
-
 from tests.ui.helpers import log_in, settle
 
 

@@ -1,7 +1,6 @@
 from station.db.oversight_models import Shift
 from station.screens.shift import ShiftScreen
 from station.services.ledger import Line
-
 from tests.ui.helpers import log_in, screen_text, settle, type_text
 
 
@@ -19,8 +18,12 @@ async def test_open_shift_transactions_close_and_handover_to_the_assistant(make,
         await pilot.press("enter")
         await settle(app, pilot)
         for fen in (6100, 3150):
-            app.services.ledger.post("purchase.payment", "purchase:1",
-                                     [Line("cash", fen, "cash"), Line("villager:1", -fen)], operator_id=partner.id)
+            app.services.ledger.post(
+                "purchase.payment",
+                "purchase:1",
+                [Line("cash", fen, "cash"), Line("villager:1", -fen)],
+                operator_id=partner.id,
+            )
         app.screen.reload()
         await settle(app, pilot)
         assert "按账应有现金 ¥392.50" in screen_text(app)

@@ -6,14 +6,18 @@ from station.db.utility_models import UtilityBill
 from station.domain.tariffs import Tier
 from station.screens.dialogs import InfoDialog
 from station.screens.utilities import UtilitiesScreen
-
 from tests.ui.helpers import log_in, screen_text, settle, type_text
 
 
 async def test_a_bill_above_the_cap_shows_the_cap_as_payable_and_flags_the_excess(make, set_up):
     partner = set_up.operators.list_active()[0]
-    set_up.utilities.add_tariff(partner, category="electricity", effective_from=dt.date(2026, 1, 1), unit="kWh",
-                                tiers=(Tier(240_000, 4883), Tier(400_000, 5383), Tier(None, 7883)))
+    set_up.utilities.add_tariff(
+        partner,
+        category="electricity",
+        effective_from=dt.date(2026, 1, 1),
+        unit="kWh",
+        tiers=(Tier(240_000, 4883), Tier(400_000, 5383), Tier(None, 7883)),
+    )
     app = make()
     async with app.run_test(size=(140, 45)) as pilot:
         await log_in(app, pilot)

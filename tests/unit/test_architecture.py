@@ -36,9 +36,7 @@ def test_textual_is_imported_only_by_the_ui():
 
 def test_domain_imports_only_the_standard_library_and_itself():
     allowed = set(sys.stdlib_module_names) | {"station", "__future__"}
-    leaks = {
-        rel: imported_roots(p) - allowed for rel, p in modules() if rel.startswith("domain/")
-    }
+    leaks = {rel: imported_roots(p) - allowed for rel, p in modules() if rel.startswith("domain/")}
     assert {rel: roots for rel, roots in leaks.items() if roots} == {}
 
 
@@ -98,7 +96,9 @@ def test_each_catalogue_part_holds_the_same_keys_in_every_language_and_none_twic
         assert set(zh_part.MESSAGES) == set(en_part.MESSAGES), zh_part.__name__
 
 
-KEY_CALL = re.compile(r"""(?:\bt|\.t|StationError|Invalid\w*|NotFound|NotAllowed|\w+Error)\(\s*["']([a-z_]+\.[a-z_.]+)["']""")
+KEY_CALL = re.compile(
+    r"""(?:\bt|\.t|StationError|Invalid\w*|NotFound|NotAllowed|\w+Error)\(\s*["']([a-z_]+\.[a-z_.]+)["']"""
+)
 KEY_ATTR = re.compile(r"""^\s+key = ["']([a-z_]+\.[a-z_.]+)["']""", re.M)
 
 

@@ -40,7 +40,7 @@ def test_reads_the_config_file(tmp_path):
         ('[ui]\nlocale = "fr"\n', "ui.locale"),
         ('[printer]\npaper_mm = "58"\n', "printer.paper_mm"),
         ('[printers]\nkind = "usb"\n', "[printers]"),
-        ('[ui\n', "config.toml"),
+        ("[ui\n", "config.toml"),
         ('[printer]\nkind = "bluetooth"\n', "printer.kind"),
     ],
 )

@@ -1,8 +1,9 @@
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from station.domain.errors import InvalidInput
-from station.domain.money import MAX_FEN, format_fen, fen_to_yuan_text, parse_yuan, round_half_up
+from station.domain.money import MAX_FEN, fen_to_yuan_text, format_fen, parse_yuan, round_half_up
 
 
 @pytest.mark.parametrize(

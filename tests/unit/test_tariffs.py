@@ -1,8 +1,17 @@
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from station.domain.errors import InvalidInput
-from station.domain.tariffs import Tier, apply_cap, cap_fen, parse_quantity, parse_rate, validate_tiers, village_amount_fen
+from station.domain.tariffs import (
+    Tier,
+    apply_cap,
+    cap_fen,
+    parse_quantity,
+    parse_rate,
+    validate_tiers,
+    village_amount_fen,
+)
 
 KWH = 1000
 SCENARIO = (Tier(240 * KWH, 4883), Tier(400 * KWH, 5383), Tier(None, 7883))

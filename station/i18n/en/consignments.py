@@ -9,7 +9,7 @@ MESSAGES: dict[str, str] = {
     "unit.carton": "carton",
     "unit.jar": "jar",
     "unit.bag": "bag",
-    "consign.bad_rate": "\"{text}\" is not a commission rate (0–100 %)",
+    "consign.bad_rate": '"{text}" is not a commission rate (0–100 %)',
     "consign.product_required": "Enter the product",
     "consign.bad_unit": "Unknown unit: {unit}",
     "consign.qty_positive": "The quantity must be above zero",

@@ -13,13 +13,13 @@ MESSAGES: dict[str, str] = {
     "error.unexpected": "Unexpected error, logged; the program keeps running: {detail}",
     # money / phone / pin
     "money.empty": "Enter an amount",
-    "money.not_a_number": "\"{text}\" is not an amount, e.g. 12.50",
-    "money.too_many_decimals": "At most two decimals (fen): \"{text}\"",
-    "money.too_large": "Amount too large: \"{text}\"",
-    "money.negative": "The amount cannot be negative: \"{text}\"",
+    "money.not_a_number": '"{text}" is not an amount, e.g. 12.50',
+    "money.too_many_decimals": 'At most two decimals (fen): "{text}"',
+    "money.too_large": 'Amount too large: "{text}"',
+    "money.negative": 'The amount cannot be negative: "{text}"',
     "money.zero": "The amount cannot be zero",
-    "phone.invalid": "\"{text}\" is not a phone number: 11-digit mobile or landline with area code",
-    "phone.tail_invalid": "A phone tail is 4 digits: \"{text}\"",
+    "phone.invalid": '"{text}" is not a phone number: 11-digit mobile or landline with area code',
+    "phone.tail_invalid": 'A phone tail is 4 digits: "{text}"',
     "pin.invalid": "A PIN is 4–8 digits",
     # ledger
     "ledger.empty_posting": "Nothing to post",
@@ -65,7 +65,7 @@ MESSAGES: dict[str, str] = {
     "role.auditor": "auditor",
     "operators.name_required": "Enter the operator's name",
     "operators.bad_role": "Unknown role: {role}",
-    "operators.name_taken": "There is already an operator called \"{name}\"",
+    "operators.name_taken": 'There is already an operator called "{name}"',
     # status line and navigation
     "status.station": "{name} ({code})",
     "status.operator": "Operator: {name} ({role})",

@@ -3,10 +3,10 @@
 MESSAGES: dict[str, str] = {
     # parcels
     "parcels.scan_empty": "Nothing scanned",
-    "parcels.scan_invalid": "\"{text}\" is not a tracking number (6–30 letters and digits)",
+    "parcels.scan_invalid": '"{text}" is not a tracking number (6–30 letters and digits)',
     "parcels.duplicate_scan": "Scanned twice: {tracking_no} is already on the shelf; not checked in again",
     "parcels.shelf_full": "This shelf is full (9999 parcels); choose another",
-    "parcels.code_invalid": "\"{text}\" is not a pickup code (e.g. 4-2-0329)",
+    "parcels.code_invalid": '"{text}" is not a pickup code (e.g. 4-2-0329)',
     "parcels.bad_shelf": "No shelf {shelf} (1–{shelves})",
     "parcels.bad_layer": "No layer {layer} (1–{layers})",
     "parcels.bad_carrier": "Unknown courier: {carrier}",
@@ -87,7 +87,7 @@ MESSAGES: dict[str, str] = {
     "parcels.status.returned": "returned",
     "parcels.consent_refused": "[refused station storage]",
     "parcels.damaged_mark": "[damaged]",
-    "parcels.nothing_waiting": "Nothing waiting for \"{query}\"",
+    "parcels.nothing_waiting": 'Nothing waiting for "{query}"',
     "parcels.hand_over": "Hand over",
     "parcels.hand_over_help": "Verify and hand the ticked parcels to the villager",
     "parcels.check_in": "Check in",

@@ -2,10 +2,10 @@
 
 MESSAGES: dict[str, str] = {
     # purchases
-    "purchase.bad_transition": "An order cannot go from \"{from_key}\" to \"{to_key}\"",
+    "purchase.bad_transition": 'An order cannot go from "{from_key}" to "{to_key}"',
     "purchase.item_description": "An item needs a description",
-    "purchase.item_qty": "Quantity \"{qty}\" is wrong: a whole number above zero",
-    "purchase.item_format": "\"{text}\": write item*quantity*price",
+    "purchase.item_qty": 'Quantity "{qty}" is wrong: a whole number above zero',
+    "purchase.item_format": '"{text}": write item*quantity*price',
     "purchase.no_items": "An order needs at least one item",
     "purchase.bad_platform": "Unknown platform: {platform}",
     "purchase.not_found": "No such order",

@@ -1,0 +1,3 @@
+"""English: permissions, CLI log-in, PIN hashing and lockout."""
+
+MESSAGES: dict[str, str] = {}

@@ -1,0 +1,3 @@
+"""English: backup, restore and `station check`."""
+
+MESSAGES: dict[str, str] = {}

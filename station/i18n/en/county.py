@@ -1,0 +1,3 @@
+"""English: county load and report at scale."""
+
+MESSAGES: dict[str, str] = {}

@@ -1,0 +1,3 @@
+"""English: F2 hand-over payment, confirmation naming recipients, ticks, check-in row fixes."""
+
+MESSAGES: dict[str, str] = {}
