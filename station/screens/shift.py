@@ -9,11 +9,13 @@ from textual.widgets import DataTable, Footer, Label
 
 from station.domain.money import format_fen, parse_yuan
 from station.domain.periods import parse_date
+from station.domain.permissions import roles_for
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.dialogs import ConfirmDialog, InfoDialog, PinDialog
 from station.screens.form_dialog import FormDialog, FormField
 from station.services.common import Session
+from station.services.ledger import clean_reason
 from station.services.registry import Services
 from station.services.shifts import ShiftInfo
 from station.widgets.status_line import StatusLine
@@ -196,7 +198,7 @@ class ShiftScreen(StationScreen):
 
     def action_backup(self) -> None:
         self.call_service(
-            self.services.day_close.backup,
+            lambda: self.services.day_close.backup(self.session.require),
             lambda path: self.notify(self.t("shift.backup_done", path=str(path))),
             group="backup",
         )
@@ -207,27 +209,29 @@ class ShiftScreen(StationScreen):
         if not self.postings:
             return
         txn = self.postings[table.cursor_row]
-        op = self.session.require
-        posting = self.services.ledger.posting(txn)
-        approver = None
-        if posting.amount_fen > self.services.ledger.approval_threshold_fen or not op.is_partner:
-            approver = await self.app.push_screen_wait(
-                PinDialog(
-                    self.t("shift.approval_prompt", txn=txn, amount_fen=posting.amount_fen),
-                    [o for o in self.services.operators.list_active() if o.id != op.id],
-                    self.services.operators.approve,
-                    roles=("partner",),
-                )
-            )
-            if approver is None:
-                return
+        op, ledger = self.session.require, self.services.ledger
+        posting = ledger.posting(txn)
+        needs_approval = ledger.needs_approval(op, posting.amount_fen)
         reversed_ = await self.app.push_screen_wait(
             FormDialog(
                 self.t("shift.reverse_title", txn=txn, amount_fen=posting.amount_fen),
                 [FormField("reason", self.t("consign.reason"))],
-                lambda v: self.services.ledger.reverse(txn, v["reason"], op, approver=approver),
+                (lambda v: clean_reason(v["reason"]))
+                if needs_approval
+                else (lambda v: ledger.reverse(txn, v["reason"], op)),
             )
         )
+        if reversed_ is not None and needs_approval:
+            # The second partner's PIN goes to the ledger service, which checks it itself.
+            reason = reversed_
+            reversed_ = await self.app.push_screen_wait(
+                PinDialog(
+                    self.t("shift.approval_prompt", txn=txn, amount_fen=posting.amount_fen),
+                    [o for o in self.services.operators.list_active() if o.id != op.id],
+                    lambda approver_id, pin: ledger.reverse(txn, reason, op, approver_id=approver_id, approver_pin=pin),
+                    roles=roles_for("ledger.reverse"),
+                )
+            )
         if reversed_ is not None:
             self.notify(self.t("shift.reversed_done", txn=txn))
             self.reload()

@@ -45,7 +45,7 @@ class AuditLog:
         limit: int = 500,
     ) -> list[AuditRow]:
         query = (
-            AuditEvent.select(AuditEvent, Operator.name)
+            AuditEvent.select(AuditEvent, Operator.id, Operator.name)
             .join(Operator, JOIN.LEFT_OUTER)
             .order_by(AuditEvent.id.desc())
             .limit(limit)

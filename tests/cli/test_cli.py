@@ -31,7 +31,7 @@ def test_help_lists_the_subcommands(tmp_path):
 
 def test_demo_fills_a_fresh_database_and_refuses_a_second_time(tmp_path):
     out = run("demo", home=tmp_path).stdout
-    assert "1234" in out
+    assert "123456" in out
     db = sqlite3.connect(tmp_path / "station.sqlite3")
     assert db.execute("SELECT count(*) FROM villager").fetchone()[0] >= 60
     assert db.execute("SELECT name FROM villager WHERE initials = 'zs'").fetchone() == ("张三",)
