@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from station import cli_operator
-from station.cli_auth import add_operator_option, log_in, open_services, record_open_command
+from station.cli_auth import add_operator_option, close_database, log_in, open_services, record_open_command
 from station.config import ConfigError, StationConfig, load_config
 from station.domain.errors import StationError
 from station.file_modes import private_umask
@@ -139,6 +139,8 @@ def cmd_backup(config: StationConfig, args: argparse.Namespace) -> int:
 def cmd_restore(config: StationConfig, args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from station.cli_auth import audit_args
+    from station.db.models import Operator
     from station.domain.clock import SystemClock
     from station.services.day_close import restore
 
@@ -146,9 +148,15 @@ def cmd_restore(config: StationConfig, args: argparse.Namespace) -> int:
     session.services.db.close()
     aside = restore(config.db_path, Path(args.file), SystemClock().now())
     restored = open_services(config)
+    restored_by = Operator.get_or_none(Operator.name == session.operator.name)
     with restored.db.atomic():  # the restored database learns who replaced it, and from where
-        restored.audit.record("backup.restored", None, ref=str(args.file), by=session.operator.name, aside=str(aside))
-    restored.db.close()
+        restored.audit.record(
+            "cli.command",
+            restored_by.id if restored_by else None,
+            ref="restore",
+            args=audit_args(args),
+            aside=str(aside),
+        )
     print(Translator(config.locale)("backup.restored", path=str(config.db_path), aside=str(aside)))
     return 0
 
@@ -215,6 +223,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StationError as error:
         print(f"station: {Translator(config.locale).error(error)}", file=sys.stderr)
         return 1
+    finally:
+        close_database()
 
 
 if __name__ == "__main__":

@@ -121,6 +121,14 @@ def log_in(
     return CliSession(services, operator, pin)
 
 
+def close_database() -> None:
+    """The command is over: let go of the station's database (the models' proxy)."""
+    from station.db.models import database
+
+    if database.obj is not None and not database.obj.is_closed():
+        database.obj.close()
+
+
 def record_open_command(services: Services, args: argparse.Namespace) -> None:
     """A command that needs no log-in but touches the station's database (demo) is still logged."""
     with services.db.atomic():

@@ -28,6 +28,7 @@ ACTIONS = (
     StationAction("shift.reverse", "ctrl+z", "reverse", "shift.reverse", "shift.reverse_help"),
     StationAction("shift.audit", "ctrl+a", "audit_log", "shift.audit", "shift.audit_help"),
     StationAction("shift.complaints", "ctrl+y", "complaints", "shift.complaints", "shift.complaints_help"),
+    StationAction("shift.operators", "ctrl+u", "operators", "shift.operators", "shift.operators_help"),
 )
 
 
@@ -271,3 +272,8 @@ class ShiftScreen(StationScreen):
         from station.screens.complaints import ComplaintsScreen
 
         self.app.push_screen(ComplaintsScreen(self.services.complaints, self.services.villagers, self.session))
+
+    def action_operators(self) -> None:
+        from station.screens.operators import OperatorsScreen
+
+        self.app.push_screen(OperatorsScreen(self.services.operators, self.session))
