@@ -35,6 +35,6 @@ def open_database(path: Path | str, *, migrate: bool = True) -> SqliteDatabase:
     db.connect(reuse_if_open=True)
     if migrate:
         migrations.migrate(db, path)
-    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+    for file in (path.parent, path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         make_private(file)  # PIN hashes and villagers' phones: the user's alone
     return db

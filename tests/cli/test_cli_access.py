@@ -107,7 +107,7 @@ def test_without_an_operator_or_with_a_wrong_pin_nothing_runs(station, tmp_path,
 
 
 def test_a_script_without_station_pin_and_no_terminal_is_told_how(station, monkeypatch, capsys):
-    monkeypatch.setattr("sys.stdin", open(os.devnull))  # noqa: SIM115 - closed by pytest
+    monkeypatch.setattr("sys.stdin", open(os.devnull))
     assert run(station, "backup", "--operator", "王秀英", monkeypatch=monkeypatch) == 1
     assert "STATION_PIN" in capsys.readouterr().err
 
