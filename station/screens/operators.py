@@ -80,6 +80,7 @@ class OperatorsScreen(StationScreen):
     def show(self, rows: list[OperatorRow]) -> None:
         self.shown = rows
         table = self.query_one("#operators", DataTable)
+        keep = table.cursor_row  # after a change the cursor stays on the same line
         table.clear()
         for row in rows:
             table.add_row(
@@ -88,6 +89,8 @@ class OperatorsScreen(StationScreen):
                 self.t("access.state_active" if row.active else "access.state_inactive"),
                 f"{row.locked_until:%m-%d %H:%M}" if row.locked_until else "",
             )
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
 
     def selected(self) -> OperatorRow | None:
         row = self.query_one("#operators", DataTable).cursor_row
