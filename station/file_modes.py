@@ -49,3 +49,14 @@ def loose_files(*roots: Path) -> list[Path]:
         if root.is_dir():
             found += [p for p in sorted(root.rglob("*")) if not p.is_symlink() and _open_to_others(p)]
     return found
+
+
+def station_loose_files(config) -> list[Path]:
+    """For `station check` (issue #18 calls this): the station's own files — data directory
+    (database, backups, keys, exports), config and logs — that others can read."""
+    roots = [config.data_dir, config.config_file, config.log_dir, config.backup_dir, config.export_dir]
+    seen: list[Path] = []
+    for path in loose_files(*roots):
+        if path not in seen:
+            seen.append(path)
+    return seen

@@ -15,7 +15,7 @@ from station.domain.errors import InvalidInput, NotAllowed, NotFound
 from station.domain.permissions import ACTIONS, PERMISSIONS, ROLES, allowed
 from station.domain.pins import PinCost, check_pin, hash_pin, needs_rehash
 from station.domain.spreadsheet import neutralise, restore, safe_cell
-from station.file_modes import loose_files
+from station.file_modes import loose_files, station_loose_files
 from station.services.common import OperatorInfo
 from station.services.operators import LOCK_MINUTES, OperatorLocked, WrongPin
 from station.services.registry import build_services
@@ -187,8 +187,10 @@ def test_database_backups_and_exports_are_private_whatever_the_umask(config, ser
     for path in (backup.parent, out):
         assert stat.S_IMODE(path.stat().st_mode) == 0o700, path
     assert loose_files(config.data_dir, out) == []
+    assert station_loose_files(config) == []
     config.db_path.chmod(0o644)
     assert loose_files(config.data_dir) == [config.db_path]
+    assert station_loose_files(config) == [config.db_path]
 
 
 # -- spreadsheets ------------------------------------------------------------------------
