@@ -239,7 +239,7 @@ class ShiftScreen(StationScreen):
 
     @work
     async def action_audit_log(self) -> None:
-        t = self.t
+        t, op = self.t, self.session.require
         operators = ((t("shift.audit_everyone"), 0), *((o.name, o.id) for o in self.services.operators.list_active()))
         rows = await self.app.push_screen_wait(
             FormDialog(
@@ -249,7 +249,8 @@ class ShiftScreen(StationScreen):
                     FormField("kind", t("shift.audit_kind"), placeholder="ledger.reversal / pickup.override / export"),
                     FormField("day", t("shift.audit_day"), placeholder="2026-11-23"),
                 ],
-                lambda v: self.services.audit.list(
+                lambda v: self.services.audit.read(
+                    op,
                     kind=v["kind"].strip() or None,
                     operator_id=v["operator"] or None,
                     day=parse_date(v["day"]) if v["day"].strip() else None,

@@ -207,3 +207,9 @@ def test_formula_looking_text_is_neutralised_and_restorable(text):
 @pytest.mark.parametrize("value", ["-12.5", "12", "张三", "", 12, None, dt.date(2026, 11, 1)])
 def test_numbers_and_plain_text_stay(value):
     assert safe_cell(value) == value
+
+
+def test_the_audit_log_is_for_partners_and_auditors(services, partner, assistant, auditor):
+    with pytest.raises(NotAllowed):
+        services.audit.read(assistant, kind="operator.")
+    assert [r.kind for r in services.audit.read(auditor, kind="operator.")] == ["operator.added", "operator.added"]

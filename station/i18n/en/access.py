@@ -12,8 +12,8 @@ MESSAGES: dict[str, str] = {
     "access.new_pin_prompt": "New PIN for {name}: ",
     "access.new_pin_again": "The new PIN again: ",
     "access.pins_differ": "The two PINs differ; nothing changed",
-    "access.pin_change_due": "{name}: a partner's PIN now needs 6 digits; change it first (F8 → Ctrl+U in the counter, "
-    "or `station operator change-pin --operator NAME`)",
+    "access.pin_change_due": "{name}: a partner's PIN now needs 6 digits; change it first (at the counter: log in, or F8 → Ctrl+U → Ctrl+O; "
+    "here: `station operator change-pin --operator NAME`)",
     "access.pin_changed": "PIN of {name} changed",
     "access.state_active": "active",
     "access.state_inactive": "deactivated",

@@ -12,8 +12,8 @@ MESSAGES: dict[str, str] = {
     "access.new_pin_prompt": "{name} 的新 PIN：",
     "access.new_pin_again": "再输一次新 PIN：",
     "access.pins_differ": "两次输入的 PIN 不一致，未作更改",
-    "access.pin_change_due": "{name}：合伙人的 PIN 现在需要 6 位，请先修改（柜台 F8 → Ctrl+U，"
-    "或 `station operator change-pin --operator 姓名`）",
+    "access.pin_change_due": "{name}：合伙人的 PIN 现在需要 6 位，请先修改（柜台：登录时，或 F8 → Ctrl+U → Ctrl+O；"
+    "命令行：`station operator change-pin --operator 姓名`）",
     "access.pin_changed": "{name} 的 PIN 已修改",
     "access.state_active": "在用",
     "access.state_inactive": "已停用",
