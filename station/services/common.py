@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 ConfigT = TypeVar("ConfigT")
 
-__all__ = ["ROLES", "OperatorInfo", "Session", "CounterService", "require", "require_role", "require_counter"]
+__all__ = ["ROLES", "CounterService", "OperatorInfo", "Session", "require", "require_counter", "require_role"]
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from station.domain.errors import InvalidInput
 from station.domain.hashing import chain_hash
 from station.domain.periods import parse_month
 from station.domain.spreadsheet import neutralise, restore
-from station.services.audit import AuditLog
 from station.file_modes import make_private, make_private_tree
+from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, require
 from station.services.export_tables import DATE, DATETIME, MONEY, TABLES, TEXT, Period, Privacy
 from station.services.xlsx_stream import XlsxStream

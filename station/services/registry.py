@@ -99,9 +99,8 @@ class Services:
 
     @built_once
     def operators(self) -> OperatorService:
-        from station.services.operators import OperatorService
-
         from station.domain.pins import PinCost
+        from station.services.operators import OperatorService
 
         security = self.config.security
         return OperatorService(self.db, self.clock, self.audit, PinCost(security.pin_cost, security.pin_cost_r))
