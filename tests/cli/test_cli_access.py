@@ -141,3 +141,21 @@ def test_files_are_private(station, tmp_path, monkeypatch, capsys):
     for path in [station / "station.sqlite3", *(station / "backups").iterdir(), out, *out.iterdir()]:
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode & 0o077 == 0, (path, oct(mode))
+
+
+def test_report_files_neutralise_formula_looking_names(station, services, partner, tmp_path, monkeypatch, capsys):
+    from openpyxl import load_workbook
+
+    villager = services.villagers.add(partner, name="=HYPERLINK(1)", phone="13812345678")
+    batch = services.parcels.start_batch(partner, shelf=1, layer=1)
+    checked = services.parcels.check_in(partner, "SF1234567890123", batch_id=batch.id)
+    services.parcels.set_recipient(partner, checked.parcel.id, villager_id=villager.id)
+    out = tmp_path / "pending.xlsx"
+    argv = ("report", "pending", "--format", "xlsx", "--out", str(out))
+    assert run(station, *argv, role="auditor", monkeypatch=monkeypatch) == 0
+    cell = load_workbook(out)["report"]["A2"]
+    assert (cell.value, cell.data_type) == ("'=HYPERLINK(1)", "s")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    capsys.readouterr()
+    assert run(station, "report", "pending", "--format", "csv", role="partner", monkeypatch=monkeypatch) == 0
+    assert "'=HYPERLINK(1)" in capsys.readouterr().out
