@@ -114,3 +114,35 @@ async def test_a_partner_with_an_old_four_digit_pin_changes_it_at_log_in(make, s
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, LoginScreen) and app.session.operator is None
+
+
+async def test_a_large_reversal_takes_the_second_partners_pin_in_the_dialog(make, set_up):
+    from station.services.ledger import Line
+
+    partner = set_up.operators.list_active()[0]
+    second = set_up.operators.add_operator(partner, name="李站长", role="partner", pin="246810")
+    posting = set_up.ledger.post(
+        "purchase.payment", "purchase:1", [Line("cash", 50000, "cash"), Line("villager:1", -50000)], operator_id=1
+    )
+    app = make()
+    async with app.run_test(size=(150, 50)) as pilot:
+        await log_in(app, pilot)
+        await pilot.press("f8")
+        await settle(app, pilot)
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        await type_text(pilot, "dup")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "李站长" in screen_text(app)  # the only other partner, chosen already
+        await type_text(pilot, "111111")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "PIN" in str(app.screen.query_one("#pin-message").render())
+        assert not set_up.ledger.is_reversed(posting.txn)
+        await type_text(pilot, "246810")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert set_up.ledger.is_reversed(posting.txn)
+    approvals = [(r.kind, r.operator_id) for r in AuditEvent.select().where(AuditEvent.kind.startswith("approval."))]
+    assert approvals == [("approval.failed", second.id), ("approval.ok", second.id)]
