@@ -213,3 +213,22 @@ def test_the_audit_log_is_for_partners_and_auditors(services, partner, assistant
     with pytest.raises(NotAllowed):
         services.audit.read(assistant, kind="operator.")
     assert [r.kind for r in services.audit.read(auditor, kind="operator.")] == ["operator.added", "operator.added"]
+
+
+def test_an_existing_database_migrates_and_its_old_hashes_log_in_and_are_upgraded(config, clock, services, partner):
+    from station.db.migrations import MIGRATIONS, schema_version
+
+    old_hash = hash_pin("123456", PinCost(n_log2=5, r=8))  # the old format: scrypt$N$r$p$salt$digest
+    Operator.update(pin_hash=old_hash).where(Operator.id == partner.id).execute()
+    # the database as the previous release left it: no lock level yet
+    services.db.execute_sql("ALTER TABLE operator DROP COLUMN lock_level")
+    services.db.execute_sql(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+    services.db.close()
+    db = open_database(config.db_path)
+    assert schema_version(db) == len(MIGRATIONS)
+    reopened = build_services(db, config, clock)
+    assert reopened.operators.login(partner.id, "123456") == partner
+    upgraded = Operator.get_by_id(partner.id).pin_hash
+    assert upgraded != old_hash and not needs_rehash(upgraded, reopened.operators.cost)
+    assert reopened.operators.login(partner.id, "123456") == partner
+    db.close()
