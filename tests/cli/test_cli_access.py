@@ -159,3 +159,33 @@ def test_report_files_neutralise_formula_looking_names(station, services, partne
     capsys.readouterr()
     assert run(station, "report", "pending", "--format", "csv", role="partner", monkeypatch=monkeypatch) == 0
     assert "'=HYPERLINK(1)" in capsys.readouterr().out
+
+
+def test_a_partner_with_an_old_four_digit_pin_must_change_it_on_the_command_line(
+    station, services, partner, monkeypatch, capsys
+):
+    from station.domain.pins import PinCost, hash_pin
+
+    Operator.update(pin_hash=hash_pin("1234", PinCost(n_log2=4, r=1))).where(Operator.id == partner.id).execute()
+    assert run(station, "backup", role="partner", pin="1234", monkeypatch=monkeypatch) == 1
+    assert "change-pin" in capsys.readouterr().err
+    assert last_cli_row().kind == "cli.refused"
+    assert (
+        run(station, "operator", "change-pin", role="partner", pin="1234", new_pin="1357", monkeypatch=monkeypatch) == 1
+    )
+    assert "6" in capsys.readouterr().err  # still too short: nothing changed
+    code = run(station, "operator", "change-pin", role="partner", pin="1234", new_pin="135790", monkeypatch=monkeypatch)
+    assert code == 0
+    assert run(station, "backup", role="partner", pin="135790", monkeypatch=monkeypatch) == 0
+
+
+@pytest.mark.parametrize("action", ["reset-pin", "unlock", "deactivate"])
+def test_only_a_partner_manages_operators_on_the_command_line(station, monkeypatch, capsys, action):
+    for role in ("assistant", "auditor"):
+        assert run(station, "operator", action, "小李", role=role, new_pin="8642", monkeypatch=monkeypatch) == 1
+        assert last_cli_row().kind == "cli.refused"
+    assert run(station, "operator", action, "小李", role="partner", new_pin="8642", monkeypatch=monkeypatch) == 0
+    row = Operator.get(Operator.name == "小李")
+    kind = {"reset-pin": "operator.pin_reset", "unlock": "operator.unlocked", "deactivate": "operator.deactivated"}
+    assert AuditEvent.select().where(AuditEvent.kind == kind[action], AuditEvent.ref == f"operator:{row.id}").exists()
+    assert row.active == (action != "deactivate")
