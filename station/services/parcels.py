@@ -16,7 +16,7 @@ from station.domain.carriers import CARRIERS, CarrierHint, best_guess, detect
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound, StationError
 from station.domain.phones import MOBILE, mask_name, mask_phone, normalise_phone, parse_phone, phone_tail
-from station.domain.pickup_codes import PickupCode, allocate_seq, preferred_seq, validate_position
+from station.domain.pickup_codes import PickupCode, next_seq, validate_position
 from station.domain.scan import clean_scan
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, require_counter
@@ -204,7 +204,7 @@ class ParcelService:
             shelf, layer, batch_carrier, scanned = batch
             if parcel_queries.waiting_by_tracking_no(self.db, tracking_no):
                 raise DuplicateScan(tracking_no=tracking_no)
-            code = PickupCode(shelf, layer, self._free_seq(shelf, tracking_no))
+            code = PickupCode(shelf, layer, self._free_seq(shelf))
             chosen = carrier or batch_carrier or best_guess(tracking_no)
             try:
                 parcel_id = parcel_queries.insert_parcel(
@@ -243,12 +243,11 @@ class ParcelService:
         )
         return CheckedIn(parcel, hints, scanned)
 
-    def _free_seq(self, shelf: int, tracking_no: str) -> int:
-        """The waybill tail if free (one indexed look-up), else the lowest free on the shelf."""
-        preferred = preferred_seq(tracking_no)
-        if preferred is not None and not parcel_queries.seq_taken(self.db, shelf, preferred):
-            return preferred
-        return allocate_seq(tracking_no, parcel_queries.seqs_on_shelf(self.db, shelf))
+    def _free_seq(self, shelf: int) -> int:
+        """Scan order: one past the highest live seq on the shelf (one indexed read)."""
+        return next_seq(
+            parcel_queries.max_seq_on_shelf(self.db, shelf), lambda: parcel_queries.seqs_on_shelf(self.db, shelf)
+        )
 
     def set_recipient(
         self, by: OperatorInfo, parcel_id: int, *, villager_id: int | None = None, name: str = "", phone: str = ""
