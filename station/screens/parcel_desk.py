@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label
 
 from station.domain.errors import InvalidInput
@@ -66,6 +67,7 @@ class ParcelDeskScreen(StationScreen):
         self.print_job = print_job
         self.shown: list[ParcelInfo] = []
         self.last_query = ""
+        self.refocus_find = False
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
@@ -89,8 +91,15 @@ class ParcelDeskScreen(StationScreen):
     def on_mount(self) -> None:
         self.query_one("#find").focus()
 
+    def on_screen_suspend(self) -> None:
+        # Another area or a list (not a dialog over the desk): coming back starts at the search box.
+        self.refocus_find = not isinstance(self.app.screen, ModalScreen)
+
     def on_screen_resume(self) -> None:
         """Back on the desk (F2, Esc from a list): the search box has the focus for the next code."""
+        if not self.refocus_find:
+            return  # a dialog closed: ticks and cursor stay as they were
+        self.refocus_find = False
         self.query_one("#find", Input).focus()
         if self.last_query:
             self.find(self.last_query, quiet=True, keep_focus=True)

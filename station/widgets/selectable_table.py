@@ -25,6 +25,10 @@ class SelectableTable(DataTable):
         table: SelectableTable
         count: int
 
+        @property
+        def control(self) -> SelectableTable:
+            return self.table
+
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.ids: list[int] = []
