@@ -83,6 +83,11 @@ def test_batch_end_with_a_mismatch_needs_a_note(services, partner, batch):
 def test_notification_and_refused_consent_are_logged(services, partner, batch):
     p1 = scan(services, partner, batch, "SF1234567890001")
     p2 = scan(services, partner, batch, "SF1234567890002")
+    with pytest.raises(NotAllowed):  # nobody to tell yet
+        services.parcels.mark_notified(partner, [p1.id, p2.id], channel="phone", consent=True)
+    assert ParcelNotice.select().count() == 0
+    services.parcels.set_recipient(partner, p1.id, phone="5678")
+    services.parcels.set_recipient(partner, p2.id, name="王五")
     services.parcels.mark_notified(partner, [p1.id, p2.id], channel="phone", consent=True)
     with pytest.raises(InvalidInput):
         services.parcels.mark_notified(partner, [p1.id], channel="wechat", consent=False)

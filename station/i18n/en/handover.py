@@ -29,4 +29,14 @@ MESSAGES: dict[str, str] = {
     "handover.undo_none_today": "No matching hand-over today",
     "handover.undo_confirm": "Undo the hand-over of {code} ({name})",
     "handover.col_at": "Handed over",
+    # check-in
+    "handover.recipient_for": "Recipient of {code}: phone, last 4 digits, name or pinyin initials; Enter saves",
+    "handover.add_villager": "“{text}” is not in the directory: add a villager as the recipient of {code}?",
+    "handover.claimed_beside": "Count the courier claims ({n} scanned in this batch)",
+    "handover.resume_batch": "A check-in batch was left open: shelf {shelf} layer {layer}, {n} scanned (courier {courier}). Carry on scanning into it? (n: count and close it now)",
+    "handover.notify_needs_recipient": "{n} parcel(s) have no recipient and cannot be marked notified: {codes}",
+    "handover.notify_without_recipient": "{n} of them have no recipient (marked ⚠): set one at check-in before recording a notice",
+    "handover.no_recipient_mark": "⚠ no recipient",
+    # returns
+    "handover.return_count_invalid": "Type the number of parcels going back (digits)",
 }

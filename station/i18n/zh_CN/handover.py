@@ -29,4 +29,14 @@ MESSAGES: dict[str, str] = {
     "handover.undo_none_today": "今天没有符合的交付记录",
     "handover.undo_confirm": "撤销交付 {code}（{name}）",
     "handover.col_at": "交付时间",
+    # check-in
+    "handover.recipient_for": "{code} 的收件人：手机号、尾号 4 位、姓名或拼音首字母，回车保存",
+    "handover.add_villager": "“{text}”不在村民名录里：新增村民并设为 {code} 的收件人？",
+    "handover.claimed_beside": "快递员说的件数（本批已扫 {n} 件）",
+    "handover.resume_batch": "上次有一批入库没有结束：货架 {shelf} 第 {layer} 层，已扫 {n} 件（快递员 {courier}）。继续扫这一批？（n：现在核对件数结束它）",
+    "handover.notify_needs_recipient": "{n} 件没有收件人，不能登记通知：{codes}",
+    "handover.notify_without_recipient": "其中 {n} 件没有收件人（标 ⚠），要先在入库时填上收件人才能登记通知",
+    "handover.no_recipient_mark": "⚠ 无收件人",
+    # returns
+    "handover.return_count_invalid": "请输入退回的件数（数字）",
 }
