@@ -6,10 +6,11 @@ anything else a name, pinyin initials ("zay") or part of a name to look up.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
-from station.domain.money import normalise_number_text
-from station.domain.phones import MOBILE
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -20,14 +21,14 @@ class RecipientText:
 
 
 def read_recipient(text: str) -> RecipientText:
-    cleaned = " ".join(normalise_number_text(text or "").split())
+    cleaned = " ".join(unicodedata.normalize("NFKC", text or "").split())
     if not cleaned:
         return RecipientText("empty")
     digits = cleaned.replace(" ", "").replace("-", "")
     if digits.isdigit():
         return RecipientText("phone", phone=digits)
-    words = cleaned.split()
-    phone = next((w for w in words if MOBILE.match(w)), "")
-    if phone:
-        return RecipientText("name_phone", name=" ".join(w for w in words if w != phone), phone=phone)
+    found = _MOBILE_IN_TEXT.search(cleaned)
+    if found:
+        name = " ".join((cleaned[: found.start()] + " " + cleaned[found.end() :]).split())
+        return RecipientText("name_phone", name=name, phone=found.group())
     return RecipientText("name", name=cleaned)
