@@ -190,19 +190,19 @@ class ParcelDeskScreen(StationScreen):
         query = self.last_query
         method = "code" if self._query_is_code() else "phone" if query.isdigit() and len(query) == 4 else "id"
         methods = tuple((t(f"pickup.method.{m}"), m) for m in METHODS)
-        fields = [
+        fields = []
+        if plan.charges:  # the money first: it is what must not be missed
+            pay_methods = tuple((t(f"method.{m}"), m) for m in PAYMENT_METHODS)
+            fields += [
+                FormField("amount", t("handover.amount", due_fen=plan.due_fen), fen_to_yuan_text(plan.due_fen)),
+                FormField("pay_method", t("utilities.method"), "cash", pay_methods),
+            ]
+        fields += [
             FormField("method", t("parcels.verify_method"), method, methods),
             FormField("proof", t("parcels.verify_proof"), query if method != "id" else ""),
             FormField("collected_by", t("parcels.collected_by")),
             FormField("reason", t("parcels.override_reason")),
         ]
-        if plan.charges:
-            fields += [
-                FormField("amount", t("handover.amount", due_fen=plan.due_fen), fen_to_yuan_text(plan.due_fen)),
-                FormField(
-                    "pay_method", t("utilities.method"), "cash", tuple((t(f"method.{m}"), m) for m in PAYMENT_METHODS)
-                ),
-            ]
         title = t(
             "handover.confirm",
             names=sep.join(plan.recipients),
@@ -230,7 +230,7 @@ class ParcelDeskScreen(StationScreen):
                     pay_method=v.get("pay_method", "cash"),
                     several_people=several,
                 ),
-                focus="proof",
+                focus="amount" if plan.charges else "proof",  # the title and the money stay in view
                 submit_on_enter=True,
             )
         )
