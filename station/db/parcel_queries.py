@@ -63,7 +63,6 @@ COUNT_SCAN = (
     "UPDATE courier_batch SET scanned_count = scanned_count + 1 "
     "WHERE id = ? AND ended_at IS NULL RETURNING shelf, layer, carrier, scanned_count"
 )
-SEQ_TAKEN = f"SELECT 1 FROM parcel WHERE shelf = ? AND seq = ? AND {LIVE}"
 SEQS_ON_SHELF = f"SELECT seq FROM parcel WHERE shelf = ? AND {LIVE}"
 MAX_SEQ_ON_SHELF = f"SELECT MAX(seq) FROM parcel WHERE shelf = ? AND {LIVE}"
 # Every column without a default in the schema is named (the models' defaults, written out).
@@ -135,10 +134,6 @@ def waiting_by_tracking_no(db: Database, tracking_no: str) -> list[tuple]:
 def count_scan(db: Database, batch_id: int) -> tuple[int, int, str, int] | None:
     """(shelf, layer, carrier, scans so far) of an open batch, after counting this scan."""
     return db.execute_sql(COUNT_SCAN, (batch_id,)).fetchone()
-
-
-def seq_taken(db: Database, shelf: int, seq: int) -> bool:
-    return db.execute_sql(SEQ_TAKEN, (shelf, seq)).fetchone() is not None
 
 
 def max_seq_on_shelf(db: Database, shelf: int) -> int | None:

@@ -32,12 +32,6 @@ class ShelfFull(StationError):
     key = "parcels.shelf_full"
 
 
-def preferred_seq(tracking_no: str) -> int | None:
-    """The waybill's last four digits, when they can be a sequence number."""
-    tail = tracking_no[-4:]
-    return int(tail) if tail.isdigit() and int(tail) != 0 else None
-
-
 def next_seq(highest: int | None, taken: Callable[[], Collection[int]]) -> int:
     """Scan order: one past the shelf's highest live seq; at the end, the lowest free (`taken` is read lazily)."""
     if highest is None:
@@ -47,17 +41,6 @@ def next_seq(highest: int | None, taken: Callable[[], Collection[int]]) -> int:
     in_use = taken()
     for seq in range(1, MAX_SEQ + 1):
         if seq not in in_use:
-            return seq
-    raise ShelfFull()
-
-
-def allocate_seq(tracking_no: str, taken: Collection[int]) -> int:
-    """The seq for a new parcel on a shelf whose live parcels hold `taken`."""
-    preferred = preferred_seq(tracking_no)
-    if preferred is not None and preferred not in taken:
-        return preferred
-    for seq in range(1, MAX_SEQ + 1):
-        if seq not in taken:
             return seq
     raise ShelfFull()
 

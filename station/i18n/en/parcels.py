@@ -109,7 +109,6 @@ MESSAGES: dict[str, str] = {
     "parcels.undo_title": "Undo today's hand-over",
     "parcels.undo_reason": "Reason",
     "parcels.undone": "Undone; the parcel is back on the shelf as {code}",
-    "pickup.not_handed_over_today": "No hand-over of this tracking number today",
     "checkin.shelf": "Shelf",
     "checkin.layer": "Layer",
     "checkin.courier": "Courier",

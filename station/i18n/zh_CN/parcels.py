@@ -109,7 +109,6 @@ MESSAGES: dict[str, str] = {
     "parcels.undo_title": "撤销今天的交付",
     "parcels.undo_reason": "原因",
     "parcels.undone": "已撤销，包裹放回货架，取件码 {code}",
-    "pickup.not_handed_over_today": "今天没有交付过这个单号",
     "checkin.shelf": "货架",
     "checkin.layer": "层",
     "checkin.courier": "快递员",
