@@ -103,7 +103,7 @@ class BatchRows:
 
     def refresh_row(self, parcel: ParcelInfo) -> None:
         table = self.query_one("#batch-table", DataTable)
-        for column, value in zip(list(table.columns), self.row_cells(parcel)):
+        for column, value in zip(list(table.columns), self.row_cells(parcel), strict=True):
             table.update_cell(str(parcel.id), column, value, update_width=True)
         self.show_last_detail()
 

@@ -50,7 +50,7 @@ class SelectableTable(DataTable):
         self.post_message(self.TicksChanged(self, len(self.ticked)))
 
     def _show_tick(self, row_id: int) -> None:
-        column = list(self.columns)[0]
+        column = next(iter(self.columns))
         self.update_cell(str(row_id), column, TICK if row_id in self.ticked else "")
 
     def action_toggle_row(self) -> None:
