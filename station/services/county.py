@@ -24,7 +24,8 @@ from peewee import (
 )
 
 from station.domain.errors import InvalidInput
-from station.services.exports import MANIFEST, read_csv, sha256_of, verify
+from station.services.export_verify import verify
+from station.services.exports import MANIFEST, read_csv, sha256_of
 
 county_db = DatabaseProxy()
 

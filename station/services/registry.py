@@ -186,7 +186,7 @@ class Services:
     def exports(self) -> ExportService:
         from station.services.exports import ExportService
 
-        return ExportService(self.db, self.clock, self.audit)
+        return ExportService(self.db, self.clock, self.audit, self.config.data_dir)
 
     @built_once
     def dashboard(self) -> DashboardService:
