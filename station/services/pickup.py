@@ -190,7 +190,7 @@ class PickupService(CounterService[ParcelConfig]):
         if fee:
             body.append(Row(t("receipt.holding_fee"), format_fen(fee)))
         proof = proof_hash or ",".join(p.tracking_no for p in parcels)
-        receipt = build_receipt(t, "pickup", ctx, body, proof=proof)
+        receipt = build_receipt(t, "pickup", ctx, body, proof=proof, amount_fen=fee if proof_hash else None)
         return self.printing.enqueue(receipt, ref=",".join(f"parcel:{p.id}" for p in parcels))
 
     def handed_over_today(self, tracking_no: str) -> ParcelInfo:
