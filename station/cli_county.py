@@ -45,7 +45,14 @@ def cmd_key(config: StationConfig, args: argparse.Namespace) -> int:
     t = Translator(config.locale)
     ensure_dirs(config)
     key = ensure_key(config.data_dir)
-    print(t("signing.key_shown", key=key.public_b64, fingerprint=key.fingerprint, path=str(key_path(config.data_dir))))
+    print(
+        t(
+            "signing.key_shown",
+            public_key=key.public_b64,
+            fingerprint=key.fingerprint,
+            path=str(key_path(config.data_dir)),
+        )
+    )
     return 0
 
 

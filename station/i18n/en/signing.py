@@ -3,7 +3,7 @@
 MESSAGES: dict[str, str] = {
     "signing.bad_public_key": "Not a valid station public key: {text}",
     "signing.bad_key_file": "The station key file {path} is damaged and cannot sign; restore it from a backup",
-    "signing.key_shown": "Station public key: {key}\nFingerprint (read it out to the county): {fingerprint}\nKey file: {path}",
+    "signing.key_shown": "Station public key: {public_key}\nFingerprint (read it out to the county): {fingerprint}\nKey file: {path}",
     "signing.setup_key": "Station signing key made, fingerprint {fingerprint} (the county checks it when enrolling; `station key` shows it again)",
     "signing.signed_by": "Signed: {code} {period}, key fingerprint {fingerprint} (compare with the enrolled one)",
     "signing.enrolled": "Enrolled {code}, key fingerprint {fingerprint}",

@@ -3,7 +3,7 @@
 MESSAGES: dict[str, str] = {
     "signing.bad_public_key": "不是有效的站点公钥：{text}",
     "signing.bad_key_file": "站点密钥文件 {path} 损坏，无法签名；请从备份恢复",
-    "signing.key_shown": "站点公钥：{key}\n指纹（电话里念给县里核对）：{fingerprint}\n密钥文件：{path}",
+    "signing.key_shown": "站点公钥：{public_key}\n指纹（电话里念给县里核对）：{fingerprint}\n密钥文件：{path}",
     "signing.setup_key": "站点签名密钥已生成，指纹 {fingerprint}（县里登记时核对；命令 station key 可再次查看）",
     "signing.signed_by": "签名：{code} {period}，公钥指纹 {fingerprint}（请与县里登记的核对）",
     "signing.enrolled": "已登记 {code}，公钥指纹 {fingerprint}",
