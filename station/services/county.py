@@ -136,10 +136,9 @@ def load_one(
     if existing is not None and existing.manifest_sha256 == digest:
         return Outcome(directory, "unchanged", "county.unchanged", {"code": code, "period": period}, code, period)
     reason = replace_reason.strip()
-    refusal = None
-    if existing is not None:
+    refusal = _anchor_problem(code, period, manifest.first_prev_hash, manifest.last_hash)
+    if refusal is None and existing is not None:
         refusal = ("county.already_loaded", {"code": code, "period": period})
-    refusal = refusal or _anchor_problem(code, period, manifest.first_prev_hash, manifest.last_hash)
     if refusal and not reason:
         return Outcome(directory, "refused", refusal[0], refusal[1], code, period)
 

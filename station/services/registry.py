@@ -97,7 +97,7 @@ class Services:
     def operators(self) -> OperatorService:
         from station.services.operators import OperatorService
 
-        return OperatorService(self.db, self.clock, self.audit)
+        return OperatorService(self.db, self.clock, self.audit, self.config.data_dir)
 
     @built_once
     def villagers(self) -> VillagerService:
