@@ -19,6 +19,7 @@ from station.services.exports import read_csv
 from station.services.ledger import Line
 from station.services.signing import load_key
 from tests.printing.decode import decode
+from tests.services.test_county import postgres  # noqa: F401  (the throwaway PostgreSQL fixture)
 from tests.services.test_export_tamper import rewrite_manifest, write_rows
 
 NOW = dt.datetime(2027, 1, 5, 9, 0)
@@ -44,9 +45,9 @@ def months(services, partner, clock, config, tmp_path):
     return dirs
 
 
-@pytest.fixture
-def county(tmp_path, config):
-    url = str(tmp_path / "county.db")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def county(request, tmp_path, config):
+    url = str(tmp_path / "county.db") if request.param == "sqlite" else request.getfixturevalue("postgres")
     db = connect_county(url)
     enrol(db, "ZJ-0317", load_key(config.data_dir).public_b64, NOW)
     db.close()
