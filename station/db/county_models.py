@@ -134,4 +134,19 @@ def connect_county(url: str) -> Database:
     county_db.initialize(db)
     db.connect(reuse_if_open=True)
     db.create_tables(COUNTY_TABLES)
+    _add_missing_columns(db)
     return db
+
+
+def _add_missing_columns(db: Database) -> None:
+    """A county database made by an older `station` gains the newer columns (all defaulted)."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    migrator = SchemaMigrator.from_database(db)
+    for model in COUNTY_TABLES:
+        table = model._meta.table_name
+        present = {column.name for column in db.get_columns(table)}
+        missing = [f for f in model._meta.sorted_fields if f.column_name not in present]
+        if missing:
+            with db.atomic():
+                migrate(*(migrator.add_column(table, f.column_name, f) for f in missing))

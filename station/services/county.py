@@ -142,14 +142,18 @@ def load_one(
     if refusal and not reason:
         return Outcome(directory, "refused", refusal[0], refusal[1], code, period)
 
-    tariffs = station_tariffs(_dict_rows(directory, "tariffs"))
-    bills = [recompute_bill(row, tariffs) for row in _dict_rows(directory, "utility_bills")]
-    flags = [flag for bill in bills for flag in bill.flags]
-    if official is not None:
-        flags += official_differences(tariffs.values(), official)
-    proofs = postings(_dict_rows(directory, "ledger"))
+    try:  # signed and well-formed, yet its content may still not add up: refused by name
+        tariffs = station_tariffs(_dict_rows(directory, "tariffs"))
+        bills = [recompute_bill(row, tariffs) for row in _dict_rows(directory, "utility_bills")]
+        flags = [flag for bill in bills for flag in bill.flags]
+        if official is not None:
+            flags += official_differences(tariffs.values(), official)
+        proofs = postings(_dict_rows(directory, "ledger"))
+        figures = _figures(directory)
+    except (ValueError, KeyError, TypeError, InvalidInput) as error:
+        detail = type(error).__name__
+        return Outcome(directory, "refused", "county.bad_content", {"detail": detail}, code, period)
     reversed_by = {p.reverses_txn: p.txn for p in proofs if p.reverses_txn is not None}
-    figures = _figures(directory)
     with db.atomic():
         for model in (CountyLoad, CountyUtility, CountyPosting, CountyFlag):
             model.delete().where((model.station_code == code) & (model.period == period)).execute()

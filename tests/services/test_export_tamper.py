@@ -90,8 +90,11 @@ def rewrite_manifest(out, key: StationKey | None = None, change=None):
     for name, entry in manifest["files"].items():
         if (out / name).exists():
             entry["sha256"] = sha256_of(out / name)
-            if name.endswith(".csv") and (out / name).read_bytes().startswith(b"\xef\xbb\xbf"):
-                entry["rows"] = len(rows_of(out / name)) - 1
+            if name.endswith(".csv"):
+                try:
+                    entry["rows"] = len(rows_of(out / name)) - 1
+                except (csv.Error, UnicodeDecodeError):
+                    pass  # unreadable: verify will say so
     if change:
         change(manifest)
     if key is not None:
@@ -245,3 +248,46 @@ def test_xlsx_text_needs_no_quote_prefix_but_the_csv_keeps_its_guard(services, p
     assert rows_of(path / "purchases.csv")[1][2] == "'=张"
     assert load_workbook(path / "station.xlsx")["purchases"].cell(2, 3).value == "=张"
     assert verify(path) == []
+
+
+CORRUPTIONS = [
+    lambda b: b[: len(b) // 2],  # cut mid-row
+    lambda b: b.replace(b",", b'"', 3),  # stray quotes
+    lambda b: b + b"\x00\x00,,,\r\n",  # NUL bytes and an empty row
+    lambda b: b + b"x" * 200_000 + b"\r\n",  # a field beyond the CSV limit
+    lambda b: b"\xef\xbb\xbf" + b"\r\n".join(b.split(b"\r\n")[:1]),  # header only
+    lambda b: b.replace(b"-", b"\xe2\x80\x94", 5),  # dashes become em dashes (dates, amounts)
+]
+
+
+@pytest.mark.parametrize("name", ["ledger.csv", "utility_bills.csv", "tariffs.csv", "purchases.csv", "shifts.csv"])
+def test_corrupted_content_signed_by_the_station_is_named_never_raised(out, station_key, name, tmp_path):
+    """Even the station's own key cannot get malformed content past verify or county load."""
+    from station.services.county import connect_county, enrol, load_one
+
+    original = (out / name).read_bytes()
+    url = str(tmp_path / "county.db")
+    db = connect_county(url)
+    enrol(db, "ZJ-0317", station_key.public_b64, dt.datetime(2027, 1, 1))
+    for number, corrupt in enumerate(CORRUPTIONS):
+        (out / name).write_bytes(corrupt(original))
+        rewrite_manifest(out, station_key)
+        problems = verify(out, station_key.public_b64)
+        outcome = load_one(db, out, dt.datetime(2027, 1, 1))
+        if corrupt(original) != original:
+            assert problems, (name, number)
+            assert outcome.refused and outcome.key == problems[0].key, (name, number)
+    db.close()
+
+
+def test_county_refuses_signed_content_it_cannot_recompute(out, station_key, tmp_path):
+    from station.services.county import connect_county, enrol, load_one
+
+    set_cell(out, "tariffs", 1, "tiers", "[[1, 2, 3")
+    rewrite_manifest(out, station_key)
+    assert verify(out, station_key.public_b64) == []  # well-formed text, signed
+    db = connect_county(str(tmp_path / "county.db"))
+    enrol(db, "ZJ-0317", station_key.public_b64, dt.datetime(2027, 1, 1))
+    outcome = load_one(db, out, dt.datetime(2027, 1, 1))
+    assert (outcome.status, outcome.key) == ("refused", "county.bad_content")
+    db.close()

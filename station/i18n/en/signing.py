@@ -41,5 +41,6 @@ MESSAGES: dict[str, str] = {
     "county.receipt_found": "Genuine: {code} receipt {no}, {amount_fen}, in the {period} export (posting {txn})",
     "county.receipt_found_reversed": "{code} receipt {no}, {amount_fen}, in the {period} export (posting {txn}), but reversed (posting {by})",
     "county.utility_payable_fen": "Utilities payable",
+    "county.bad_content": "The export's content cannot be recomputed ({detail}); not loaded",
     "county.flags": "To check",
 }

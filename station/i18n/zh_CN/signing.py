@@ -41,5 +41,6 @@ MESSAGES: dict[str, str] = {
     "county.receipt_found": "属实：{code} 小票 {no}，{amount_fen}，在 {period} 的导出里（账目 {txn}）",
     "county.receipt_found_reversed": "{code} 小票 {no}，{amount_fen}，在 {period} 的导出里（账目 {txn}），但已被冲正（账目 {by}）",
     "county.utility_payable_fen": "水电实收",
+    "county.bad_content": "导出内容无法核算（{detail}），没有导入",
     "county.flags": "需核查",
 }
