@@ -50,8 +50,10 @@ def out(services, partner, clock, config, tmp_path):
     services.utilities.record_bill(
         partner, category="electricity", period="2026-10", usage_milli=100_000, billed_fen=6000
     )
+    services.settlements.settle(partner, villager.id, dt.date(2026, 11, 23), method="cash")
     clock.advance(hours=8)
     services.shifts.close_shift(partner, counted_cash_fen=30000 + 10000 + 2000 + 4500 - 5150 + 100, diff_note="多一元")
+    services.day_close.close_day(partner)
     path = tmp_path / "export"
     services.exports.export(partner, "2026-11", path)
     assert verify(path) == []
@@ -118,6 +120,8 @@ MONEY_CELLS = [
     ("utility_bills", "excess_yuan", "0.00"),
     ("utility_bills", "payable_yuan", "60.00"),
     ("shifts", "diff_yuan", "0.00"),
+    ("settlements", "payout_yuan", "1.00"),
+    ("day_closes", "cash_diff_yuan", "0.00"),
     ("ledger", "amount_yuan", "1.00"),
 ]
 
