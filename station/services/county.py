@@ -103,6 +103,16 @@ def _anchor_problem(code: str, period: str, opening: str, closing: str) -> tuple
     return None
 
 
+def _extends(existing: CountyLoad, directory: Path, opening: str) -> bool:
+    """A later export of a loaded month that only adds postings (the month was exported before
+    it ended): same opening, and the loaded closing hash is one of its entries."""
+    if existing.opening_hash != opening:
+        return False
+    if existing.closing_hash == opening:
+        return True
+    return any(row["hash"] == existing.closing_hash for row in _dict_rows(directory, "ledger"))
+
+
 def _dict_rows(directory: Path, name: str) -> Iterator[dict]:
     header = TABLE_BY_NAME[name].header
     rows = read_rows(directory / f"{name}.csv")
@@ -137,7 +147,7 @@ def load_one(
         return Outcome(directory, "unchanged", "county.unchanged", {"code": code, "period": period}, code, period)
     reason = replace_reason.strip()
     refusal = _anchor_problem(code, period, manifest.first_prev_hash, manifest.last_hash)
-    if refusal is None and existing is not None:
+    if refusal is None and existing is not None and not _extends(existing, directory, manifest.first_prev_hash):
         refusal = ("county.already_loaded", {"code": code, "period": period})
     if refusal and not reason:
         return Outcome(directory, "refused", refusal[0], refusal[1], code, period)
@@ -157,14 +167,20 @@ def load_one(
     with db.atomic():
         for model in (CountyLoad, CountyUtility, CountyPosting, CountyFlag):
             model.delete().where((model.station_code == code) & (model.period == period)).execute()
-        if refusal:
+        if refusal or existing is not None:  # history keeps every replacement, and why
             CountyEvent.create(
                 at=now,
                 station_code=code,
                 period=period,
-                kind="replace",
-                reason=reason,
-                detail=json.dumps({"why": refusal[0], "manifest_sha256": digest}),
+                kind="replace" if refusal else "extend",
+                reason=reason if refusal else "",
+                detail=json.dumps(
+                    {
+                        "why": refusal[0] if refusal else "county.extended",
+                        "manifest_sha256": digest,
+                        "replaced_sha256": existing.manifest_sha256 if existing else "",
+                    }
+                ),
             )
         CountyLoad.create(
             station_code=code,

@@ -172,7 +172,7 @@ def postings(ledger_rows: Iterable[dict]) -> list[PostingProof]:
     return list(found.values())
 
 
-_QR = re.compile(r"^([^/\s]{1,40})/([^/\s]{1,40})/(\d{1,12})/([0-9a-f]{16,64})$")
+_QR = re.compile(r"^([^/\s]{1,40})/([^/\s]{1,40})/(\d{1,12})/([0-9a-fA-F]{16,64})$")
 
 
 @dataclass(frozen=True)
@@ -188,4 +188,4 @@ def parse_receipt_qr(text: str) -> ReceiptQr:
     match = _QR.match((text or "").strip())
     if not match:
         raise InvalidInput("county.receipt_bad_qr", text=(text or "")[:80])
-    return ReceiptQr(match.group(1), match.group(2), int(match.group(3)), match.group(4))
+    return ReceiptQr(match.group(1), match.group(2), int(match.group(3)), match.group(4).lower())

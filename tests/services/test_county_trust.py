@@ -205,3 +205,20 @@ def test_cancelled_orders_are_not_counted(services, partner, county, tmp_path):
     db = connect_county(county)
     assert CountyLoad.get().purchases == 1 and CountyLoad.get().purchases_fen == 1200
     db.close()
+
+
+def test_a_later_export_of_a_month_that_only_adds_postings_replaces_it(
+    services, partner, clock, config, county, tmp_path
+):
+    cash(services, partner, 1000)
+    services.exports.export(partner, "2026-11", tmp_path / "early")  # exported before the month ended
+    assert statuses(load_many(county, [tmp_path / "early"], NOW)) == [("2026-11", "loaded", "county.loaded")]
+    cash(services, partner, 2000)
+    clock.advance(days=7)
+    services.exports.export(partner, "2026-11", tmp_path / "final")
+    assert statuses(load_many(county, [tmp_path / "final"], NOW)) == [("2026-11", "replaced", "county.loaded_replaced")]
+    rewrite_history(tmp_path / "early", load_key(config.data_dir))  # a different past: not an extension
+    assert statuses(load_many(county, [tmp_path / "early"], NOW))[0][1:] == ("refused", "county.already_loaded")
+    db = connect_county(county)
+    assert [e.kind for e in CountyEvent.select().where(CountyEvent.kind != "enrol")] == ["extend"]
+    db.close()
