@@ -7,6 +7,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from station.cli_backup import add_commands as add_backup_commands
+from station.cli_backup import cmd_backup, cmd_check, cmd_restore, holding_station_lock
 from station.config import ConfigError, StationConfig, ensure_dirs, load_config
 from station.domain.errors import StationError
 from station.i18n.translator import Translator
@@ -45,7 +47,6 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--year", type=int, help="year (utilities)")
     report.add_argument("--date", help="day YYYY-MM-DD (parcels)")
     report.add_argument("--format", choices=["table", "csv", "xlsx"], default="table")
-    commands.add_parser("backup", help="write a checked backup copy of the database now")
     county = commands.add_parser("county", help="the county office: load exports, report across stations")
     county_commands = county.add_subparsers(dest="county_command", metavar="ACTION", required=True)
     county_load = county_commands.add_parser("load", help="verify and load export directories")
@@ -60,8 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, help="an empty or new directory")
     verify = commands.add_parser("verify", help="check an export directory (hashes, rows, ledger chain)")
     verify.add_argument("dir", help="the export directory")
-    restore = commands.add_parser("restore", help="replace the database with a backup (current one kept aside)")
-    restore.add_argument("file", help="the backup file")
+    add_backup_commands(commands)
     return parser
 
 
@@ -77,7 +77,8 @@ def open_services(config: StationConfig):
 def cmd_run(config: StationConfig, args: argparse.Namespace) -> int:
     from station.app import make_app
 
-    make_app(config).run()
+    with holding_station_lock(config, "station run"):
+        make_app(config).run()
     return 0
 
 
@@ -126,23 +127,6 @@ def cmd_report(config: StationConfig, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_backup(config: StationConfig, args: argparse.Namespace) -> int:
-    path = open_services(config).day_close.backup()
-    print(Translator(config.locale)("shift.backup_done", path=str(path)))
-    return 0
-
-
-def cmd_restore(config: StationConfig, args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from station.domain.clock import SystemClock
-    from station.services.day_close import restore
-
-    aside = restore(config.db_path, Path(args.file), SystemClock().now())
-    print(Translator(config.locale)("backup.restored", path=str(config.db_path), aside=str(aside)))
-    return 0
-
-
 def cmd_export(config: StationConfig, args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -183,6 +167,7 @@ COMMANDS = {
     "report": cmd_report,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "check": cmd_check,
     "run": cmd_run,
     "demo": cmd_demo,
     "where": cmd_where,

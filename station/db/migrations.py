@@ -109,6 +109,14 @@ def m009_drop_whole_history_tail_indexes(db: Database) -> None:
         db.execute_sql(f"DROP INDEX IF EXISTS parcel_{column}")
 
 
+def m015_ledger_self_check(db: Database) -> None:
+    """Where the last chain check got to, and the day-close anchors of the chain's end."""
+    from station.db.integrity_models import ChainAnchor, ChainCheckpoint
+
+    db.create_tables([ChainCheckpoint, ChainAnchor])
+    _append_only(db, "chain_anchor")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     m001_foundation,
     m002_parcels,
@@ -119,6 +127,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     m007_live_parcel_indexes,
     m008_live_villager_index,
     m009_drop_whole_history_tail_indexes,
+    m015_ledger_self_check,
 ]
 
 

@@ -189,7 +189,7 @@ class ShiftScreen(StationScreen):
                 diff_fen=report.cash_diff_fen,
                 hash=report.last_hash[:16],
             ),
-            t("shift.backup_done", path=str(backup)),
+            t("backup.done", **backup.values()),
         ]
         self.print_job(job_id)
         self.app.push_screen(InfoDialog(t("shift.z_title", date=report.date), "\n".join(lines)))
@@ -197,7 +197,7 @@ class ShiftScreen(StationScreen):
     def action_backup(self) -> None:
         self.call_service(
             self.services.day_close.backup,
-            lambda path: self.notify(self.t("shift.backup_done", path=str(path))),
+            lambda backup: self.notify(self.t("backup.done", **backup.values()), timeout=10),
             group="backup",
         )
 
