@@ -78,6 +78,13 @@ class RestoreResult:
 
 def check_candidate(connection: sqlite3.Connection, live_code: str | None) -> int:
     """Refuse a file that is not this station's sound database; the verified entry count."""
+    try:
+        return _check_candidate(connection, live_code)
+    except sqlite3.DatabaseError as error:  # "database disk image is malformed" and the like
+        raise RestoreRefused("backup.refused_corrupt", detail=str(error)) from error
+
+
+def _check_candidate(connection: sqlite3.Connection, live_code: str | None) -> int:
     problem = files.integrity_problem(connection)
     if problem:
         raise RestoreRefused("backup.refused_corrupt", detail=problem)
