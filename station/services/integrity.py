@@ -142,9 +142,11 @@ class IntegrityService:
         start = ChainCheckpoint.select().order_by(ChainCheckpoint.id.desc()).first()
         after_id, prev_hash = 0, GENESIS
         if start is not None:
-            still = list(self._query(ENTRY_AT, (start.entry_id,)))
-            if still and still[0][0] == start.hash:
-                after_id, prev_hash = start.entry_id, start.hash
+            still = list(self._query("SELECT prev_hash, hash FROM ledger_entry WHERE id = ?", (start.entry_id,)))
+            if still and still[0][1] == start.hash:
+                # re-verify the checkpointed entry itself, then everything after it
+                before = next(iter(self._query("SELECT MAX(id) FROM ledger_entry WHERE id < ?", (start.entry_id,))))
+                after_id, prev_hash = before[0] or 0, still[0][0]
             # else the checkpointed entry is gone or changed: walk from the start to name the row
         return self._finish(walk_chain(self._query, after_id, prev_hash), "start")
 

@@ -1,5 +1,6 @@
 """The console script itself, as a person runs it."""
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -17,9 +18,15 @@ def station_command() -> str:
     return found
 
 
-def run(*args, home: Path, check=True):
+def run(*args, home: Path, check=True, pin: str | None = None):
+    env = {**os.environ, "STATION_PIN": pin} if pin else None
     return subprocess.run(
-        [station_command(), "--home", str(home), *args], capture_output=True, text=True, timeout=120, check=check
+        [station_command(), "--home", str(home), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=check,
+        env=env,
     )
 
 
@@ -76,10 +83,12 @@ def test_backup_restore_and_daily_report(tmp_path):
     assert len(backups) == 1 and str(backups[0]) in out
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(b"garbage" * 1000)
-    refused = run("restore", str(bad), home=tmp_path, check=False)
-    assert refused.returncode == 1 and "损坏" in refused.stderr
-    restored = run("restore", str(backups[0]), home=tmp_path).stdout
-    assert "before-restore" in restored
+    refused = run("restore", str(bad), "--operator", "王秀英", home=tmp_path, check=False, pin="1234")
+    assert refused.returncode == 1 and "不是 SQLite 数据库" in refused.stderr
+    wrong = run("restore", str(backups[0]), "--operator", "王秀英", home=tmp_path, check=False, pin="0000")
+    assert wrong.returncode == 1 and "PIN" in wrong.stderr
+    restored = run("restore", str(backups[0]), "--operator", "王秀英", home=tmp_path, pin="1234").stdout
+    assert "before-restore" in restored and "0 笔记账" in restored
     daily = run("report", "daily", "--date", "2026-01-01", "--format", "csv", home=tmp_path).stdout
     assert daily.splitlines()[0] == "日期,2026-01-01"
 
