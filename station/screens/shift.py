@@ -7,6 +7,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Label
 
+from station.domain.errors import StationError
 from station.domain.money import format_fen, parse_yuan
 from station.domain.periods import parse_date
 from station.screens.actions import StationAction, bindings_for
@@ -174,7 +175,13 @@ class ShiftScreen(StationScreen):
         day = self.services.clock.now().date()
         if not await self.app.push_screen_wait(ConfirmDialog(self.t("shift.day_close_question", date=str(day)))):
             return
-        self.call_service(lambda: self.services.day_close.close_day(op), self.day_closed)
+        self.call_service(lambda: self.services.day_close.close_day(op), self.day_closed, self.day_close_refused)
+
+    def day_close_refused(self, error: StationError) -> None:
+        if error.key == "backup.chain_broken":  # loudly: the status line and a dialog naming the row
+            self.app.show_chain_break(error.values["id"], error.values["reason_key"])  # type: ignore[attr-defined]
+        else:
+            self.show_error(error)
 
     def day_closed(self, result) -> None:
         report, job_id, backup = result
@@ -192,14 +199,19 @@ class ShiftScreen(StationScreen):
             t("backup.done", **backup.values()),
         ]
         self.print_job(job_id)
+        self.app.update_status()  # type: ignore[attr-defined]  (the backup's age)
         self.app.push_screen(InfoDialog(t("shift.z_title", date=report.date), "\n".join(lines)))
 
     def action_backup(self) -> None:
         self.call_service(
             self.services.day_close.backup,
-            lambda backup: self.notify(self.t("backup.done", **backup.values()), timeout=10),
+            self.backed_up,
             group="backup",
         )
+
+    def backed_up(self, backup) -> None:
+        self.notify(self.t("backup.done", **backup.values()), timeout=10)
+        self.app.update_status()  # type: ignore[attr-defined]  (the backup's age)
 
     @work
     async def action_reverse(self) -> None:

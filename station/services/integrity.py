@@ -124,6 +124,13 @@ def anchor_problems(query: Query) -> list[Problem]:
     return problems
 
 
+def backup_level(age: dt.timedelta | None) -> str:
+    """How the status line shows the newest good backup: "" fine, "stale" yellow, "old" red."""
+    if age is None or age > BACKUP_TOO_OLD:
+        return "old"
+    return "stale" if age > BACKUP_STALE else ""
+
+
 def chain_problem(result: ChainResult) -> Problem:
     return Problem("check.chain_broken", {"id": result.broken_id, "reason_key": f"backup.reason.{result.reason}"})
 
