@@ -6,12 +6,13 @@ Each table is (columns, rows); a column spec says how the value is typed in the 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from station.db.consignment_models import ConsignmentLot, ConsignmentSale, ConsignmentSettlement
-from station.db.models import DayClose, LedgerEntry, Villager
+from station.db.models import AuditEvent, DayClose, LedgerEntry, Villager
 from station.db.oversight_models import Complaint, Shift
 from station.db.parcel_models import Parcel
 from station.db.purchase_models import Purchase
@@ -318,6 +319,26 @@ def complaint_rows(period: Period, privacy: Privacy) -> Iterator[list]:
         ]
 
 
+def restore_rows(period: Period, privacy: Privacy) -> Iterator[list]:
+    """Restores in the period and what each removed: an erased tail reaches the county."""
+    query = AuditEvent.select().where(
+        (AuditEvent.kind == "backup.restored") & (AuditEvent.at >= period.start_at) & (AuditEvent.at < period.end_at)
+    )
+    for event in query.order_by(AuditEvent.id).iterator():
+        detail = json.loads(event.detail or "{}")
+        yield [
+            _at(event.at),
+            detail.get("operator", ""),
+            event.ref,
+            detail.get("source_sha256", ""),
+            detail.get("removed_postings", 0),
+            _money(detail.get("removed_total_fen", 0)),
+            detail.get("removed_parcels", 0),
+            detail.get("removed_orders", 0),
+            " ".join(str(txn) for txn in detail.get("removed_txns", [])),
+        ]
+
+
 TABLES: tuple[Table, ...] = (
     Table("ledger", LEDGER_COLUMNS, ledger_rows),
     Table(
@@ -447,5 +468,20 @@ TABLES: tuple[Table, ...] = (
             ("purchase_id", INT),
         ),
         complaint_rows,
+    ),
+    Table(
+        "restores",
+        (
+            ("at", DATETIME),
+            ("operator", TEXT),
+            ("source", TEXT),
+            ("source_sha256", TEXT),
+            ("removed_postings", INT),
+            ("removed_yuan", MONEY),
+            ("removed_parcels", INT),
+            ("removed_orders", INT),
+            ("removed_txns", TEXT),
+        ),
+        restore_rows,
     ),
 )

@@ -162,6 +162,9 @@ def test_restore_records_what_it_removed_in_the_restored_database(services, part
         assert event.detail["removed_total_fen"] == 150000 and event.detail["removed_postings"] == 1
         assert event.detail["removed_parcels"] == 1 and event.detail["removed_txns"] == [2]
         assert again.integrity.verify_full().ok
+        again.exports.export(None, "2026-11", tmp_path / "county")  # the next county export shows it
+        restores = (tmp_path / "county" / "restores.csv").read_text(encoding="utf-8-sig").splitlines()
+        assert len(restores) == 2 and ",1,1500.00,1,0,2" in restores[1] and good.name in restores[1]
     finally:
         db.close()
 
