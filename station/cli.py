@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from station.cli_backup import add_commands as add_backup_commands
-from station.cli_backup import cmd_backup, cmd_check, cmd_restore, holding_station_lock
+from station.cli_backup import cmd_backup, cmd_check, cmd_restore, holding_station_lock, restore_after_app
 from station.config import ConfigError, StationConfig, ensure_dirs, load_config
 from station.domain.errors import StationError
 from station.i18n.translator import Translator
@@ -78,8 +78,8 @@ def cmd_run(config: StationConfig, args: argparse.Namespace) -> int:
     from station.app import make_app
 
     with holding_station_lock(config, "station run"):
-        make_app(config).run()
-    return 0
+        request = make_app(config).run()
+    return restore_after_app(args, request)  # a restore asked for in the app (F8, Ctrl+T)
 
 
 def cmd_demo(config: StationConfig, args: argparse.Namespace) -> int:

@@ -36,6 +36,23 @@ def holding_station_lock(config: StationConfig, purpose: str) -> Iterator[None]:
         yield
 
 
+def restore_argv(args: argparse.Namespace, request) -> list[str]:
+    """The `station restore` that finishes a restore asked for in the counter app."""
+    home = ["--home", args.home] if getattr(args, "home", None) else []
+    return [sys.executable, "-m", "station", *home, "restore", str(request.source), "--operator", request.operator_name]
+
+
+def restore_after_app(args: argparse.Namespace, request) -> int:
+    """The app has quit and closed the database: replace this process by the restore (a fresh
+    process holds no connection to the file it swaps). The PIN given in the app goes along."""
+    from station.services.backup import RestoreRequest
+
+    if not isinstance(request, RestoreRequest):
+        return 0
+    os.execve(sys.executable, restore_argv(args, request), {**os.environ, "STATION_PIN": request.pin})
+    return 1  # not reached: execve does not return
+
+
 def _services(config: StationConfig):
     from station.cli import open_services
 

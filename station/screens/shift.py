@@ -24,6 +24,7 @@ ACTIONS = (
     StationAction("shift.close", "ctrl+e", "close_shift", "shift.close", "shift.close_help"),
     StationAction("shift.day_close", "ctrl+d", "close_day", "shift.day_close", "shift.day_close_help"),
     StationAction("shift.backup", "ctrl+b", "backup", "shift.backup", "shift.backup_help"),
+    StationAction("backup.restore", "ctrl+t", "restore", "backup.restore", "backup.restore_help"),
     StationAction("shift.reverse", "ctrl+z", "reverse", "shift.reverse", "shift.reverse_help"),
     StationAction("shift.audit", "ctrl+a", "audit_log", "shift.audit", "shift.audit_help"),
     StationAction("shift.complaints", "ctrl+y", "complaints", "shift.complaints", "shift.complaints_help"),
@@ -214,6 +215,30 @@ class ShiftScreen(StationScreen):
         self.app.update_status()  # type: ignore[attr-defined]  (the backup's age)
 
     @work
+    async def action_restore(self) -> None:
+        """Ask for the file and a partner's PIN here; the restore itself runs after the app has
+        quit and closed the database (a running app is exactly what restore refuses)."""
+        from station.services.backup import RestoreRequest
+
+        backups = self.services.backup
+        newest = backups.newest_backup()
+        field = FormField("file", self.t("backup.restore_file"), str(newest or ""))
+        source = await self.app.push_screen_wait(
+            FormDialog(self.t("backup.restore_title"), [field], lambda v: backups.inspect(v["file"]))
+        )
+        if source is None:
+            return
+        approve = PinRemembered(self.services.operators.approve)
+        operators = self.services.operators.list_active()
+        partner = await self.app.push_screen_wait(
+            PinDialog(self.t("backup.restore_pin"), operators, approve, roles=("partner",))
+        )
+        if partner is None:
+            return
+        if await self.app.push_screen_wait(ConfirmDialog(self.t("backup.restore_question", path=str(source)))):
+            self.app.exit(RestoreRequest(source, partner.name, approve.pin))
+
+    @work
     async def action_reverse(self) -> None:
         table = self.query_one("#journal", DataTable)
         if not self.postings:
@@ -279,3 +304,17 @@ class ShiftScreen(StationScreen):
         from station.screens.complaints import ComplaintsScreen
 
         self.app.push_screen(ComplaintsScreen(self.services.complaints, self.services.villagers, self.session))
+
+
+class PinRemembered:
+    """The PIN check for the dialog that also keeps the accepted PIN for the restore itself
+    (which checks it again, in the process that does the work)."""
+
+    def __init__(self, approve) -> None:
+        self.approve = approve
+        self.pin = ""
+
+    def __call__(self, operator_id: int, pin: str):
+        approved = self.approve(operator_id, pin)
+        self.pin = pin
+        return approved

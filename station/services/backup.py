@@ -69,6 +69,15 @@ class Removed:
 
 
 @dataclass(frozen=True)
+class RestoreRequest:
+    """Asked for in the counter app, done after it has closed the database (see cli_backup)."""
+
+    source: Path
+    operator_name: str
+    pin: str
+
+
+@dataclass(frozen=True)
 class RestoreResult:
     path: Path
     aside: Path | None
@@ -211,6 +220,27 @@ class BackupService:
             raise
         finally:
             lock.release()
+
+    def inspect(self, source: Path) -> Path:
+        """Check a file the way restore will, without restoring (the app asks before it quits)."""
+        source = Path(source).expanduser()
+        live = None if self.operators.needs_setup() else self.operators.station()
+        work = self.backup_dir / ".inspect.sqlite3"
+        self.backup_dir.mkdir(parents=True, exist_ok=True)
+        files.remove_with_journals(work)
+        try:
+            self._copy_candidate(source, work)
+            with files.connect(work) as connection:
+                check_candidate(connection, live.code if live else None)
+        except (OSError, sqlite3.Error) as error:
+            raise RestoreRefused("backup.restore_failed", reason=str(error)) from error
+        finally:
+            files.remove_with_journals(work)
+        return source.resolve()
+
+    def newest_backup(self) -> Path | None:
+        found = [path for path in self.backup_dir.glob(BACKUP_GLOB) if backup_taken_at(path)]
+        return max(found, key=backup_taken_at, default=None)
 
     def _approve_live(self, operator_name: str, pin: str) -> int:
         for operator in self.operators.list_active():

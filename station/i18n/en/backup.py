@@ -27,6 +27,13 @@ MESSAGES: dict[str, str] = {
     "backup.restored_ok": "Restored {path} from {source}. The previous database is kept at {aside}.",
     "backup.restored_removed": "Removed compared with the previous database: {postings} postings ({total_fen}), "
     "{parcels} parcels, {orders} orders. Recorded in the audit log.",
+    "backup.restore": "Restore",
+    "backup.restore_help": "Replace the database with a checked backup (a partner's PIN; the app closes first)",
+    "backup.restore_title": "Restore from a backup",
+    "backup.restore_file": "Backup file",
+    "backup.restore_pin": "A partner's PIN to restore",
+    "backup.restore_question": "The app will close and replace the database with {path}. The current one is kept "
+    "aside and what the backup lacks is recorded. Continue?",
     "backup.pin_prompt": "PIN of {name}: ",
     "backup.operator_required": "Give the restoring partner with --operator NAME",
     "check.ok": "OK: {db} (integrity, ledger chain of {entries} entries, day-close anchors, balances, print queue, backups)",

@@ -26,6 +26,12 @@ MESSAGES: dict[str, str] = {
     "backup.restored_ok": "已用 {source} 恢复 {path}。原数据库保存在 {aside}。",
     "backup.restored_removed": "与原数据库相比删除了：{postings} 笔记账（{total_fen}），"
     "{parcels} 个包裹，{orders} 个代购订单。已记入审计日志。",
+    "backup.restore": "恢复",
+    "backup.restore_help": "用检查过的备份替换数据库（需站长 PIN；先关闭程序）",
+    "backup.restore_title": "从备份恢复",
+    "backup.restore_file": "备份文件",
+    "backup.restore_pin": "恢复需要站长的 PIN",
+    "backup.restore_question": "程序将关闭并用 {path} 替换数据库。原数据库会另存，备份中缺少的记录会被记下。继续吗？",
     "backup.pin_prompt": "{name} 的 PIN：",
     "backup.operator_required": "请用 --operator 姓名 指定进行恢复的站长",
     "check.ok": "正常：{db}（完整性、{entries} 条账本哈希链、日结锚点、余额、打印队列、备份）",
