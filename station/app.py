@@ -18,7 +18,6 @@ from station.screens.login import LoginScreen
 from station.screens.palette import StationCommands
 from station.screens.setup import SetupScreen
 from station.services.common import OperatorInfo, Session
-from station.services.integrity import backup_level
 from station.services.registry import Services, build_services
 from station.widgets.status_line import backup_age_text
 
@@ -220,6 +219,8 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         if operator:
             parts.append(self.t("status.operator", name=operator.name, role=self.t("role." + operator.role)))
         parts.append(printer_text or self.t("status.printer", kind=self.config.printer.kind))
+        from station.services.integrity import backup_level  # here: not needed for the log-in screen
+
         age = self.services.backup.backup_age()
         parts.append(backup_age_text(self.t, age))
         self.backup_level = backup_level(age)
