@@ -44,6 +44,9 @@ def create_private(path: Path) -> None:
 
 
 def remove_with_journals(path: Path) -> None:
+    """Remove a temporary database and its journals; none of them existing is fine."""
+    if not path.parent.is_dir():  # e.g. the backup folder is a file: nothing can have been made
+        return
     for name in (path.name, path.name + "-journal", path.name + "-wal", path.name + "-shm"):
         path.with_name(name).unlink(missing_ok=True)
 

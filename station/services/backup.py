@@ -154,11 +154,11 @@ class BackupService:
     # -- backup --------------------------------------------------------------------------
     def backup(self) -> BackupResult:
         """Copy (backup API) into a private temporary file, check it, then rename it into place."""
-        self.backup_dir.mkdir(parents=True, exist_ok=True)
         final = self.backup_dir / self.clock.now().strftime(BACKUP_STAMP)
         partial = self.backup_dir / f".{final.name}.partial"
-        files.remove_with_journals(partial)
         try:
+            self.backup_dir.mkdir(parents=True, exist_ok=True)
+            files.remove_with_journals(partial)
             files.create_private(partial)
             files.copy_database(self.db_path, partial)
             with files.connect(partial) as connection:
@@ -172,7 +172,7 @@ class BackupService:
             raise BackupFailed(path=str(final), reason=str(error)) from error
         except RestoreRefused as refused:
             files.remove_with_journals(partial)
-            raise BackupFailed("backup.check_failed", path=str(final), reason_key=refused.key) from refused
+            raise BackupFailed("backup.check_failed", path=str(final), reason=refused.key) from refused
         for old in sorted(self.backup_dir.glob(BACKUP_GLOB))[: -self.keep or None]:
             old.unlink()
         return BackupResult(final, final.stat().st_size, entries, secrets)

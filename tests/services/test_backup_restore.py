@@ -13,7 +13,7 @@ from station.config import load_config
 from station.db.database import open_database
 from station.db.migrations import MIGRATIONS
 from station.domain.errors import NotAllowed, NotFound
-from station.services.backup import RestoreRefused
+from station.services.backup import BackupFailed, RestoreRefused
 from station.services.ledger import Line
 from station.services.operators import WrongPin
 from station.services.registry import build_services
@@ -189,3 +189,21 @@ def test_restore_on_a_new_pc_brings_the_station_secrets(services, partner, tmp_p
     detail = json.loads(restored.execute("SELECT detail FROM audit_event WHERE kind = 'backup.restored'").fetchone()[0])
     restored.close()
     assert detail["operator"] == "王秀英"
+
+
+def test_a_backup_that_cannot_be_written_says_why_and_leaves_nothing(services, partner, config):
+    config.backup_dir.write_text("a file where the backup folder should be", encoding="utf-8")
+    with pytest.raises(BackupFailed) as failed:
+        services.backup.backup()
+    assert failed.value.key == "backup.failed" and failed.value.values["reason"]
+    assert config.backup_dir.read_text(encoding="utf-8").startswith("a file")
+    assert [p.name for p in config.data_dir.iterdir() if "partial" in p.name] == []
+
+
+def test_a_backup_of_a_broken_ledger_is_refused_and_deleted(services, partner, config):
+    cash_in(services, partner, 100)
+    spoil(config.db_path, "DROP TRIGGER ledger_entry_no_update; UPDATE ledger_entry SET amount_fen = 5 WHERE id = 1")
+    with pytest.raises(BackupFailed) as failed:
+        services.backup.backup()
+    assert failed.value.key == "backup.check_failed" and failed.value.values["reason"] == "backup.refused_chain"
+    assert list(config.backup_dir.iterdir()) == []

@@ -3,7 +3,7 @@
 MESSAGES: dict[str, str] = {
     "backup.done": "Backed up to {path} ({size} bytes); checked: integrity OK, ledger chain OK ({entries} entries); station secrets: {secrets}",
     "backup.failed": "Backup {path} not made: {reason}. No partial file was left.",
-    "backup.check_failed": "Backup {path} failed its check and was deleted: {reason_key}",
+    "backup.check_failed": "Backup {path} failed its check ({reason}) and was deleted; run `station check`",
     "backup.in_use": "Refused: the station is open in another process (pid {pid}, {what}). Close it first.",
     "backup.refused_missing": "Refused: {path} does not exist or is not a file",
     "backup.refused_empty": "Refused: {path} is empty",

@@ -3,7 +3,7 @@
 MESSAGES: dict[str, str] = {
     "backup.done": "已备份到 {path}（{size} 字节）；检查：完整性正常，账本哈希链正常（{entries} 条）；本站密钥：{secrets}",
     "backup.failed": "备份 {path} 未完成：{reason}。没有留下不完整的文件。",
-    "backup.check_failed": "备份 {path} 未通过检查，已删除：{reason_key}",
+    "backup.check_failed": "备份 {path} 未通过检查（{reason}），已删除；请运行 `station check`",
     "backup.in_use": "拒绝：服务站正在另一个进程中打开（进程 {pid}，{what}），请先关闭。",
     "backup.refused_missing": "拒绝：{path} 不存在或不是文件",
     "backup.refused_empty": "拒绝：{path} 是空文件",
