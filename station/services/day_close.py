@@ -101,14 +101,12 @@ class DayCloseService:
 
         require_role(by, "partner")
         day = day or self.clock.now().date()
-        chain = self.integrity.verify_full("day_close")
+        self._refuse_if_not_closable(day)  # before the chain walk, which takes a while on a big ledger
+        chain = self.integrity.verify_full("day_close")  # its own transaction: a break stays recorded
         if not chain.ok:
             raise ChainBroken(id=chain.broken_id, reason_key=f"backup.reason.{chain.reason}")
         with self.db.atomic():
-            if DayClose.select().where(DayClose.business_date == day).exists():
-                raise NotAllowed("dayclose.already", date=str(day))
-            if Shift.select().where(Shift.closed_at.is_null()).exists():
-                raise NotAllowed("dayclose.shift_open")
+            self._refuse_if_not_closable(day)
             report = z_report(day)
             DayClose.create(
                 business_date=day,
@@ -122,6 +120,12 @@ class DayCloseService:
             self.audit.record("day.closed", by.id, ref=str(day), postings=report.postings)
             job_id = self._receipt(by, report)
         return report, job_id, self.backup()
+
+    def _refuse_if_not_closable(self, day: dt.date) -> None:
+        if DayClose.select().where(DayClose.business_date == day).exists():
+            raise NotAllowed("dayclose.already", date=str(day))
+        if Shift.select().where(Shift.closed_at.is_null()).exists():
+            raise NotAllowed("dayclose.shift_open")
 
     def _receipt(self, by: OperatorInfo, report: ZReport) -> int:
         t = self.t
