@@ -10,12 +10,19 @@ import unicodedata
 
 from station.domain.errors import InvalidInput
 
-_PIN = re.compile(r"^\d{4,8}$")
+_PIN = re.compile(r"^[0-9]{4,8}$")
 _N, _R, _P = 2**14, 8, 1
 
 
+def normalise_pin(text: str | None) -> str:
+    """What the keyboard sent, as the PIN compared: full-width ０-９ → 0-9, outer spaces dropped.
+
+    Used at set-up and at log-in alike, so a PIN typed with a Chinese IME still matches."""
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
 def parse_pin(text: str) -> str:
-    pin = unicodedata.normalize("NFKC", text or "").strip()
+    pin = normalise_pin(text)
     if not _PIN.match(pin):
         raise InvalidInput("pin.invalid")
     return pin

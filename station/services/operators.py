@@ -10,7 +10,8 @@ from peewee import Database
 from station.db.models import Operator, Station
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound, StationError
-from station.domain.pins import check_pin, hash_pin, parse_pin
+from station.domain.pins import check_pin, hash_pin, normalise_pin, parse_pin
+from station.domain.text import clean_name, clean_text
 from station.services.audit import AuditLog
 from station.services.common import ROLES, OperatorInfo, require_role
 
@@ -40,12 +41,7 @@ def _info(row: Operator) -> OperatorInfo:
 
 
 def _clean_name(text: str, key: str) -> str:
-    name = " ".join((text or "").split())
-    if not name:
-        raise InvalidInput(key)
-    if len(name) > 40:
-        raise InvalidInput("error.too_long", max=40)
-    return name
+    return clean_name(text, required_key=key)
 
 
 class OperatorService:
@@ -76,7 +72,7 @@ class OperatorService:
             if not self.needs_setup():
                 raise NotAllowed("setup.already_done")
             now = self.clock.now()
-            Station.create(name=name, code=code, partner_name=partner, address=address.strip(), created_at=now)
+            Station.create(name=name, code=code, partner_name=partner, address=clean_text(address), created_at=now)
             row = Operator.create(name=partner, role="partner", pin_hash=pin_hash, created_at=now)
             self.audit.record("station.setup", row.id, ref=code, station=name)
         return _info(row)
@@ -123,7 +119,7 @@ class OperatorService:
             if row.locked_until and row.locked_until > now:
                 seconds = int((row.locked_until - now).total_seconds()) + 1
                 raise OperatorLocked(name=row.name, seconds=seconds)
-            if check_pin((pin or "").strip(), row.pin_hash):
+            if check_pin(normalise_pin(pin), row.pin_hash):
                 row.failed_attempts = 0
                 row.locked_until = None
                 row.save()
