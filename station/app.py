@@ -142,6 +142,8 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
                 self.notify(
                     self.t("print.failed", no=job.receipt_no, error=job.last_error), severity="error", timeout=10
                 )
+            elif job.replaced:
+                self.notify(self.t("validation.print_replaced", no=job.receipt_no, chars=job.replaced), timeout=10)
             self.update_status()
             if then is not None:
                 then()

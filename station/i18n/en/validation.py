@@ -10,4 +10,8 @@ MESSAGES: dict[str, str] = {
     "validation.phone_impossible": '"{text}" cannot be a phone number',
     "validation.control_char": "The text contains an invisible control character ({code}); please retype it",
     "validation.scan_control": "The scan contains a control character ({code}); scan again or type the number",
+    # printer
+    "print.fault.reset": "The printer dropped the connection before the receipt was finished",
+    "validation.print_layout": "The receipt does not fit this paper width (QR module too large?) {detail}",
+    "validation.print_replaced": "Receipt {no} printed; the printer lacks {chars}: printed as pinyin or □",
 }

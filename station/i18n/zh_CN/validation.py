@@ -10,4 +10,8 @@ MESSAGES: dict[str, str] = {
     "validation.phone_impossible": "“{text}”不可能是电话号码",
     "validation.control_char": "文字里有看不见的控制字符（{code}），请重新输入",
     "validation.scan_control": "扫码内容里有控制字符（{code}），请重新扫码或手动输入单号",
+    # 打印机
+    "print.fault.reset": "小票还没打完，打印机就断开了连接",
+    "validation.print_layout": "小票排版超出纸宽（二维码模块太大？）{detail}",
+    "validation.print_replaced": "小票 {no} 已打印；打印机没有这些字：{chars}，已印成拼音或 □",
 }
