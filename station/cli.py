@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from station.config import ConfigError, StationConfig, ensure_dirs, load_config
+from station.config import ConfigError, StationConfig, ensure_dirs, guess_locale, load_config
 from station.domain.errors import StationError
 from station.i18n.translator import Translator
 
@@ -195,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(os.environ, home=args.home)
     except ConfigError as error:
-        print(f"station: {error}", file=sys.stderr)
+        print(f"station: {Translator(guess_locale(os.environ, args.home)).error(error)}", file=sys.stderr)
         return 2
     try:
         return COMMANDS[args.command or "run"](config, args)
