@@ -8,7 +8,6 @@ import sys
 from collections.abc import Sequence
 
 from station.config import ConfigError, StationConfig, ensure_dirs, guess_locale, load_config
-from station.domain.errors import StationError
 from station.i18n.translator import Translator
 
 
@@ -197,11 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"station: {Translator(guess_locale(os.environ, args.home)).error(error)}", file=sys.stderr)
         return 2
-    try:
-        return COMMANDS[args.command or "run"](config, args)
-    except StationError as error:
-        print(f"station: {Translator(config.locale).error(error)}", file=sys.stderr)
-        return 1
+    from station.cli_checks import run_checked
+
+    return run_checked(COMMANDS[args.command or "run"], config, args)
 
 
 if __name__ == "__main__":

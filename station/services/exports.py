@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -76,6 +77,27 @@ class ExportService:
         self.audit = audit
 
     def export(
+        self,
+        by: OperatorInfo | None,
+        period_text: str,
+        out_dir: Path,
+        *,
+        masked: bool = True,
+        progress: Progress | None = None,
+    ) -> ExportResult:
+        """Write the period's files; a failure (a full disk) leaves no partial files behind."""
+        existed = out_dir.is_dir()
+        was_empty = not out_dir.exists() or (existed and not any(out_dir.iterdir()))
+        try:
+            return self._export(by, period_text, out_dir, masked=masked, progress=progress)
+        except BaseException:
+            if was_empty and out_dir.is_dir():  # everything in it is ours: remove it all
+                shutil.rmtree(out_dir, ignore_errors=True)
+                if existed:
+                    out_dir.mkdir(exist_ok=True)
+            raise
+
+    def _export(
         self,
         by: OperatorInfo | None,
         period_text: str,
@@ -205,12 +227,15 @@ def verify(out_dir: Path) -> list[Problem]:
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         files = manifest["files"]
-    except (ValueError, KeyError) as error:
-        return [Problem("verify.bad_manifest", {"detail": str(error)})]
+        _check_manifest_shape(manifest)
+    except (ValueError, KeyError, TypeError) as error:
+        return [Problem("verify.bad_manifest", {"detail": type(error).__name__})]
     problems = []
     for name, expected in files.items():
         path = out_dir / name
-        if not path.is_file():
+        if Path(name).name != name:  # a manifest naming ../ or a folder is not ours
+            problems.append(Problem("verify.missing_file", {"file": name}))
+        elif not path.is_file():
             problems.append(Problem("verify.missing_file", {"file": name}))
         elif sha256_of(path) != expected["sha256"]:
             problems.append(Problem("verify.sha_mismatch", {"file": name}))
@@ -219,7 +244,13 @@ def verify(out_dir: Path) -> list[Problem]:
         path = out_dir / f"{table.name}.csv"
         if not path.is_file():
             continue
-        rows = read_csv(path)
+        try:
+            rows = read_csv(path)
+        except (ValueError, csv.Error):  # not UTF-8, a NUL byte
+            rows = []
+        if not rows:
+            problems.append(Problem("verify.bad_header", {"file": path.name}))
+            continue
         header, body = rows[0], rows[1:]
         tables[table.name] = body
         if header != [name for name, _ in table.columns]:
@@ -236,6 +267,17 @@ def verify(out_dir: Path) -> list[Problem]:
     if (out_dir / WORKBOOK).is_file():
         problems += _verify_workbook(out_dir / WORKBOOK, tables)
     return problems
+
+
+def _check_manifest_shape(manifest: object) -> None:
+    """TypeError unless the manifest is an object whose files are {name: {sha256, rows}}."""
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        raise TypeError("manifest")
+    for entry in manifest["files"].values():
+        if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
+            raise TypeError("manifest file entry")
+    if not isinstance(manifest.get("ledger", {}), dict):
+        raise TypeError("manifest ledger")
 
 
 def _verify_chain(rows: list[list[str]], ledger: dict) -> list[Problem]:

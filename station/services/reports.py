@@ -64,7 +64,7 @@ def period_for(text: str, today: dt.date) -> ReportPeriod:
             first = last = dt.date.fromisoformat(text)
     except ValueError:
         raise InvalidInput("report.bad_period", text=text) from None
-    if last < first or (last - first).days > 366:
+    if last < first or (last - first).days > 366 or not (2000 <= first.year and last.year <= 2100):
         raise InvalidInput("report.bad_period", text=text)
     return ReportPeriod(first, last + dt.timedelta(days=1))
 

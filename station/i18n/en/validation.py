@@ -29,4 +29,18 @@ MESSAGES: dict[str, str] = {
     "validation.config_write": "Could not save the settings to {file}: {detail}",
     "validation.config_choice": "{file}: '{setting}' must be one of {choices} (it is {value})",
     "validation.config_overdue_days": "{file}: '{setting}' must be three increasing positive whole numbers of days, e.g. [3, 7, 15] (it is {value})",
+    # disk and database
+    "validation.db_io_error": "The disk reported a read/write error (disk I/O error); nothing was saved. Check the disk or USB stick and try again",
+    "validation.db_corrupt": "The database file is damaged; nothing was saved. Restore the latest backup (station restore)",
+    "validation.db_cannot_open": "The database file cannot be opened; check the data folder and its permissions",
+    "validation.not_writable": "Cannot write to {path} (no permission or read-only); nothing was saved",
+    "validation.path_problem": "Cannot use {path}: it is missing, or a file where a folder is expected (or the other way round)",
+    "validation.unexpected": "Unexpected error ({kind}); nothing more was done. The details are in the log: {log}",
+    # command-line arguments
+    "validation.home_is_file": "--home {path} is a file; give a folder for the data",
+    "validation.out_is_file": "--out {path} is a file; give a new or empty folder",
+    "validation.out_is_dir": "--out {path} is a folder; give a file name",
+    "validation.out_no_folder": "--out {path}: its folder does not exist",
+    "validation.not_a_folder": "{path} is not an export folder",
+    "validation.not_a_file": "{path} is not a file",
 }

@@ -29,4 +29,18 @@ MESSAGES: dict[str, str] = {
     "validation.config_write": "无法把设置保存到 {file}：{detail}",
     "validation.config_choice": "{file}：“{setting}”只能是 {choices} 之一（现在是 {value}）",
     "validation.config_overdue_days": "{file}：“{setting}”必须是三个递增的正整数天数，例如 [3, 7, 15]（现在是 {value}）",
+    # 磁盘与数据库
+    "validation.db_io_error": "磁盘读写出错（disk I/O error），没有保存任何内容。请检查硬盘或 U 盘后重试",
+    "validation.db_corrupt": "数据库文件已损坏，没有保存任何内容。请恢复最近的备份（station restore）",
+    "validation.db_cannot_open": "无法打开数据库文件，请检查数据目录及其权限",
+    "validation.not_writable": "无法写入 {path}（没有权限或只读），没有保存任何内容",
+    "validation.path_problem": "无法使用 {path}：它不存在，或者该是文件夹的地方是个文件（或反过来）",
+    "validation.unexpected": "意外错误（{kind}），没有继续操作。详细信息已写入日志：{log}",
+    # 命令行参数
+    "validation.home_is_file": "--home {path} 是一个文件，请给出数据文件夹",
+    "validation.out_is_file": "--out {path} 是一个文件，请给出新的或空的文件夹",
+    "validation.out_is_dir": "--out {path} 是一个文件夹，请给出文件名",
+    "validation.out_no_folder": "--out {path}：所在的文件夹不存在",
+    "validation.not_a_folder": "{path} 不是导出文件夹",
+    "validation.not_a_file": "{path} 不是文件",
 }
