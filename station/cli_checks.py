@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -63,6 +64,8 @@ def run_checked(command: Callable[[StationConfig, argparse.Namespace], int], con
         return 130
     except Exception as error:  # the last line of defence: logged with its traceback, said in one sentence
         explained = as_station_error(error)
+        if explained is not None and explained.key == "validation.db_io_error" and _disk_full(config.data_dir):
+            explained = InvalidInput("db.full")  # SQLite says "I/O error" when it cannot grow its -shm file
         if explained is not None:
             log.warning("%s: %s", args.command, error)
             print(f"station: {t.error(explained)}", file=sys.stderr)
@@ -71,6 +74,14 @@ def run_checked(command: Callable[[StationConfig, argparse.Namespace], int], con
         shown = str(log_path) if log_path else str(config.log_dir)
         print(f"station: {t('validation.unexpected', kind=type(error).__name__, log=shown)}", file=sys.stderr)
         return 1
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        stats = os.statvfs(path)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+    return stats.f_bavail * stats.f_frsize < 64 * 1024
 
 
 def _is_file(path: Path) -> bool:

@@ -15,6 +15,17 @@ BACKUPS = 5
 FORMAT = "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"
 
 
+class QuietRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log that never writes its own failure onto the terminal.
+
+    logging's default prints "--- Logging error ---" and a traceback on stderr when the file
+    cannot be written (a full disk), which would cover the TUI or the CLI's one-line message.
+    The record is dropped instead; the message the person sees does not depend on the log."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        self.failed_records = getattr(self, "failed_records", 0) + 1
+
+
 def setup_logging(log_dir: Path) -> Path | None:
     """Log to `log_dir/station.log` (1 MB, 5 old files kept); None when it cannot be written.
 
@@ -28,7 +39,7 @@ def setup_logging(log_dir: Path) -> Path | None:
             return path
     try:
         log_dir.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+        handler = QuietRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     except OSError:
         return None
     handler.setFormatter(logging.Formatter(FORMAT))
