@@ -19,6 +19,7 @@ from station.db.models import DayClose, LedgerEntry
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound, StationError
 from station.domain.hashing import GENESIS, ChainBreak, chain_hash, find_break
+from station.domain.text import clean_text
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo
 
@@ -141,9 +142,7 @@ class LedgerService:
         approver: OperatorInfo | None = None,
     ) -> Posting:
         """Post the mirror image of posting `txn`. Large amounts need a partner's approval."""
-        reason = (reason or "").strip()
-        if not reason:
-            raise InvalidInput("ledger.reason_required")
+        reason = clean_text(reason, required_key="ledger.reason_required")
         with self.db.atomic():
             original = self.posting(txn)
             if original.kind == "reversal" or self._reversal_of(txn) is not None:

@@ -1,11 +1,14 @@
 """Issue 17: malformed typed text through the services — the message key, and the DB unchanged."""
 
+import dataclasses
+
 import pytest
 
 from station.db.models import Operator, PrintJob, Villager
 from station.db.parcel_models import Parcel
 from station.domain.errors import StationError
 from station.domain.orders import parse_items
+from tests.printing.decode import decode
 from tests.reliability.test_bad_input import checksum
 
 
@@ -188,3 +191,28 @@ def test_file_system_failures_are_explained(error, key):
     from station.services.db_errors import as_station_error
 
     assert as_station_error(error).key == key
+
+
+def test_a_sale_of_a_product_with_a_rare_character_is_recorded_and_prints_a_replacement(services, partner):
+    from station.db.consignment_models import ConsignmentSale
+    from station.services.consignments import SaleLine
+
+    farmer = services.villagers.add(partner, name="赵𪚥", phone="13700001111")
+    refused(
+        services,
+        lambda: services.consignments.intake(
+            partner, consignor_id=farmer.id, product="土\x00鸡蛋", unit="jin", qty_milli=1000, unit_price_fen=100
+        ),
+        "validation.control_char",
+    )
+    lot = services.consignments.intake(
+        partner, consignor_id=farmer.id, product="𠮷祥土鸡蛋🥚", unit="jin", qty_milli=5000, unit_price_fen=900
+    ).lot
+    sold = services.consignments.sell(partner, [SaleLine(lot.id, 1000)], method="cash")
+    assert ConsignmentSale.select().count() == 1  # recorded, whatever the printer's font lacks
+    sent = []
+    services.printing.use_printer(dataclasses.replace(services.printing.config, kind="dummy"), sent.append)
+    job = services.printing.run(sold.job_id)
+    assert job.status == "printed" and "𠮷" in job.replaced and "🥚" in job.replaced
+    printed = decode(sent[0])
+    assert any("□祥土鸡蛋□" in line for line in printed.lines), printed.lines
