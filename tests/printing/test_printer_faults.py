@@ -8,6 +8,8 @@ import threading
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from station.config import PrinterConfig
 from station.db.models import PrintJob
@@ -191,3 +193,15 @@ def test_unprintable_is_no_longer_raised_by_layout():
         layout(Receipt("x", "1", (Text("\x1b[31m 𠮷"),)), 32)
     except InvalidInput as error:  # pragma: no cover - the failure this test guards against
         pytest.fail(f"layout refused: {error}")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    left=st.text(max_size=60),
+    right=st.text(max_size=90),
+    columns=st.sampled_from([32, 48]),
+)
+def test_any_text_lays_out_within_the_paper(left, right, columns):
+    """Whatever a name or note holds (emoji, 𠮷, controls), the layout neither refuses nor overflows."""
+    lines = layout(Receipt("x", "1", (Row(left, right), Text(left + right))), columns)
+    assert all(byte_width(line.text) <= columns for line in lines)

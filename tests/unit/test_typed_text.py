@@ -1,6 +1,10 @@
 """Issue 17: the one number parser, phones, names/free text, PINs and scans — table-driven."""
 
+import unicodedata
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from station.domain.commission import parse_percent_bp
 from station.domain.errors import InvalidInput
@@ -172,3 +176,17 @@ def test_control_characters_inside_a_scan_refused(raw):
     with pytest.raises(InvalidInput) as caught:
         clean_scan(raw)
     assert caught.value.key == "validation.scan_control"
+
+
+@given(st.text(alphabet="0123456789.,，元¥￥ -+%０１２３４５６７８９．\u0661\u0662", max_size=12))
+def test_the_parser_never_reads_a_comma_or_a_second_unit_as_an_amount(text):
+    try:
+        fen = parse_yuan(text)
+    except InvalidInput:
+        return
+    assert "," not in text and "，" not in text
+    assert text.count("元") + text.count("¥") + text.count("￥") <= 2
+    assert not any(ch in text for ch in "\u0661\u0662")
+    digits = unicodedata.normalize("NFKC", text).strip().lstrip("¥").rstrip("元").strip().lstrip("+")
+    assert " " not in digits
+    assert fen == round(float(digits or 0) * 100)
