@@ -31,8 +31,10 @@ def round_half_up(numerator: int, denominator: int) -> int:
 
 
 def normalise_number_text(text: str) -> str:
-    """Full-width digits and punctuation to ASCII; drop spaces (for look-ups, not for amounts)."""
-    text = unicodedata.normalize("NFKC", text)
+    """Full-width digits and punctuation to ASCII; drop spaces (for look-ups, not for amounts).
+
+    Lone surrogates (undecodable bytes from a terminal) are dropped: they cannot be stored."""
+    text = unicodedata.normalize("NFKC", text.encode("utf-8", "ignore").decode("utf-8"))
     text = text.replace("。", ".").replace("，", ",")
     return re.sub(r"[\s,]", "", text)
 

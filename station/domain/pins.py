@@ -18,7 +18,8 @@ def normalise_pin(text: str | None) -> str:
     """What the keyboard sent, as the PIN compared: full-width ０-９ → 0-9, outer spaces dropped.
 
     Used at set-up and at log-in alike, so a PIN typed with a Chinese IME still matches."""
-    return unicodedata.normalize("NFKC", text or "").strip()
+    text = (text or "").encode("utf-8", "replace").decode("utf-8")  # a lone surrogate: a wrong PIN, not a crash
+    return unicodedata.normalize("NFKC", text).strip()
 
 
 def parse_pin(text: str) -> str:

@@ -20,7 +20,7 @@ def clean_scan(raw: str) -> str:
     """
     text = unicodedata.normalize("NFKC", (raw or "").strip(_SCANNER_ENDS))
     for ch in text:
-        if unicodedata.category(ch) in ("Cc", "Cf"):
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs"):
             raise InvalidInput("validation.scan_control", code=f"U+{ord(ch):04X}")
     text = _DROP.sub("", text).upper()
     if not text:

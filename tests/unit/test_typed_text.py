@@ -190,3 +190,17 @@ def test_the_parser_never_reads_a_comma_or_a_second_unit_as_an_amount(text):
     digits = unicodedata.normalize("NFKC", text).strip().lstrip("¥").rstrip("元").strip().lstrip("+")
     assert " " not in digits
     assert fen == round(float(digits or 0) * 100)
+
+
+def test_a_lone_surrogate_is_a_message_not_a_crash():
+    """Undecodable terminal bytes arrive as lone surrogates; SQLite cannot store them."""
+    from station.domain.money import normalise_number_text
+
+    assert normalise_number_text("13\udcff8") == "138"
+    assert normalise_pin("12\ud80034") == "12?34"
+    with pytest.raises(InvalidInput) as caught:
+        clean_scan("SF1234\udcff567890")
+    assert caught.value.key == "validation.scan_control"
+    with pytest.raises(InvalidInput) as caught:
+        clean_name("张\ud800三")
+    assert caught.value.key == "validation.control_char"
