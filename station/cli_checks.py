@@ -37,16 +37,12 @@ def check_args(config: StationConfig, args: argparse.Namespace) -> None:
             raise InvalidInput("validation.out_is_dir", path=out)
         if not target.parent.is_dir():
             raise InvalidInput("validation.out_no_folder", path=out)
-    for name in ("dir",):
-        folder = getattr(args, name, None)
-        if folder and args.command == "verify" and not Path(folder).is_dir():
-            raise InvalidInput("validation.not_a_folder", path=folder)
+    if args.command == "verify" and not Path(args.dir).is_dir():
+        raise InvalidInput("validation.not_a_folder", path=args.dir)
     if args.command == "county" and getattr(args, "dirs", None):
         for folder in args.dirs:
             if not Path(folder).is_dir():
                 raise InvalidInput("validation.not_a_folder", path=folder)
-    if args.command == "restore" and not Path(args.file).is_file():
-        raise InvalidInput("validation.not_a_file", path=args.file)
 
 
 def run_checked(command: Callable[[StationConfig, argparse.Namespace], int], config, args) -> int:

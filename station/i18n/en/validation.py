@@ -42,5 +42,4 @@ MESSAGES: dict[str, str] = {
     "validation.out_is_dir": "--out {path} is a folder; give a file name",
     "validation.out_no_folder": "--out {path}: its folder does not exist",
     "validation.not_a_folder": "{path} is not an export folder",
-    "validation.not_a_file": "{path} is not a file",
 }

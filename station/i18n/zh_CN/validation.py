@@ -42,5 +42,4 @@ MESSAGES: dict[str, str] = {
     "validation.out_is_dir": "--out {path} 是一个文件夹，请给出文件名",
     "validation.out_no_folder": "--out {path}：所在的文件夹不存在",
     "validation.not_a_folder": "{path} 不是导出文件夹",
-    "validation.not_a_file": "{path} 不是文件",
 }
