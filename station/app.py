@@ -43,6 +43,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         self.services = services
         self.t = t
         self.session = Session()
+        self.print_note = ""  # the last receipt's replaced characters, for the status line
         self.area_factories = self._area_factories()
         super().__init__()
         self.title = t("app.title")
@@ -142,8 +143,13 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
                 self.notify(
                     self.t("print.failed", no=job.receipt_no, error=job.last_error), severity="error", timeout=10
                 )
-            elif job.replaced:
-                self.notify(self.t("validation.print_replaced", no=job.receipt_no, chars=job.replaced), timeout=10)
+            self.print_note = (
+                self.t("validation.print_replaced", no=job.receipt_no, chars=job.replaced)
+                if job.replaced and job.status == "printed"
+                else ""
+            )
+            if self.print_note:
+                self.notify(self.print_note, timeout=10)
             self.update_status()
             if then is not None:
                 then()
@@ -203,6 +209,8 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         if operator:
             parts.append(self.t("status.operator", name=operator.name, role=self.t("role." + operator.role)))
         parts.append(printer_text or self.t("status.printer", kind=self.config.printer.kind))
+        if self.print_note:
+            parts.append(self.print_note)
         self.status = ("  │  ".join(parts), printer_failed)
 
     async def action_logout(self) -> None:
