@@ -48,6 +48,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         self.t = t
         self.session = Session()
         self.chain_break: int | None = None  # the ledger chain's first bad entry, once a check found one
+        self.print_note = ""  # the last receipt's replaced characters, for the status line
         self.area_factories = self._area_factories()
         super().__init__()
         self.title = t("app.title")
@@ -174,6 +175,13 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
                 self.notify(
                     self.t("print.failed", no=job.receipt_no, error=job.last_error), severity="error", timeout=10
                 )
+            self.print_note = (
+                self.t("validation.print_replaced", no=job.receipt_no, chars=job.replaced)
+                if job.replaced and job.status == "printed"
+                else ""
+            )
+            if self.print_note:
+                self.notify(self.print_note, timeout=10)
             self.update_status()
             if then is not None:
                 then()
@@ -240,6 +248,8 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         self.backup_level = backup_level(age)
         if self.chain_break is not None:
             parts.insert(0, self.t("backup.status_chain_broken", id=self.chain_break))
+        if self.print_note:
+            parts.append(self.print_note)
         self.status = ("  │  ".join(parts), printer_failed or self.chain_break is not None)
 
     async def action_logout(self) -> None:

@@ -9,12 +9,11 @@ from collections.abc import Sequence
 
 from station import cli_operator
 from station.cli_auth import add_operator_option, close_database, log_in, open_services, record_open_command
-from station.cli_county import add_parsers as add_county_parsers
-from station.cli_county import cmd_county, cmd_key, cmd_verify
 from station.cli_backup import add_commands as add_backup_commands
 from station.cli_backup import cmd_backup, cmd_check, cmd_restore, holding_station_lock, restore_after_app
-from station.config import ConfigError, StationConfig, load_config
-from station.domain.errors import StationError
+from station.cli_county import add_parsers as add_county_parsers
+from station.cli_county import cmd_county, cmd_key, cmd_verify
+from station.config import ConfigError, StationConfig, guess_locale, load_config
 from station.file_modes import private_umask
 from station.i18n.translator import Translator
 
@@ -157,13 +156,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(os.environ, home=args.home)
     except ConfigError as error:
-        print(f"station: {error}", file=sys.stderr)
+        print(f"station: {Translator(guess_locale(os.environ, args.home)).error(error)}", file=sys.stderr)
         return 2
+    from station.cli_checks import run_checked
+
     try:
-        return COMMANDS[args.command or "run"](config, args)
-    except StationError as error:
-        print(f"station: {Translator(config.locale).error(error)}", file=sys.stderr)
-        return 1
+        return run_checked(COMMANDS[args.command or "run"], config, args)
     finally:
         close_database()
 
