@@ -25,7 +25,7 @@ LIST_ACTIONS = (
     StationAction("purchases.filter", "ctrl+f", "focus_filter", "purchases.filter", "purchases.filter_help"),
 )
 ORDER_ACTIONS = (
-    StationAction("order.place", "ctrl+p", "place", "order.place", "order.place_help"),
+    StationAction("order.place", "ctrl+o", "place", "order.place", "order.place_help"),
     StationAction("order.ship", "ctrl+s", "ship", "order.ship", "order.ship_help"),
     StationAction("order.pay", "ctrl+g", "pay", "order.pay", "order.pay_help"),
     StationAction("order.hand_over", "f10", "hand_over", "order.hand_over", "order.hand_over_help"),
