@@ -6,8 +6,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Input, Label
 
+from station.domain.errors import StationError
 from station.domain.money import format_fen, parse_yuan
-from station.domain.orders import PLATFORMS, parse_items
+from station.domain.orders import PLATFORMS, order_total_fen, parse_items
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.dialogs import InfoDialog
@@ -27,6 +28,7 @@ LIST_ACTIONS = (
 ORDER_ACTIONS = (
     StationAction("order.place", "ctrl+o", "place", "order.place", "order.place_help"),
     StationAction("order.ship", "ctrl+s", "ship", "order.ship", "order.ship_help"),
+    StationAction("order.refs", "ctrl+t", "edit_refs", "order.refs", "order.refs_help"),
     StationAction("order.pay", "ctrl+g", "pay", "order.pay", "order.pay_help"),
     StationAction("order.hand_over", "f10", "hand_over", "order.hand_over", "order.hand_over_help"),
     StationAction("order.cancel", "ctrl+x", "cancel", "order.cancel", "order.cancel_help"),
@@ -177,6 +179,7 @@ class PurchasesScreen(StationScreen):
                     note=v["note"],
                 ),
                 focus="items",
+                preview=self.running_total,
             )
         )
         if created is not None:
@@ -184,6 +187,19 @@ class PurchasesScreen(StationScreen):
             if created.job_id:
                 self.print_job(created.job_id)
             self.reload()
+
+    def running_total(self, values: dict) -> str:
+        """The order's total while its items are typed, or what is wrong with them so far."""
+        if not (values.get("items") or "").strip():
+            return ""
+        try:
+            total = order_total_fen(
+                parse_items(values["items"]), optional_yuan(values["shipping"]), optional_yuan(values["fee"])
+            )
+            deposit = optional_yuan(values["deposit"])
+        except StationError as error:
+            return self.t("order.total_so_far_bad", error=self.app.t.error(error))
+        return self.t("order.total_so_far", total_fen=total, owed_fen=max(total - deposit, 0))
 
     @work
     async def action_account(self) -> None:
@@ -193,22 +209,31 @@ class PurchasesScreen(StationScreen):
 
     def show_statement(self, found) -> None:
         villager, lines = found
-        body = [
-            self.t(
-                "purchases.statement_line",
-                date=f"{l.at:%Y-%m-%d}",
-                ref=l.ref,
-                kind_key=f"ledger.kind.{l.kind}",
-                amount_fen=l.amount_fen,
-                balance_fen=l.balance_fen,
-            )
-            for l in lines
-        ]
-        balance = lines[-1].balance_fen if lines else 0
-        body.append(
-            self.t("purchases.balance_credit" if balance < 0 else "purchases.balance_owed", amount_fen=abs(balance))
+        self.app.push_screen(
+            InfoDialog(self.t("purchases.statement_title", name=villager.name), "\n".join(self.statement(lines)))
         )
-        self.app.push_screen(InfoDialog(self.t("purchases.statement_title", name=villager.name), "\n".join(body)))
+
+    def statement(self, lines) -> list[str]:
+        """Each entry as a sentence the villager understands, and where that leaves them."""
+        body = []
+        for line in lines:
+            key = f"statement.{line.kind}"
+            if key not in self.app.t.messages:
+                key = "statement.other"
+            values = {"date": f"{line.at:%m-%d}", "no": line.ref.rpartition(":")[2], "amount_fen": abs(line.amount_fen)}
+            body.append(self.t(key, kind_key=f"ledger.kind.{line.kind}", **values))
+            body.append(self._where("statement.after", line.balance_fen))
+        balance = lines[-1].balance_fen if lines else 0
+        body.append(self._where("statement.total", balance) if lines else self.t("statement.empty"))
+        return body
+
+    def _where(self, prefix: str, balance_fen: int) -> str:
+        """A villager account's balance: positive, they owe us; negative, we hold theirs."""
+        if balance_fen > 0:
+            return self.t(f"{prefix}_owed", amount_fen=balance_fen)
+        if balance_fen < 0:
+            return self.t(f"{prefix}_credit", amount_fen=-balance_fen)
+        return self.t(f"{prefix}_even")
 
 
 class OrderScreen(StationScreen):
@@ -303,8 +328,20 @@ class OrderScreen(StationScreen):
         op = self.session.require
         await self._form(
             "order.ship_title",
-            [FormField("tracking", self.t("parcels.col_tracking"))],
+            [FormField("tracking", self.t("parcels.col_tracking"), self.order.tracking_no if self.order else "")],
             lambda v: self.purchases.ship(op, self.order_id, v["tracking"]),
+        )
+
+    @work
+    async def action_edit_refs(self) -> None:
+        op, order = self.session.require, self.order
+        await self._form(
+            "order.refs_title",
+            [
+                FormField("no", self.t("order.platform_no"), order.external_order_no if order else ""),
+                FormField("tracking", self.t("parcels.col_tracking"), order.tracking_no if order else ""),
+            ],
+            lambda v: self.purchases.set_refs(op, self.order_id, v["no"], v["tracking"]),
         )
 
     @work
