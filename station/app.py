@@ -68,7 +68,9 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         def purchases():
             from station.screens.purchases import PurchasesScreen
 
-            return PurchasesScreen(services.purchases, services.villagers, session, print_job)
+            return PurchasesScreen(
+                services.purchases, services.villagers, session, print_job, complaints=services.complaints
+            )
 
         def consignments():
             from station.screens.consignments import ConsignmentsScreen

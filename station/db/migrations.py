@@ -109,6 +109,15 @@ def m009_drop_whole_history_tail_indexes(db: Database) -> None:
         db.execute_sql(f"DROP INDEX IF EXISTS parcel_{column}")
 
 
+def m012_complaint_lot(db: Database) -> None:
+    """A complaint can be about a consignment lot too (besides a parcel or an order).
+
+    m006 creates the table from today's model, which already has the column."""
+    columns = {row[1] for row in db.execute_sql("PRAGMA table_info(complaint)").fetchall()}
+    if "lot_id" not in columns:
+        db.execute_sql("ALTER TABLE complaint ADD COLUMN lot_id INTEGER")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     m001_foundation,
     m002_parcels,
@@ -119,6 +128,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     m007_live_parcel_indexes,
     m008_live_villager_index,
     m009_drop_whole_history_tail_indexes,
+    m012_complaint_lot,
 ]
 
 

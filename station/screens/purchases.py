@@ -15,6 +15,7 @@ from station.screens.dialogs import InfoDialog
 from station.screens.form_dialog import FormDialog, FormField
 from station.screens.villager_picker import VillagerPickerDialog
 from station.services.common import Session
+from station.services.complaints import ComplaintService
 from station.services.ledger import PAYMENT_METHODS
 from station.services.purchases import OrderInfo, PurchaseService
 from station.services.villagers import VillagerService
@@ -53,8 +54,16 @@ class PurchasesScreen(StationScreen):
     ACTIONS = LIST_ACTIONS
     BINDINGS = bindings_for(LIST_ACTIONS)
 
-    def __init__(self, purchases: PurchaseService, villagers: VillagerService, session: Session, print_job) -> None:
+    def __init__(
+        self,
+        purchases: PurchaseService,
+        villagers: VillagerService,
+        session: Session,
+        print_job,
+        complaints: ComplaintService | None = None,
+    ) -> None:
         super().__init__()
+        self.complaints = complaints
         self.purchases = purchases
         self.villagers = villagers
         self.session = session
@@ -142,7 +151,7 @@ class PurchasesScreen(StationScreen):
     @on(DataTable.RowSelected, "#orders")
     def open_order(self, event: DataTable.RowSelected) -> None:
         order = self.shown[event.cursor_row]
-        self.app.push_screen(OrderScreen(self.purchases, self.session, self.print_job, order.id))
+        self.app.push_screen(OrderScreen(self.purchases, self.session, self.print_job, order.id, self.complaints))
 
     @work
     async def action_new_order(self) -> None:
@@ -244,8 +253,16 @@ class OrderScreen(StationScreen):
     ACTIONS = ORDER_ACTIONS
     BINDINGS = bindings_for(ORDER_ACTIONS)
 
-    def __init__(self, purchases: PurchaseService, session: Session, print_job, order_id: int) -> None:
+    def __init__(
+        self,
+        purchases: PurchaseService,
+        session: Session,
+        print_job,
+        order_id: int,
+        complaints: ComplaintService | None = None,
+    ) -> None:
         super().__init__()
+        self.complaints = complaints
         self.purchases = purchases
         self.session = session
         self.print_job = print_job
@@ -268,10 +285,16 @@ class OrderScreen(StationScreen):
 
     def reload(self) -> None:
         order_id = self.order_id
-        self.call_service(lambda: (self.purchases.get(order_id), self.purchases.events(order_id)), self.show)
+        complaints = self.complaints
+
+        def load():
+            about = complaints.about("purchase", order_id) if complaints else []
+            return self.purchases.get(order_id), self.purchases.events(order_id), about
+
+        self.call_service(load, self.show)
 
     def show(self, found) -> None:
-        order, events = found
+        order, events, complaints = found
         self.order = order
         t = self.t
         self.query_one("#order-title", Label).update(
@@ -298,6 +321,10 @@ class OrderScreen(StationScreen):
                 order_no=order.external_order_no or "-",
                 tracking=order.tracking_no or "-",
             ),
+        ]
+        lines += [
+            t("complaint.on_record", no=c.id, text=c.text, status_key=f"complaints.status.{c.status}")
+            for c in complaints
         ]
         self.query_one("#order-body", Label).update("\n".join(lines))
         table = self.query_one("#events", DataTable)

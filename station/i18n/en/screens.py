@@ -100,4 +100,13 @@ MESSAGES: dict[str, str] = {
     "statement.total_credit": "In all: the station holds {amount_fen} of yours, for your next order or paid back to you.",
     "statement.total_even": "In all: you are even; nobody owes anything.",
     "statement.empty": "You have no account entries at the station yet.",
+    # complaints linked to a parcel, an order or a lot
+    "complaint.col_about": "About",
+    "complaint.about_nothing": "(nothing linked)",
+    "complaint.link.parcel": "Parcel {text}",
+    "complaint.link.purchase": "Order {text}",
+    "complaint.link.lot": "Consignment lot {text}",
+    "complaint.on_record": "Complaint #{no} ({status_key}): {text}",
+    "complaint.bad_link": "The complaint's link “{link}” is not valid",
+    "complaint.link_not_found": "The complaint's link “{link}” no longer exists",
 }

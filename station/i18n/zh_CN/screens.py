@@ -100,4 +100,13 @@ MESSAGES: dict[str, str] = {
     "statement.total_credit": "合计：站里还存着您的 {amount_fen}，可以抵下次的货款，也可以退给您。",
     "statement.total_even": "合计：两清，谁也不欠谁。",
     "statement.empty": "您在站里还没有账。",
+    # complaints linked to a parcel, an order or a lot
+    "complaint.col_about": "关于",
+    "complaint.about_nothing": "（不关联）",
+    "complaint.link.parcel": "包裹 {text}",
+    "complaint.link.purchase": "订单 {text}",
+    "complaint.link.lot": "代销批次 {text}",
+    "complaint.on_record": "投诉 #{no}（{status_key}）：{text}",
+    "complaint.bad_link": "投诉关联的“{link}”不对",
+    "complaint.link_not_found": "投诉关联的“{link}”找不到了",
 }
