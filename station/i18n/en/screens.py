@@ -109,4 +109,10 @@ MESSAGES: dict[str, str] = {
     "complaint.on_record": "Complaint #{no} ({status_key}): {text}",
     "complaint.bad_link": "The complaint's link “{link}” is not valid",
     "complaint.link_not_found": "The complaint's link “{link}” no longer exists",
+    # consignments: shelf life as days or a date, how a settlement is paid
+    "consign.shelf_life": "Shelf life: days or a best-before date (optional)",
+    "consign.shelf_life_example": "20 days, or 2026-12-13",
+    "error.bad_shelf_life": "Shelf life “{text}” is not understood: type days (20 or 20 days) or a date (2026-12-13)",
+    "settle.pay_by": "Pay the consignor by",
+    "settle.confirm_method": "Choose how to pay, then Ctrl+S settles and prints the statement.",
 }

@@ -109,4 +109,10 @@ MESSAGES: dict[str, str] = {
     "complaint.on_record": "投诉 #{no}（{status_key}）：{text}",
     "complaint.bad_link": "投诉关联的“{link}”不对",
     "complaint.link_not_found": "投诉关联的“{link}”找不到了",
+    # consignments: shelf life as days or a date, how a settlement is paid
+    "consign.shelf_life": "保质期：天数或到期日（可不填）",
+    "consign.shelf_life_example": "20 天，或 2026-12-13",
+    "error.bad_shelf_life": "保质期“{text}”看不懂：填天数（如 20 或 20 天）或日期（如 2026-12-13）",
+    "settle.pay_by": "怎么付给寄售人",
+    "settle.confirm_method": "选好付款方式，Ctrl+S 结算并打印结算单。",
 }
