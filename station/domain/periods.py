@@ -31,7 +31,7 @@ def optional_date(text: str) -> dt.date | None:
     return parse_date(text) if (text or "").strip() else None
 
 
-_DAYS = re.compile(r"(\d{1,4})\s*(?:天|日|d|day|days)?", re.IGNORECASE)
+_DAYS = re.compile(r"(\d{1,4})\s*(?:\u5929|\u65e5|d|day|days)?", re.IGNORECASE)  # tian / ri: "day" in Chinese
 
 
 def parse_shelf_life(text: str, today: dt.date) -> dt.date | None:
