@@ -252,6 +252,17 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         if mode in self.area_factories and self.session.operator is not None:
             await self.switch_mode(mode)
 
+    async def open_list(self, opens: str) -> None:
+        """A home tile's Enter: the area's list it stands for ("parcels.overdue", "purchases.arrived")."""
+        area, _, which = opens.partition(".")
+        if area not in self.area_factories or self.session.operator is None:
+            return
+        await self.switch_mode(area)
+        if opens == "parcels.overdue":
+            self.screen.action_overdue_list()  # type: ignore[attr-defined]
+        elif opens == "purchases.arrived":
+            self.screen.show_status(which)  # type: ignore[attr-defined]
+
     async def action_go_back(self) -> None:
         """Esc: close the top screen of the area, or go home from an area's first screen."""
         if len(self.screen_stack) > 1:

@@ -145,6 +145,11 @@ class PurchasesScreen(StationScreen):
             )
         )
 
+    def show_status(self, status: str) -> None:
+        """Only the orders in this status (the home tile's Enter): the filter says so, Esc-able."""
+        self.query_one("#filter", Input).value = self.t(f"purchase.status.{status}")
+        self.query_one("#orders").focus()
+
     def action_focus_filter(self) -> None:
         self.query_one("#filter").focus()
 

@@ -465,4 +465,4 @@ def purchases_tile(purchases: PurchaseService) -> Tile:
         ("tile.deposits_held", format_fen(held), False),
         ("tile.receivables", format_fen(receivable), receivable > 0),
     ]
-    return Tile("tile.purchases", tuple(rows))
+    return Tile("tile.purchases", tuple(rows), opens="purchases.arrived")

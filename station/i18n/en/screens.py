@@ -115,4 +115,8 @@ MESSAGES: dict[str, str] = {
     "error.bad_shelf_life": "Shelf life “{text}” is not understood: type days (20 or 20 days) or a date (2026-12-13)",
     "settle.pay_by": "Pay the consignor by",
     "settle.confirm_method": "Choose how to pay, then Ctrl+S settles and prints the statement.",
+    # home tiles
+    "tile.drawer_cash": "Cash in the drawer (with the float)",
+    "tile.opening_float": "of which opening float",
+    "tile.enter_opens": "Enter opens the list",
 }

@@ -115,4 +115,8 @@ MESSAGES: dict[str, str] = {
     "error.bad_shelf_life": "保质期“{text}”看不懂：填天数（如 20 或 20 天）或日期（如 2026-12-13）",
     "settle.pay_by": "怎么付给寄售人",
     "settle.confirm_method": "选好付款方式，Ctrl+S 结算并打印结算单。",
+    # home tiles
+    "tile.drawer_cash": "钱箱应有现金（含备用金）",
+    "tile.opening_float": "其中开班备用金",
+    "tile.enter_opens": "Enter 打开清单",
 }
