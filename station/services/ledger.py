@@ -140,7 +140,23 @@ class LedgerService:
         *,
         approver: OperatorInfo | None = None,
     ) -> Posting:
-        """Post the mirror image of posting `txn`. Large amounts need a partner's approval."""
+        """Post the mirror image of posting `txn`. Large amounts need a partner's approval;
+        a reversal refused for want of one is written to the audit log all the same."""
+        try:
+            return self._reverse(txn, reason, operator, approver)
+        except NotAllowed as error:
+            if error.key == "ledger.approval_required":
+                with self.db.atomic():
+                    self.audit.record(
+                        "ledger.reversal_refused",
+                        operator.id,
+                        ref=f"txn:{txn}",
+                        reason=(reason or "").strip(),
+                        approver=approver.name if approver else "",
+                    )
+            raise
+
+    def _reverse(self, txn: int, reason: str, operator: OperatorInfo, approver: OperatorInfo | None) -> Posting:
         reason = (reason or "").strip()
         if not reason:
             raise InvalidInput("ledger.reason_required")
