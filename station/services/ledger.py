@@ -148,9 +148,10 @@ class LedgerService:
             if error.key == "ledger.approval_required":
                 with self.db.atomic():
                     self.audit.record(
-                        "ledger.reversal_refused",
+                        "approval.refused",
                         operator.id,
                         ref=f"txn:{txn}",
+                        action="ledger.reversal",
                         reason=(reason or "").strip(),
                         approver=approver.name if approver else "",
                     )

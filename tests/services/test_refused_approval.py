@@ -13,8 +13,8 @@ def test_refused_reversal_is_audited(services, partner, assistant):
         services.ledger.reverse(posting.txn, "wrong villager", assistant)
     with pytest.raises(NotAllowed):
         services.ledger.reverse(posting.txn, "wrong villager", partner, approver=partner)
-    refused = services.audit.list(kind="ledger.reversal_refused")
+    refused = services.audit.list(kind="approval.refused")
     assert [r.ref for r in refused] == [f"txn:{posting.txn}"] * 2
     assert [r.detail["approver"] for r in refused] == ["王秀英", ""]
-    assert len(services.audit.list(kind="ledger.reversal_refused", operator_id=assistant.id)) == 1
+    assert len(services.audit.list(kind="approval.refused", operator_id=assistant.id)) == 1
     assert (services.ledger.verify_chain(), services.ledger.balance("cash")) == entries_before
