@@ -30,8 +30,8 @@ AREAS = (
 )
 
 APP_ACTIONS: tuple[StationAction, ...] = (
-    StationAction("nav.help", "f1", "toggle_help", "nav.help", "nav.help_help"),
     *(StationAction(f"nav.{mode}", key, f"goto('{mode}')", f"nav.{mode}", f"nav.{mode}_help") for mode, key in AREAS),
+    StationAction("nav.help", "f1", "toggle_help", "nav.help", "nav.help_help"),
     StationAction("nav.print_jobs", "ctrl+r", "print_jobs", "nav.print_jobs", "nav.print_jobs_help"),
     StationAction("nav.printer", "ctrl+k", "printer_settings", "nav.printer", "nav.printer_help"),
     StationAction("nav.back", "escape", "go_back", "nav.back", "nav.back_help"),

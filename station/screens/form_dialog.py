@@ -62,6 +62,8 @@ class FormDialog(StationDialog[Any]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog"):
             yield Label(self.title_text, classes="title")
+            if self.preview is not None:  # at the top: in view however far the form scrolls
+                yield Label("", id="form-preview")
             for f in self.fields:
                 yield Label(f.label, classes="field-label")
                 if f.options is not None:
@@ -70,8 +72,6 @@ class FormDialog(StationDialog[Any]):
                     )
                 else:
                     yield Input(str(f.value), id=f.id, password=f.password, placeholder=f.placeholder)
-            if self.preview is not None:
-                yield Label("", id="form-preview")
             yield Label("", id="form-message", classes="message")
             yield Label(self.hint or self.t("form.hint_quick" if self.submit_on_enter else "form.hint"), classes="hint")
 
