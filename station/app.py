@@ -282,6 +282,13 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         if self.use_command_palette and not StationPalette.is_open(self):
             self.push_screen(StationPalette(self.t("palette.placeholder")))
 
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        from station.screens.palette import StationPalette
+
+        self.push_screen(StationPalette(self.t("palette.theme_placeholder"), [ThemeProvider]))
+
     def get_system_commands(self, screen):
         """Textual's own palette entries (Theme, Keys, …) in the UI language; Quit asks first."""
         label = self.t.label

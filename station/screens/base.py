@@ -141,7 +141,8 @@ class StationDialog(TranslatedBindings, ServiceCalls, ModalScreen[ResultType], G
         border: thick $primary; background: $surface; padding: 1 2;
     }
     StationDialog .field-label { margin-top: 1; }
-    StationDialog .message { color: $error; height: auto; }
+    StationDialog .message { color: $error; height: auto; width: 100%; }
+    StationDialog .hint, StationDialog #form-preview, StationDialog #question { width: 100%; height: auto; }
     StationDialog #buttons { height: auto; margin-top: 1; align-horizontal: right; }
     """
 

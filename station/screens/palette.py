@@ -13,8 +13,8 @@ from textual.widgets.option_list import Option
 class StationPalette(CommandPalette):
     """Textual's palette with its own texts in the UI language (placeholder, "No matches")."""
 
-    def __init__(self, placeholder: str) -> None:
-        super().__init__(placeholder=placeholder, id="--command-palette")
+    def __init__(self, placeholder: str, providers=None) -> None:
+        super().__init__(providers, placeholder=placeholder, id="--command-palette")
 
     def _start_no_matches_countdown(self, search_value: str) -> None:
         self._stop_no_matches_countdown()

@@ -48,6 +48,9 @@ async def test_palette_system_commands_and_key_panel_are_chinese(make, demo_db):
         assert "配色" in titles and "关闭程序" in titles and "Theme" not in titles
         bindings = {b.binding.action: b.binding.description for b in app.screen.active_bindings.values()}
         assert bindings["cursor_down"] == "光标下移"  # the order table's own key, in F1
+        app.search_themes()
+        await settle(app, pilot)
+        assert app.screen.query_one(CommandInput).placeholder == "搜索配色…"
 
 
 async def test_quit_with_an_open_shift_asks_and_no_keeps_the_app(make, demo_db):

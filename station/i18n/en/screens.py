@@ -5,6 +5,7 @@ MESSAGES: dict[str, str] = {
     "quit.shift_open": "{name}'s shift is still open (the drawer is not counted). Quit anyway?",
     # the command palette
     "palette.placeholder": "Search actions by name or description…",
+    "palette.theme_placeholder": "Search for themes…",
     "palette.no_matches": "No matches found",
     # Textual's own texts, by their English text ("textual." + text)
     "textual.Bottom": "Bottom",

@@ -5,6 +5,7 @@ MESSAGES: dict[str, str] = {
     "quit.shift_open": "{name} 的班还没交（钱箱未清点）。仍然关闭程序吗？",
     # the command palette
     "palette.placeholder": "搜索功能（中文名或说明）…",
+    "palette.theme_placeholder": "搜索配色…",
     "palette.no_matches": "没有找到",
     # Textual's own texts, by their English text ("textual." + text)
     "textual.Bottom": "到底部",
