@@ -125,6 +125,15 @@ def m011_ledger_self_check(db: Database) -> None:
     _append_only(db, "chain_anchor")
 
 
+def m012_complaint_lot(db: Database) -> None:
+    """A complaint can be about a consignment lot too (besides a parcel or an order).
+
+    m006 creates the table from today's model, which already has the column."""
+    columns = {row[1] for row in db.execute_sql("PRAGMA table_info(complaint)").fetchall()}
+    if "lot_id" not in columns:
+        db.execute_sql("ALTER TABLE complaint ADD COLUMN lot_id INTEGER")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     m001_foundation,
     m002_parcels,
@@ -137,6 +146,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     m009_drop_whole_history_tail_indexes,
     m010_operator_lock_level,
     m011_ledger_self_check,
+    m012_complaint_lot,
 ]
 
 

@@ -29,6 +29,7 @@ class Complaint(BaseModel):
     status = TextField(default="open", index=True)  # open | closed
     parcel_id = IntegerField(null=True)
     purchase_id = IntegerField(null=True)
+    lot_id = IntegerField(null=True)  # a consignment lot (m012)
     opened_at = DateTimeField()
     opened_by = ForeignKeyField(Operator, backref="complaints_opened")
     closed_at = DateTimeField(null=True)

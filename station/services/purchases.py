@@ -18,7 +18,7 @@ from station.db.purchase_models import Purchase, PurchaseEvent, PurchaseItem
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound
 from station.domain.money import format_fen
-from station.domain.orders import OPEN, PLATFORMS, ItemLine, check_transition
+from station.domain.orders import OPEN, PLATFORMS, ItemLine, check_transition, order_total_fen
 from station.domain.text import clean_text
 from station.i18n.translator import Translator
 from station.printing.layout import Row
@@ -64,6 +64,11 @@ class StatementLine:
     kind: str
     amount_fen: int  # on the villager's account: + owes more, − paid / credited
     balance_fen: int
+
+
+def normal_tracking(text: str) -> str:
+    """A tracking number as couriers print it: no spaces, upper case."""
+    return "".join((text or "").split()).upper()
 
 
 def account(villager_id: int) -> str:
@@ -174,7 +179,7 @@ class PurchaseService:
                 items_fen=items_fen,
                 shipping_fen=shipping_fen,
                 service_fee_fen=fee,
-                total_fen=items_fen + shipping_fen + fee,
+                total_fen=order_total_fen(list(items), shipping_fen, fee),
                 note=note.strip(),
                 created_at=self.clock.now(),
                 operator=by.id,
@@ -207,11 +212,34 @@ class PurchaseService:
         return self.info(row)
 
     def ship(self, by: OperatorInfo, purchase_id: int, tracking_no: str = "") -> OrderInfo:
+        """Shipped; a tracking number typed here is kept, and a blank one keeps the one on file."""
         require_counter(by)
         with self.db.atomic():
             row = self._row(purchase_id)
-            row.tracking_no = "".join(tracking_no.split()).upper()
+            row.tracking_no = normal_tracking(tracking_no) or row.tracking_no
             self._event(row, by, "shipped", row.tracking_no)
+        return self.info(row)
+
+    def set_refs(self, by: OperatorInfo, purchase_id: int, external_order_no: str, tracking_no: str) -> OrderInfo:
+        """Add or correct the platform's order number and the tracking number at any time
+        after the order exists; the change is an event on the order (its status unchanged)."""
+        require_counter(by)
+        order_no, tracking = " ".join((external_order_no or "").split()), normal_tracking(tracking_no)
+        with self.db.atomic():
+            row = self._row(purchase_id)
+            if (order_no, tracking) == (row.external_order_no, row.tracking_no):
+                return self.info(row)
+            PurchaseEvent.create(
+                purchase=row.id,
+                at=self.clock.now(),
+                operator=by.id,
+                from_status=row.status,
+                to_status=row.status,
+                note=f"{row.external_order_no or '-'} / {row.tracking_no or '-'} → "
+                f"{order_no or '-'} / {tracking or '-'}",
+            )
+            row.external_order_no, row.tracking_no = order_no, tracking
+            row.save()
         return self.info(row)
 
     def link_parcel(self, by: OperatorInfo, purchase_id: int, parcel_id: int) -> OrderInfo:
@@ -475,4 +503,4 @@ def purchases_tile(purchases: PurchaseService) -> Tile:
         ("tile.deposits_held", format_fen(held), False),
         ("tile.receivables", format_fen(receivable), receivable > 0),
     ]
-    return Tile("tile.purchases", tuple(rows))
+    return Tile("tile.purchases", tuple(rows), opens="purchases.arrived")

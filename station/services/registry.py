@@ -238,13 +238,15 @@ class Services:
         from station.domain.money import format_fen
         from station.services.dashboard import Tile
 
-        return Tile(
-            "tile.villagers",
-            (
-                ("tile.villagers_count", str(self.villagers.count()), False),
-                ("tile.cash_balance", format_fen(self.ledger.balance("cash")), False),
-            ),
-        )
+        shift = self.shifts.current()
+        if shift is None:  # no drawer counted in: what the books say
+            cash = (("tile.cash_balance", format_fen(self.ledger.balance("cash")), False),)
+        else:  # what should be in the drawer: the opening float and the shift's cash
+            cash = (
+                ("tile.drawer_cash", format_fen(shift.expected_cash_fen), False),
+                ("tile.opening_float", format_fen(shift.opening_cash_fen), False),
+            )
+        return Tile("tile.villagers", (("tile.villagers_count", str(self.villagers.count()), False), *cash))
 
 
 def build_services(

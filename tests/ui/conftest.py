@@ -1,6 +1,7 @@
 import pytest
 
 from station.app import make_app
+from tests.ui.demo_station import demo_db, demo_template  # noqa: F401  (fixtures: the demo station)
 
 
 @pytest.fixture
