@@ -38,9 +38,11 @@ ACTIONS = (
     StationAction("checkin.end", "ctrl+s", "end_batch", "checkin.end", "checkin.end_help"),
 )
 # From the scan box: up/down move the highlighted row (the one the recipient, Ctrl+F/G/D act on).
+# Priority: an Input would otherwise take them for its own (scroll) bindings; the screen has
+# no list or select of its own that needs them.
 ROW_KEYS = [
-    Binding("up", "row(-1)", show=False, id="checkin.row_up"),
-    Binding("down", "row(1)", show=False, id="checkin.row_down"),
+    Binding("up", "row(-1)", show=False, id="checkin.row_up", priority=True),
+    Binding("down", "row(1)", show=False, id="checkin.row_down", priority=True),
 ]
 
 

@@ -12,9 +12,9 @@ def test_refused_reversal_is_audited(services, partner, assistant):
     with pytest.raises(NotAllowed):
         services.ledger.reverse(posting.txn, "wrong villager", assistant)
     with pytest.raises(NotAllowed):
-        services.ledger.reverse(posting.txn, "wrong villager", partner, approver=partner)
+        services.ledger.reverse(posting.txn, "wrong villager", partner, approver_id=partner.id, approver_pin="123456")
     refused = services.audit.list(kind="approval.refused")
     assert [r.ref for r in refused] == [f"txn:{posting.txn}"] * 2
-    assert [r.detail["approver"] for r in refused] == ["王秀英", ""]
+    assert [r.detail["reason"] for r in refused] == ["wrong villager"] * 2  # asked by an assistant; self-approved
     assert len(services.audit.list(kind="approval.refused", operator_id=assistant.id)) == 1
     assert (services.ledger.verify_chain(), services.ledger.balance("cash")) == entries_before
