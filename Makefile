@@ -22,8 +22,11 @@ run: $(VENV)/.installed-postgres
 test: $(VENV)/.installed-test,postgres
 	$(BIN)/python -m pytest -n $(JOBS)
 
+# County section size: BENCH_COUNTY="--stations 10 --rows 1000" for a quick run.
+BENCH_COUNTY ?=
 bench: $(VENV)/.installed-test,postgres
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/county.py $(BENCH_COUNTY)
 
 demo: $(VENV)/.installed-postgres
 	$(BIN)/station demo
