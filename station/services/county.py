@@ -24,6 +24,7 @@ from peewee import (
 )
 
 from station.domain.errors import InvalidInput
+from station.services import county_bulk
 from station.services.exports import MANIFEST, read_csv, sha256_of, verify
 
 county_db = DatabaseProxy()
@@ -87,6 +88,7 @@ def connect_county(url: str) -> Database:
     county_db.initialize(db)
     db.connect(reuse_if_open=True)
     db.create_tables([CountyLoad, CountyUtility])
+    county_bulk.create_row_tables(db)
     return db
 
 
@@ -107,18 +109,16 @@ class Loaded:
     replaced: bool
 
 
-def load(db: Database, directory: Path, now: dt.datetime) -> Loaded:
-    """Verify, then replace this station+period in the county database in one transaction."""
-    problems = verify(directory)
-    if problems:
-        raise InvalidInput("county.not_verified", path=str(directory), n=len(problems))
+def load(db: Database, directory: Path, now: dt.datetime, *, verified: bool = False) -> Loaded:
+    """Verify (unless `verified` already), then replace this station+period in the county
+    database in one transaction: every row, and the station's figures summed from them."""
+    if not verified:
+        problems = verify(directory)
+        if problems:
+            raise InvalidInput("county.not_verified", path=str(directory), n=len(problems))
     manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
     code, period = manifest["station"]["code"], manifest["period"]
-    tables = {
-        name: read_csv(directory / f"{name}.csv")
-        for name in ("parcels", "purchases", "consignment_sales", "utility_bills", "shifts", "complaints")
-    }
-    utilities = tables["utility_bills"]
+    utilities = read_csv(directory / "utility_bills.csv")  # a row per category: small
     billed = [_fen(v) for v in _column(utilities, "billed_yuan")]
     caps = [_fen(v) for v in _column(utilities, "cap_yuan")]
     excess = [_fen(v) for v in _column(utilities, "excess_yuan")]
@@ -127,27 +127,21 @@ def load(db: Database, directory: Path, now: dt.datetime) -> Loaded:
             CountyLoad.delete().where((CountyLoad.station_code == code) & (CountyLoad.period == period)).execute()
         )
         CountyUtility.delete().where((CountyUtility.station_code == code) & (CountyUtility.period == period)).execute()
+        county_bulk.load_rows(db, directory, code, period)
         CountyLoad.create(
             station_code=code,
             station_name=manifest["station"]["name"],
             period=period,
             loaded_at=now,
             manifest_sha256=sha256_of(directory / MANIFEST),
-            parcels=len(tables["parcels"]) - 1,
-            parcels_picked_up=sum(1 for s in _column(tables["parcels"], "status") if s == "picked_up"),
-            purchases=len(tables["purchases"]) - 1,
-            purchases_fen=sum(_fen(v) for v in _column(tables["purchases"], "total_yuan")),
-            consignment_sales_fen=sum(_fen(v) for v in _column(tables["consignment_sales"], "amount_yuan")),
-            commission_fen=sum(_fen(v) for v in _column(tables["consignment_sales"], "commission_yuan")),
             utility_billed_fen=sum(billed),
             utility_cap_fen=sum(caps),
             utility_excess_fen=sum(excess),
             over_cap=any(excess),
-            cash_diff_fen=sum(_fen(v) for v in _column(tables["shifts"], "diff_yuan")),
-            complaints_open=sum(1 for s in _column(tables["complaints"], "status") if s == "open"),
+            **county_bulk.figures(db, code, period),
         )
         for row in utilities[1:]:
-            values = dict(zip(utilities[0], row))
+            values = dict(zip(utilities[0], row, strict=True))
             CountyUtility.create(
                 station_code=code,
                 period=period,
@@ -186,9 +180,17 @@ def report(period: str | None = None) -> tuple[list[CountyLoad], dict[str, int],
     return rows, totals, over
 
 
-def load_many(url: str, directories: Sequence[Path], now: dt.datetime) -> list[Loaded]:
+def load_many(
+    url: str, directories: Sequence[Path], now: dt.datetime, *, jobs: int | None = None, verified: bool = False
+) -> list[Loaded]:
+    """Verify every folder first (`jobs` processes at once), then load each in its own
+    transaction; a folder that does not verify stops the load before anything is written."""
+    if not verified:
+        for directory, problems in county_bulk.verify_many(directories, jobs).items():
+            if problems:
+                raise InvalidInput("county.not_verified", path=str(directory), n=len(problems))
     db = connect_county(url)
     try:
-        return [load(db, directory, now) for directory in directories]
+        return [load(db, directory, now, verified=True) for directory in directories]
     finally:
         db.close()

@@ -1,0 +1,125 @@
+"""County load at disk speed: every exported row into the county's row tables inside the
+caller's transaction — PostgreSQL by COPY into a staging table and one INSERT … SELECT per
+table, SQLite by executemany — and verification of many folders in parallel processes.
+Memory stays flat in the row count: files are streamed, never read whole."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from peewee import Database, PostgresqlDatabase
+
+from station.services.county_rows import (
+    FIGURES_SQL,
+    RowTable,
+    create_sql,
+    delete_sql,
+    pg_copy_sql,
+    pg_insert_sql,
+    pg_stage_sql,
+    sqlite_insert_sql,
+    sqlite_rows,
+)
+from station.services.export_tables import TABLES
+
+BOM = b"\xef\xbb\xbf"
+COPY_BUFFER = 1 << 20
+
+
+def row_tables() -> list[RowTable]:
+    return [RowTable(t.name, tuple((c[0], c[1]) for c in t.columns)) for t in TABLES]
+
+
+def is_postgres(db: Database) -> bool:
+    return isinstance(db, PostgresqlDatabase)
+
+
+def create_row_tables(db: Database, tables: Sequence[RowTable] | None = None) -> None:
+    postgres = is_postgres(db)
+    for table in tables or row_tables():
+        for statement in create_sql(table, postgres):
+            db.execute_sql(statement)
+
+
+def load_rows(
+    db: Database, directory: Path, code: str, period: str, tables: Sequence[RowTable] | None = None
+) -> dict[str, int]:
+    """Replace this station+period's rows with the folder's; call inside a transaction.
+    Returns the rows loaded per table. The folder must have been verified first."""
+    postgres = is_postgres(db)
+    mark = "%s" if postgres else "?"
+    loaded = {}
+    for table in tables or row_tables():
+        path = directory / f"{table.name}.csv"
+        db.execute_sql(delete_sql(table, mark), (code, period))
+        if not path.is_file():
+            loaded[table.name] = 0
+            continue
+        loaded[table.name] = (
+            _copy_pg(db, table, path, code, period) if postgres else _insert_sqlite(db, table, path, code, period)
+        )
+    return loaded
+
+
+def _copy_pg(db: Database, table: RowTable, path: Path, code: str, period: str) -> int:
+    cursor = db.cursor()
+    for statement in pg_stage_sql(table):
+        cursor.execute(statement)
+    with path.open("rb") as handle:
+        if handle.read(len(BOM)) != BOM:
+            handle.seek(0)
+        cursor.copy_expert(pg_copy_sql(table), handle, size=COPY_BUFFER)
+    cursor.execute(pg_insert_sql(table), (code, period))
+    return cursor.rowcount
+
+
+def _insert_sqlite(db: Database, table: RowTable, path: Path, code: str, period: str) -> int:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)  # the header (verified already)
+        cursor = db.cursor()
+        cursor.executemany(sqlite_insert_sql(table), sqlite_rows(table, code, period, reader))
+        return cursor.rowcount
+
+
+def figures(db: Database, code: str, period: str) -> dict[str, int]:
+    """The per-station figures of a county load, summed by the database from the loaded rows."""
+    mark = "%s" if is_postgres(db) else "?"
+
+    def one(name: str) -> tuple:
+        return db.execute_sql(FIGURES_SQL[name].format(p=mark), (code, period)).fetchone()
+
+    parcels, picked_up = one("parcels")
+    purchases, purchases_fen = one("purchases")
+    sales_fen, commission_fen = one("consignment_sales")
+    return {
+        "parcels": int(parcels),
+        "parcels_picked_up": int(picked_up),
+        "purchases": int(purchases),
+        "purchases_fen": int(purchases_fen),
+        "consignment_sales_fen": int(sales_fen),
+        "commission_fen": int(commission_fen),
+        "cash_diff_fen": int(one("shifts")[0]),
+        "complaints_open": int(one("complaints")[0]),
+    }
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+def verify_many(
+    directories: Sequence[Path], jobs: int | None = None, check: Callable[[Path], list] | None = None
+) -> dict[Path, list]:
+    """`check` (the export verification) of every folder, in `jobs` processes at once."""
+    if check is None:
+        from station.services.exports import verify as check
+    jobs = max(1, min(jobs or default_jobs(), len(directories)))
+    if jobs == 1:
+        return {d: check(d) for d in directories}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return dict(zip(directories, pool.map(check, directories), strict=True))

@@ -1,0 +1,163 @@
+"""The county's row tables: every exported table's rows, one county table each
+(`county_rows_<table>`), typed from the export's column definitions, keyed by
+(`station_code`, `export_period`). The SQL for PostgreSQL (COPY into a staging table, then
+one INSERT … SELECT) and for SQLite (executemany) is generated from the column kinds; no
+caller's text goes in it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from station.domain.spreadsheet import restore
+from station.services.xlsx_stream import DATE, DATETIME, INT, MONEY, TEXT
+
+PREFIX = "county_rows_"
+KEYS = "station_code, export_period"
+WHERE_KEYS = "WHERE station_code = {p} AND export_period = {p}"
+# A text cell the export prefixed with ' (formula-like) gets it removed again, as `restore` does.
+_RESTORE_SQL = (
+    "CASE WHEN length({c}) > 1 AND substr({c}, 1, 1) = '''' "
+    "AND substr({c}, 2, 1) IN ('=', '+', '-', '@', chr(9), chr(13), '''') THEN substr({c}, 2) ELSE {c} END"
+)
+
+
+@dataclass(frozen=True)
+class RowTable:
+    """One exported table as the county stores it: `columns` are (exported name, kind)."""
+
+    name: str
+    columns: tuple[tuple[str, str], ...]
+
+    @property
+    def table(self) -> str:
+        return PREFIX + self.name
+
+    @property
+    def stored(self) -> list[str]:
+        """Column names in the county: money is kept as integer fen (`total_yuan` → `total_fen`,
+        or `amount_yuan_fen` where the table already exports an `amount_fen`)."""
+        exported = {name for name, _ in self.columns}
+        stored = []
+        for name, kind in self.columns:
+            if kind == MONEY:
+                fen = name.removesuffix("_yuan") + "_fen"
+                name = name + "_fen" if fen in exported else fen
+            stored.append(name)
+        return stored
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+_PG_TYPES = {INT: "BIGINT", MONEY: "BIGINT", DATE: "DATE", DATETIME: "TIMESTAMP", TEXT: "TEXT"}
+_SQLITE_TYPES = {INT: "INTEGER", MONEY: "INTEGER", DATE: "TEXT", DATETIME: "TEXT", TEXT: "TEXT"}
+
+# What the county's reports ask of the row tables, beyond (station_code, export_period).
+EXTRA_INDEXES = {"parcels": ("export_period", "status"), "purchases": ("export_period", "status")}
+
+
+def create_sql(table: RowTable, postgres: bool) -> list[str]:
+    types = _PG_TYPES if postgres else _SQLITE_TYPES
+    columns = ", ".join(f"{_q(n)} {types[k]}" for n, (_, k) in zip(table.stored, table.columns, strict=True))
+    statements = [
+        f"CREATE TABLE IF NOT EXISTS {table.table} "
+        f"(station_code TEXT NOT NULL, export_period TEXT NOT NULL, {columns})",
+        f"CREATE INDEX IF NOT EXISTS {table.table}_station_period ON {table.table} ({KEYS})",
+    ]
+    extra = EXTRA_INDEXES.get(table.name)
+    if extra and all(c in [*table.stored, "export_period"] for c in extra):
+        statements.append(
+            f"CREATE INDEX IF NOT EXISTS {table.table}_{'_'.join(extra)} ON {table.table} ({', '.join(extra)})"
+        )
+    return statements
+
+
+def delete_sql(table: RowTable, placeholder: str) -> str:
+    return f"DELETE FROM {table.table} " + WHERE_KEYS.format(p=placeholder)
+
+
+# -- PostgreSQL: COPY the CSV as text into a staging table, then cast in one INSERT … SELECT ---
+
+
+def stage_name(table: RowTable) -> str:
+    return "stage_" + table.name
+
+
+def pg_stage_sql(table: RowTable) -> list[str]:
+    columns = ", ".join(f"{_q(name)} TEXT" for name, _ in table.columns)
+    return [f"CREATE TEMP TABLE IF NOT EXISTS {stage_name(table)} ({columns})", f"TRUNCATE {stage_name(table)}"]
+
+
+def pg_copy_sql(table: RowTable) -> str:
+    columns = ", ".join(_q(name) for name, _ in table.columns)
+    return f"COPY {stage_name(table)} ({columns}) FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')"
+
+
+def _pg_cast(name: str, kind: str) -> str:
+    c = _q(name)
+    if kind == INT:
+        return f"NULLIF({c}, '')::bigint"
+    if kind == MONEY:
+        return f"round(NULLIF({c}, '')::numeric * 100)::bigint"
+    if kind == DATE:
+        return f"NULLIF({c}, '')::date"
+    if kind == DATETIME:
+        return f"NULLIF({c}, '')::timestamp"
+    return _RESTORE_SQL.format(c=c)
+
+
+def pg_insert_sql(table: RowTable) -> str:
+    """`%s, %s` are the station code and period."""
+    target = ", ".join(_q(n) for n in table.stored)
+    values = ", ".join(_pg_cast(name, kind) for name, kind in table.columns)
+    return f"INSERT INTO {table.table} ({KEYS}, {target}) SELECT %s, %s, {values} FROM {stage_name(table)}"
+
+
+# -- SQLite: typed in Python, executemany in the load's transaction ---------------------------
+
+
+def sqlite_insert_sql(table: RowTable) -> str:
+    target = ", ".join(_q(n) for n in table.stored)
+    marks = ", ".join("?" for _ in range(len(table.columns) + 2))
+    return f"INSERT INTO {table.table} ({KEYS}, {target}) VALUES ({marks})"
+
+
+def _fen(text: str) -> int:
+    return int((Decimal(text) * 100).to_integral_value())
+
+
+def _converter(kind: str):
+    if kind == INT:
+        return lambda t: int(t) if t else None
+    if kind == MONEY:
+        return lambda t: _fen(t) if t else None
+    if kind == TEXT:
+        return restore
+    return lambda t: t or None
+
+
+def sqlite_rows(table: RowTable, code: str, period: str, rows: Iterable[Sequence[str]]) -> Iterable[tuple]:
+    convert = [_converter(kind) for _, kind in table.columns]
+    width = len(convert)
+    for raw in rows:
+        if len(raw) != width:
+            raise ValueError(f"{table.name}: {len(raw)} cells, {width} columns")
+        yield (code, period, *(f(t) for f, t in zip(convert, raw, strict=True)))
+
+
+# -- the figures a county load keeps per station and period, summed from the loaded rows ------
+
+FIGURES_SQL = {  # {p} is the placeholder of the driver
+    "parcels": "SELECT count(*), coalesce(sum(CASE WHEN status = 'picked_up' THEN 1 ELSE 0 END), 0) "
+    f"FROM {PREFIX}parcels {WHERE_KEYS}",
+    "purchases": f"SELECT count(*), coalesce(sum(total_fen), 0) FROM {PREFIX}purchases {WHERE_KEYS} "
+    "AND status <> 'cancelled'",
+    "consignment_sales": "SELECT coalesce(sum(amount_fen), 0), coalesce(sum(commission_fen), 0) "
+    f"FROM {PREFIX}consignment_sales {WHERE_KEYS}",
+    "shifts": f"SELECT coalesce(sum(diff_fen), 0) FROM {PREFIX}shifts {WHERE_KEYS}",
+    "complaints": "SELECT coalesce(sum(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0) "
+    f"FROM {PREFIX}complaints {WHERE_KEYS}",
+}
