@@ -19,7 +19,7 @@ from station.printing.layout import Row
 from station.printing.queue import PrintService
 from station.printing.receipts import build_receipt
 from station.services.audit import AuditLog
-from station.services.common import OperatorInfo, require_counter, require_role
+from station.services.common import OperatorInfo, require, require_counter
 from station.services.ledger import PAYMENT_METHODS, LedgerService, Line
 
 
@@ -59,11 +59,6 @@ class RecordedBill:
     result: CapResult
     tariff: TariffInfo
     job_id: int | None = None
-
-
-def parse_period(text: str) -> tuple[str, dt.date]:
-    label, start, _ = parse_month(text)
-    return label, start
 
 
 def tariff_info(row: Tariff) -> TariffInfo:
@@ -115,7 +110,7 @@ class UtilityService:
         source_note: str = "",
     ) -> TariffInfo:
         """A new version; bills already recorded keep the version they were computed with."""
-        require_role(by, "partner")
+        require(by, "settings.change")
         if category not in CATEGORIES:
             raise InvalidInput("utility.bad_category", category=category)
         validate_tiers(tiers, fixed_fee_fen)
@@ -163,7 +158,7 @@ class UtilityService:
     # -- bills -------------------------------------------------------------------------
     def preview(self, *, category: str, period: str, usage_milli: int, billed_fen: int) -> tuple[CapResult, TariffInfo]:
         """What recording this bill would compute, without writing anything."""
-        _, start = parse_period(period)
+        start = parse_month(period).start
         tariff = self.tariff_for(category, start)
         return apply_cap(usage_milli, tariff.tiers, tariff.fixed_fee_fen, billed_fen), tariff
 
@@ -188,7 +183,8 @@ class UtilityService:
             raise InvalidInput("utility.bad_category", category=category)
         if method not in PAYMENT_METHODS:
             raise InvalidInput("ledger.unknown_method", method=method)
-        period, start = parse_period(period)
+        month = parse_month(period)
+        period, start = month.label, month.start
         with self.db.atomic():
             usage = self._usage(
                 category, meter, period, meter_start_milli, meter_end_milli, usage_milli, old_meter_final_milli
