@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     county_load = county_commands.add_parser("load", help="verify and load export directories")
     county_load.add_argument("dirs", nargs="+", help="export directories")
     county_load.add_argument("--db", required=True, help="county.db (SQLite) or postgresql://user@/db?host=DIR")
+    county_load.add_argument("--jobs", type=int, help="folders verified at once (default: the core count)")
     county_report = county_commands.add_parser("report", help="per station and total, stations over the cap")
     county_report.add_argument("--db", required=True)
     county_report.add_argument("--period", help="YYYY-MM (default: all loaded)")
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_operator_option(export)
     verify = commands.add_parser("verify", help="check an export directory (hashes, rows, ledger chain)")
     verify.add_argument("dir", help="the export directory")
+    verify.add_argument("--deep", action="store_true", help="also compare every workbook cell with the CSV (slow)")
     restore = commands.add_parser("restore", help="replace the database with a backup (current one kept aside)")
     restore.add_argument("file", help="the backup file")
     add_operator_option(restore)
@@ -177,7 +179,7 @@ def cmd_verify(config: StationConfig, args: argparse.Namespace) -> int:
     from station.services.exports import verify
 
     t = Translator(config.locale)
-    problems = verify(Path(args.dir))
+    problems = verify(Path(args.dir), deep=args.deep)
     for problem in problems:
         print(t(problem.key, **problem.values))
     if problems:

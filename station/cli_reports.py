@@ -143,7 +143,7 @@ def county_load(t: Translator, args: argparse.Namespace) -> int:
     from station.domain.clock import SystemClock
     from station.services.county import load_many
 
-    for loaded in load_many(args.db, [Path(d) for d in args.dirs], SystemClock().now()):
+    for loaded in load_many(args.db, [Path(d) for d in args.dirs], SystemClock().now(), jobs=args.jobs):
         print(
             t(
                 "county.loaded_replaced" if loaded.replaced else "county.loaded",

@@ -26,6 +26,8 @@ from station.file_modes import make_private, make_private_tree
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, require
 from station.services.export_tables import DATE, DATETIME, MONEY, TABLES, TEXT, Privacy
+from station.services.hashed_csv import HashedCsv
+from station.services.xlsx_check import check_workbook_structure
 from station.services.xlsx_stream import XlsxStream
 
 MANIFEST = "manifest.json"
@@ -198,8 +200,13 @@ def read_csv(path: Path) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
-def verify(out_dir: Path) -> list[Problem]:
-    """Everything wrong with an export folder; an empty list means it checks out."""
+def verify(out_dir: Path, *, deep: bool = False) -> list[Problem]:
+    """Everything wrong with an export folder; an empty list means it checks out.
+
+    Each CSV is read once, hashed as it is parsed, with only the ledger kept for its chain;
+    the workbook is checked by hash and structure (`xlsx_check`). `deep` (and a workbook whose
+    hash differs, to name the row) reads every cell back and compares it with the CSV (slow:
+    the whole export in memory)."""
     manifest_path = out_dir / MANIFEST
     if not manifest_path.is_file():
         return [Problem("verify.no_manifest", {"path": str(out_dir)})]
@@ -208,34 +215,49 @@ def verify(out_dir: Path) -> list[Problem]:
         files = manifest["files"]
     except (ValueError, KeyError) as error:
         return [Problem("verify.bad_manifest", {"detail": str(error)})]
+    tables, counts, digests, table_problems = {}, {}, {}, []
+    for table in TABLES:
+        path = out_dir / f"{table.name}.csv"
+        if not path.is_file():
+            continue
+        reading = HashedCsv(path)
+        with reading as rows:
+            header = next(rows, [])
+            if deep or table.name == "ledger":
+                tables[table.name] = list(rows)
+                count = len(tables[table.name])
+            else:
+                count = sum(1 for _ in rows)
+            digests[path.name] = reading.sha256()
+        counts[table.name] = count
+        if header != [name for name, _ in table.columns]:
+            table_problems.append(Problem("verify.bad_header", {"file": path.name}))
+        if count != files.get(path.name, {}).get("rows", -1):
+            table_problems.append(
+                Problem(
+                    "verify.row_count",
+                    {"file": path.name, "rows": count, "expected": files.get(path.name, {}).get("rows")},
+                )
+            )
     problems = []
     for name, expected in files.items():
         path = out_dir / name
         if not path.is_file():
             problems.append(Problem("verify.missing_file", {"file": name}))
-        elif sha256_of(path) != expected["sha256"]:
+        elif (digests.get(name) or sha256_of(path)) != expected["sha256"]:
             problems.append(Problem("verify.sha_mismatch", {"file": name}))
-    tables = {}
-    for table in TABLES:
-        path = out_dir / f"{table.name}.csv"
-        if not path.is_file():
-            continue
-        rows = read_csv(path)
-        header, body = rows[0], rows[1:]
-        tables[table.name] = body
-        if header != [name for name, _ in table.columns]:
-            problems.append(Problem("verify.bad_header", {"file": path.name}))
-        if len(body) != files.get(path.name, {}).get("rows", -1):
-            problems.append(
-                Problem(
-                    "verify.row_count",
-                    {"file": path.name, "rows": len(body), "expected": files.get(path.name, {}).get("rows")},
-                )
-            )
+    problems += table_problems
     if "ledger" in tables:
         problems += _verify_chain(tables["ledger"], manifest.get("ledger", {}))
-    if (out_dir / WORKBOOK).is_file():
-        problems += _verify_workbook(out_dir / WORKBOOK, tables)
+    workbook = out_dir / WORKBOOK
+    tampered = any(p.key == "verify.sha_mismatch" and p.values["file"] == WORKBOOK for p in problems)
+    if workbook.is_file() and (deep or tampered):  # name the sheet and row that differ
+        for name in counts.keys() - tables.keys():
+            tables[name] = read_csv(out_dir / f"{name}.csv")[1:]
+        problems += _verify_workbook(workbook, tables)
+    elif workbook.is_file():
+        expected_sheets = {t.name: ([n for n, _ in t.columns], counts[t.name]) for t in TABLES if t.name in counts}
+        problems += [Problem(key, values) for key, values in check_workbook_structure(workbook, expected_sheets)]
     return problems
 
 

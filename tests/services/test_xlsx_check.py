@@ -5,6 +5,7 @@ import pytest
 from station.services import xlsx_check
 from station.services.xlsx_check import check_workbook_structure
 from station.services.xlsx_stream import INT, MONEY, TEXT, XlsxStream
+from tests.services.test_county import exports  # noqa: F401  (fixture)
 
 HEADER = ["id", "name", "total_yuan"]
 ROWS = [[str(n), f"名字{n} <&> =x" if n % 2 else "'=1+1", f"{n}.50"] for n in range(1, 301)]
@@ -53,3 +54,29 @@ def test_a_damaged_workbook_is_refused_not_crashed(workbook, tmp_path):
     assert [key for key, _ in problems] == ["verify.bad_workbook"]
     (tmp_path / "text.xlsx").write_text("not a zip", encoding="utf-8")
     assert check_workbook_structure(tmp_path / "text.xlsx", EXPECTED)[0][0] == "verify.bad_workbook"
+
+
+def test_verify_by_structure_and_deep_agree_on_a_good_export(exports):  # noqa: F811
+    from station.services.exports import verify
+
+    dirs, _ = exports
+    assert verify(dirs[0]) == [] and verify(dirs[0], deep=True) == []
+
+
+def test_a_workbook_short_of_a_row_is_found_even_with_its_hash_rewritten(exports):  # noqa: F811
+    """A station whose workbook disagrees with its CSVs (the manifest hashes what it wrote)."""
+    import json
+
+    from station.services.exports import MANIFEST, WORKBOOK, sha256_of, verify
+
+    dirs, _ = exports
+    folder = dirs[1]
+    rebuilt = folder / "rebuilt.xlsx"
+    with XlsxStream(rebuilt) as book:
+        book.add_sheet("purchases", ["id"], [INT], iter([]))  # the other sheets are missing
+    rebuilt.replace(folder / WORKBOOK)
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"][WORKBOOK]["sha256"] = sha256_of(folder / WORKBOOK)
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    keys = {(p.key, p.values.get("sheet")) for p in verify(folder)}
+    assert ("verify.missing_sheet", "parcels") in keys and ("verify.sheet_cell", "purchases") in keys
