@@ -13,6 +13,7 @@ from pathlib import Path
 
 from peewee import Database, PostgresqlDatabase
 
+from station.domain.spreadsheet import restore
 from station.services.county_rows import (
     FIGURES_SQL,
     RowTable,
@@ -20,6 +21,7 @@ from station.services.county_rows import (
     delete_sql,
     pg_copy_sql,
     pg_insert_sql,
+    pg_quoted_sql,
     pg_stage_sql,
     sqlite_insert_sql,
     sqlite_rows,
@@ -73,6 +75,12 @@ def _copy_pg(db: Database, table: RowTable, path: Path, code: str, period: str) 
         if handle.read(len(BOM)) != BOM:
             handle.seek(0)
         cursor.copy_expert(pg_copy_sql(table), handle, size=COPY_BUFFER)
+    quoted = pg_quoted_sql(table)
+    if quoted:
+        cursor.execute(quoted[0])
+        fixes = [(*(restore(v) for v in texts), tid) for tid, *texts in cursor.fetchall()]
+        if fixes:
+            cursor.executemany(quoted[1], fixes)
     cursor.execute(pg_insert_sql(table), (code, period))
     return cursor.rowcount
 

@@ -16,11 +16,6 @@ from station.services.xlsx_stream import DATE, DATETIME, INT, MONEY, TEXT
 PREFIX = "county_rows_"
 KEYS = "station_code, export_period"
 WHERE_KEYS = "WHERE station_code = {p} AND export_period = {p}"
-# A text cell the export prefixed with ' (formula-like) gets it removed again, as `restore` does.
-_RESTORE_SQL = (
-    "CASE WHEN starts_with({c}, '''') "
-    "AND substr({c}, 2, 1) IN ('=', '+', '-', '@', chr(9), chr(13), '''') THEN substr({c}, 2) ELSE {c} END"
-)
 
 
 @dataclass(frozen=True)
@@ -116,9 +111,20 @@ def _pg_cast(name: str, kind: str) -> str:
     c = _q(name)
     if kind == MONEY:
         return f"round({c} * 100)::bigint"
-    if kind == TEXT:
-        return _RESTORE_SQL.format(c=c)
     return c
+
+
+def pg_quoted_sql(table: RowTable) -> tuple[str, str] | None:
+    """The staged rows with a text cell starting with ' (the export's mark on formula-like
+    text: rare), and the update that puts back what `restore` makes of them: the one Python
+    `restore` decides, so the county keeps exactly what the station had."""
+    texts = [name for name, kind in table.columns if kind == TEXT]
+    if not texts:
+        return None
+    where = " OR ".join(f"starts_with({_q(n)}, '''')" for n in texts)
+    select = f"SELECT ctid::text, {', '.join(_q(n) for n in texts)} FROM {stage_name(table)} WHERE {where}"
+    assignments = ", ".join(f"{_q(n)} = %s" for n in texts)
+    return select, f"UPDATE {stage_name(table)} SET {assignments} WHERE ctid = %s::tid"
 
 
 def pg_insert_sql(table: RowTable) -> str:

@@ -18,9 +18,13 @@ SAMPLE_CSV = (
     "'=1+1,-12.50,7,2026-11-02 08:30:00\r\n"
     '"张三, 李四",0.05,,\r\n'
     "'-x,100.00,-3,2026-11-30 23:59:59\r\n"
+    "'＝1,1.00,2,\r\n"
+    "'hello,1.00,1,\r\n"
 )
-EXPECTED = [  # ordered by n, blank last
+EXPECTED = [  # ordered by n, blank last; exactly what `restore` gives
     ("=1+1", -1250, 7),
+    ("＝1", 100, 2),
+    ("'hello", 100, 1),
     ("-x", 10000, -3),
     ("张三, 李四", 5, None),
 ]
@@ -45,13 +49,13 @@ def load_sample(url, tmp_path):
 
 def test_text_is_restored_money_becomes_fen_blanks_null_in_sqlite(tmp_path):
     loaded, rows = load_sample(str(tmp_path / "county.db"), tmp_path)
-    assert loaded == {"sample": 3}
+    assert loaded == {"sample": 5}
     assert rows == EXPECTED
 
 
 def test_copy_into_postgresql_types_the_same_way(tmp_path, postgres):  # noqa: F811
     loaded, rows = load_sample(postgres, tmp_path)
-    assert loaded == {"sample": 3}
+    assert loaded == {"sample": 5}
     assert rows == EXPECTED
 
 
