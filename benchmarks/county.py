@@ -41,8 +41,10 @@ def generate(root: Path, stations: int, rows: int) -> list[Path]:
     from station.config import load_config
     from station.db.database import open_database
     from station.domain.clock import FixedClock
+    from station.services.common import OperatorInfo
     from station.services.registry import build_services
 
+    partner = OperatorInfo(1, "p", "partner")  # the template station's partner
     template = root / "template"
     build_station(template, rows, rows)
     dirs = []
@@ -55,7 +57,7 @@ def generate(root: Path, stations: int, rows: int) -> list[Path]:
         config = load_config({"STATION_HOME": str(home)})
         db = open_database(config.db_path)
         out = root / "exports" / f"S{n:04d}"
-        build_services(db, config, FixedClock(DAY)).exports.export(None, "2026-11", out)
+        build_services(db, config, FixedClock(DAY)).exports.export(partner, "2026-11", out)
         db.close()
         (home / "station.sqlite3").unlink()
         dirs.append(out)

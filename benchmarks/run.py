@@ -46,7 +46,7 @@ def build_station(home: Path, parcels: int, month_rows: int) -> None:
     config = load_config({"STATION_HOME": str(home)})
     db = open_database(config.db_path)
     services = build_services(db, config, FixedClock(DAY))
-    services.operators.set_up_station(station_name="bench", station_code="B001", partner_name="p", pin="1234")
+    services.operators.set_up_station(station_name="bench", station_code="B001", partner_name="p", pin="123456")
     db.close()
     raw = sqlite3.connect(config.db_path)
     raw.execute("PRAGMA journal_mode=wal")
@@ -246,13 +246,14 @@ def bench_export(home: Path) -> dict:
     from station.config import load_config
     from station.db.database import open_database
     from station.domain.clock import FixedClock
+    from station.services.common import OperatorInfo
     from station.services.registry import build_services
 
     config = load_config({"STATION_HOME": str(home)})
     services = build_services(open_database(config.db_path), config, FixedClock(DAY))
     out = home / "export"
     start = time.perf_counter()
-    result = services.exports.export(None, "2026-11", out)
+    result = services.exports.export(OperatorInfo(1, "p", "partner"), "2026-11", out)
     app = time.perf_counter() - start
     start = time.perf_counter()
     subprocess.run(

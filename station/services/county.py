@@ -127,7 +127,7 @@ def load(db: Database, directory: Path, now: dt.datetime, *, verified: bool = Fa
             CountyLoad.delete().where((CountyLoad.station_code == code) & (CountyLoad.period == period)).execute()
         )
         CountyUtility.delete().where((CountyUtility.station_code == code) & (CountyUtility.period == period)).execute()
-        county_bulk.load_rows(db, directory, code, period)
+        county_bulk.load_rows(db, directory, code, period, replacing=bool(replaced))
         CountyLoad.create(
             station_code=code,
             station_name=manifest["station"]["name"],

@@ -48,23 +48,38 @@ def create_row_tables(db: Database, tables: Sequence[RowTable] | None = None) ->
 
 
 def load_rows(
-    db: Database, directory: Path, code: str, period: str, tables: Sequence[RowTable] | None = None
+    db: Database,
+    directory: Path,
+    code: str,
+    period: str,
+    tables: Sequence[RowTable] | None = None,
+    *,
+    replacing: bool = True,
 ) -> dict[str, int]:
-    """Replace this station+period's rows with the folder's; call inside a transaction.
-    Returns the rows loaded per table. The folder must have been verified first."""
+    """Put the folder's rows in for this station+period (first removing what an earlier load
+    of it left, when `replacing`); call inside a transaction. Returns the rows loaded per
+    table. The folder must have been verified first."""
     postgres = is_postgres(db)
     mark = "%s" if postgres else "?"
     loaded = {}
     for table in tables or row_tables():
         path = directory / f"{table.name}.csv"
-        db.execute_sql(delete_sql(table, mark), (code, period))
-        if not path.is_file():
+        if replacing:
+            db.execute_sql(delete_sql(table, mark), (code, period))
+        if not path.is_file() or _header_only(path):
             loaded[table.name] = 0
             continue
         loaded[table.name] = (
             _copy_pg(db, table, path, code, period) if postgres else _insert_sqlite(db, table, path, code, period)
         )
     return loaded
+
+
+def _header_only(path: Path) -> bool:
+    """No data rows (most tables of a station's month): nothing to stage."""
+    with path.open("rb") as handle:
+        first = handle.readline()
+        return bool(first) and not handle.read(1)
 
 
 def _copy_pg(db: Database, table: RowTable, path: Path, code: str, period: str) -> int:

@@ -95,7 +95,8 @@ _PG_STAGE_TYPES = {INT: "BIGINT", MONEY: "NUMERIC", DATE: "DATE", DATETIME: "TIM
 
 def pg_stage_sql(table: RowTable) -> list[str]:
     columns = ", ".join(f"{_q(name)} {_PG_STAGE_TYPES[kind]}" for name, kind in table.columns)
-    return [f"CREATE TEMP TABLE IF NOT EXISTS {stage_name(table)} ({columns})", f"TRUNCATE {stage_name(table)}"]
+    # Emptied by every commit, so it is created once per connection and never truncated.
+    return [f"CREATE TEMP TABLE IF NOT EXISTS {stage_name(table)} ({columns}) ON COMMIT DELETE ROWS"]
 
 
 def pg_copy_sql(table: RowTable) -> str:
