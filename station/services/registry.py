@@ -121,7 +121,16 @@ class Services:
     def pickup(self) -> PickupService:
         from station.services.pickup import PickupService
 
-        return PickupService(self.db, self.clock, self.audit, self.ledger, self.printing, self.config.parcels, self.t)
+        return PickupService(
+            self.db,
+            self.clock,
+            self.audit,
+            self.ledger,
+            self.printing,
+            self.config.parcels,
+            self.t,
+            purchases=self.purchases,
+        )
 
     @built_once
     def parcel_reports(self) -> ParcelReports:
