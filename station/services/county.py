@@ -56,7 +56,7 @@ class CountyLoad(CountyModel):
     complaints_open = IntegerField()
 
     class Meta:
-        indexes = ((("station_code", "period"), True),)
+        indexes = ((("station_code", "period"), True), (("period", "station_code"), False))  # loads; report
 
 
 class CountyUtility(CountyModel):
@@ -169,12 +169,15 @@ FIGURES = (
 )
 
 
+def report_query(period: str | None = None):
+    """A month's loads (index on period, station: no scan, no sort), or all of them."""
+    query = CountyLoad.select().order_by(CountyLoad.station_code, CountyLoad.period)
+    return query.where(CountyLoad.period == period) if period else query
+
+
 def report(period: str | None = None) -> tuple[list[CountyLoad], dict[str, int], list[str]]:
     """Per station rows, the totals, and the stations over the utility cap."""
-    query = CountyLoad.select().order_by(CountyLoad.station_code, CountyLoad.period)
-    if period:
-        query = query.where(CountyLoad.period == period)
-    rows = list(query)
+    rows = list(report_query(period))
     totals = {name: sum(getattr(r, name) for r in rows) for name in FIGURES}
     over = sorted({f"{r.station_code} {r.station_name}" for r in rows if r.over_cap})
     return rows, totals, over

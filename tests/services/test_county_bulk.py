@@ -130,3 +130,16 @@ def test_the_row_tables_have_the_indexes_the_reports_use(tmp_path):
         plan = " ".join(row[-1] for row in raw.execute("EXPLAIN QUERY PLAN " + sql))
         assert "USING COVERING INDEX" in plan or "USING INDEX" in plan, (name, plan)
     raw.close()
+
+
+def test_the_county_report_reads_a_month_by_index(tmp_path):
+    """`county report --period` on a county of many stations and months: a search, not a scan."""
+    url = str(tmp_path / "county.db")
+    db = connect_county(url)
+    from station.services.county import report, report_query
+
+    sql, params = report_query("2026-11").sql()
+    plan = " ".join(row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+    assert "SEARCH" in plan and "period" in plan and "TEMP B-TREE" not in plan, plan
+    assert report("2026-11") == ([], dict.fromkeys(report()[1], 0), [])
+    db.close()
