@@ -23,6 +23,7 @@ from station.services.county_rows import (
     pg_insert_sql,
     pg_quoted_sql,
     pg_stage_sql,
+    pg_summarize_sql,
     sqlite_insert_sql,
     sqlite_rows,
 )
@@ -97,7 +98,12 @@ def _copy_pg(db: Database, table: RowTable, path: Path, code: str, period: str) 
         if fixes:
             cursor.executemany(quoted[1], fixes)
     cursor.execute(pg_insert_sql(table), (code, period))
-    return cursor.rowcount
+    loaded = cursor.rowcount
+    # BRIN summarises new pages only when asked: unsummarised ones match every search, so
+    # without this each load's figures (and a replacement's delete) would read all rows
+    # loaded since, and loading N stations would cost N².
+    cursor.execute(pg_summarize_sql(table))
+    return loaded
 
 
 def _insert_sqlite(db: Database, table: RowTable, path: Path, code: str, period: str) -> int:

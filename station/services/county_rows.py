@@ -180,3 +180,7 @@ FIGURES_SQL = {  # {p} is the placeholder of the driver
     "complaints": "SELECT coalesce(sum(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0) "
     f"FROM {PREFIX}complaints {WHERE_KEYS}",
 }
+
+
+def pg_summarize_sql(table: RowTable) -> str:
+    return f"SELECT brin_summarize_new_values('{table.table}_period_station'::regclass)"
