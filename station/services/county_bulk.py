@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -34,7 +34,7 @@ COPY_BUFFER = 1 << 20
 
 
 def row_tables() -> list[RowTable]:
-    return [RowTable(t.name, tuple((c[0], c[1]) for c in t.columns)) for t in TABLES]
+    return [RowTable(t.name, tuple((c.name, c.kind) for c in t.columns)) for t in TABLES]
 
 
 def is_postgres(db: Database) -> bool:
@@ -141,14 +141,20 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
+def _verify(item: tuple[Path, str | None]) -> list:
+    from station.services.export_verify import verify
+
+    return verify(*item)
+
+
 def verify_many(
-    directories: Sequence[Path], jobs: int | None = None, check: Callable[[Path], list] | None = None
+    directories: Sequence[Path], jobs: int | None = None, keys: Mapping[Path, str | None] | None = None
 ) -> dict[Path, list]:
-    """`check` (the export verification) of every folder, in `jobs` processes at once."""
-    if check is None:
-        from station.services.exports import verify as check
-    jobs = max(1, min(jobs or default_jobs(), len(directories)))
+    """The export verification of every folder (against `keys[folder]`, its station's enrolled
+    public key, when given), in `jobs` processes at once (default: the core count)."""
+    items = [(d, (keys or {}).get(d)) for d in directories]
+    jobs = max(1, min(jobs or default_jobs(), len(items)))
     if jobs == 1:
-        return {d: check(d) for d in directories}
+        return {d: _verify((d, key)) for d, key in items}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return dict(zip(directories, pool.map(check, directories), strict=True))
+        return dict(zip(directories, pool.map(_verify, items), strict=True))

@@ -49,15 +49,18 @@ def generated_villagers(data: dict, count: int, seed: int = 317):
         yield name, phone, rng.choice(groups)
 
 
-def fill_demo(services: Services, *, villagers: int = 60) -> DemoSummary:
-    """Set up the demo station on an empty database and add demo records."""
+def fill_demo(
+    services: Services, *, villagers: int = 60, code: str | None = None, name: str | None = None
+) -> DemoSummary:
+    """Set up the demo station on an empty database and add demo records (`code`/`name` make
+    several distinct demo stations for a county roll-up)."""
     data = load_demo_data()
     if not services.operators.needs_setup():
         raise NotAllowed("demo.not_empty")
     station = data["station"]
     partner = services.operators.set_up_station(
-        station_name=station["name"],
-        station_code=station["code"],
+        station_name=name or station["name"],
+        station_code=code or station["code"],
         partner_name=station["partner"],
         pin=station["partner_pin"],
         address=station["address"],

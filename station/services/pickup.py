@@ -252,7 +252,7 @@ class PickupService(CounterService[ParcelConfig]):
             body.append(Row(t("receipt.total"), format_fen(due), bold=True))
             body.append(Row(t("receipt.paid_by"), t(f"method.{pay_method}")))
         proof = proof_hash or ",".join(p.tracking_no for p in parcels)
-        receipt = build_receipt(t, "pickup", ctx, body, proof=proof)
+        receipt = build_receipt(t, "pickup", ctx, body, proof=proof, amount_fen=due if proof_hash else None)
         return self.printing.enqueue(receipt, ref=",".join(f"parcel:{p.id}" for p in parcels))
 
     def handed_over_today(self, text: str = "") -> list[ParcelInfo]:

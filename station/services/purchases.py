@@ -420,7 +420,7 @@ class PurchaseService:
             Row(t("receipt.paid_by"), t(f"method.{method}")),
             Row(t("purchase.paid_so_far"), format_fen(paid_on(row.id))),
         ]
-        receipt = build_receipt(t, kind, self.printing.context(by.name), body, proof=proof)
+        receipt = build_receipt(t, kind, self.printing.context(by.name), body, proof=proof, amount_fen=amount_fen)
         return self.printing.enqueue(receipt, ref=f"purchase:{row.id}")
 
     # -- reading -----------------------------------------------------------------------

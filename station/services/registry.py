@@ -103,7 +103,9 @@ class Services:
         from station.services.operators import OperatorService
 
         security = self.config.security
-        return OperatorService(self.db, self.clock, self.audit, PinCost(security.pin_cost, security.pin_cost_r))
+        return OperatorService(
+            self.db, self.clock, self.audit, PinCost(security.pin_cost, security.pin_cost_r), self.config.data_dir
+        )
 
     @built_once
     def villagers(self) -> VillagerService:
@@ -201,7 +203,7 @@ class Services:
     def exports(self) -> ExportService:
         from station.services.exports import ExportService
 
-        return ExportService(self.db, self.clock, self.audit)
+        return ExportService(self.db, self.clock, self.audit, self.config.data_dir)
 
     @built_once
     def dashboard(self) -> DashboardService:

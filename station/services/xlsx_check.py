@@ -68,16 +68,23 @@ def _scan(book: zipfile.ZipFile, member: str) -> tuple[int, int, list[str]]:
     return rows, last, header
 
 
-def check_workbook_structure(path: Path, tables: Mapping[str, tuple[Sequence[str], int]]) -> list[Problem]:
-    """`tables`: sheet name → (header, data rows in its CSV)."""
+def check_workbook_structure(
+    path: Path, tables: Mapping[str, tuple[Sequence[str], int | None]], allowed: Sequence[str] | None = None
+) -> list[Problem]:
+    """`tables`: sheet name → (header, data rows in its CSV; None: only that the sheet is
+    there). `allowed`: the sheets the workbook may have (any other is named)."""
     try:
         with zipfile.ZipFile(path) as book:
             members = _sheet_members(book)
             problems: list[Problem] = []
+            if allowed is not None:
+                problems += [("verify.extra_sheet", {"sheet": n}) for n in sorted(members.keys() - set(allowed))]
             for name, (header, count) in tables.items():
                 member = members.get(name)
                 if member is None or member not in book.NameToInfo:
                     problems.append(("verify.missing_sheet", {"sheet": name}))
+                    continue
+                if count is None:
                     continue
                 rows, last, found = _scan(book, member)
                 if found != list(header):

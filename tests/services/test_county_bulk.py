@@ -7,10 +7,10 @@ import sqlite3
 import pytest
 
 from station.services import county_bulk
-from station.services.county import CountyLoad, connect_county, load_many
+from station.services.county import CountyLoad, connect_county, load_many, load_one
 from station.services.county_rows import RowTable, sqlite_rows
 from station.services.xlsx_stream import DATETIME, INT, MONEY, TEXT
-from tests.services.test_county import NOW, exports, postgres  # noqa: F401  (fixtures)
+from tests.services.test_county import NOW, enrol_all, exports, postgres  # noqa: F401  (fixtures)
 
 SAMPLE = RowTable("sample", (("name", TEXT), ("total_yuan", MONEY), ("n", INT), ("at", DATETIME)))
 SAMPLE_CSV = (
@@ -78,8 +78,13 @@ def county_rows(url):
 
 def check_rows_match_figures(url, exports):  # noqa: F811
     dirs, expected = exports
-    load_many(url, dirs, NOW, jobs=2)
-    load_many(url, dirs, NOW, jobs=1)  # again: replaced, never doubled
+    enrol_all(url, exports)
+    assert [o.status for o in load_many(url, dirs, NOW, jobs=2)] == ["loaded"] * 3
+    db = connect_county(url)
+    CountyLoad.update(manifest_sha256="").execute()  # as if these were new exports of the same months
+    db.close()
+    again = load_many(url, dirs, NOW, jobs=1, replace_reason="test: load again")
+    assert [o.status for o in again] == ["replaced"] * 3  # replaced, never doubled
     _, purchases, loads = county_rows(url)
     assert purchases == [
         (code, e["purchases"], e["purchases_fen"]) for code, e in zip(("A01", "A02", "A03"), expected, strict=True)
@@ -100,9 +105,11 @@ def test_a_load_that_fails_half_way_leaves_nothing_of_that_export(tmp_path, expo
     url = str(tmp_path / "county.db")
     path = dirs[1] / "shifts.csv"  # the tables load in order; this one comes after parcels
     path.write_bytes(path.read_bytes() + b"1,2\r\n")
-    with pytest.raises(ValueError):
-        load_many(url, dirs[1:2], NOW, verified=True)
+    enrol_all(url, exports)
     db = connect_county(url)
+    county_bulk.create_row_tables(db)
+    with pytest.raises(ValueError):
+        load_one(db, dirs[1], NOW, checked=[])  # as if it had passed verification
     assert CountyLoad.select().count() == 0
     assert db.execute_sql("SELECT count(*) FROM county_rows_purchases").fetchone()[0] == 0
     db.close()
@@ -118,7 +125,9 @@ def test_parallel_verify_reports_each_folder(tmp_path, exports):  # noqa: F811
 
 def test_the_row_tables_have_the_indexes_the_reports_use(tmp_path):
     url = str(tmp_path / "county.db")
-    connect_county(url).close()
+    db = connect_county(url)
+    county_bulk.create_row_tables(db)
+    db.close()
     raw = sqlite3.connect(url)
     plans = {
         "per station": "SELECT count(*) FROM county_rows_parcels "

@@ -57,7 +57,7 @@ def test_a_damaged_workbook_is_refused_not_crashed(workbook, tmp_path):
 
 
 def test_verify_by_structure_and_deep_agree_on_a_good_export(exports):  # noqa: F811
-    from station.services.exports import verify
+    from station.services.export_verify import verify
 
     dirs, _ = exports
     assert verify(dirs[0]) == [] and verify(dirs[0], deep=True) == []
@@ -67,7 +67,8 @@ def test_a_workbook_short_of_a_row_is_found_even_with_its_hash_rewritten(exports
     """A station whose workbook disagrees with its CSVs (the manifest hashes what it wrote)."""
     import json
 
-    from station.services.exports import MANIFEST, WORKBOOK, sha256_of, verify
+    from station.services.export_verify import verify
+    from station.services.exports import MANIFEST, WORKBOOK, sha256_of
 
     dirs, _ = exports
     folder = dirs[1]
