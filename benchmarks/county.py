@@ -167,7 +167,7 @@ def raw_copy_script(dirs: list[Path]) -> str:
 
     lines = []
     for table in TABLES:
-        columns = ", ".join(f'"{name}" text' for name, _ in table.columns)
+        columns = ", ".join(f'"{c.name}" text' for c in table.columns)
         lines.append(f"CREATE TABLE raw_{table.name} ({columns});")
     for d in dirs:
         for table in TABLES:
