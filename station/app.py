@@ -293,6 +293,8 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "goto":
             return self.session.operator is not None and parameters[0] in self.area_factories
+        if action == "command_palette" and self.screen._bindings.key_to_bindings.get(self.COMMAND_PALETTE_BINDING):
+            return False  # the screen's own key (Ctrl+P "placed" on an order) wins over the palette
         if action in ("logout", "go_back", "command_palette", "print_jobs", "printer_settings"):
             return self.session.operator is not None
         return True

@@ -61,7 +61,7 @@ class CountyLoad(CountyModel):
     flags = IntegerField(default=0)
 
     class Meta:
-        indexes = ((("station_code", "period"), True),)
+        indexes = ((("station_code", "period"), True), (("period", "station_code"), False))  # loads; report
 
 
 class CountyUtility(CountyModel):
