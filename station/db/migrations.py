@@ -35,7 +35,7 @@ def _append_only(db: Database, table: str) -> None:
     """Triggers that make `table` append-only: corrections are new rows, never edits."""
     for event in ("UPDATE", "DELETE"):
         db.execute_sql(
-            f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_{event.lower()} BEFORE {event} ON {table} "
             f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
         )
 
