@@ -10,6 +10,7 @@ from peewee import Database
 
 from station.db import (
     consignment_models,
+    courier_models,
     models,
     oversight_models,
     parcel_models,
@@ -109,6 +110,21 @@ def m009_drop_whole_history_tail_indexes(db: Database) -> None:
         db.execute_sql(f"DROP INDEX IF EXISTS parcel_{column}")
 
 
+def m023_courier_accounts(db: Database) -> None:
+    """Courier rate cards, 到付 charges, parcels sent out and their batches, fee accruals."""
+    db.create_tables(
+        [
+            courier_models.CourierRateCard,
+            courier_models.ParcelCharge,
+            courier_models.ShipmentBatch,
+            courier_models.Shipment,
+            courier_models.CourierFeeAccrual,
+        ]
+    )
+    _append_only(db, "courier_rate_card")  # parcels and statements keep the version they used
+    _append_only(db, "courier_fee_accrual")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     m001_foundation,
     m002_parcels,
@@ -119,6 +135,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     m007_live_parcel_indexes,
     m008_live_villager_index,
     m009_drop_whole_history_tail_indexes,
+    m023_courier_accounts,
 ]
 
 
