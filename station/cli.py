@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
             "carriers",
             "hours",
             "pending",
+            "courier-account",
         ],
         help="which report",
     )
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--year", type=int, help="year (utilities)")
     report.add_argument("--date", help="day YYYY-MM-DD (parcels)")
     report.add_argument("--format", choices=["table", "csv", "xlsx"], default="table")
+    report.add_argument("--courier", help="courier code, e.g. ZTO (courier-account)")
     commands.add_parser("backup", help="write a checked backup copy of the database now")
     county = commands.add_parser("county", help="the county office: load exports, report across stations")
     county_commands = county.add_subparsers(dest="county_command", metavar="ACTION", required=True)

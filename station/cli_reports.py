@@ -125,7 +125,14 @@ def trend_report(name: str):
     return run
 
 
+def courier_account(services: Services, t: Translator, args: argparse.Namespace) -> str:
+    from station.cli_couriers import courier_account_report
+
+    return courier_account_report(services, t, args)
+
+
 REPORTS = {
+    "courier-account": courier_account,
     "utilities": utilities_report,
     "parcels": parcels_report,
     "daily": daily_report,
