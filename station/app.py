@@ -190,7 +190,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         self.config = save_section(self.config, "printer", printer)
         self.services.printing.use_printer(printer, make_transport(printer))
         with self.services.db.atomic():
-            self.services.audit.record("config.printer", operator.id, kind=printer.kind)
+            self.services.audit.record("config.printer", operator.id, printer_kind=printer.kind)
 
     def print_test_page(self) -> None:
         operator = self.session.require

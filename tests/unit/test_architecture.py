@@ -127,3 +127,18 @@ def test_every_package_is_listed_for_the_wheel():
     listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     on_disk = {".".join(init.parent.relative_to(root).parts) for init in (root / "station").rglob("__init__.py")}
     assert on_disk <= listed, sorted(on_disk - listed)
+
+
+def test_screens_and_widgets_import_nothing_from_the_database_layer():
+    """A screen asks services; it never holds a model, a query or a peewee import."""
+    leaks = []
+    for rel, p in modules():
+        if rel.startswith(("screens/", "widgets/")):
+            for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                leaks += [f"{rel}: {name}" for name in names if name == "peewee" or name.startswith("station.db")]
+    assert leaks == []
