@@ -31,7 +31,7 @@ ACTIONS = (
     StationAction("sending.send", "ctrl+n", "send", "sending.send", "sending.send_help"),
     StationAction("sending.tracking_no", "ctrl+g", "tracking", "sending.tracking_no", "sending.tracking_help"),
     StationAction("sending.hand_over", "ctrl+b", "hand_over", "sending.hand_over", "sending.hand_over_help"),
-    StationAction("couriers.accounts", "ctrl+a", "accounts", "couriers.accounts", "couriers.accounts_help"),
+    StationAction("couriers.accounts", "ctrl+e", "accounts", "couriers.accounts", "couriers.accounts_help"),
     StationAction("couriers.rate_cards", "ctrl+t", "rate_cards", "couriers.rate_cards", "couriers.rate_cards_help"),
 )
 
