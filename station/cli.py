@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
             "hours",
             "pending",
             "courier-account",
+            "courier-income",
         ],
         help="which report",
     )

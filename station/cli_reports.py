@@ -138,7 +138,16 @@ REPORTS = {
     "daily": daily_report,
     **{
         name: trend_report(name)
-        for name in ("parcels-trend", "income", "consignments", "purchases", "carriers", "hours", "pending")
+        for name in (
+            "parcels-trend",
+            "income",
+            "consignments",
+            "purchases",
+            "carriers",
+            "hours",
+            "pending",
+            "courier-income",
+        )
     },
 }
 

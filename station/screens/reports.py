@@ -24,7 +24,7 @@ from station.services.reports import period_for
 from station.services.utility_reports import summary
 
 CHARTS = ("arrivals", "pickups", "overdue", "income", "utility_billed", "utility_cap")
-TABLES = ("carriers", "consignments", "purchases", "hours", "pending")
+TABLES = ("carriers", "courier-income", "consignments", "purchases", "hours", "pending")
 
 
 def _monthly(rows, field: str) -> list[int]:

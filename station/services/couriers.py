@@ -15,16 +15,17 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from station.db.courier_models import CourierFeeAccrual, ParcelCharge, Shipment
+from station.db.courier_models import CourierFeeAccrual, ParcelCharge
 from station.db.models import LedgerEntry
 from station.db.parcel_models import LIVE_STATUSES, Parcel
 from station.domain.errors import InvalidInput, NotAllowed, NotFound
 from station.domain.money import format_fen
 from station.domain.periods import parse_month
-from station.domain.rate_cards import FeeLine, fee_lines, normalise_courier
+from station.domain.rate_cards import FeeLine, normalise_courier
 from station.printing.layout import Row, Text
 from station.printing.receipts import build_receipt
 from station.services.common import CounterService, OperatorInfo, require_counter
+from station.services.courier_reports import courier_codes, income_by_courier, parcel_fee_lines
 from station.services.dashboard import Tile
 from station.services.ledger import PAYMENT_METHODS, Line
 from station.services.rate_cards import RateCardService
@@ -184,27 +185,7 @@ class CourierService(CounterService[None]):
 
     # -- fees ---------------------------------------------------------------------------
     def fee_lines(self, courier: str, start: dt.date | None, end: dt.date) -> list[FeeLine]:
-        """Delivery fees earned per day from `start` (None: the beginning) to `end` inclusive."""
-        cards = self.rate_cards.cards(courier)
-        if not cards:
-            return []
-        lines = []
-        for basis, column, where in (
-            ("handed_over", Parcel.picked_up_at, Parcel.status == "picked_up"),
-            ("checked_in", Parcel.checked_in_at, Parcel.id.is_null(False)),
-        ):
-            upper = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
-            lower = dt.datetime.combine(start or min(c.effective_from for c in cards), dt.time())
-            day = fn.DATE(column)
-            query = (
-                Parcel.select(day.alias("day"), fn.COUNT(Parcel.id).alias("n"))
-                .where((Parcel.carrier == courier) & where & (column >= lower) & (column < upper))
-                .group_by(day)
-                .tuples()
-            )
-            counts = [(dt.date.fromisoformat(str(d)[:10]), n) for d, n in query]
-            lines += fee_lines(counts, cards, basis)
-        return sorted(lines, key=lambda line: line.day)
+        return parcel_fee_lines(normalise_courier(courier), start, end)
 
     def _fee_total(self, courier: str, end: dt.date) -> int:
         return sum(line.amount_fen for line in self.fee_lines(courier, None, end))
@@ -254,15 +235,7 @@ class CourierService(CounterService[None]):
         return self._fee_total(courier, on) + self._ledger_sum(courier, None, on)
 
     def couriers(self) -> list[str]:
-        """Couriers with a rate card or money on their account."""
-        with_money = {
-            row.account.split(":", 1)[1]
-            for row in LedgerEntry.select(LedgerEntry.account)
-            .where(LedgerEntry.account.startswith("courier:"))
-            .distinct()
-        }
-        known = self.rate_cards.couriers()
-        return known + sorted(with_money - set(known))
+        return courier_codes()
 
     # -- payments and settlement --------------------------------------------------------
     def record_payment(
@@ -389,22 +362,7 @@ class CourierService(CounterService[None]):
 
     # -- home tile and reports ----------------------------------------------------------
     def income_by_courier(self, start: dt.date, end: dt.date) -> list[tuple[str, int, int, int]]:
-        """(courier, parcels, delivery fees, sending commission) per courier with any, from start to end."""
-        rows = []
-        lower = dt.datetime.combine(start, dt.time())
-        upper = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
-        commission = dict(
-            Shipment.select(Shipment.courier, fn.SUM(Shipment.commission_fen))
-            .where((Shipment.created_at >= lower) & (Shipment.created_at < upper))
-            .group_by(Shipment.courier)
-            .tuples()
-        )
-        for courier in self.couriers():
-            fees = self.fee_lines(courier, start, end)
-            sent = commission.get(courier, 0)
-            if fees or sent:
-                rows.append((courier, sum(f.parcels for f in fees), sum(f.amount_fen for f in fees), sent))
-        return rows
+        return income_by_courier(start, end)
 
     def tile(self) -> Tile:
         today = self.clock.now().date()

@@ -66,6 +66,19 @@ def validate_card(card: RateCard) -> None:
     validate_card_rules(card)
 
 
+def load_cards(courier: str | None = None) -> list[RateCard]:
+    query = CourierRateCard.select().order_by(CourierRateCard.courier, CourierRateCard.effective_from)
+    if courier:
+        query = query.where(CourierRateCard.courier == normalise_courier(courier))
+    return [card_from_row(row) for row in query]
+
+
+def couriers_with_cards() -> list[str]:
+    """Couriers with a card, in the order of the carrier list."""
+    have = {row.courier for row in CourierRateCard.select(CourierRateCard.courier).distinct()}
+    return [c for c in CARRIERS if c in have]
+
+
 class RateCardService:
     def __init__(self, db: Database, clock: Clock, audit: AuditLog) -> None:
         self.db = db
@@ -121,15 +134,10 @@ class RateCardService:
         return card_from_row(row)
 
     def cards(self, courier: str | None = None) -> list[RateCard]:
-        query = CourierRateCard.select().order_by(CourierRateCard.courier, CourierRateCard.effective_from)
-        if courier:
-            query = query.where(CourierRateCard.courier == normalise_courier(courier))
-        return [card_from_row(row) for row in query]
+        return load_cards(courier)
 
     def couriers(self) -> list[str]:
-        """Couriers with a card, in the order of the carrier list."""
-        have = {row.courier for row in CourierRateCard.select(CourierRateCard.courier).distinct()}
-        return [c for c in CARRIERS if c in have]
+        return couriers_with_cards()
 
     def card_for(self, courier: str, day: dt.date) -> RateCard:
         row = (

@@ -91,6 +91,12 @@ def pending(t: Translator, period: ReportPeriod, config: ParcelConfig, masked: b
     return ReportTable([t("villagers.name"), t("report.pending_parcels"), t("report.open_orders")], rows, (2, 3), "bar")
 
 
+def courier_income_table(t: Translator, period: ReportPeriod, config: ParcelConfig, masked: bool) -> ReportTable:
+    from station.services.courier_reports import courier_income_table as build
+
+    return build(t, period, config, masked)
+
+
 REPORT_TABLES: dict[str, Builder] = {
     "parcels-trend": parcels_trend,
     "income": income,
@@ -99,6 +105,7 @@ REPORT_TABLES: dict[str, Builder] = {
     "carriers": carriers,
     "hours": hours,
     "pending": pending,
+    "courier-income": courier_income_table,
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from textual.widgets import Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from station.db.courier_models import Shipment
 from station.db.models import LedgerEntry
@@ -106,3 +106,20 @@ async def test_the_couriers_account_answers_what_was_paid_and_what_is_owed(make,
         assert set_up.ledger.balance("income:delivery_fee") == -150
         summary = str(app.screen.query_one("#account-summary", Label).render())
         assert "中通欠你 ¥0.00" in summary
+
+
+async def test_home_and_f7_show_parcel_income_by_courier(make, set_up):
+    with_cards_and_sender(set_up)
+    partner = set_up.operators.list_active()[0]
+    batch = set_up.parcels.start_batch(partner, shelf=1, layer=1, carrier="ZTO")
+    for n in range(3):
+        parcel = set_up.parcels.check_in(partner, f"7512345678{n:04d}", batch_id=batch.id).parcel
+        set_up.pickup.hand_over(partner, [parcel.id], method="override", override_reason="ui test")
+    app = make()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await log_in(app, pilot)
+        assert "中通: 派件 3 件 收入 ¥1.50，往来余额 ¥1.50" in screen_text(app)
+        await pilot.press("f7")
+        await settle(app, pilot)
+        table = app.screen.query_one("#table-courier-income", DataTable)
+        assert [str(c) for c in table.get_row_at(0)] == ["中通", "3", "1.50", "0.00", "1.50"]
