@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from peewee import fn
@@ -12,6 +13,94 @@ from station.db.models import LedgerEntry
 from station.db.parcel_models import Parcel
 from station.domain.rate_cards import FeeLine, fee_lines
 from station.services.rate_cards import couriers_with_cards, load_cards
+
+FEES_KIND = "courier.fees"
+LINE_KINDS = {  # ledger kind → statement line kind
+    "courier.collect": "collect",
+    "sending.freight": "sending",
+    "courier.payment": "payment",
+    "reversal": "reversal",
+}
+
+
+def account(courier: str) -> str:
+    return f"courier:{courier}"
+
+
+@dataclass(frozen=True)
+class AccountLine:
+    day: dt.date
+    kind: str  # fees | collect | sending | payment | reversal
+    ref: str
+    detail: str
+    amount_fen: int  # + the courier owes the station more
+
+
+@dataclass(frozen=True)
+class Statement:
+    courier: str
+    period: str
+    start: dt.date
+    end: dt.date  # inclusive
+    opening_fen: int
+    lines: tuple[AccountLine, ...]
+
+    def total(self, kind: str, sign: int = 0) -> int:
+        return sum(
+            line.amount_fen
+            for line in self.lines
+            if line.kind == kind and (sign == 0 or (line.amount_fen > 0) == (sign > 0))
+        )
+
+    @property
+    def fees_fen(self) -> int:
+        return self.total("fees")
+
+    @property
+    def parcels(self) -> int:
+        return sum(int(line.detail.split("*")[0]) for line in self.lines if line.kind == "fees")
+
+    @property
+    def closing_fen(self) -> int:
+        return self.opening_fen + sum(line.amount_fen for line in self.lines)
+
+
+def _ledger_sum(courier: str, start: dt.date | None, end: dt.date) -> int:
+    query = LedgerEntry.select(fn.COALESCE(fn.SUM(LedgerEntry.amount_fen), 0)).where(
+        (LedgerEntry.account == account(courier)) & (LedgerEntry.kind != FEES_KIND) & (LedgerEntry.business_date <= end)
+    )
+    if start is not None:
+        query = query.where(LedgerEntry.business_date >= start)
+    return query.scalar()
+
+
+def account_balance(courier: str, on: dt.date) -> int:
+    """Fees earned (from the parcels) plus the money on the courier's ledger account, up to `on`."""
+    return sum(line.amount_fen for line in parcel_fee_lines(courier, None, on)) + _ledger_sum(courier, None, on)
+
+
+def account_statement(courier: str, label: str, start: dt.date, end: dt.date) -> Statement:
+    """Opening balance, then each day's fees and each money line, from `start` to `end` inclusive."""
+    opening = account_balance(courier, start - dt.timedelta(days=1))
+    lines = [
+        AccountLine(line.day, "fees", "", f"{line.parcels}*{line.fee_fen}", line.amount_fen)
+        for line in parcel_fee_lines(courier, start, end)
+    ]
+    entries = (
+        LedgerEntry.select()
+        .where(
+            (LedgerEntry.account == account(courier))
+            & (LedgerEntry.kind != FEES_KIND)
+            & (LedgerEntry.business_date >= start)
+            & (LedgerEntry.business_date <= end)
+        )
+        .order_by(LedgerEntry.id)
+    )
+    lines += [
+        AccountLine(e.business_date, LINE_KINDS.get(e.kind, e.kind), e.ref, e.memo, e.amount_fen) for e in entries
+    ]
+    lines.sort(key=lambda line: (line.day, line.kind != "fees"))
+    return Statement(courier, label, start, end, opening, tuple(lines))
 
 
 def parcel_fee_lines(courier: str, start: dt.date | None, end: dt.date) -> list[FeeLine]:

@@ -13,10 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from peewee import fn
-
 from station.db.courier_models import CourierFeeAccrual, ParcelCharge
-from station.db.models import LedgerEntry
 from station.db.parcel_models import LIVE_STATUSES, Parcel
 from station.domain.errors import InvalidInput, NotAllowed, NotFound
 from station.domain.money import format_fen
@@ -25,23 +22,21 @@ from station.domain.rate_cards import FeeLine, normalise_courier
 from station.printing.layout import Row, Text
 from station.printing.receipts import build_receipt
 from station.services.common import CounterService, OperatorInfo, require_counter
-from station.services.courier_reports import courier_codes, income_by_courier, parcel_fee_lines
+from station.services.courier_reports import (
+    FEES_KIND,
+    Statement,
+    account,
+    account_balance,
+    account_statement,
+    courier_codes,
+    income_by_courier,
+    parcel_fee_lines,
+)
 from station.services.dashboard import Tile
 from station.services.ledger import PAYMENT_METHODS, Line
 from station.services.rate_cards import RateCardService
 
 CHARGE_KINDS = ("freight", "cod")  # 到付 freight | 代收货款 goods
-FEES_KIND = "courier.fees"
-LINE_KINDS = {  # ledger kind → statement line kind
-    "courier.collect": "collect",
-    "sending.freight": "sending",
-    "courier.payment": "payment",
-    "reversal": "reversal",
-}
-
-
-def account(courier: str) -> str:
-    return f"courier:{courier}"
 
 
 @dataclass(frozen=True)
@@ -53,44 +48,6 @@ class ChargeInfo:
     kind: str
     amount_fen: int
     collected_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class AccountLine:
-    day: dt.date
-    kind: str  # fees | collect | sending | payment | reversal
-    ref: str
-    detail: str
-    amount_fen: int  # + the courier owes the station more
-
-
-@dataclass(frozen=True)
-class Statement:
-    courier: str
-    period: str
-    start: dt.date
-    end: dt.date  # inclusive
-    opening_fen: int
-    lines: tuple[AccountLine, ...]
-
-    def total(self, kind: str, sign: int = 0) -> int:
-        return sum(
-            line.amount_fen
-            for line in self.lines
-            if line.kind == kind and (sign == 0 or (line.amount_fen > 0) == (sign > 0))
-        )
-
-    @property
-    def fees_fen(self) -> int:
-        return self.total("fees")
-
-    @property
-    def parcels(self) -> int:
-        return sum(int(line.detail.split("*")[0]) for line in self.lines if line.kind == "fees")
-
-    @property
-    def closing_fen(self) -> int:
-        return self.opening_fen + sum(line.amount_fen for line in self.lines)
 
 
 @dataclass(frozen=True)
@@ -187,52 +144,15 @@ class CourierService(CounterService[None]):
     def fee_lines(self, courier: str, start: dt.date | None, end: dt.date) -> list[FeeLine]:
         return parcel_fee_lines(normalise_courier(courier), start, end)
 
-    def _fee_total(self, courier: str, end: dt.date) -> int:
-        return sum(line.amount_fen for line in self.fee_lines(courier, None, end))
-
     # -- statements ---------------------------------------------------------------------
     def statement(self, courier: str, period: str) -> Statement:
         """A month ("2026-11") of one courier's account: opening balance, lines, closing."""
-        courier = normalise_courier(courier)
         label, start, after = parse_month(period)
-        end = after - dt.timedelta(days=1)
-        before = start - dt.timedelta(days=1)
-        opening = self._fee_total(courier, before) + self._ledger_sum(courier, None, before)
-        lines = [
-            AccountLine(line.day, "fees", "", f"{line.parcels}*{line.fee_fen}", line.amount_fen)
-            for line in self.fee_lines(courier, start, end)
-        ]
-        entries = (
-            LedgerEntry.select()
-            .where(
-                (LedgerEntry.account == account(courier))
-                & (LedgerEntry.kind != FEES_KIND)
-                & (LedgerEntry.business_date >= start)
-                & (LedgerEntry.business_date <= end)
-            )
-            .order_by(LedgerEntry.id)
-        )
-        lines += [
-            AccountLine(e.business_date, LINE_KINDS.get(e.kind, e.kind), e.ref, e.memo, e.amount_fen) for e in entries
-        ]
-        lines.sort(key=lambda line: (line.day, line.kind != "fees"))
-        return Statement(courier, label, start, end, opening, tuple(lines))
-
-    def _ledger_sum(self, courier: str, start: dt.date | None, end: dt.date) -> int:
-        query = LedgerEntry.select(fn.COALESCE(fn.SUM(LedgerEntry.amount_fen), 0)).where(
-            (LedgerEntry.account == account(courier))
-            & (LedgerEntry.kind != FEES_KIND)
-            & (LedgerEntry.business_date <= end)
-        )
-        if start is not None:
-            query = query.where(LedgerEntry.business_date >= start)
-        return query.scalar()
+        return account_statement(normalise_courier(courier), label, start, after - dt.timedelta(days=1))
 
     def balance(self, courier: str, on: dt.date | None = None) -> int:
         """What the courier owes the station on a day (negative: what the station owes)."""
-        courier = normalise_courier(courier)
-        on = on or self.clock.now().date()
-        return self._fee_total(courier, on) + self._ledger_sum(courier, None, on)
+        return account_balance(normalise_courier(courier), on or self.clock.now().date())
 
     def couriers(self) -> list[str]:
         return courier_codes()
