@@ -33,7 +33,7 @@ from station.services.courier_reports import (
     parcel_fee_lines,
 )
 from station.services.dashboard import Tile
-from station.services.ledger import PAYMENT_METHODS, Line
+from station.services.ledger import PAYMENT_METHODS, LedgerService, Line, Posting
 from station.services.rate_cards import RateCardService
 
 CHARGE_KINDS = ("freight", "cod")  # 到付 freight | 代收货款 goods
@@ -57,6 +57,47 @@ class Settled:
     fees_posted_fen: int
     paid_fen: int  # + the courier paid the station, − the station paid the courier
     job_id: int
+
+
+def charge_info(charge: ParcelCharge, parcel: Parcel) -> ChargeInfo:
+    return ChargeInfo(
+        parcel.id,
+        parcel.tracking_no,
+        parcel.pickup_code,
+        charge.courier,
+        charge.kind,
+        charge.amount_fen,
+        charge.collected_at,
+    )
+
+
+def uncollected(parcel_ids: Sequence[int]) -> list[ChargeInfo]:
+    """What must be paid before these parcels leave: uncollected 到付 / 代收货款."""
+    query = (
+        ParcelCharge.select(ParcelCharge, Parcel)
+        .join(Parcel)
+        .where(ParcelCharge.parcel.in_(list(parcel_ids)) & ParcelCharge.collected_at.is_null())
+        .order_by(ParcelCharge.parcel)
+    )
+    return [charge_info(charge, charge.parcel) for charge in query]
+
+
+def collect_charges(by: OperatorInfo, parcel_ids: Sequence[int], method: str, ledger: LedgerService) -> Posting | None:
+    """Inside the caller's transaction (the hand-over's): take what is due on these parcels and
+    owe it to each courier. None when nothing was due."""
+    if method not in PAYMENT_METHODS:
+        raise InvalidInput("ledger.unknown_method", method=method)
+    due = uncollected(parcel_ids)
+    if not due:
+        return None
+    total = sum(charge.amount_fen for charge in due)
+    lines = [Line(method, total, method)]
+    lines += [Line(account(c.courier), -c.amount_fen, memo=f"{c.kind} {c.tracking_no}") for c in due]
+    posting = ledger.post("courier.collect", ",".join(f"parcel:{c.parcel_id}" for c in due), lines, operator_id=by.id)
+    ParcelCharge.update(collected_at=posting.at, collected_txn=posting.txn).where(
+        ParcelCharge.parcel.in_([c.parcel_id for c in due]) & ParcelCharge.collected_at.is_null()
+    ).execute()
+    return posting
 
 
 class CourierService(CounterService[None]):
@@ -95,50 +136,17 @@ class CourierService(CounterService[None]):
             self.audit.record(
                 "couriers.charge_set", by.id, ref=f"parcel:{parcel_id}", charge=kind, amount_fen=amount_fen
             )
-        return self._charge_info(charge, parcel)
-
-    @staticmethod
-    def _charge_info(charge: ParcelCharge, parcel: Parcel) -> ChargeInfo:
-        return ChargeInfo(
-            parcel.id,
-            parcel.tracking_no,
-            parcel.pickup_code,
-            charge.courier,
-            charge.kind,
-            charge.amount_fen,
-            charge.collected_at,
-        )
+        return charge_info(charge, parcel)
 
     def charges_due(self, parcel_ids: Sequence[int]) -> list[ChargeInfo]:
-        """What must be paid before these parcels leave: uncollected 到付 / 代收货款."""
-        query = (
-            ParcelCharge.select(ParcelCharge, Parcel)
-            .join(Parcel)
-            .where(ParcelCharge.parcel.in_(list(parcel_ids)) & ParcelCharge.collected_at.is_null())
-            .order_by(ParcelCharge.parcel)
-        )
-        return [self._charge_info(charge, charge.parcel) for charge in query]
+        return uncollected(parcel_ids)
 
     def collect(self, by: OperatorInfo, parcel_ids: Sequence[int], *, method: str) -> int | None:
-        """Collect what is due on these parcels in the caller's transaction; it becomes owed to
-        each courier. Returns the ledger posting, or None when nothing was due."""
+        """Collect what is due on these parcels; it becomes owed to each courier."""
         require_counter(by)
-        if method not in PAYMENT_METHODS:
-            raise InvalidInput("ledger.unknown_method", method=method)
         with self.db.atomic():
-            due = self.charges_due(parcel_ids)
-            if not due:
-                return None
-            total = sum(charge.amount_fen for charge in due)
-            lines = [Line(method, total, method)]
-            lines += [Line(account(c.courier), -c.amount_fen, memo=f"{c.kind} {c.tracking_no}") for c in due]
-            posting = self.ledger.post(
-                "courier.collect", ",".join(f"parcel:{c.parcel_id}" for c in due), lines, operator_id=by.id
-            )
-            ParcelCharge.update(collected_at=posting.at, collected_txn=posting.txn).where(
-                ParcelCharge.parcel.in_([c.parcel_id for c in due]) & ParcelCharge.collected_at.is_null()
-            ).execute()
-        return posting.txn
+            posting = collect_charges(by, parcel_ids, method, self.ledger)
+        return posting.txn if posting else None
 
     # -- fees ---------------------------------------------------------------------------
     def fee_lines(self, courier: str, start: dt.date | None, end: dt.date) -> list[FeeLine]:
