@@ -65,12 +65,50 @@ class Statement:
         return self.opening_fen + sum(line.amount_fen for line in self.lines)
 
 
+def _fee_txns(courier: str):
+    return LedgerEntry.select(LedgerEntry.txn).where(
+        (LedgerEntry.account == account(courier)) & (LedgerEntry.kind == FEES_KIND)
+    )
+
+
+def _money_lines(courier: str):
+    """The courier's ledger lines that are money, not fee postings (nor their reversals): fees
+    are shown from the parcels themselves, day by day."""
+    return (
+        (LedgerEntry.account == account(courier))
+        & (LedgerEntry.kind != FEES_KIND)
+        & (LedgerEntry.reverses_txn.is_null() | LedgerEntry.reverses_txn.not_in(_fee_txns(courier)))
+    )
+
+
+def posted_fees(courier: str) -> int:
+    """Fees posted to the ledger so far, net of reversed fee postings."""
+    query = LedgerEntry.select(fn.COALESCE(fn.SUM(LedgerEntry.amount_fen), 0)).where(
+        (LedgerEntry.account == account(courier))
+        & ((LedgerEntry.kind == FEES_KIND) | LedgerEntry.reverses_txn.in_(_fee_txns(courier)))
+    )
+    return query.scalar()
+
+
 def _ledger_sum(courier: str, start: dt.date | None, end: dt.date) -> int:
     query = LedgerEntry.select(fn.COALESCE(fn.SUM(LedgerEntry.amount_fen), 0)).where(
-        (LedgerEntry.account == account(courier)) & (LedgerEntry.kind != FEES_KIND) & (LedgerEntry.business_date <= end)
+        _money_lines(courier) & (LedgerEntry.business_date <= end)
     )
     if start is not None:
         query = query.where(LedgerEntry.business_date >= start)
+    return query.scalar()
+
+
+def payments_after(courier: str, day: dt.date) -> int:
+    """Payments between station and courier dated after `day` (as lines of the courier's account)."""
+    paid = LedgerEntry.select(LedgerEntry.txn).where(
+        (LedgerEntry.account == account(courier)) & (LedgerEntry.kind == "courier.payment")
+    )
+    query = LedgerEntry.select(fn.COALESCE(fn.SUM(LedgerEntry.amount_fen), 0)).where(
+        (LedgerEntry.account == account(courier))
+        & ((LedgerEntry.kind == "courier.payment") | LedgerEntry.reverses_txn.in_(paid))
+        & (LedgerEntry.business_date > day)
+    )
     return query.scalar()
 
 
@@ -88,12 +126,7 @@ def account_statement(courier: str, label: str, start: dt.date, end: dt.date) ->
     ]
     entries = (
         LedgerEntry.select()
-        .where(
-            (LedgerEntry.account == account(courier))
-            & (LedgerEntry.kind != FEES_KIND)
-            & (LedgerEntry.business_date >= start)
-            & (LedgerEntry.business_date <= end)
-        )
+        .where(_money_lines(courier) & (LedgerEntry.business_date >= start) & (LedgerEntry.business_date <= end))
         .order_by(LedgerEntry.id)
     )
     lines += [

@@ -31,6 +31,8 @@ from station.services.courier_reports import (
     courier_codes,
     income_by_courier,
     parcel_fee_lines,
+    payments_after,
+    posted_fees,
 )
 from station.services.dashboard import Tile
 from station.services.ledger import PAYMENT_METHODS, LedgerService, Line, Posting
@@ -202,10 +204,12 @@ class CourierService(CounterService[None]):
                 .order_by(CourierFeeAccrual.through.desc())
                 .first()
             )
-            start = last.through + dt.timedelta(days=1) if last else None
-            fees = [] if start is not None and start > through else self.fee_lines(courier, start, through)
-            fee_fen = sum(line.amount_fen for line in fees)
-            txn = None
+            if last is not None and last.through > through:
+                raise NotAllowed("couriers.settled_later", courier=courier, date=str(last.through))
+            # Fees earned through that day, less those already posted (a reversed posting or an
+            # undone hand-over is made good here).
+            fees = self.fee_lines(courier, None, through)
+            fee_fen = sum(line.amount_fen for line in fees) - posted_fees(courier)
             if fee_fen:
                 txn = self.ledger.post(
                     FEES_KIND,
@@ -213,7 +217,6 @@ class CourierService(CounterService[None]):
                     [Line(account(courier), fee_fen), Line("income:delivery_fee", -fee_fen)],
                     operator_id=by.id,
                 ).txn
-            if fees:
                 CourierFeeAccrual.create(
                     courier=courier,
                     through=through,
@@ -223,7 +226,8 @@ class CourierService(CounterService[None]):
                     created_at=self.clock.now(),
                     operator=by.id,
                 )
-            balance = self.ledger.balance(account(courier))
+            # What is due through that day, less what was paid since (a settlement included).
+            balance = account_balance(courier, through) + payments_after(courier, through)
             if balance == 0 and not fee_fen:
                 raise NotAllowed("couriers.nothing_to_settle", courier=courier)
             if balance:

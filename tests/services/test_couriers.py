@@ -198,3 +198,30 @@ def test_fees_follow_the_contract_basis(services, partner, cards, clock):
     assert [(line.day, line.parcels, line.amount_fen) for line in lines] == [(dt.date(2026, 11, 2), 1, 40)]
     income = services.couriers.income_by_courier(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
     assert income == [("YD", 1, 40, 0)]
+
+
+def test_settling_last_month_leaves_this_months_money_for_later(services, partner, cards, clock):
+    clock.at = dt.datetime(2026, 10, 30, 10, 0)
+    for n in range(4):
+        hand_over(services, partner, check_in(services, partner, f"7512345678{n:04d}").id)  # ¥2.00 fees
+    clock.at = dt.datetime(2026, 11, 3, 10, 0)
+    parcel = check_in(services, partner, "75123456790001")
+    services.couriers.set_charge(partner, parcel.id, kind="freight", amount_fen=800)
+    services.couriers.collect(partner, [parcel.id], method="cash")  # November: ¥8.00 owed to ZTO
+    settled = services.couriers.settle(partner, "ZTO", through=dt.date(2026, 10, 31), method="cash")
+    assert (settled.fees_posted_fen, settled.paid_fen) == (200, 200)  # ZTO paid October's fees
+    assert services.couriers.statement("ZTO", "2026-10").closing_fen == 200  # before the payment (Nov 3)
+    november = services.couriers.statement("ZTO", "2026-11")
+    assert november.opening_fen == 200 and november.closing_fen == 200 - 800 - 200
+    with pytest.raises(NotAllowed):  # October is settled: nothing more is due for it
+        services.couriers.settle(partner, "ZTO", through=dt.date(2026, 10, 31), method="cash")
+    # the fee posting is reversed by mistake: the next settlement posts it again
+    fee_txn = LedgerEntry.get(LedgerEntry.kind == "courier.fees").txn
+    services.ledger.reverse(fee_txn, "误冲", partner)
+    assert services.couriers.balance("ZTO") == -800  # the statement does not move
+    again = services.couriers.settle(partner, "ZTO", through=dt.date(2026, 11, 3), method="cash")
+    assert (again.fees_posted_fen, again.paid_fen) == (200, -800)
+    assert services.ledger.balance(account("ZTO")) == 0 and services.couriers.balance("ZTO") == 0
+    assert services.ledger.balance("income:delivery_fee") == -200
+    with pytest.raises(NotAllowed):
+        services.couriers.settle(partner, "ZTO", through=dt.date(2026, 10, 31), method="cash")

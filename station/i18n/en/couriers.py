@@ -93,6 +93,7 @@ MESSAGES: dict[str, str] = {
     "couriers.settled_out": "Settled: the station paid {courier_key} {amount_fen}",
     "couriers.settled": "Courier settlement",
     "couriers.nothing_to_settle": "Nothing to settle with {courier}",
+    "couriers.settled_later": "{courier} is already settled through {date}: choose that day or later",
     "couriers.fees_posted": "Fees posted",
     "couriers.paid_in": "Courier paid the station",
     "couriers.paid_out": "Station paid the courier",

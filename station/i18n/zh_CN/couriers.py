@@ -93,6 +93,7 @@ MESSAGES: dict[str, str] = {
     "couriers.settled_out": "已结算：本站付给{courier_key} {amount_fen}",
     "couriers.settled": "与快递公司结算",
     "couriers.nothing_to_settle": "{courier} 没有要结算的金额",
+    "couriers.settled_later": "{courier} 已结算到 {date}，不能再结算更早的日期",
     "couriers.fees_posted": "记入派费",
     "couriers.paid_in": "快递公司付给本站",
     "couriers.paid_out": "本站付给快递公司",
