@@ -174,6 +174,8 @@ def test_a_statement_equals_the_sum_of_its_lines_and_settling_posts_to_the_ledge
     assert statement.total("payment") == 2000
     assert statement.closing_fen == 100 + 150 - 5000 - 1350 + 2000 == -4100  # the station owes ZTO ¥41.00
     assert services.couriers.balance("ZTO") == -4100
+    printed = decode(PrintJob.get_by_id(services.couriers.print_statement(partner, "ZTO", "2026-11")).payload).text
+    assert "快递对账单" in printed and "期末余额" in printed and "-￥41.00" in printed and "本站应付快递公司" in printed
 
     settled = services.couriers.settle(partner, "ZTO", through=dt.date(2026, 11, 30), method="bank")
     assert settled.fees_posted_fen == 250 and settled.paid_fen == -4100
