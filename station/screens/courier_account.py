@@ -20,7 +20,7 @@ from station.services.ledger import PAYMENT_METHODS
 from station.widgets.status_line import StatusLine
 
 ACTIONS = (
-    StationAction("couriers.print", "ctrl+p", "print_statement", "couriers.print", "couriers.print_help"),
+    StationAction("couriers.print", "ctrl+o", "print_statement", "couriers.print", "couriers.print_help"),
     StationAction("couriers.payment", "ctrl+g", "payment", "couriers.payment", "couriers.payment_help"),
     StationAction("couriers.settle", "ctrl+e", "settle", "couriers.settle", "couriers.settle_help"),
 )

@@ -118,7 +118,7 @@ async def test_home_and_f7_show_parcel_income_by_courier(make, set_up):
     app = make()
     async with app.run_test(size=(160, 50)) as pilot:
         await log_in(app, pilot)
-        assert "中通: 派件 3 件 收入 ¥1.50，往来余额 ¥1.50" in screen_text(app)
+        assert "中通: 3件 ¥1.50，余额 ¥1.50" in screen_text(app)
         await pilot.press("f7")
         await settle(app, pilot)
         table = app.screen.query_one("#table-courier-income", DataTable)

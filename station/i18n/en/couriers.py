@@ -4,7 +4,7 @@ MESSAGES: dict[str, str] = {
     "nav.couriers": "Couriers",
     "nav.couriers_help": "Sending parcels, courier hand-over, courier accounts and rate cards",
     "tile.couriers": "Parcel income (this month)",
-    "couriers.tile_row": "{n} parcels, earned {fees_fen}, balance {balance_fen}",
+    "couriers.tile_row": "{n} parcels {fees_fen}, balance {balance_fen}",
     "couriers.tile_none": "No rate card or income yet",
     "couriers.rate_cards": "Rate cards",
     "couriers.rate_cards_help": "Courier rate cards: delivery fee, freight for sending (import/export TOML or CSV)",

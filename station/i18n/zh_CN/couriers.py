@@ -4,7 +4,7 @@ MESSAGES: dict[str, str] = {
     "nav.couriers": "快递往来",
     "nav.couriers_help": "寄件、快递员交接、快递公司账目与价目表",
     "tile.couriers": "快递收入（本月）",
-    "couriers.tile_row": "派件 {n} 件 收入 {fees_fen}，往来余额 {balance_fen}",
+    "couriers.tile_row": "{n}件 {fees_fen}，余额 {balance_fen}",
     "couriers.tile_none": "尚无价目表或收入",
     "couriers.rate_cards": "价目表",
     "couriers.rate_cards_help": "快递公司价目表：派费、寄件运费（导入/导出 TOML 或 CSV）",
