@@ -110,10 +110,10 @@ def trend_report(name: str):
     def run(services: Services, t: Translator, args: argparse.Namespace) -> str:
         from pathlib import Path
 
+        from station.domain.periods import parse_period
         from station.services.report_tables import REPORT_TABLES, save_xlsx
-        from station.services.reports import period_for
 
-        period = period_for(args.period or "month", services.clock.now().date())
+        period = parse_period(args.period or "month", services.clock.now().date())
         table = REPORT_TABLES[name](t, period, services.config.parcels, False)
         if args.format == "xlsx":
             if not args.out:

@@ -1,22 +1,96 @@
-"""Calendar months and dates as people type them: one parser for every place that needs one."""
+"""Calendar periods as people type them: the one Period type and the one parser for every place
+that needs a month, a day or a range (reports, exports, utilities, the CLI and the screens)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from station.domain.errors import InvalidInput
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MAX_RANGE_DAYS = 366
 
 
-def parse_month(text: str) -> tuple[str, dt.date, dt.date]:
-    """ "2026-11" → ("2026-11", 2026-11-01, 2026-12-01): label, first day, first day after."""
+@dataclass(frozen=True)
+class Period:
+    """Whole days from `start` up to, not including, `end`."""
+
+    start: dt.date
+    end: dt.date  # exclusive
+
+    @property
+    def start_at(self) -> dt.datetime:
+        return dt.datetime.combine(self.start, dt.time())
+
+    @property
+    def end_at(self) -> dt.datetime:
+        return dt.datetime.combine(self.end, dt.time())
+
+    @property
+    def last(self) -> dt.date:
+        return self.end - dt.timedelta(days=1)
+
+    @property
+    def days(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(days=n) for n in range((self.end - self.start).days)]
+
+    @property
+    def is_month(self) -> bool:
+        return self.start.day == 1 and self.end == _next_month(self.start)
+
+    @property
+    def label(self) -> str:
+        """ "2026-11" for a calendar month, "2026-11-23" for one day, else "FROM..TO"."""
+        if self.is_month:
+            return f"{self.start.year:04d}-{self.start.month:02d}"
+        return str(self.start) if self.last == self.start else f"{self.start}..{self.last}"
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def month_of(day: dt.date) -> Period:
+    first = day.replace(day=1)
+    return Period(first, _next_month(first))
+
+
+def previous_month(today: dt.date) -> Period:
+    """The calendar month before the one `today` is in (what the county asks for)."""
+    return month_of(today.replace(day=1) - dt.timedelta(days=1))
+
+
+def parse_month(text: str) -> Period:
+    """ "2026-11" → the calendar month (years 2000–2100)."""
     match = _MONTH.match((text or "").strip())
     if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
         raise InvalidInput("utility.bad_period", text=text)
-    year, month = int(match.group(1)), int(match.group(2))
-    return match.group(0), dt.date(year, month, 1), dt.date(year + (month == 12), month % 12 + 1, 1)
+    return month_of(dt.date(int(match.group(1)), int(match.group(2)), 1))
+
+
+def parse_period(text: str, today: dt.date) -> Period:
+    """day | week | month (ending today), YYYY-MM, YYYY-MM-DD, or FROM..TO (inclusive)."""
+    text = (text or "month").strip()
+    relative = {"day": 1, "week": 7, "month": 30}
+    if text in relative:
+        return Period(today - dt.timedelta(days=relative[text] - 1), today + dt.timedelta(days=1))
+    if _MONTH.match(text):
+        try:
+            return parse_month(text)
+        except InvalidInput:
+            raise InvalidInput("report.bad_period", text=text) from None
+    try:
+        if ".." in text:
+            first, last = (dt.date.fromisoformat(part.strip()) for part in text.split("..", 1))
+        else:
+            first = last = dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput("report.bad_period", text=text) from None
+    if last < first or (last - first).days > MAX_RANGE_DAYS or not 2000 <= first.year <= last.year <= 2100:
+        raise InvalidInput("report.bad_period", text=text)
+    return Period(first, last + dt.timedelta(days=1))
 
 
 def parse_date(text: str) -> dt.date:

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, ProgressBar, Sparkline
 
 from station.domain.money import fen_to_yuan_text
+from station.domain.periods import parse_period, previous_month
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.dialogs import ConfirmDialog
@@ -20,7 +21,6 @@ from station.screens.form_dialog import FormDialog, FormField
 from station.services.common import Session
 from station.services.exports import ExportResult, ExportService
 from station.services.report_tables import REPORT_TABLES
-from station.services.reports import period_for
 from station.services.utility_reports import summary
 
 CHARTS = ("arrivals", "pickups", "overdue", "income", "utility_billed", "utility_cap")
@@ -102,7 +102,7 @@ class ReportsScreen(StationScreen):
         masked = self.session.require.role == "assistant"  # assistants see villagers' names masked
 
         def load():
-            period = period_for(text, today)
+            period = parse_period(text, today)
             tables = {
                 name: REPORT_TABLES[name](self.app.t, period, self.parcel_config, masked)
                 for name in (*TABLES, "parcels-trend", "income")
@@ -161,7 +161,7 @@ class ReportsScreen(StationScreen):
             FormDialog(
                 self.t("reports.custom_title"),
                 [FormField("period", self.t("reports.custom_hint"), str(today))],
-                lambda v: (period_for(v["period"], today), v["period"])[1],
+                lambda v: (parse_period(v["period"], today), v["period"])[1],
             )
         )
         if chosen is not None:
@@ -172,7 +172,7 @@ class ReportsScreen(StationScreen):
     async def action_export(self, masked: bool) -> None:
         operator = self.session.require
         today = self.exports.clock.now()
-        last_month = f"{today.year - (today.month == 1)}-{(today.month - 2) % 12 + 1:02d}"
+        last_month = previous_month(today.date()).label
         values = await self.app.push_screen_wait(
             FormDialog(
                 self.t("reports.export_title"),

@@ -17,23 +17,9 @@ from station.db.parcel_models import Parcel
 from station.db.purchase_models import Purchase
 from station.db.utility_models import UtilityBill
 from station.domain.money import fen_to_yuan_text
+from station.domain.periods import Period
 from station.domain.phones import mask_name, mask_phone
 from station.services.xlsx_stream import DATE, DATETIME, INT, MONEY, TEXT  # the column kinds
-
-
-@dataclass(frozen=True)
-class Period:
-    label: str  # YYYY-MM
-    start: dt.date
-    end: dt.date  # exclusive
-
-    @property
-    def start_at(self) -> dt.datetime:
-        return dt.datetime.combine(self.start, dt.time())
-
-    @property
-    def end_at(self) -> dt.datetime:
-        return dt.datetime.combine(self.end, dt.time())
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,11 @@ from station.db.oversight_models import ExportRecord
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput
 from station.domain.hashing import chain_hash
-from station.domain.periods import parse_month
+from station.domain.periods import Period, parse_month
 from station.domain.spreadsheet import neutralise, restore
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, require_role
-from station.services.export_tables import DATE, DATETIME, MONEY, TABLES, TEXT, Period, Privacy
+from station.services.export_tables import DATE, DATETIME, MONEY, TABLES, TEXT, Privacy
 from station.services.xlsx_stream import XlsxStream
 
 MANIFEST = "manifest.json"
@@ -43,10 +43,6 @@ class ExportResult:
     out_dir: Path
     manifest_sha256: str
     rows: dict[str, int]
-
-
-def parse_export_period(text: str) -> Period:
-    return Period(*parse_month(text))
 
 
 def sha256_of(path: Path) -> str:
@@ -85,7 +81,7 @@ class ExportService:
         progress: Progress | None = None,
     ) -> ExportResult:
         """Write the period's files; unmasked needs a partner or auditor and is audit-logged."""
-        period = parse_export_period(period_text)
+        period = parse_month(period_text)
         if not masked:
             if by is None:
                 raise InvalidInput("export.unmasked_needs_operator")

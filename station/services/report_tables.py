@@ -8,11 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from station.config import ParcelConfig
+from station.domain.periods import Period
 from station.domain.phones import mask_name
 from station.domain.tariffs import format_scaled
 from station.i18n.translator import Translator
 from station.services import reports
-from station.services.reports import ReportPeriod
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class ReportTable:
     chart_kind: str = "line"  # line for trends over days, bar for rankings
 
 
-Builder = Callable[[Translator, ReportPeriod, ParcelConfig, bool], ReportTable]
+Builder = Callable[[Translator, Period, ParcelConfig, bool], ReportTable]
 
 
 def _yuan(fen: int) -> Decimal:
@@ -31,7 +31,7 @@ def _yuan(fen: int) -> Decimal:
     return Decimal(fen).scaleb(-2)
 
 
-def parcels_trend(t: Translator, period: ReportPeriod, config: ParcelConfig, masked: bool) -> ReportTable:
+def parcels_trend(t: Translator, period: Period, config: ParcelConfig, masked: bool) -> ReportTable:
     rows = [
         [str(day), arrived, handed, overdue]
         for day, arrived, handed, overdue in reports.parcels_daily(period, config.overdue_days)
@@ -41,7 +41,7 @@ def parcels_trend(t: Translator, period: ReportPeriod, config: ParcelConfig, mas
     )
 
 
-def income(t: Translator, period: ReportPeriod, config: ParcelConfig, masked: bool) -> ReportTable:
+def income(t: Translator, period: Period, config: ParcelConfig, masked: bool) -> ReportTable:
     daily = reports.income_daily(period)
     kinds = sorted({kind for _, totals in daily for kind in totals})
     rows = [
@@ -55,7 +55,7 @@ def income(t: Translator, period: ReportPeriod, config: ParcelConfig, masked: bo
     )
 
 
-def consignments(t: Translator, period: ReportPeriod, config: ParcelConfig, masked: bool) -> ReportTable:
+def consignments(t: Translator, period: Period, config: ParcelConfig, masked: bool) -> ReportTable:
     rows = [
         [product, format_scaled(qty, 3), _yuan(sales), _yuan(commission)]
         for product, qty, sales, commission in reports.consignments_by_product(period)
@@ -65,7 +65,7 @@ def consignments(t: Translator, period: ReportPeriod, config: ParcelConfig, mask
     )
 
 
-def purchases(t: Translator, period: ReportPeriod, config: ParcelConfig, masked: bool) -> ReportTable:
+def purchases(t: Translator, period: Period, config: ParcelConfig, masked: bool) -> ReportTable:
     rows = [
         [t(f"platform.{platform}"), count, _yuan(total)]
         for platform, count, total in reports.purchases_by_platform(period)
@@ -73,17 +73,17 @@ def purchases(t: Translator, period: ReportPeriod, config: ParcelConfig, masked:
     return ReportTable([t("purchases.col_platform"), t("report.orders"), t("receipt.total")], rows, (3,), "bar")
 
 
-def carriers(t: Translator, period: ReportPeriod, config: ParcelConfig, masked: bool) -> ReportTable:
+def carriers(t: Translator, period: Period, config: ParcelConfig, masked: bool) -> ReportTable:
     rows = [[t(f"carrier.{carrier}"), n] for carrier, n in reports.carriers(period)]
     return ReportTable([t("parcels.col_carrier"), t("report.arrivals")], rows, (2,), "bar")
 
 
-def hours(t: Translator, period: ReportPeriod, config: ParcelConfig, masked: bool) -> ReportTable:
+def hours(t: Translator, period: Period, config: ParcelConfig, masked: bool) -> ReportTable:
     rows = [[f"{hour:02d}:00", n] for hour, n in reports.busiest_hours(period)]
     return ReportTable([t("report.hour"), t("report.visits")], rows, (2,), "bar")
 
 
-def pending(t: Translator, period: ReportPeriod, config: ParcelConfig, masked: bool) -> ReportTable:
+def pending(t: Translator, period: Period, config: ParcelConfig, masked: bool) -> ReportTable:
     rows = [
         [mask_name(name) if masked else name, parcels, orders]
         for name, parcels, orders in reports.pending_by_villager()

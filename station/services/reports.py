@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 
 from peewee import fn
 
@@ -14,62 +12,14 @@ from station.db.consignment_models import ConsignmentLot, ConsignmentSale
 from station.db.models import LedgerEntry, Villager
 from station.db.parcel_models import Parcel, on_shelf
 from station.db.purchase_models import Purchase
-from station.domain.errors import InvalidInput
 from station.domain.overdue import bucket, days_on_shelf
-from station.domain.periods import parse_month
+from station.domain.periods import Period
 from station.services.ledger import PAYMENT_METHODS
 
 KINDS = ("day", "week", "month")
 
 
-@dataclass(frozen=True)
-class ReportPeriod:
-    start: dt.date
-    end: dt.date  # exclusive
-
-    @property
-    def days(self) -> list[dt.date]:
-        return [self.start + dt.timedelta(days=n) for n in range((self.end - self.start).days)]
-
-    @property
-    def start_at(self) -> dt.datetime:
-        return dt.datetime.combine(self.start, dt.time())
-
-    @property
-    def end_at(self) -> dt.datetime:
-        return dt.datetime.combine(self.end, dt.time())
-
-    @property
-    def label(self) -> str:
-        last = self.end - dt.timedelta(days=1)
-        return str(self.start) if last == self.start else f"{self.start}..{last}"
-
-
-def period_for(text: str, today: dt.date) -> ReportPeriod:
-    """day | week | month (ending today), YYYY-MM, YYYY-MM-DD, or FROM..TO (inclusive)."""
-    text = (text or "month").strip()
-    try:
-        if text == "day":
-            return ReportPeriod(today, today + dt.timedelta(days=1))
-        if text == "week":
-            return ReportPeriod(today - dt.timedelta(days=6), today + dt.timedelta(days=1))
-        if text == "month":
-            return ReportPeriod(today - dt.timedelta(days=29), today + dt.timedelta(days=1))
-        if re.fullmatch(r"\d{4}-\d{2}", text):
-            _, start, end = parse_month(text)
-            return ReportPeriod(start, end)
-        if ".." in text:
-            first, last = (dt.date.fromisoformat(part) for part in text.split("..", 1))
-        else:
-            first = last = dt.date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput("report.bad_period", text=text) from None
-    if last < first or (last - first).days > 366:
-        raise InvalidInput("report.bad_period", text=text)
-    return ReportPeriod(first, last + dt.timedelta(days=1))
-
-
-def parcels_daily(period: ReportPeriod, thresholds) -> list[tuple[dt.date, int, int, int]]:
+def parcels_daily(period: Period, thresholds) -> list[tuple[dt.date, int, int, int]]:
     """(day, checked in, handed over, overdue at the end of that day)."""
     arrived, handed = Counter(), Counter()
     for (at,) in (
@@ -110,7 +60,7 @@ def parcels_daily(period: ReportPeriod, thresholds) -> list[tuple[dt.date, int, 
     return rows
 
 
-def income_daily(period: ReportPeriod) -> list[tuple[dt.date, dict[str, int]]]:
+def income_daily(period: Period) -> list[tuple[dt.date, dict[str, int]]]:
     """Money into (+) and out of (−) the drawer and accounts, per day and posting kind."""
     totals: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     query = (
@@ -129,7 +79,7 @@ def income_daily(period: ReportPeriod) -> list[tuple[dt.date, dict[str, int]]]:
     return [(day, dict(totals[day])) for day in period.days]
 
 
-def consignments_by_product(period: ReportPeriod) -> list[tuple[str, int, int, int]]:
+def consignments_by_product(period: Period) -> list[tuple[str, int, int, int]]:
     """(product, quantity in 1/1000 units, sales fen, commission fen), best sellers first."""
     query = (
         ConsignmentSale.select(
@@ -146,7 +96,7 @@ def consignments_by_product(period: ReportPeriod) -> list[tuple[str, int, int, i
     return sorted(query, key=lambda row: -row[2])
 
 
-def purchases_by_platform(period: ReportPeriod) -> list[tuple[str, int, int]]:
+def purchases_by_platform(period: Period) -> list[tuple[str, int, int]]:
     query = (
         Purchase.select(Purchase.platform, fn.COUNT(Purchase.id), fn.SUM(Purchase.total_fen))
         .where(
@@ -160,7 +110,7 @@ def purchases_by_platform(period: ReportPeriod) -> list[tuple[str, int, int]]:
     return sorted(query, key=lambda row: -row[2])
 
 
-def carriers(period: ReportPeriod) -> list[tuple[str, int]]:
+def carriers(period: Period) -> list[tuple[str, int]]:
     query = (
         Parcel.select(Parcel.carrier, fn.COUNT(Parcel.id))
         .where((Parcel.checked_in_at >= period.start_at) & (Parcel.checked_in_at < period.end_at))
@@ -170,7 +120,7 @@ def carriers(period: ReportPeriod) -> list[tuple[str, int]]:
     return sorted(((carrier or "unknown", n) for carrier, n in query), key=lambda row: -row[1])
 
 
-def busiest_hours(period: ReportPeriod) -> list[tuple[int, int]]:
+def busiest_hours(period: Period) -> list[tuple[int, int]]:
     """Counter visits by hour of day: check-ins and hand-overs."""
     hours = Counter()
     for field in (Parcel.checked_in_at, Parcel.picked_up_at):

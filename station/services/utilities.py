@@ -61,11 +61,6 @@ class RecordedBill:
     job_id: int | None = None
 
 
-def parse_period(text: str) -> tuple[str, dt.date]:
-    label, start, _ = parse_month(text)
-    return label, start
-
-
 def tariff_info(row: Tariff) -> TariffInfo:
     tiers = tuple(Tier(upper, rate) for upper, rate in json.loads(row.tiers_json))
     return TariffInfo(
@@ -163,7 +158,7 @@ class UtilityService:
     # -- bills -------------------------------------------------------------------------
     def preview(self, *, category: str, period: str, usage_milli: int, billed_fen: int) -> tuple[CapResult, TariffInfo]:
         """What recording this bill would compute, without writing anything."""
-        _, start = parse_period(period)
+        start = parse_month(period).start
         tariff = self.tariff_for(category, start)
         return apply_cap(usage_milli, tariff.tiers, tariff.fixed_fee_fen, billed_fen), tariff
 
@@ -188,7 +183,8 @@ class UtilityService:
             raise InvalidInput("utility.bad_category", category=category)
         if method not in PAYMENT_METHODS:
             raise InvalidInput("ledger.unknown_method", method=method)
-        period, start = parse_period(period)
+        month = parse_month(period)
+        period, start = month.label, month.start
         with self.db.atomic():
             usage = self._usage(
                 category, meter, period, meter_start_milli, meter_end_milli, usage_milli, old_meter_final_milli

@@ -6,10 +6,10 @@ from openpyxl import load_workbook
 
 from station.domain.errors import InvalidInput
 from station.domain.orders import ItemLine
+from station.domain.periods import parse_period
 from station.services import reports
 from station.services.consignments import SaleLine
 from station.services.report_tables import REPORT_TABLES, save_xlsx
-from station.services.reports import period_for
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def raw(config, sql, *args):
 
 
 def test_figures_equal_independent_sums(week, config):
-    period = period_for("week", week.clock.now().date())
+    period = parse_period("week", week.clock.now().date())
     daily = reports.parcels_daily(period, config.parcels.overdue_days)
     assert sum(r[1] for r in daily) == raw(config, "SELECT count(*) FROM parcel")[0][0] == 28
     assert sum(r[2] for r in daily) == raw(config, "SELECT count(*) FROM parcel WHERE status='picked_up'")[0][0]
@@ -70,21 +70,21 @@ def test_figures_equal_independent_sums(week, config):
 
 def test_shorter_periods_see_less(week):
     today = week.clock.now().date()
-    day = reports.parcels_daily(period_for("day", today), [3, 7, 15])
+    day = reports.parcels_daily(parse_period("day", today), [3, 7, 15])
     assert [r[1] for r in day] == [7]
-    assert len(reports.parcels_daily(period_for("week", today), [3, 7, 15])) == 7
+    assert len(reports.parcels_daily(parse_period("week", today), [3, 7, 15])) == 7
 
 
 def test_pending_names_masked_for_assistants(week):
     t = week.printing.t
-    period = period_for("week", week.clock.now().date())
+    period = parse_period("week", week.clock.now().date())
     masked = REPORT_TABLES["pending"](t, period, week.config.parcels, True)
     assert all(row[0].endswith("*") or len(row[0]) == 1 for row in masked.rows)
 
 
 def test_xlsx_report_has_a_native_chart(week, tmp_path):
     table = REPORT_TABLES["parcels-trend"](
-        week.printing.t, period_for("week", week.clock.now().date()), week.config.parcels, False
+        week.printing.t, parse_period("week", week.clock.now().date()), week.config.parcels, False
     )
     path = save_xlsx(table, "parcels", tmp_path / "r.xlsx")
     sheet = load_workbook(path)["report"]
@@ -94,4 +94,4 @@ def test_xlsx_report_has_a_native_chart(week, tmp_path):
 @pytest.mark.parametrize("text", ["yesterday", "2026-13", "2026-11-30..2026-11-01", "2025-01-01..2026-12-31"])
 def test_bad_periods(text):
     with pytest.raises(InvalidInput):
-        period_for(text, dt.date(2026, 11, 23))
+        parse_period(text, dt.date(2026, 11, 23))
