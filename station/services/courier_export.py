@@ -3,7 +3,6 @@ sent out (receivers masked by the export's column definitions; their addresses n
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from station.db.courier_models import Shipment
@@ -51,7 +50,7 @@ def courier_account_rows(period) -> Iterator[list]:
 
     Balance sign: positive, the courier owes the station; negative, the station owes the courier.
     """
-    end = period.end - dt.timedelta(days=1)
+    end = period.last
     for courier in courier_codes():
         s = account_statement(courier, period.label, period.start, end)
         yield [

@@ -193,7 +193,7 @@ def courier_income_table(t, period, config, masked):
     """F7 and `station report courier-income`: parcel income per courier for the period."""
     from station.services.report_tables import ReportTable
 
-    last = period.end - dt.timedelta(days=1)
+    last = period.last
     rows = [
         [
             t(f"carrier.{courier}"),

@@ -157,8 +157,8 @@ class CourierService(CounterService[None]):
     # -- statements ---------------------------------------------------------------------
     def statement(self, courier: str, period: str) -> Statement:
         """A month ("2026-11") of one courier's account: opening balance, lines, closing."""
-        label, start, after = parse_month(period)
-        return account_statement(normalise_courier(courier), label, start, after - dt.timedelta(days=1))
+        month = parse_month(period)
+        return account_statement(normalise_courier(courier), month.label, month.start, month.last)
 
     def balance(self, courier: str, on: dt.date | None = None) -> int:
         """What the courier owes the station on a day (negative: what the station owes)."""

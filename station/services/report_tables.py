@@ -91,7 +91,7 @@ def pending(t: Translator, period: Period, config: ParcelConfig, masked: bool) -
     return ReportTable([t("villagers.name"), t("report.pending_parcels"), t("report.open_orders")], rows, (2, 3), "bar")
 
 
-def courier_income_table(t: Translator, period: ReportPeriod, config: ParcelConfig, masked: bool) -> ReportTable:
+def courier_income_table(t: Translator, period: Period, config: ParcelConfig, masked: bool) -> ReportTable:
     from station.services.courier_reports import courier_income_table as build
 
     return build(t, period, config, masked)
