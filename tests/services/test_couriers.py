@@ -227,3 +227,36 @@ def test_settling_last_month_leaves_this_months_money_for_later(services, partne
     assert services.ledger.balance("income:delivery_fee") == -200
     with pytest.raises(NotAllowed):
         services.couriers.settle(partner, "ZTO", through=dt.date(2026, 10, 31), method="cash")
+
+
+def test_export_rows_carry_each_couriers_month_and_the_parcels_sent(services, partner, cards, sender):
+    from station.domain.periods import parse_month
+    from station.services.courier_export import (
+        ACCOUNT_COLUMNS,
+        SHIPMENT_COLUMNS,
+        courier_account_rows,
+        shipment_rows,
+    )
+
+    hand_over(services, partner, check_in(services, partner, "75123456780001").id)
+    services.sending.send(
+        partner,
+        sender_id=sender.id,
+        receiver_name="买家王五",
+        receiver_phone="13712345678",
+        receiver_address="上海市浦东新区某路 8 号",
+        province="上海",
+        weight_g=800,
+        contents="茶叶",
+        courier="ZTO",
+        method="cash",
+    )
+    month = parse_month("2026-11")
+    accounts = {row[0]: row for row in courier_account_rows(month)}
+    assert len(accounts["ZTO"]) == len(ACCOUNT_COLUMNS)
+    assert accounts["ZTO"][2:4] == [1, "0.50"] and accounts["ZTO"][5] == "9.00"  # ¥10 freight less 10 %
+    assert accounts["ZTO"][-1] == "-8.50" and accounts["YD"][2] == 0
+    (shipment,) = list(shipment_rows(month))
+    assert len(shipment) == len(SHIPMENT_COLUMNS)
+    assert "上海市浦东新区某路 8 号" not in shipment  # the address never leaves the station
+    assert list(shipment_rows(parse_month("2026-10"))) == []
