@@ -201,7 +201,10 @@ def read_cards(path: Path) -> list[RateCard]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise InvalidInput("couriers.bad_file", path=str(path), detail=str(error)) from error
-    cards = _read_csv(text, path) if path.suffix.lower() == ".csv" else _read_toml(text, path)
+    try:
+        cards = _read_csv(text, path) if path.suffix.lower() == ".csv" else _read_toml(text, path)
+    except csv.Error as error:
+        raise InvalidInput("couriers.bad_file", path=str(path), detail=str(error)) from error
     if not cards:
         raise InvalidInput("couriers.bad_file", path=str(path), detail="[[card]]")
     for card in cards:
