@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from textual import work
 from textual.app import App
 from textual.reactive import reactive
 
 from station.config import PrinterConfig, StationConfig, ensure_dirs, save_section
 from station.db.database import open_database
 from station.domain.clock import Clock, SystemClock
+from station.domain.permissions import allowed
 from station.i18n.translator import Translator
 from station.printing.recovery import recover_interrupted
 from station.printing.transports import Transport, make_transport
@@ -138,6 +140,18 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         self.session.operator = operator
         self.update_status()
         self.switch_mode("home")
+        if operator.pin_change_due:
+            self.force_pin_change()
+
+    @work
+    async def force_pin_change(self) -> None:
+        """A partner whose PIN is shorter than the rule (set before 6 digits were required)
+        changes it now, or is logged out again."""
+        from station.screens.operators import change_own_pin
+
+        self.notify(self.t("access.pin_change_due", name=self.session.require.name), severity="warning", timeout=10)
+        if not await change_own_pin(self.screen, self.services.operators, self.session):
+            await self.action_logout()
 
     # -- printing ----------------------------------------------------------------------
     def print_job(self, job_id: int, *, then=None) -> None:
@@ -173,9 +187,9 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         operator = self.session.operator
         if operator is None:
             return
-        if not operator.is_partner:
+        if not allowed(operator.role, "settings.change"):
             self.notify(
-                self.t("error.role_required", role=self.t("role." + operator.role), needed=self.t("role.partner")),
+                self.t("access.denied", role_key=f"role.{operator.role}", action_key="action.settings.change"),
                 severity="error",
                 timeout=10,
             )

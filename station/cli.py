@@ -7,8 +7,11 @@ import os
 import sys
 from collections.abc import Sequence
 
-from station.config import ConfigError, StationConfig, ensure_dirs, load_config
+from station import cli_operator
+from station.cli_auth import add_operator_option, close_database, log_in, open_services, record_open_command
+from station.config import ConfigError, StationConfig, load_config
 from station.domain.errors import StationError
+from station.file_modes import private_umask
 from station.i18n.translator import Translator
 
 
@@ -22,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="fill a fresh database with demo data")
     demo.add_argument("--villagers", type=int, default=60, help="generated villagers (default 60)")
     commands.add_parser("where", help="print where the data, config and logs live")
-    commands.add_parser("print-test", help="print a test page (Chinese text, QR, column ruler)")
+    add_operator_option(commands.add_parser("print-test", help="print a test page (Chinese text, QR, column ruler)"))
     report = commands.add_parser("report", help="print a report (utilities, parcels)")
     report.add_argument(
         "name",
@@ -48,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--date", help="day YYYY-MM-DD (parcels)")
     report.add_argument("--format", choices=["table", "csv", "xlsx"], default="table")
     report.add_argument("--courier", help="courier code, e.g. ZTO (courier-account)")
-    commands.add_parser("backup", help="write a checked backup copy of the database now")
+    add_operator_option(report)
+    add_operator_option(commands.add_parser("backup", help="write a checked backup copy of the database now"))
     county = commands.add_parser("county", help="the county office: load exports, report across stations")
     county_commands = county.add_subparsers(dest="county_command", metavar="ACTION", required=True)
     county_load = county_commands.add_parser("load", help="verify and load export directories")
@@ -61,20 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="export a month for the county (CSV + XLSX + manifest)")
     export.add_argument("--period", required=True, help="month, YYYY-MM")
     export.add_argument("--out", required=True, help="an empty or new directory")
+    export.add_argument("--unmasked", action="store_true", help="phones and names in full (partner or auditor)")
+    add_operator_option(export)
     verify = commands.add_parser("verify", help="check an export directory (hashes, rows, ledger chain)")
     verify.add_argument("dir", help="the export directory")
     restore = commands.add_parser("restore", help="replace the database with a backup (current one kept aside)")
     restore.add_argument("file", help="the backup file")
+    add_operator_option(restore)
+    cli_operator.add_parser(commands)
     return parser
-
-
-def open_services(config: StationConfig):
-    from station.db.database import open_database
-    from station.domain.clock import SystemClock
-    from station.services.registry import build_services
-
-    ensure_dirs(config)
-    return build_services(open_database(config.db_path), config, SystemClock())
 
 
 def cmd_run(config: StationConfig, args: argparse.Namespace) -> int:
@@ -88,7 +87,9 @@ def cmd_demo(config: StationConfig, args: argparse.Namespace) -> int:
     from station.services.demo import fill_demo
 
     t = Translator(config.locale)
-    summary = fill_demo(open_services(config), villagers=args.villagers)
+    services = open_services(config)
+    summary = fill_demo(services, villagers=args.villagers)  # refuses a database that is not empty
+    record_open_command(services, args)
     print(
         t(
             "demo.done",
@@ -111,9 +112,9 @@ def cmd_where(config: StationConfig, args: argparse.Namespace) -> int:
 
 def cmd_print_test(config: StationConfig, args: argparse.Namespace) -> int:
     t = Translator(config.locale)
-    services = open_services(config)
-    station = services.operators.station()
-    job = services.printing.run(services.printing.print_test_page(station.partner_name if station else ""))
+    session = log_in(config, args, "print.test")
+    services = session.services
+    job = services.printing.run(services.printing.print_test_page(session.operator.name))
     if job.status != "printed":
         print(t("print.failed", no=job.receipt_no, error=job.last_error), file=sys.stderr)
         return 1
@@ -123,14 +124,17 @@ def cmd_print_test(config: StationConfig, args: argparse.Namespace) -> int:
 
 def cmd_report(config: StationConfig, args: argparse.Namespace) -> int:
     from station.cli_reports import REPORTS
+    from station.services.common import may
 
-    services = open_services(config)
-    print(REPORTS[args.name](services, Translator(config.locale), args), end="")
+    session = log_in(config, args, "report.view")
+    masked = not may(session.operator, "report.names")  # villagers' names: partner and auditor only
+    print(REPORTS[args.name](session.services, Translator(config.locale), args, masked=masked), end="")
     return 0
 
 
 def cmd_backup(config: StationConfig, args: argparse.Namespace) -> int:
-    path = open_services(config).day_close.backup()
+    session = log_in(config, args, "backup.make")
+    path = session.services.day_close.backup(session.operator)
     print(Translator(config.locale)("shift.backup_done", path=str(path)))
     return 0
 
@@ -138,10 +142,24 @@ def cmd_backup(config: StationConfig, args: argparse.Namespace) -> int:
 def cmd_restore(config: StationConfig, args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from station.cli_auth import audit_args
+    from station.db.models import Operator
     from station.domain.clock import SystemClock
     from station.services.day_close import restore
 
+    session = log_in(config, args, "backup.restore")
+    session.services.db.close()
     aside = restore(config.db_path, Path(args.file), SystemClock().now())
+    restored = open_services(config)
+    restored_by = Operator.get_or_none(Operator.name == session.operator.name)
+    with restored.db.atomic():  # the restored database learns who replaced it, and from where
+        restored.audit.record(
+            "cli.command",
+            restored_by.id if restored_by else None,
+            ref="restore",
+            args=audit_args(args),
+            aside=str(aside),
+        )
     print(Translator(config.locale)("backup.restored", path=str(config.db_path), aside=str(aside)))
     return 0
 
@@ -150,7 +168,8 @@ def cmd_export(config: StationConfig, args: argparse.Namespace) -> int:
     from pathlib import Path
 
     t = Translator(config.locale)
-    result = open_services(config).exports.export(None, args.period, Path(args.out))
+    session = log_in(config, args, "export.unmasked" if args.unmasked else "export.masked")
+    result = session.services.exports.export(session.operator, args.period, Path(args.out), masked=not args.unmasked)
     print(t("export.done", path=str(result.out_dir), rows=sum(result.rows.values()), sha=result.manifest_sha256))
     return 0
 
@@ -190,10 +209,12 @@ COMMANDS = {
     "demo": cmd_demo,
     "where": cmd_where,
     "print-test": cmd_print_test,
+    "operator": cli_operator.cmd_operator,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    private_umask()  # the database, backups and exports are the user's alone (0600 / 0700)
     args = build_parser().parse_args(argv)
     try:
         config = load_config(os.environ, home=args.home)
@@ -205,6 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StationError as error:
         print(f"station: {Translator(config.locale).error(error)}", file=sys.stderr)
         return 1
+    finally:
+        close_database()
 
 
 if __name__ == "__main__":

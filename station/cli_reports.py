@@ -11,6 +11,7 @@ from rich.cells import cell_len
 
 from station.domain.errors import InvalidInput
 from station.domain.money import fen_to_yuan_text
+from station.domain.spreadsheet import safe_cell
 from station.domain.tariffs import format_scaled
 from station.i18n.translator import Translator
 from station.services.registry import Services
@@ -21,8 +22,8 @@ def render(header: list[str], rows: list[list[str]], fmt: str) -> str:
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow([safe_cell(c) for c in header])
+        writer.writerows([safe_cell(c) for c in row] for row in rows)
         return out.getvalue()
     widths = [max(cell_len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     lines = [
@@ -32,7 +33,7 @@ def render(header: list[str], rows: list[list[str]], fmt: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def utilities_report(services: Services, t: Translator, args: argparse.Namespace) -> str:
+def utilities_report(services: Services, t: Translator, args: argparse.Namespace, *, masked: bool = True) -> str:
     year = args.year or services.clock.now().year
     header = [
         t(k)
@@ -65,7 +66,7 @@ def utilities_report(services: Services, t: Translator, args: argparse.Namespace
     return render(header, rows, args.format)
 
 
-def parcels_report(services: Services, t: Translator, args: argparse.Namespace) -> str:
+def parcels_report(services: Services, t: Translator, args: argparse.Namespace, *, masked: bool = True) -> str:
     try:
         day = dt.date.fromisoformat(args.date) if args.date else services.clock.now().date()
     except ValueError:
@@ -85,7 +86,7 @@ def parcels_report(services: Services, t: Translator, args: argparse.Namespace) 
     return render(header, rows, args.format)
 
 
-def daily_report(services: Services, t: Translator, args: argparse.Namespace) -> str:
+def daily_report(services: Services, t: Translator, args: argparse.Namespace, *, masked: bool = True) -> str:
     """The day's figures for the county (same numbers as the Z report)."""
     from station.services.day_close import z_report
 
@@ -107,14 +108,14 @@ def daily_report(services: Services, t: Translator, args: argparse.Namespace) ->
 
 
 def trend_report(name: str):
-    def run(services: Services, t: Translator, args: argparse.Namespace) -> str:
+    def run(services: Services, t: Translator, args: argparse.Namespace, *, masked: bool = True) -> str:
         from pathlib import Path
 
         from station.domain.periods import parse_period
         from station.services.report_tables import REPORT_TABLES, save_xlsx
 
         period = parse_period(args.period or "month", services.clock.now().date())
-        table = REPORT_TABLES[name](t, period, services.config.parcels, False)
+        table = REPORT_TABLES[name](t, period, services.config.parcels, masked)
         if args.format == "xlsx":
             if not args.out:
                 raise InvalidInput("report.out_required")
@@ -194,12 +195,12 @@ def county_report(t: Translator, args: argparse.Namespace) -> int:
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = "county"
-        sheet.append(header)
+        sheet.append([safe_cell(c) for c in header])
         for r in rows:
             sheet.append(
                 [
-                    f"{r.station_code} {r.station_name}",
-                    r.period,
+                    safe_cell(f"{r.station_code} {r.station_name}"),
+                    safe_cell(r.period),
                     *(getattr(r, n) / 100 if n.endswith("_fen") else getattr(r, n) for n in FIGURES),
                 ]
             )

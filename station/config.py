@@ -79,6 +79,12 @@ class CounterConfig:
 
 
 @dataclass(frozen=True)
+class SecurityConfig:
+    pin_cost: int = 15  # scrypt N = 2**pin_cost (r=8, p=1); ≥ 100 ms per PIN on the counter PC
+    pin_cost_r: int = 8
+
+
+@dataclass(frozen=True)
 class StationConfig:
     data_dir: Path
     config_dir: Path
@@ -87,6 +93,7 @@ class StationConfig:
     printer: PrinterConfig = PrinterConfig()
     parcels: ParcelConfig = ParcelConfig()
     counter: CounterConfig = CounterConfig()
+    security: SecurityConfig = SecurityConfig()
     keys: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -115,6 +122,7 @@ SECTIONS: dict[str, type] = {
     "printer": PrinterConfig,
     "parcels": ParcelConfig,
     "counter": CounterConfig,
+    "security": SecurityConfig,
 }
 
 
@@ -148,6 +156,8 @@ def _validate(config: StationConfig, source: Path) -> None:
     days = config.parcels.overdue_days
     if len(days) != 3 or sorted(days) != days or days[0] < 1:
         raise ConfigError(f"{source}: 'parcels.overdue_days' must be three increasing days")
+    if not 10 <= config.security.pin_cost <= 20 or not 1 <= config.security.pin_cost_r <= 32:
+        raise ConfigError(f"{source}: 'security.pin_cost' must be 10–20 and 'security.pin_cost_r' 1–32")
     if not 0 <= config.counter.commission_bp <= 10000:
         raise ConfigError(f"{source}: 'counter.commission_bp' must be 0–10000")
 
@@ -191,8 +201,11 @@ def load_config(environ: Mapping[str, str], *, home: str | None = None) -> Stati
 
 
 def ensure_dirs(config: StationConfig) -> None:
+    from station.file_modes import make_private
+
     for directory in (config.data_dir, config.config_dir, config.log_dir, config.backup_dir):
         directory.mkdir(parents=True, exist_ok=True)
+        make_private(directory)
 
 
 def _toml_value(value: Any) -> str:

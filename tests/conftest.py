@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
-from station.config import StationConfig, load_config
+from station.config import SecurityConfig, StationConfig, load_config
 from station.db.database import open_database
 from station.domain.clock import FixedClock
 from station.services.registry import Services, build_services
@@ -23,9 +24,19 @@ def station_home(tmp_path, monkeypatch):
     return home
 
 
+TEST_PIN_COST = 10  # scrypt N = 2**10: the real cost (≥ 100 ms a PIN) would make every test slow
+
+
+def write_test_config(home) -> None:
+    """A config.toml with the small PIN cost, for tests that run the `station` command itself."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(f"[security]\npin_cost = {TEST_PIN_COST}\n", encoding="utf-8")
+
+
 @pytest.fixture
 def config(station_home) -> StationConfig:
-    return load_config({"STATION_HOME": str(station_home)})
+    config = load_config({"STATION_HOME": str(station_home)})
+    return dataclasses.replace(config, security=SecurityConfig(pin_cost=TEST_PIN_COST))
 
 
 @pytest.fixture
@@ -43,7 +54,7 @@ def services(config, clock) -> Services:
 @pytest.fixture
 def partner(services):
     return services.operators.set_up_station(
-        station_name="青山村服务站", station_code="ZJ-0317", partner_name="王秀英", pin="1234"
+        station_name="青山村服务站", station_code="ZJ-0317", partner_name="王秀英", pin="123456"
     )
 
 

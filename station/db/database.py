@@ -8,6 +8,7 @@ from peewee import SqliteDatabase
 
 from station.db import migrations
 from station.db.models import database as database_proxy
+from station.file_modes import make_private
 
 PRAGMAS = {
     "journal_mode": "wal",
@@ -34,4 +35,6 @@ def open_database(path: Path | str, *, migrate: bool = True) -> SqliteDatabase:
     db.connect(reuse_if_open=True)
     if migrate:
         migrations.migrate(db, path)
+    for file in (path.parent, path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        make_private(file)  # PIN hashes and villagers' phones: the user's alone
     return db

@@ -17,6 +17,7 @@ from station.db import (
     purchase_models,
     utility_models,
 )
+from station.file_modes import make_private
 
 # Tables of the first schema, in dependency order.
 FOUNDATION = [
@@ -110,6 +111,13 @@ def m009_drop_whole_history_tail_indexes(db: Database) -> None:
         db.execute_sql(f"DROP INDEX IF EXISTS parcel_{column}")
 
 
+def m019_operator_lock_level(db: Database) -> None:
+    """Lock-outs escalate (1, 5, 15, 60 minutes) and the level survives a restart."""
+    columns = {row[1] for row in db.execute_sql("PRAGMA table_info(operator)").fetchall()}
+    if "lock_level" not in columns:  # a fresh database got it from the model in m001
+        db.execute_sql("ALTER TABLE operator ADD COLUMN lock_level INTEGER NOT NULL DEFAULT 0")
+
+
 def m023_courier_accounts(db: Database) -> None:
     """Courier rate cards, 到付 charges, parcels sent out and their batches, fee accruals."""
     db.create_tables(
@@ -135,6 +143,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     m007_live_parcel_indexes,
     m008_live_villager_index,
     m009_drop_whole_history_tail_indexes,
+    m019_operator_lock_level,
     m023_courier_accounts,
 ]
 
@@ -158,7 +167,7 @@ def backup_copy(source: Path, target: Path) -> Path:
             dst.close()
     finally:
         src.close()
-    return target
+    return make_private(target)
 
 
 def migrate(db: Database, path: Path) -> int:

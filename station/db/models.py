@@ -39,6 +39,7 @@ class Operator(BaseModel):
     active = BooleanField(default=True)
     failed_attempts = IntegerField(default=0)
     locked_until = DateTimeField(null=True)
+    lock_level = IntegerField(default=0)  # locks since the last good log-in: 1, 5, 15, 60 minutes
     created_at = DateTimeField()
 
 

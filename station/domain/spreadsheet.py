@@ -1,21 +1,43 @@
-"""Spreadsheet-safe cells: neutralise formula injection reversibly (numbers stay numbers)."""
+"""Spreadsheet-safe cells: neutralise formula injection reversibly (numbers stay numbers).
+
+One function for every CSV and XLSX the station writes (the county export, reports, return
+lists): a text cell that a spreadsheet could read as a formula gets a leading `'`.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from typing import Any
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "'")
+_DANGEROUS = ("=", "+", "-", "@", "|", "%", "\t", "\r", "\n", "'")
+
+
+def _looks_like_formula(value: str) -> bool:
+    # Full-width ＝＋－＠ become = + - @ under NFKC, and Excel strips leading spaces before
+    # it reads a formula: judge the first character that counts.
+    head = unicodedata.normalize("NFKC", value[:8]).lstrip(" \u3000\u00a0")
+    if not head:
+        return value[:1] in ("\t", "\r", "\n")
+    return head[0] in _DANGEROUS and not _NUMBER.match(value)
 
 
 def neutralise(value: str) -> str:
-    """A text cell starting with = + - @ (or ') gets a leading ' so Excel shows it as text."""
-    if value and value[0] in _DANGEROUS and not _NUMBER.match(value):
+    """A text cell starting (after spaces) with = + - @ | % ' or a control character gets a
+    leading ' so a spreadsheet shows it as text."""
+    if value and _looks_like_formula(value):
         return "'" + value
     return value
 
 
 def restore(value: str) -> str:
-    if len(value) > 1 and value[0] == "'" and value[1] in _DANGEROUS:
+    """The exact inverse of `neutralise`."""
+    if len(value) > 1 and value[0] == "'" and neutralise(value[1:]) == value:
         return value[1:]
     return value
+
+
+def safe_cell(value: Any) -> Any:
+    """Any cell value: text neutralised, numbers, dates and None unchanged."""
+    return neutralise(value) if isinstance(value, str) else value

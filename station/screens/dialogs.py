@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -50,8 +52,9 @@ class ErrorDialog(StationDialog[None]):
         self.dismiss(None)
 
 
-class PinDialog(StationDialog[OperatorInfo | None]):
-    """A second operator confirms with their PIN; returns who approved, or None."""
+class PinDialog(StationDialog[Any]):
+    """A second operator gives their PIN to `approve(operator_id, pin)` — the service call that
+    checks it (and, for a reversal, posts); returns its result, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "dialog.cancel", id="dialog.cancel")]
 

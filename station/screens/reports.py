@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Label, ProgressBar, Sparkline
 
 from station.domain.money import fen_to_yuan_text
 from station.domain.periods import parse_period, previous_month
+from station.domain.permissions import allowed
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.dialogs import ConfirmDialog
@@ -99,7 +100,7 @@ class ReportsScreen(StationScreen):
 
     def reload(self) -> None:
         text, today = self.period_text, self.exports.clock.now().date()
-        masked = self.session.require.role == "assistant"  # assistants see villagers' names masked
+        masked = not allowed(self.session.require.role, "report.names")  # the permission table decides
 
         def load():
             period = parse_period(text, today)

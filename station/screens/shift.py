@@ -9,11 +9,13 @@ from textual.widgets import DataTable, Footer, Label
 
 from station.domain.money import format_fen, parse_yuan
 from station.domain.periods import parse_date
+from station.domain.permissions import roles_for
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.dialogs import ConfirmDialog, InfoDialog, PinDialog
 from station.screens.form_dialog import FormDialog, FormField
 from station.services.common import Session
+from station.services.ledger import clean_reason
 from station.services.registry import Services
 from station.services.shifts import ShiftInfo
 from station.widgets.status_line import StatusLine
@@ -26,6 +28,7 @@ ACTIONS = (
     StationAction("shift.reverse", "ctrl+z", "reverse", "shift.reverse", "shift.reverse_help"),
     StationAction("shift.audit", "ctrl+a", "audit_log", "shift.audit", "shift.audit_help"),
     StationAction("shift.complaints", "ctrl+y", "complaints", "shift.complaints", "shift.complaints_help"),
+    StationAction("shift.operators", "ctrl+u", "operators", "shift.operators", "shift.operators_help"),
 )
 
 
@@ -196,7 +199,7 @@ class ShiftScreen(StationScreen):
 
     def action_backup(self) -> None:
         self.call_service(
-            self.services.day_close.backup,
+            lambda: self.services.day_close.backup(self.session.require),
             lambda path: self.notify(self.t("shift.backup_done", path=str(path))),
             group="backup",
         )
@@ -207,34 +210,36 @@ class ShiftScreen(StationScreen):
         if not self.postings:
             return
         txn = self.postings[table.cursor_row]
-        op = self.session.require
-        posting = self.services.ledger.posting(txn)
-        approver = None
-        if posting.amount_fen > self.services.ledger.approval_threshold_fen or not op.is_partner:
-            approver = await self.app.push_screen_wait(
-                PinDialog(
-                    self.t("shift.approval_prompt", txn=txn, amount_fen=posting.amount_fen),
-                    [o for o in self.services.operators.list_active() if o.id != op.id],
-                    self.services.operators.approve,
-                    roles=("partner",),
-                )
-            )
-            if approver is None:
-                return
+        op, ledger = self.session.require, self.services.ledger
+        posting = ledger.posting(txn)
+        needs_approval = ledger.needs_approval(op, posting.amount_fen)
         reversed_ = await self.app.push_screen_wait(
             FormDialog(
                 self.t("shift.reverse_title", txn=txn, amount_fen=posting.amount_fen),
                 [FormField("reason", self.t("consign.reason"))],
-                lambda v: self.services.ledger.reverse(txn, v["reason"], op, approver=approver),
+                (lambda v: clean_reason(v["reason"]))
+                if needs_approval
+                else (lambda v: ledger.reverse(txn, v["reason"], op)),
             )
         )
+        if reversed_ is not None and needs_approval:
+            # The second partner's PIN goes to the ledger service, which checks it itself.
+            reason = reversed_
+            reversed_ = await self.app.push_screen_wait(
+                PinDialog(
+                    self.t("shift.approval_prompt", txn=txn, amount_fen=posting.amount_fen),
+                    [o for o in self.services.operators.list_active() if o.id != op.id],
+                    lambda approver_id, pin: ledger.reverse(txn, reason, op, approver_id=approver_id, approver_pin=pin),
+                    roles=roles_for("ledger.reverse"),
+                )
+            )
         if reversed_ is not None:
             self.notify(self.t("shift.reversed_done", txn=txn))
             self.reload()
 
     @work
     async def action_audit_log(self) -> None:
-        t = self.t
+        t, op = self.t, self.session.require
         operators = ((t("shift.audit_everyone"), 0), *((o.name, o.id) for o in self.services.operators.list_active()))
         rows = await self.app.push_screen_wait(
             FormDialog(
@@ -244,7 +249,8 @@ class ShiftScreen(StationScreen):
                     FormField("kind", t("shift.audit_kind"), placeholder="ledger.reversal / pickup.override / export"),
                     FormField("day", t("shift.audit_day"), placeholder="2026-11-23"),
                 ],
-                lambda v: self.services.audit.list(
+                lambda v: self.services.audit.read(
+                    op,
                     kind=v["kind"].strip() or None,
                     operator_id=v["operator"] or None,
                     day=parse_date(v["day"]) if v["day"].strip() else None,
@@ -267,3 +273,8 @@ class ShiftScreen(StationScreen):
         from station.screens.complaints import ComplaintsScreen
 
         self.app.push_screen(ComplaintsScreen(self.services.complaints, self.services.villagers, self.session))
+
+    def action_operators(self) -> None:
+        from station.screens.operators import OperatorsScreen
+
+        self.app.push_screen(OperatorsScreen(self.services.operators, self.session))

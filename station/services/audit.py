@@ -36,6 +36,13 @@ class AuditLog:
             detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
         )
 
+    def read(self, by, **filters: Any) -> list[AuditRow]:
+        """The audit log for a screen or command: partners and auditors only."""
+        from station.services.common import require
+
+        require(by, "audit.view")
+        return self.list(**filters)
+
     def list(
         self,
         *,
@@ -45,7 +52,7 @@ class AuditLog:
         limit: int = 500,
     ) -> list[AuditRow]:
         query = (
-            AuditEvent.select(AuditEvent, Operator.name)
+            AuditEvent.select(AuditEvent, Operator.id, Operator.name)
             .join(Operator, JOIN.LEFT_OUTER)
             .order_by(AuditEvent.id.desc())
             .limit(limit)

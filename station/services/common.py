@@ -3,10 +3,11 @@ counter services that take money and print receipts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from station.domain.errors import NotAllowed
+from station.domain.permissions import ROLES, allowed
 
 if TYPE_CHECKING:
     from peewee import Database
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 ConfigT = TypeVar("ConfigT")
 
-ROLES = ("partner", "assistant", "auditor")
+__all__ = ["ROLES", "CounterService", "OperatorInfo", "Session", "require", "require_counter", "require_role"]
 
 
 @dataclass(frozen=True)
@@ -29,20 +30,53 @@ class OperatorInfo:
     id: int
     name: str
     role: str
+    # A partner who logged in with a PIN shorter than the rule (set before 6 digits were
+    # required): the TUI makes them change it before anything else, the CLI refuses.
+    pin_change_due: bool = field(default=False, compare=False)
 
     @property
     def is_partner(self) -> bool:
         return self.role == "partner"
 
 
+def current_role(operator: OperatorInfo | None) -> str:
+    """The operator's role as the database has it now: an OperatorInfo built by hand (a forged
+    id or role) or one deactivated since log-in is worth nothing."""
+    from station.db.models import Operator
+
+    if operator is None:
+        raise NotAllowed("login.required")
+    row = Operator.get_or_none((Operator.id == operator.id) & (Operator.active == True))  # noqa: E712
+    if row is None:
+        raise NotAllowed("access.unknown_operator", id=operator.id)
+    return row.role
+
+
+def require(operator: OperatorInfo | None, action: str) -> None:
+    """Refuse unless the permission table lets the operator's role do `action`."""
+    role = current_role(operator)
+    if not allowed(role, action):
+        raise NotAllowed("access.denied", role_key=f"role.{role}", action_key=f"action.{action}")
+
+
+def may(operator: OperatorInfo, action: str) -> bool:
+    """Asking only (screens, the CLI): no exception, same table."""
+    try:
+        require(operator, action)
+    except NotAllowed:
+        return False
+    return True
+
+
 def require_role(operator: OperatorInfo, *roles: str) -> None:
-    if operator.role not in roles:
-        raise NotAllowed("error.role_required", role=operator.role, needed="/".join(roles))
+    role = current_role(operator)
+    if role not in roles:
+        raise NotAllowed("error.role_required", role=role, needed="/".join(roles))
 
 
 def require_counter(operator: OperatorInfo) -> None:
     """Counter work: partners and assistants; auditors only read."""
-    require_role(operator, "partner", "assistant")
+    require(operator, "counter.work")
 
 
 class Session:

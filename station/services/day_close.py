@@ -19,12 +19,13 @@ from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed
 from station.domain.hashing import canonical_json
 from station.domain.money import format_fen
+from station.file_modes import make_private
 from station.i18n.translator import Translator
 from station.printing.layout import Row
 from station.printing.queue import PrintService
 from station.printing.receipts import build_receipt
 from station.services.audit import AuditLog
-from station.services.common import OperatorInfo, require_role
+from station.services.common import OperatorInfo, require
 from station.services.ledger import PAYMENT_METHODS
 
 
@@ -96,7 +97,7 @@ class DayCloseService:
 
     def close_day(self, by: OperatorInfo, day: dt.date | None = None) -> tuple[ZReport, int, Path]:
         """Lock the day (nothing more posts with its date), print the Z report, back up."""
-        require_role(by, "partner")
+        require(by, "day.close")
         day = day or self.clock.now().date()
         with self.db.atomic():
             if DayClose.select().where(DayClose.business_date == day).exists():
@@ -114,7 +115,7 @@ class DayCloseService:
             )
             self.audit.record("day.closed", by.id, ref=str(day), postings=report.postings)
             job_id = self._receipt(by, report)
-        return report, job_id, self.backup()
+        return report, job_id, self._backup()
 
     def _receipt(self, by: OperatorInfo, report: ZReport) -> int:
         t = self.t
@@ -133,9 +134,14 @@ class DayCloseService:
         return self.printing.enqueue(receipt, ref=f"day:{report.date}")
 
     # -- backup and restore ------------------------------------------------------------
-    def backup(self) -> Path:
+    def backup(self, by: OperatorInfo) -> Path:
         """A consistent copy (SQLite backup API, safe while writing), checked, the last N kept."""
+        require(by, "backup.make")
+        return self._backup()
+
+    def _backup(self) -> Path:
         self.backup_dir.mkdir(parents=True, exist_ok=True)
+        make_private(self.backup_dir)
         target = self.backup_dir / f"station-{self.clock.now():%Y%m%d-%H%M%S}.sqlite3"
         backup_copy(self.db_path, target)
         if not integrity_ok(target):
@@ -167,4 +173,5 @@ def restore(db_path: Path, source: Path, now: dt.datetime) -> Path:
     for suffix in ("-wal", "-shm"):
         db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
     shutil.copyfile(source, db_path)
+    make_private(db_path)
     return aside

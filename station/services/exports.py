@@ -22,8 +22,9 @@ from station.domain.errors import InvalidInput
 from station.domain.hashing import chain_hash
 from station.domain.periods import Period, parse_month
 from station.domain.spreadsheet import neutralise, restore
+from station.file_modes import make_private, make_private_tree
 from station.services.audit import AuditLog
-from station.services.common import OperatorInfo, require_role
+from station.services.common import OperatorInfo, require
 from station.services.export_tables import DATE, DATETIME, MONEY, TABLES, TEXT, Privacy
 from station.services.xlsx_stream import XlsxStream
 
@@ -80,15 +81,18 @@ class ExportService:
         masked: bool = True,
         progress: Progress | None = None,
     ) -> ExportResult:
-        """Write the period's files; unmasked needs a partner or auditor and is audit-logged."""
+        """Write the period's files. Unmasked needs a partner or auditor, and its audit record
+        is committed, in the transaction that authorises it, before any file is written: if
+        that record cannot be written, nothing is."""
         period = parse_month(period_text)
-        if not masked:
-            if by is None:
-                raise InvalidInput("export.unmasked_needs_operator")
-            require_role(by, "partner", "auditor")
-        out_dir.mkdir(parents=True, exist_ok=True)
-        if any(out_dir.iterdir()):
+        if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
             raise InvalidInput("export.dir_not_empty", path=str(out_dir))
+        with self.db.atomic():
+            require(by, "export.masked" if masked else "export.unmasked")
+            if not masked:
+                self.audit.record("export.unmasked.started", by.id, ref=period.label, out_dir=str(out_dir))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        make_private(out_dir)
         privacy = Privacy(masked)
         files, counts = {}, {}
         with XlsxStream(out_dir / WORKBOOK) as workbook:
@@ -109,6 +113,7 @@ class ExportService:
         manifest_path = out_dir / MANIFEST
         manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         digest = sha256_of(manifest_path)
+        make_private_tree(out_dir)
         with self.db.atomic():
             ExportRecord.create(
                 at=self.clock.now(),

@@ -9,9 +9,9 @@ number and sum to zero; a correction is a new posting that reverses an old one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peewee import Database, fn
 
@@ -20,7 +20,10 @@ from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound, StationError
 from station.domain.hashing import GENESIS, ChainBreak, chain_hash, find_break
 from station.services.audit import AuditLog
-from station.services.common import OperatorInfo
+from station.services.common import OperatorInfo, may, require
+
+if TYPE_CHECKING:
+    from station.services.operators import OperatorService
 
 PAYMENT_METHODS = ("cash", "wechat", "alipay", "bank")
 
@@ -71,12 +74,28 @@ def entry_fields(entry: LedgerEntry) -> dict[str, Any]:
     }
 
 
+def clean_reason(text: str) -> str:
+    reason = (text or "").strip()
+    if not reason:
+        raise InvalidInput("ledger.reason_required")
+    return reason
+
+
 class LedgerService:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, *, approval_threshold_fen: int = 20000) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        audit: AuditLog,
+        *,
+        approval_threshold_fen: int = 20000,
+        approvals: Callable[[], OperatorService] | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.audit = audit
         self.approval_threshold_fen = approval_threshold_fen
+        self._approvals = approvals  # who checks an approver's PIN (built on first use)
 
     # -- writing -----------------------------------------------------------------------
     def post(
@@ -138,23 +157,25 @@ class LedgerService:
         reason: str,
         operator: OperatorInfo,
         *,
-        approver: OperatorInfo | None = None,
+        approver_id: int | None = None,
+        approver_pin: str = "",
     ) -> Posting:
-        """Post the mirror image of posting `txn`. Large amounts need a partner's approval."""
-        reason = (reason or "").strip()
-        if not reason:
-            raise InvalidInput("ledger.reason_required")
+        """Post the mirror image of posting `txn`. Large amounts, and any reversal an assistant
+        asks for, need a second partner who gives their PIN here: an id alone proves nothing."""
+        reason = clean_reason(reason)
+        if not may(operator, "ledger.reverse"):
+            require(operator, "ledger.reverse_with_approval")
+        original = self.posting(txn)
+        approver = None
+        if self.needs_approval(operator, original.amount_fen):
+            if approver_id is None or approver_id == operator.id or self._approvals is None:
+                raise NotAllowed("ledger.approval_required", txn=txn, threshold_fen=self.approval_threshold_fen)
+            # Checked before the posting's transaction: a wrong PIN's count must stay written.
+            approver = self._approvals().approve(approver_id, approver_pin, action="ledger.reverse", ref=f"txn:{txn}")
         with self.db.atomic():
             original = self.posting(txn)
             if original.kind == "reversal" or self._reversal_of(txn) is not None:
                 raise NotAllowed("ledger.already_reversed", txn=txn)
-            if operator.role == "auditor":
-                raise NotAllowed("error.role_required", role=operator.role, needed="partner")
-            # Assistants never reverse alone; above the threshold even a partner needs a
-            # second partner's PIN.
-            needs_approval = original.amount_fen > self.approval_threshold_fen or not operator.is_partner
-            if needs_approval and (approver is None or approver.role != "partner" or approver.id == operator.id):
-                raise NotAllowed("ledger.approval_required", txn=txn, threshold_fen=self.approval_threshold_fen)
             mirrored = [Line(line.account, -line.amount_fen, line.method, reason) for line in original.lines]
             posting = self.post("reversal", original.ref, mirrored, operator_id=operator.id, reverses_txn=txn)
             self.audit.record(
@@ -166,6 +187,10 @@ class LedgerService:
                 approver=approver.name if approver else "",
             )
         return posting
+
+    def needs_approval(self, operator: OperatorInfo, amount_fen: int) -> bool:
+        """Assistants never reverse alone; above the threshold even a partner needs a second one."""
+        return amount_fen > self.approval_threshold_fen or not may(operator, "ledger.reverse")
 
     # -- reading -----------------------------------------------------------------------
     def posting(self, txn: int) -> Posting:

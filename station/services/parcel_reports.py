@@ -16,6 +16,7 @@ from station.db.parcel_models import LIVE_STATUSES, Parcel, on_shelf
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound
 from station.domain.overdue import bucket, days_on_shelf
+from station.domain.spreadsheet import safe_cell
 from station.i18n.translator import Translator
 from station.printing.layout import Row, Text
 from station.printing.queue import PrintService
@@ -145,7 +146,15 @@ class ParcelReports:
             writer.writerow(["batch", "tracking_no", "carrier", "pickup_code", "checked_in_at", "returned_at"])
             for row in rows:
                 writer.writerow(
-                    [batch_no, row.tracking_no, row.carrier, row.pickup_code, row.checked_in_at, row.returned_at]
+                    safe_cell(v)
+                    for v in (
+                        batch_no,
+                        row.tracking_no,
+                        row.carrier,
+                        row.pickup_code,
+                        row.checked_in_at,
+                        row.returned_at,
+                    )
                 )
         return path
 
@@ -171,7 +180,7 @@ class ParcelReports:
             writer = csv.writer(handle, lineterminator="\r\n")
             writer.writerow(["date", "time", "event", "carrier", "tracking_no"])
             for time, event, carrier, tracking_no in log.rows:
-                writer.writerow([day.isoformat(), time, event, carrier, tracking_no])
+                writer.writerow([safe_cell(v) for v in (day.isoformat(), time, event, carrier, tracking_no)])
         return path
 
     def tile(self) -> Tile:

@@ -19,7 +19,7 @@ from station.domain.pickup_codes import PickupCode, allocate_seq, parse_code
 from station.domain.scan import clean_scan
 from station.printing.layout import Row, Text
 from station.printing.receipts import build_receipt
-from station.services.common import CounterService, OperatorInfo, require_counter
+from station.services.common import CounterService, OperatorInfo, may, require_counter
 from station.services.ledger import PAYMENT_METHODS, Line
 from station.services.parcels import ParcelInfo, parcel_info
 
@@ -163,7 +163,7 @@ class PickupService(CounterService[ParcelConfig]):
             if not all(_same_recipient(first, r) for r in rows):
                 raise VerificationFailed()
         elif method == "override":
-            if not by.is_partner:
+            if not may(by, "counter.override"):
                 raise NotAllowed("pickup.override_partner_only")
             if not reason.strip():
                 raise InvalidInput("pickup.override_needs_reason")

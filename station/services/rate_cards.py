@@ -22,7 +22,7 @@ from station.domain.rate_cards import Band, RateCard, Zone, normalise_courier, n
 from station.domain.rate_cards import validate_card as validate_card_rules
 from station.domain.tariffs import format_scaled
 from station.services.audit import AuditLog
-from station.services.common import OperatorInfo, require_role
+from station.services.common import OperatorInfo, require
 
 CSV_COLUMNS = (
     "courier",
@@ -87,7 +87,7 @@ class RateCardService:
 
     def add(self, by: OperatorInfo, card: RateCard) -> RateCard:
         """A new version of a courier's card; what was already charged keeps its version."""
-        require_role(by, "partner")
+        require(by, "settings.change")  # like the village tariffs: the partner's decision
         validate_card(card)
         with self.db.atomic():
             taken = CourierRateCard.select().where(

@@ -93,14 +93,20 @@ class Services:
         from station.services.ledger import LedgerService
 
         return LedgerService(
-            self.db, self.clock, self.audit, approval_threshold_fen=self.config.counter.reversal_approval_fen
+            self.db,
+            self.clock,
+            self.audit,
+            approval_threshold_fen=self.config.counter.reversal_approval_fen,
+            approvals=lambda: self.operators,
         )
 
     @built_once
     def operators(self) -> OperatorService:
+        from station.domain.pins import PinCost
         from station.services.operators import OperatorService
 
-        return OperatorService(self.db, self.clock, self.audit)
+        security = self.config.security
+        return OperatorService(self.db, self.clock, self.audit, PinCost(security.pin_cost, security.pin_cost_r))
 
     @built_once
     def villagers(self) -> VillagerService:

@@ -10,7 +10,9 @@ from pathlib import Path
 from station.config import ParcelConfig
 from station.domain.periods import Period
 from station.domain.phones import mask_name
+from station.domain.spreadsheet import safe_cell
 from station.domain.tariffs import format_scaled
+from station.file_modes import make_private
 from station.i18n.translator import Translator
 from station.services import reports
 
@@ -117,9 +119,9 @@ def save_xlsx(table: ReportTable, title: str, path: Path) -> Path:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "report"
-    sheet.append(table.header)
+    sheet.append([safe_cell(c) for c in table.header])
     for row in table.rows:
-        sheet.append(row)
+        sheet.append([safe_cell(c) for c in row])
     sheet.freeze_panes = "A2"
     if table.chart_columns and table.rows:
         chart = LineChart() if table.chart_kind == "line" else BarChart()
@@ -130,4 +132,4 @@ def save_xlsx(table: ReportTable, title: str, path: Path) -> Path:
         chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(table.rows) + 1))
         sheet.add_chart(chart, "H2")
     workbook.save(path)
-    return path
+    return make_private(path)

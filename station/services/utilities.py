@@ -19,7 +19,7 @@ from station.printing.layout import Row
 from station.printing.queue import PrintService
 from station.printing.receipts import build_receipt
 from station.services.audit import AuditLog
-from station.services.common import OperatorInfo, require_counter, require_role
+from station.services.common import OperatorInfo, require, require_counter
 from station.services.ledger import PAYMENT_METHODS, LedgerService, Line
 
 
@@ -110,7 +110,7 @@ class UtilityService:
         source_note: str = "",
     ) -> TariffInfo:
         """A new version; bills already recorded keep the version they were computed with."""
-        require_role(by, "partner")
+        require(by, "settings.change")
         if category not in CATEGORIES:
             raise InvalidInput("utility.bad_category", category=category)
         validate_tiers(tiers, fixed_fee_fen)

@@ -1,5 +1,6 @@
 """The console script itself, as a person runs it."""
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -7,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import write_test_config
 
 
 def station_command() -> str:
@@ -17,9 +20,24 @@ def station_command() -> str:
     return found
 
 
-def run(*args, home: Path, check=True):
+LOGIN = ("backup", "restore", "export", "report", "print-test", "operator")
+
+
+def run(*args, home: Path, check=True, operator="王秀英", pin="123456"):
+    """The command as a person runs it; commands that need a log-in get the demo partner
+    (`--operator`, and the PIN through STATION_PIN as a script would)."""
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "config.toml").exists():
+        write_test_config(home)  # the small test PIN cost (the real one takes ≥ 100 ms a PIN)
+    env = dict(os.environ, STATION_PIN=pin)
+    login = ("--operator", operator) if args and args[0] in LOGIN and operator else ()
     return subprocess.run(
-        [station_command(), "--home", str(home), *args], capture_output=True, text=True, timeout=120, check=check
+        [station_command(), "--home", str(home), *args, *login],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=check,
+        env=env,
     )
 
 
@@ -31,7 +49,7 @@ def test_help_lists_the_subcommands(tmp_path):
 
 def test_demo_fills_a_fresh_database_and_refuses_a_second_time(tmp_path):
     out = run("demo", home=tmp_path).stdout
-    assert "1234" in out
+    assert "123456" in out
     db = sqlite3.connect(tmp_path / "station.sqlite3")
     assert db.execute("SELECT count(*) FROM villager").fetchone()[0] >= 60
     assert db.execute("SELECT name FROM villager WHERE initials = 'zs'").fetchone() == ("张三",)

@@ -49,7 +49,7 @@ def make_services(config, clock):
 def test_a_fault_marks_the_job_failed_and_a_retry_prints_once(make_services, fault, reason):
     transport = Recorder(fault, failures=1)
     services = make_services(transport)
-    services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="1234")
+    services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="123456")
     job_id = services.printing.print_test_page("王")
     failed = services.printing.run(job_id)
     assert failed.status == "failed" and reason in failed.last_error and transport.sent == []
@@ -66,7 +66,7 @@ def test_a_fault_marks_the_job_failed_and_a_retry_prints_once(make_services, fau
 def test_reprint_is_a_new_job_marked_reprint(make_services):
     transport = Recorder()
     services = make_services(transport)
-    services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="1234")
+    services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="123456")
     job_id = services.printing.print_test_page("王")
     services.printing.run(job_id)
     again = services.printing.reprint(job_id)
@@ -78,7 +78,7 @@ def test_reprint_is_a_new_job_marked_reprint(make_services):
 
 def test_interrupted_jobs_become_failed(make_services):
     services = make_services(Recorder())
-    services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="1234")
+    services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="123456")
     job_id = services.printing.print_test_page("王")
     PrintJob.update(status="printing").where(PrintJob.id == job_id).execute()
     assert services.printing.recover_interrupted() == 1
@@ -87,7 +87,7 @@ def test_interrupted_jobs_become_failed(make_services):
 
 def test_receipt_numbers_count_up_per_day(make_services, clock):
     services = make_services(Recorder())
-    services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="1234")
+    services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="123456")
     first = services.printing.job(services.printing.print_test_page("王")).receipt_no
     second = services.printing.job(services.printing.print_test_page("王")).receipt_no
     clock.advance(days=1)
@@ -141,7 +141,7 @@ def test_network_printer_receives_a_decodable_receipt(make_services):
     try:
         cfg = network_config(printer.port)
         services = make_services(make_transport(cfg), cfg)
-        services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="1234")
+        services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="123456")
         job = services.printing.run(services.printing.print_test_page("王"))
         assert job.status == "printed"
         assert printer.done.wait(5)
@@ -157,7 +157,7 @@ def test_a_printer_that_never_answers_times_out_and_fails_the_job(make_services)
     try:
         cfg = network_config(printer.port, timeout=0.5)
         services = make_services(make_transport(cfg), cfg)
-        services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="1234")
+        services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="123456")
         started = time.monotonic()
         job = services.printing.run(services.printing.print_test_page("王"))
         assert job.status == "failed" and "超时" in job.last_error
@@ -171,7 +171,7 @@ def test_paper_out_is_reported(make_services):
     try:
         cfg = network_config(printer.port)
         services = make_services(make_transport(cfg), cfg)
-        services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="1234")
+        services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="123456")
         job = services.printing.run(services.printing.print_test_page("王"))
         assert job.status == "failed" and "缺纸" in job.last_error
     finally:
@@ -184,7 +184,7 @@ def test_connection_refused_fails_the_job(make_services):
     unused.close()
     cfg = network_config(port)
     services = make_services(make_transport(cfg), cfg)
-    services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="1234")
+    services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="123456")
     job = services.printing.run(services.printing.print_test_page("王"))
     assert job.status == "failed"
     assert "找不到打印机" in job.last_error or "拒绝" in job.last_error

@@ -104,7 +104,7 @@ def test_a_counter_and_an_export_work_side_by_side(config, services, partner, tm
         db = open_database(config.db_path)
         own = build_services(db, config, SystemClock())
         for n in range(5):
-            own.exports.export(None, SystemClock().now().strftime("%Y-%m"), tmp_path / f"export-{n}")
+            own.exports.export(partner, SystemClock().now().strftime("%Y-%m"), tmp_path / f"export-{n}")
             own.parcel_reports.tile()
     finally:
         process.send_signal(signal.SIGKILL)

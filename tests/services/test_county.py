@@ -1,5 +1,6 @@
 """Three stations export November; the county loads them into SQLite and PostgreSQL 15."""
 
+import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from station.config import load_config
+from station.config import SecurityConfig, load_config
 from station.db.database import open_database
 from station.domain.clock import FixedClock
 from station.domain.errors import InvalidInput
@@ -17,17 +18,20 @@ from station.domain.orders import ItemLine
 from station.domain.tariffs import Tier
 from station.services.county import CountyLoad, load_many, report
 from station.services.registry import build_services
+from tests.conftest import TEST_PIN_COST
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 NOW = dt.datetime(2026, 11, 23, 9, 0)
 
 
 def make_station(root: Path, code: str, billed_fen: int, orders: int) -> tuple[Path, dict]:
-    config = load_config({"STATION_HOME": str(root / code)})
+    config = dataclasses.replace(
+        load_config({"STATION_HOME": str(root / code)}), security=SecurityConfig(pin_cost=TEST_PIN_COST)
+    )
     db = open_database(config.db_path)
     services = build_services(db, config, FixedClock(NOW))
     partner = services.operators.set_up_station(
-        station_name=f"站{code}", station_code=code, partner_name="王", pin="1234"
+        station_name=f"站{code}", station_code=code, partner_name="王", pin="123456"
     )
     villager = services.villagers.add(partner, name="张三", phone="13812345678")
     services.utilities.add_tariff(

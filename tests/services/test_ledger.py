@@ -4,8 +4,10 @@ import peewee
 import pytest
 
 from station.db.models import DayClose, LedgerEntry
-from station.domain.errors import InvalidInput, NotAllowed
+from station.domain.errors import InvalidInput, NotAllowed, StationError
+from station.services.common import OperatorInfo
 from station.services.ledger import DayClosed, Line
+from station.services.operators import WrongPin
 
 
 def deposit(services, operator, fen=10000, ref="purchase:1"):
@@ -83,13 +85,32 @@ def test_large_reversal_needs_a_second_partner(services, partner, assistant):
     with pytest.raises(NotAllowed):
         services.ledger.reverse(posting.txn, "wrong villager", partner)  # alone
     with pytest.raises(NotAllowed):
-        services.ledger.reverse(posting.txn, "wrong villager", partner, approver=partner)
+        services.ledger.reverse(posting.txn, "wrong villager", partner, approver_id=partner.id, approver_pin="123456")
     assert services.ledger.balance("cash") == 50000
-    second = services.operators.add_operator(partner, name="李站长", role="partner", pin="4321")
-    approver = services.operators.approve(second.id, "4321")
-    services.ledger.reverse(posting.txn, "wrong villager", assistant, approver=approver)
+    second = services.operators.add_operator(partner, name="李站长", role="partner", pin="432100")
+    with pytest.raises(WrongPin):  # the approver's id alone is no proof: the service checks the PIN
+        services.ledger.reverse(posting.txn, "wrong villager", assistant, approver_id=second.id, approver_pin="")
+    services.ledger.reverse(posting.txn, "wrong villager", assistant, approver_id=second.id, approver_pin="432100")
     assert services.ledger.balance("cash") == 0
     assert [e.kind for e in services.audit.list(kind="ledger.reversal")] == ["ledger.reversal"]
+    assert [e.kind for e in services.audit.list(kind="approval.")] == ["approval.ok", "approval.failed"]
+
+
+def test_a_forged_approver_is_refused(services, partner, assistant):
+    """Issue #20: an approver id 99 (or any id without its PIN) was accepted for a reversal."""
+    posting = deposit(services, partner, 50000)
+    for approver_id, pin in ((99, "123456"), (partner.id, "000000"), (assistant.id, "5678")):
+        with pytest.raises(StationError):
+            services.ledger.reverse(posting.txn, "forged", assistant, approver_id=approver_id, approver_pin=pin)
+    with pytest.raises(NotAllowed) as caught:  # a real PIN of someone who may not approve
+        services.ledger.reverse(posting.txn, "forged", partner, approver_id=assistant.id, approver_pin="5678")
+    assert caught.value.key == "access.approver_role"
+    forged = OperatorInfo(99, "王秀英", "partner")  # a hand-made acting operator is worth nothing either
+    with pytest.raises(NotAllowed):
+        services.ledger.reverse(posting.txn, "forged", forged)
+    assert services.ledger.balance("cash") == 50000
+    refused = services.audit.list(kind="approval.refused")
+    assert [r.operator_name for r in refused] == [assistant.name]
 
 
 def test_small_reversal_by_a_partner_alone(services, partner):

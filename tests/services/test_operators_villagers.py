@@ -10,21 +10,21 @@ from station.services.villagers import PossibleDuplicate, initials_of
 
 def test_fresh_database_needs_setup_then_not(services):
     assert services.operators.needs_setup()
-    services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="1234")
+    services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="123456")
     assert not services.operators.needs_setup()
     with pytest.raises(NotAllowed):
-        services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="1234")
+        services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="123456")
 
 
 @pytest.mark.parametrize(
     "fields, key",
     [
         (
-            {"station_name": " ", "station_code": "C", "partner_name": "王", "pin": "1234"},
+            {"station_name": " ", "station_code": "C", "partner_name": "王", "pin": "123456"},
             "setup.station_name_required",
         ),
         (
-            {"station_name": "站", "station_code": "", "partner_name": "王", "pin": "1234"},
+            {"station_name": "站", "station_code": "", "partner_name": "王", "pin": "123456"},
             "setup.station_code_required",
         ),
         ({"station_name": "站", "station_code": "C", "partner_name": "王", "pin": "12"}, "pin.invalid"),
@@ -38,7 +38,7 @@ def test_setup_refuses_bad_input_and_writes_nothing(services, fields, key):
 
 
 def test_login_and_lockout(services, partner, clock):
-    assert services.operators.login(partner.id, "1234") == partner
+    assert services.operators.login(partner.id, "123456") == partner
     with pytest.raises(WrongPin) as caught:
         services.operators.login(partner.id, "0000")
     assert caught.value.values["remaining"] == 2
@@ -47,11 +47,12 @@ def test_login_and_lockout(services, partner, clock):
     with pytest.raises(OperatorLocked):
         services.operators.login(partner.id, "0000")
     with pytest.raises(OperatorLocked):  # even the right PIN, while locked
-        services.operators.login(partner.id, "1234")
+        services.operators.login(partner.id, "123456")
     clock.advance(seconds=61)
-    assert services.operators.login(partner.id, "1234") == partner
+    assert services.operators.login(partner.id, "123456") == partner
     kinds = [row.kind for row in AuditEvent.select().order_by(AuditEvent.id)]
-    assert kinds.count("login.ok") == 2 and kinds.count("login.failed") == 3
+    # three wrong PINs and the right one refused while locked
+    assert kinds.count("login.ok") == 2 and kinds.count("login.failed") == 4
 
 
 def test_only_a_partner_adds_operators(services, partner, assistant):

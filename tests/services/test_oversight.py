@@ -93,7 +93,7 @@ def test_backup_while_a_writer_is_active_has_every_committed_row(services, partn
     while len(committed) < 50:
         pass
     before = set(committed)  # committed before the backup began: all must be in it
-    backup = services.day_close.backup()
+    backup = services.day_close.backup(partner)
     stop.set()
     thread.join()
     assert integrity_ok(backup)
@@ -103,12 +103,12 @@ def test_backup_while_a_writer_is_active_has_every_committed_row(services, partn
     assert before <= in_backup and len(before) >= 50
 
 
-def test_restore_refuses_a_corrupt_file_and_keeps_the_current_db(config, tmp_path, services, clock):
+def test_restore_refuses_a_corrupt_file_and_keeps_the_current_db(config, tmp_path, services, clock, partner):
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(b"not a database at all" * 100)
     with pytest.raises(InvalidInput):
         restore(config.db_path, bad, clock.now())
-    good = services.day_close.backup()
+    good = services.day_close.backup(partner)
     services.db.close()
     aside = restore(config.db_path, good, clock.now())
     assert aside.exists() and integrity_ok(config.db_path)

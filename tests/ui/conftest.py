@@ -22,7 +22,7 @@ def set_up(config, clock):
     db = open_database(config.db_path)
     services = build_services(db, config, clock)
     partner = services.operators.set_up_station(
-        station_name="青山村服务站", station_code="ZJ-0317", partner_name="王秀英", pin="1234"
+        station_name="青山村服务站", station_code="ZJ-0317", partner_name="王秀英", pin="123456"
     )
     services.operators.add_operator(partner, name="小李", role="assistant", pin="5678")
     return services

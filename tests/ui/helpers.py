@@ -71,7 +71,7 @@ def screen_text(app: StationApp) -> str:
     return "\n".join(parts)
 
 
-async def log_in(app: StationApp, pilot, pin: str = "1234") -> None:
+async def log_in(app: StationApp, pilot, pin: str = "123456") -> None:
     """From the log-in screen (first operator pre-selected) to home."""
     await settle(app, pilot)
     await type_text(pilot, pin)

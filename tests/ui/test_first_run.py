@@ -13,7 +13,7 @@ async def test_setup_login_add_villager_and_find_by_initials(make):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, SetupScreen)
-        for text in ("青山村服务站", "ZJ-0317", "", "王秀英", "1234", "1234"):
+        for text in ("青山村服务站", "ZJ-0317", "", "王秀英", "123456", "123456"):
             await type_text(pilot, text)
             await pilot.press("enter")
         await settle(app, pilot)
@@ -25,7 +25,7 @@ async def test_setup_login_add_villager_and_find_by_initials(make):
         await pilot.press("ctrl+l")
         await settle(app, pilot)
         assert isinstance(app.screen, LoginScreen)
-        await type_text(pilot, "1234")
+        await type_text(pilot, "123456")
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
@@ -57,7 +57,7 @@ async def test_bad_phone_in_the_villager_form_is_shown_and_nothing_saved(make, s
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await type_text(pilot, "1234")
+        await type_text(pilot, "123456")
         await pilot.press("enter")
         await settle(app, pilot)
         await pilot.press("f6", "ctrl+n")
@@ -97,7 +97,7 @@ async def test_english_locale(make, set_up, config):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         assert "Log in" in screen_text(app)
-        await type_text(pilot, "1234")
+        await type_text(pilot, "123456")
         await pilot.press("enter")
         await settle(app, pilot)
         assert "Operator: 王秀英 (partner)" in str(app.status)
@@ -110,7 +110,7 @@ async def test_keymap_from_config_rebinds_a_key(make, set_up, config):
     app = make(dataclasses.replace(config, keys={"nav.villagers": "f12"}))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await type_text(pilot, "1234")
+        await type_text(pilot, "123456")
         await pilot.press("enter")
         await settle(app, pilot)
         await pilot.press("f12")
