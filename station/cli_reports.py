@@ -126,7 +126,8 @@ def trend_report(name: str):
     return run
 
 
-def courier_account(services: Services, t: Translator, args: argparse.Namespace) -> str:
+def courier_account(services: Services, t: Translator, args: argparse.Namespace, *, masked: bool = True) -> str:
+    """A courier's statement: money and parcel counts only, no villager's name in it."""
     from station.cli_couriers import courier_account_report
 
     return courier_account_report(services, t, args)
