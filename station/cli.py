@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 from station import cli_operator
 from station.cli_auth import add_operator_option, close_database, log_in, open_services, record_open_command
+from station.cli_county import add_parsers as add_county_parsers
+from station.cli_county import cmd_county, cmd_key, cmd_verify
 from station.config import ConfigError, StationConfig, load_config
 from station.domain.errors import StationError
 from station.file_modes import private_umask
@@ -24,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="start the counter TUI (the default)")
     demo = commands.add_parser("demo", help="fill a fresh database with demo data")
     demo.add_argument("--villagers", type=int, default=60, help="generated villagers (default 60)")
+    demo.add_argument("--code", help="station code (default: the demo station's); make several to roll up")
+    demo.add_argument("--name", help="station name (default: the demo station's)")
     commands.add_parser("where", help="print where the data, config and logs live")
     add_operator_option(commands.add_parser("print-test", help="print a test page (Chinese text, QR, column ruler)"))
     report = commands.add_parser("report", help="print a report (utilities, parcels)")
@@ -53,22 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--courier", help="courier code, e.g. ZTO (courier-account)")
     add_operator_option(report)
     add_operator_option(commands.add_parser("backup", help="write a checked backup copy of the database now"))
-    county = commands.add_parser("county", help="the county office: load exports, report across stations")
-    county_commands = county.add_subparsers(dest="county_command", metavar="ACTION", required=True)
-    county_load = county_commands.add_parser("load", help="verify and load export directories")
-    county_load.add_argument("dirs", nargs="+", help="export directories")
-    county_load.add_argument("--db", required=True, help="county.db (SQLite) or postgresql://user@/db?host=DIR")
-    county_report = county_commands.add_parser("report", help="per station and total, stations over the cap")
-    county_report.add_argument("--db", required=True)
-    county_report.add_argument("--period", help="YYYY-MM (default: all loaded)")
-    county_report.add_argument("--xlsx", help="also write the report to this XLSX file")
     export = commands.add_parser("export", help="export a month for the county (CSV + XLSX + manifest)")
     export.add_argument("--period", required=True, help="month, YYYY-MM")
     export.add_argument("--out", required=True, help="an empty or new directory")
     export.add_argument("--unmasked", action="store_true", help="phones and names in full (partner or auditor)")
     add_operator_option(export)
-    verify = commands.add_parser("verify", help="check an export directory (hashes, rows, ledger chain)")
-    verify.add_argument("dir", help="the export directory")
+    add_county_parsers(commands)  # key, verify, county …
     restore = commands.add_parser("restore", help="replace the database with a backup (current one kept aside)")
     restore.add_argument("file", help="the backup file")
     add_operator_option(restore)
@@ -88,7 +82,8 @@ def cmd_demo(config: StationConfig, args: argparse.Namespace) -> int:
 
     t = Translator(config.locale)
     services = open_services(config)
-    summary = fill_demo(services, villagers=args.villagers)  # refuses a database that is not empty
+    # refuses a database that is not empty
+    summary = fill_demo(services, villagers=args.villagers, code=args.code, name=args.name)
     record_open_command(services, args)
     print(
         t(
@@ -174,32 +169,9 @@ def cmd_export(config: StationConfig, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_verify(config: StationConfig, args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from station.services.exports import verify
-
-    t = Translator(config.locale)
-    problems = verify(Path(args.dir))
-    for problem in problems:
-        print(t(problem.key, **problem.values))
-    if problems:
-        return 1
-    print(t("verify.ok", path=args.dir))
-    return 0
-
-
-def cmd_county(config: StationConfig, args: argparse.Namespace) -> int:
-    from station.cli_reports import county_load, county_report
-
-    t = Translator(config.locale)
-    if args.county_command == "load":
-        return county_load(t, args)
-    return county_report(t, args)
-
-
 COMMANDS = {
     "county": cmd_county,
+    "key": cmd_key,
     "export": cmd_export,
     "verify": cmd_verify,
     "report": cmd_report,

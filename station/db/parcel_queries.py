@@ -63,8 +63,8 @@ COUNT_SCAN = (
     "UPDATE courier_batch SET scanned_count = scanned_count + 1 "
     "WHERE id = ? AND ended_at IS NULL RETURNING shelf, layer, carrier, scanned_count"
 )
-SEQ_TAKEN = f"SELECT 1 FROM parcel WHERE shelf = ? AND seq = ? AND {LIVE}"
 SEQS_ON_SHELF = f"SELECT seq FROM parcel WHERE shelf = ? AND {LIVE}"
+MAX_SEQ_ON_SHELF = f"SELECT MAX(seq) FROM parcel WHERE shelf = ? AND {LIVE}"
 # Every column without a default in the schema is named (the models' defaults, written out).
 INSERT_PARCEL = (
     "INSERT INTO parcel (tracking_no, tracking_tail, raw_scan, carrier, carrier_overridden, villager_id, "
@@ -136,8 +136,8 @@ def count_scan(db: Database, batch_id: int) -> tuple[int, int, str, int] | None:
     return db.execute_sql(COUNT_SCAN, (batch_id,)).fetchone()
 
 
-def seq_taken(db: Database, shelf: int, seq: int) -> bool:
-    return db.execute_sql(SEQ_TAKEN, (shelf, seq)).fetchone() is not None
+def max_seq_on_shelf(db: Database, shelf: int) -> int | None:
+    return db.execute_sql(MAX_SEQ_ON_SHELF, (shelf,)).fetchone()[0]
 
 
 def seqs_on_shelf(db: Database, shelf: int) -> set[int]:

@@ -74,3 +74,21 @@ def best_guess(tracking_no: str) -> str:
     if len(hints) > 1 and hints[0].confidence > hints[1].confidence and hints[0].confidence >= 2:
         return hints[0].carrier
     return ""
+
+
+def carrier_in_text(text: str, names: dict[str, str]) -> str:
+    """The carrier a courier's description names ("中通小王", "zto"), by code or display name; else ""."""
+    cleaned = (text or "").strip()
+    upper = cleaned.upper()
+    for code, name in names.items():
+        if upper == code or (name and name in cleaned):
+            return code
+    return ""
+
+
+def carrier_for_scan(tracking_no: str, batch_carrier: str) -> str:
+    """The batch's courier, unless the number's own format says clearly which carrier it is."""
+    hints = detect(tracking_no)
+    if hints and hints[0].confidence >= 3:
+        return hints[0].carrier
+    return batch_carrier or best_guess(tracking_no)

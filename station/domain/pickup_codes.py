@@ -1,14 +1,15 @@
 """Pickup codes `<shelf>-<layer>-<seq>` (e.g. `4-2-0329`): seq unique on the shelf while live.
 
-The sequence prefers the waybill's last four digits (villagers can then say "尾号 6312"), and
-falls back to the lowest free number when that is taken or not numeric.
+Sequences follow the scan order (one past the highest live number on the shelf), so the codes
+on a shelf follow the physical stack; past 9999 the lowest free number is used. Villagers who
+say "尾号 6312" are found by the waybill's tail (its own index), not by the code.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from station.domain.errors import InvalidInput, StationError
@@ -31,19 +32,15 @@ class ShelfFull(StationError):
     key = "parcels.shelf_full"
 
 
-def preferred_seq(tracking_no: str) -> int | None:
-    """The waybill's last four digits, when they can be a sequence number."""
-    tail = tracking_no[-4:]
-    return int(tail) if tail.isdigit() and int(tail) != 0 else None
-
-
-def allocate_seq(tracking_no: str, taken: Collection[int]) -> int:
-    """The seq for a new parcel on a shelf whose live parcels hold `taken`."""
-    preferred = preferred_seq(tracking_no)
-    if preferred is not None and preferred not in taken:
-        return preferred
+def next_seq(highest: int | None, taken: Callable[[], Collection[int]]) -> int:
+    """Scan order: one past the shelf's highest live seq; at the end, the lowest free (`taken` is read lazily)."""
+    if highest is None:
+        return 1
+    if highest < MAX_SEQ:
+        return highest + 1
+    in_use = taken()
     for seq in range(1, MAX_SEQ + 1):
-        if seq not in taken:
+        if seq not in in_use:
             return seq
     raise ShelfFull()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -22,8 +23,16 @@ class ReceiptContext:
     operator_name: str
 
 
-def qr_payload(station_code: str, receipt_no: str, proof: str) -> str:
-    """Short ASCII the county can check: station code, receipt number, hash prefix."""
+_POSTING_HASH = re.compile(r"^[0-9a-f]{64}$")
+
+
+def qr_payload(station_code: str, receipt_no: str, proof: str, amount_fen: int | None = None) -> str:
+    """Short ASCII the county can check. A money receipt (`amount_fen` and its posting's chained
+    hash as `proof`): `CODE/NO/AMOUNT_FEN/HASH24` — the signed export commits that hash, so
+    `station county check-receipt` proves the posting is there with this amount. Otherwise
+    `CODE/NO/HASH10`."""
+    if amount_fen is not None and _POSTING_HASH.match(proof):
+        return f"{station_code}/{receipt_no}/{amount_fen}/{proof[:24]}"
     digest = proof if len(proof) == 64 else hashlib.sha256(proof.encode("utf-8")).hexdigest()
     return f"{station_code}/{receipt_no}/{digest[:10]}"
 
@@ -37,6 +46,7 @@ def build_receipt(
     proof: str,
     footer_key: str = "receipt.footer",
     signature: bool = False,
+    amount_fen: int | None = None,
 ) -> Receipt:
     """Header (station, title, number, time, operator) + body + signature + QR + footer."""
     elements: list = [
@@ -54,7 +64,7 @@ def build_receipt(
     if signature:
         elements += [Blank(), Text(t("receipt.signature")), Blank(), Rule("_")]
     elements += [
-        Qr(qr_payload(ctx.station_code, ctx.receipt_no, proof)),
+        Qr(qr_payload(ctx.station_code, ctx.receipt_no, proof, amount_fen)),
         Text(t(footer_key), "center"),
         Blank(),
     ]

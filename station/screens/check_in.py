@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections import deque
 from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Digits, Footer, Input, Label
 
-from station.domain.carriers import CARRIERS
+from station.domain.carriers import CARRIERS, carrier_in_text
 from station.domain.errors import InvalidInput, StationError
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
+from station.screens.check_in_rows import BatchRows
 from station.screens.dialogs import ConfirmDialog
 from station.screens.form_dialog import FormDialog, FormField
-from station.screens.villager_picker import VillagerPickerDialog
 from station.services.common import Session
 from station.services.parcels import BatchInfo, CheckedIn, ParcelInfo, ParcelService
 from station.services.purchases import PurchaseService
+from station.services.recipients import RecipientService
 from station.services.villagers import VillagerService
 from station.widgets.scan_input import ScanInput
 from station.widgets.status_line import StatusLine
@@ -33,12 +37,17 @@ ACTIONS = (
     StationAction("checkin.damaged", "ctrl+d", "mark_damaged", "checkin.damaged", "checkin.damaged_help"),
     StationAction("checkin.end", "ctrl+s", "end_batch", "checkin.end", "checkin.end_help"),
 )
+# From the scan box: up/down move the highlighted row (the one the recipient, Ctrl+F/G/D act on).
+ROW_KEYS = [
+    Binding("up", "row(-1)", show=False, id="checkin.row_up"),
+    Binding("down", "row(1)", show=False, id="checkin.row_down"),
+]
 
 
-class CheckInScreen(StationScreen):
+class CheckInScreen(BatchRows, StationScreen):
     CSS_PATH = "check_in.tcss"
     ACTIONS = ACTIONS
-    BINDINGS = bindings_for(ACTIONS)
+    BINDINGS = bindings_for(ACTIONS) + ROW_KEYS
 
     @dataclass
     class ParcelSaved(Message):
@@ -60,8 +69,12 @@ class CheckInScreen(StationScreen):
         self.purchases = purchases
         self.villagers = villagers
         self.session = session
+        self.recipients = RecipientService(parcels, villagers)
         self.batch: BatchInfo | None = None
         self.last: ParcelInfo | None = None
+        self.rows: dict[int, ParcelInfo] = {}  # the batch's parcels by id, shown in scan order
+        self.pending: deque[str] = deque()  # scans waiting for the worker, in the order typed
+        self.scan_lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
@@ -94,6 +107,36 @@ class CheckInScreen(StationScreen):
 
     def on_mount(self) -> None:
         self.query_one("#shelf").focus()
+        self.call_service(self.parcels.open_batches, lambda found: self.offer_resume(found) if found else None)
+
+    @work
+    async def offer_resume(self, batches: list[BatchInfo]) -> None:
+        """A batch left open (crash, power cut): carry on scanning into it, or close it with its count."""
+        batch = batches[0]
+        question = self.t(
+            "handover.resume_batch",
+            shelf=batch.shelf,
+            layer=batch.layer,
+            n=batch.scanned_count,
+            courier=batch.courier_name or "-",
+        )
+        if await self.app.push_screen_wait(ConfirmDialog(question)):
+            self.call_service(lambda: self.parcels.in_batch(batch.id), lambda rows: self.resume(batch, rows))
+        else:
+            self.batch = batch
+            self.action_end_batch()
+
+    def resume(self, batch: BatchInfo, rows: list[ParcelInfo]) -> None:
+        self.batch_started(batch)
+        table = self.query_one("#batch-table", DataTable)
+        for parcel in sorted(rows, key=lambda p: p.id):
+            self.rows[parcel.id] = parcel
+            table.add_row(*self.row_cells(parcel), key=str(parcel.id))
+            self.last = parcel
+        if rows:
+            table.move_cursor(row=table.row_count - 1)
+            self.query_one("#last-code", Digits).update(self.last.pickup_code)
+            self.show_last_detail()
 
     # -- starting the batch ------------------------------------------------------------
     @on(Input.Submitted, "#shelf")
@@ -109,9 +152,10 @@ class CheckInScreen(StationScreen):
         shelf = int(self.query_one("#shelf", Input).value or 1)  # digits only (restrict)
         layer = int(self.query_one("#layer", Input).value or 1)
         courier = self.query_one("#courier", Input).value
+        carrier = carrier_in_text(courier, {c: self.t(f"carrier.{c}") for c in CARRIERS if c != "OTHER"})
         operator = self.session.require
         self.call_service(
-            lambda: self.parcels.start_batch(operator, shelf=shelf, layer=layer, courier_name=courier),
+            lambda: self.parcels.start_batch(operator, shelf=shelf, layer=layer, carrier=carrier, courier_name=courier),
             self.batch_started,
             self.batch_refused,
         )
@@ -140,17 +184,21 @@ class CheckInScreen(StationScreen):
     @on(ScanInput.Scanned, "#scan")
     def scan_submitted(self, event: ScanInput.Scanned) -> None:
         if event.value.strip() and self.batch is not None:
-            self.save_scan(event.value, self.batch.id)
+            self.pending.append(event.value)
+            self.save_scan(self.batch.id)
 
     @work(thread=True, group="scan", exit_on_error=False)
-    def save_scan(self, raw: str, batch_id: int) -> None:
-        """Every scan lands: one worker per scan, never exclusive."""
-        try:
-            saved = self.parcels.check_in(self.session.require, raw, batch_id=batch_id)
-        except StationError as error:
-            self.post_message(self.ScanRejected(error))
-        else:
-            self.post_message(self.ParcelSaved(saved))
+    def save_scan(self, batch_id: int) -> None:
+        """Every scan lands, in the order scanned: each worker takes the oldest waiting scan under
+        the lock, so pickup codes follow the physical stack."""
+        with self.scan_lock:
+            raw = self.pending.popleft()
+            try:
+                saved = self.parcels.check_in(self.session.require, raw, batch_id=batch_id)
+            except StationError as error:
+                self.post_message(self.ScanRejected(error))
+            else:
+                self.post_message(self.ParcelSaved(saved))
 
     @on(ParcelSaved)
     def parcel_saved(self, message: ParcelSaved) -> None:
@@ -161,6 +209,7 @@ class CheckInScreen(StationScreen):
         self.query_one("#scan-message", Label).update("")
         self.query_one("#scan-message").remove_class("-error")
         self.show_last_detail()
+        self.rows[saved.parcel.id] = saved.parcel
         table = self.query_one("#batch-table", DataTable)
         table.add_row(*self.row_cells(saved.parcel), key=str(saved.parcel.id))
         table.move_cursor(row=table.row_count - 1)
@@ -194,132 +243,28 @@ class CheckInScreen(StationScreen):
         label.update(self.app.t.error(message.error))
         label.add_class("-error")
 
-    # -- the last parcel: recipient, carrier, damage -----------------------------------
+    # -- the highlighted row: recipient, carrier, damage -------------------------------
+    @on(DataTable.RowHighlighted, "#batch-table")
+    def row_highlighted(self) -> None:
+        parcel = self.highlighted()
+        if parcel is not None:
+            self.query_one("#recipient", Input).placeholder = self.t("handover.recipient_for", code=parcel.pickup_code)
+
+    @on(DataTable.RowSelected, "#batch-table")
+    def row_chosen(self) -> None:
+        """Enter on any row: type its recipient."""
+        if self.highlighted() is not None:
+            self.query_one("#recipient", Input).focus()
+
     @on(Input.Submitted, "#recipient")
     def recipient_entered(self, event: Input.Submitted) -> None:
         text = event.value.strip()
-        if self.last is None or not text:
+        parcel = self.highlighted()
+        if parcel is None or not text:
             self.query_one("#scan").focus()
             return
-        digits = text.replace(" ", "")
-        parcel_id, operator = self.last.id, self.session.require
-        words = text.split()
-        phone = next((w for w in words if w.isdigit() and len(w) == 11), "")
-        if digits.isdigit():
-            call = lambda: self.parcels.set_recipient(operator, parcel_id, phone=text)
-        elif phone:
-            name = " ".join(w for w in words if w != phone)
-            self.call_service(
-                lambda: self.villagers.duplicates_of(name, phone),
-                lambda known: self.name_and_phone(parcel_id, name, phone, known),
-            )
-            return
-        else:
-            call = lambda: self.parcels.set_recipient(operator, parcel_id, name=text)
-        self.call_service(call, self.recipient_set)
-
-    @work
-    async def name_and_phone(self, parcel_id: int, name: str, phone: str, known) -> None:
-        """Someone not in the directory: offer to add them, else keep the name and phone on the parcel."""
         operator = self.session.require
-        if not known and await self.app.push_screen_wait(
-            ConfirmDialog(self.t("checkin.add_villager", name=name, phone=phone))
-        ):
-
-            def add_and_link():
-                villager = self.villagers.add(operator, name=name, phone=phone)
-                return self.parcels.set_recipient(operator, parcel_id, villager_id=villager.id)
-
-            self.call_service(add_and_link, self.recipient_set)
-            return
-        self.call_service(
-            lambda: self.parcels.set_recipient(operator, parcel_id, name=name, phone=phone), self.recipient_set
-        )
-
-    def recipient_set(self, parcel: ParcelInfo) -> None:
-        self.last = parcel
-        self.query_one("#recipient", Input).clear()
-        self.refresh_row(parcel)
-        self.query_one("#scan").focus()
-        self.offer_order_link(parcel)
-
-    def offer_order_link(self, parcel: ParcelInfo) -> None:
-        """A parcel matching an open order (tracking no. or villager): offer to link it."""
-        if self.purchases is None or parcel.purchase_id is not None:
-            return
-        self.call_service(
-            lambda: self.purchases.candidates_for(parcel.tracking_no, parcel.villager_id),
-            lambda found: self.confirm_link(parcel, found) if found else None,
-        )
-
-    @work
-    async def confirm_link(self, parcel: ParcelInfo, orders) -> None:
-        order = orders[0]
-        question = self.t(
-            "checkin.link_order",
-            no=order.id,
-            name=order.villager_name,
-            items=self.t("list.sep").join(i.description for i in order.items),
-        )
-        if await self.app.push_screen_wait(ConfirmDialog(question)):
-            operator = self.session.require
-            self.call_service(
-                lambda: self.purchases.link_parcel(operator, order.id, parcel.id),
-                lambda linked: self.notify(self.t("checkin.linked", no=linked.id)),
-            )
-
-    def refresh_row(self, parcel: ParcelInfo) -> None:
-        table = self.query_one("#batch-table", DataTable)
-        for column, value in zip(list(table.columns), self.row_cells(parcel)):
-            table.update_cell(str(parcel.id), column, value, update_width=True)
-        self.show_last_detail()
-
-    @work
-    async def action_pick_recipient(self) -> None:
-        if self.last is None:
-            return
-        initial = self.query_one("#recipient", Input).value
-        villager = await self.app.push_screen_wait(VillagerPickerDialog(self.villagers, initial))
-        if villager is not None:
-            parcel_id = self.last.id
-            self.call_service(
-                lambda: self.parcels.set_recipient(self.session.require, parcel_id, villager_id=villager.id),
-                self.recipient_set,
-            )
-
-    @work
-    async def action_change_carrier(self) -> None:
-        if self.last is None:
-            return
-        parcel_id = self.last.id
-        options = tuple((self.t(f"carrier.{c}"), c) for c in CARRIERS)
-        changed = await self.app.push_screen_wait(
-            FormDialog(
-                self.t("checkin.carrier_title", tracking_no=self.last.tracking_no),
-                [FormField("carrier", self.t("parcels.col_carrier"), self.last.carrier or "OTHER", options)],
-                lambda v: self.parcels.override_carrier(self.session.require, parcel_id, v["carrier"]),
-            )
-        )
-        if changed is not None:
-            self.recipient_set(changed)
-
-    @work
-    async def action_mark_damaged(self) -> None:
-        if self.last is None:
-            return
-        parcel_id = self.last.id
-        marked = await self.app.push_screen_wait(
-            FormDialog(
-                self.t("checkin.damaged_title", tracking_no=self.last.tracking_no),
-                [FormField("note", self.t("checkin.damage_note")), FormField("photo", self.t("checkin.photo_path"))],
-                lambda v: self.parcels.mark_damaged(
-                    self.session.require, parcel_id, note=v["note"], photo_path=v["photo"]
-                ),
-            )
-        )
-        if marked is not None:
-            self.notify(self.t("checkin.damaged_saved", code=marked.pickup_code))
-            self.recipient_set(marked)
+        self.call_service(lambda: self.recipients.resolve(operator, parcel.id, text), self.resolved)
 
     @work
     async def action_end_batch(self) -> None:
@@ -330,7 +275,7 @@ class CheckInScreen(StationScreen):
             FormDialog(
                 self.t("checkin.end_title", n=batch.scanned_count),
                 [
-                    FormField("claimed", self.t("checkin.claimed"), str(batch.scanned_count)),
+                    FormField("claimed", self.t("handover.claimed_beside", n=batch.scanned_count)),
                     FormField("courier", self.t("checkin.courier"), batch.courier_name),
                     FormField("note", self.t("checkin.mismatch_note")),
                 ],
@@ -346,10 +291,13 @@ class CheckInScreen(StationScreen):
         if ended is not None:
             self.notify(self.t("checkin.ended", n=ended.scanned_count, claimed=ended.claimed_count))
             self.dismiss_batch()
+        elif self.query_one("#scan", Input).disabled:
+            self.batch = None  # an interrupted batch not closed now: offered again next time
 
     def dismiss_batch(self) -> None:
         self.batch = None
         self.last = None
+        self.rows = {}
         for field_id in ("#shelf", "#layer", "#courier"):
             self.query_one(field_id, Input).disabled = False
         self.query_one("#scan", Input).disabled = True

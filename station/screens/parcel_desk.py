@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label
 
 from station.domain.errors import InvalidInput
+from station.domain.money import fen_to_yuan_text, parse_yuan
 from station.domain.pickup_codes import parse_code
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.check_in import CheckInScreen
+from station.screens.dialogs import ConfirmDialog
 from station.screens.form_dialog import FormDialog, FormField
+from station.screens.handover_dialogs import TodayHandOversDialog
 from station.screens.parcel_lists import NotifyScreen, OverdueScreen
 from station.services.common import Session
+from station.services.ledger import PAYMENT_METHODS
 from station.services.parcel_reports import ParcelReports
 from station.services.parcels import ParcelInfo, ParcelService
-from station.services.pickup import METHODS, HandOver, PickupService
+from station.services.pickup import METHODS, HandOver, HandOverPlan, PickupService
 from station.services.purchases import PurchaseService
 from station.services.villagers import VillagerService
 from station.widgets.selectable_table import SelectableTable
@@ -37,6 +42,7 @@ class ParcelDeskScreen(StationScreen):
     ParcelDeskScreen #find { margin: 0 1; }
     ParcelDeskScreen #waiting { height: 1fr; margin: 0 1; }
     ParcelDeskScreen #desk-hint { margin: 0 1; color: $text-muted; }
+    ParcelDeskScreen #desk-ticks { margin: 0 1; }
     """
     ACTIONS = ACTIONS
     BINDINGS = bindings_for(ACTIONS)
@@ -61,6 +67,7 @@ class ParcelDeskScreen(StationScreen):
         self.print_job = print_job
         self.shown: list[ParcelInfo] = []
         self.last_query = ""
+        self.refocus_find = False
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
@@ -77,35 +84,47 @@ class ParcelDeskScreen(StationScreen):
             self.t("parcels.col_status"),
         )
         yield table
+        yield Label(self.t("handover.ticked", n=0), id="desk-ticks")
         yield Label(self.t("parcels.desk_hint"), id="desk-hint")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#find").focus()
 
+    def on_screen_suspend(self) -> None:
+        # Another area or a list (not a dialog over the desk): coming back starts at the search box.
+        self.refocus_find = not isinstance(self.app.screen, ModalScreen)
+
     def on_screen_resume(self) -> None:
+        """Back on the desk (F2, Esc from a list): the search box has the focus for the next code."""
+        if not self.refocus_find:
+            return  # a dialog closed: ticks and cursor stay as they were
+        self.refocus_find = False
+        self.query_one("#find", Input).focus()
         if self.last_query:
-            self.find(self.last_query, quiet=True)
+            self.find(self.last_query, quiet=True, keep_focus=True)
 
     @on(Input.Submitted, "#find")
     def find_submitted(self, event: Input.Submitted) -> None:
         self.find(event.value)
 
-    def find(self, text: str, *, quiet: bool = False) -> None:
+    def find(self, text: str, *, quiet: bool = False, keep_focus: bool = False) -> None:
         self.last_query = text.strip()
         self.call_service(
             lambda: self.pickup.find_waiting(text),
-            lambda found: self.show(found, quiet=quiet),
+            lambda found: self.show(found, quiet=quiet, keep_focus=keep_focus),
             group="search",
             exclusive=True,
         )
 
-    def show(self, found: list[ParcelInfo], *, quiet: bool = False) -> None:
+    def show(self, found: list[ParcelInfo], *, quiet: bool = False, keep_focus: bool = False) -> None:
         self.shown = found
         table = self.query_one("#waiting", SelectableTable)
         # A code names one person: tick all of theirs. A phone tail may name several people.
         tick = [p.id for p in found] if self._query_is_code() else []
         table.set_rows(((p.id, self.cells(p)) for p in found), tick=tick)
+        if keep_focus:
+            return
         if found:
             table.focus()
         elif quiet:
@@ -145,64 +164,106 @@ class ParcelDeskScreen(StationScreen):
         """Enter on the list hands over (what is ticked, or the row under the cursor)."""
         self.action_hand_over()
 
-    @work
-    async def action_hand_over(self) -> None:
-        chosen = self.query_one("#waiting", SelectableTable).chosen()
+    @on(SelectableTable.TicksChanged, "#waiting")
+    def ticks_changed(self, event: SelectableTable.TicksChanged) -> None:
+        self.query_one("#desk-ticks", Label).update(self.t("handover.ticked", n=event.count))
+
+    def action_hand_over(self) -> None:
+        """First what the hand-over means (who, which codes, what is due), then the proof."""
+        table = self.query_one("#waiting", SelectableTable)
+        chosen = table.chosen()
         if not chosen:
             self.notify(self.t("parcels.none_selected"), severity="warning")
             return
+        self.call_service(
+            lambda: self.pickup.plan(chosen), lambda plan: self.confirm_hand_over(plan, bool(table.ticked))
+        )
+
+    @work
+    async def confirm_hand_over(self, plan: HandOverPlan, ticked: bool) -> None:
+        t, sep = self.t, self.t("list.sep")
+        several = len(plan.recipients) > 1
+        if several and not await self.app.push_screen_wait(
+            ConfirmDialog(t("handover.several_people", names=sep.join(plan.recipients), n=len(plan.parcels)))
+        ):
+            return
         query = self.last_query
         method = "code" if self._query_is_code() else "phone" if query.isdigit() and len(query) == 4 else "id"
-        methods = tuple((self.t(f"pickup.method.{m}"), m) for m in METHODS)
-        operator = self.session.require
+        methods = tuple((t(f"pickup.method.{m}"), m) for m in METHODS)
+        fields = []
+        if plan.charges:  # the money first: it is what must not be missed
+            pay_methods = tuple((t(f"method.{m}"), m) for m in PAYMENT_METHODS)
+            fields += [
+                FormField("amount", t("handover.amount", due_fen=plan.due_fen), fen_to_yuan_text(plan.due_fen)),
+                FormField("pay_method", t("utilities.method"), "cash", pay_methods),
+            ]
+        fields += [
+            FormField("method", t("parcels.verify_method"), method, methods),
+            FormField("proof", t("parcels.verify_proof"), query if method != "id" else ""),
+            FormField("collected_by", t("parcels.collected_by")),
+            FormField("reason", t("parcels.override_reason")),
+        ]
+        title = t(
+            "handover.confirm",
+            names=sep.join(plan.recipients),
+            codes=sep.join(p.pickup_code for p in plan.parcels),
+            n=len(plan.parcels),
+        )
+        title += "\n" + t("handover.ticked_only" if ticked else "handover.cursor_only")
+        for charge in plan.charges:
+            title += "\n" + t("handover.charge_line", label=charge.label, amount_fen=charge.amount_fen)
+        if plan.charges:
+            title += "\n" + t("handover.charge_total", amount_fen=plan.due_fen)
+        operator, ids = self.session.require, [p.id for p in plan.parcels]
         result: HandOver | None = await self.app.push_screen_wait(
             FormDialog(
-                self.t("parcels.hand_over_title", n=len(chosen)),
-                [
-                    FormField("method", self.t("parcels.verify_method"), method, methods),
-                    FormField("proof", self.t("parcels.verify_proof"), query if method != "id" else ""),
-                    FormField("collected_by", self.t("parcels.collected_by")),
-                    FormField("reason", self.t("parcels.override_reason")),
-                ],
+                title,
+                fields,
                 lambda v: self.pickup.hand_over(
                     operator,
-                    chosen,
+                    ids,
                     method=v["method"],
                     proof=v["proof"],
                     collected_by=v["collected_by"],
                     override_reason=v["reason"],
+                    paid_fen=parse_yuan(v["amount"]) if "amount" in v else None,
+                    pay_method=v.get("pay_method", "cash"),
+                    several_people=several,
                 ),
-                focus="proof",
+                focus="amount" if plan.charges else "proof",  # the title and the money stay in view
                 submit_on_enter=True,
             )
         )
         if result is None:
             return
-        self.notify(
-            self.t("parcels.handed_over", n=len(result.parcels), codes=", ".join(p.pickup_code for p in result.parcels))
-        )
+        codes = sep.join(p.pickup_code for p in result.parcels)
+        if result.fee_fen:
+            self.notify(t("handover.done_paid", n=len(result.parcels), codes=codes, amount_fen=result.fee_fen))
+        else:
+            self.notify(t("parcels.handed_over", n=len(result.parcels), codes=codes))
         self.print_job(result.job_id)
-        self.find(self.last_query, quiet=True)
+        find = self.query_one("#find", Input)
+        find.clear()
+        find.focus()
+        self.find(self.last_query, quiet=True, keep_focus=True)
 
     @work
     async def action_undo(self) -> None:
+        """Pick one of today's hand-overs (by code, name or tail), then say why."""
+        parcel: ParcelInfo | None = await self.app.push_screen_wait(TodayHandOversDialog(self.pickup))
+        if parcel is None:
+            return
         operator = self.session.require
         undone = await self.app.push_screen_wait(
             FormDialog(
-                self.t("parcels.undo_title"),
-                [
-                    FormField("tracking", self.t("parcels.col_tracking")),
-                    FormField("reason", self.t("parcels.undo_reason")),
-                ],
-                lambda v: self.pickup.undo_hand_over(operator, self._handed_over_id(v["tracking"]), v["reason"]),
+                self.t("handover.undo_confirm", code=parcel.pickup_code, name=parcel.recipient_display or "-"),
+                [FormField("reason", self.t("parcels.undo_reason"))],
+                lambda v: self.pickup.undo_hand_over(operator, parcel.id, v["reason"]),
             )
         )
         if undone is not None:
             self.notify(self.t("parcels.undone", code=undone.pickup_code))
-
-    def _handed_over_id(self, tracking: str) -> int:
-        """Runs in the worker: the parcel handed over today with this tracking number."""
-        return self.pickup.handed_over_today(tracking).id
+            self.find(self.last_query, quiet=True, keep_focus=True)
 
     def action_check_in(self) -> None:
         self.app.push_screen(CheckInScreen(self.parcels, self.villagers, self.session, self.purchases))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Footer, Label
 
@@ -34,6 +34,8 @@ class ParcelListScreen(StationScreen):
     DEFAULT_CSS = """
     ParcelListScreen #parcels { height: 1fr; margin: 0 1; }
     ParcelListScreen #list-hint { margin: 0 1; color: $text-muted; }
+    ParcelListScreen #list-why { margin: 0 1; color: $warning; height: auto; }
+    ParcelListScreen #list-ticks { margin: 0 1; }
     """
     title_key = ""
     hint_key = ""
@@ -45,6 +47,8 @@ class ParcelListScreen(StationScreen):
         table = SelectableTable(id="parcels")
         table.add_columns("", *(self.t(c) for c in self.columns))
         yield table
+        yield Label("", id="list-why")
+        yield Label(self.t("handover.ticked", n=0), id="list-ticks")
         yield Label(self.t(self.hint_key), id="list-hint")
         yield Footer()
 
@@ -54,6 +58,10 @@ class ParcelListScreen(StationScreen):
 
     def reload(self) -> None:
         raise NotImplementedError
+
+    @on(SelectableTable.TicksChanged, "#parcels")
+    def ticks_changed(self, event: SelectableTable.TicksChanged) -> None:
+        self.query_one("#list-ticks", Label).update(self.t("handover.ticked", n=event.count))
 
     @property
     def table(self) -> SelectableTable:
@@ -81,7 +89,7 @@ class ParcelListScreen(StationScreen):
     def parcel_cells(self, p: ParcelInfo) -> tuple[str, ...]:
         return (
             p.pickup_code,
-            p.recipient_display or "-",
+            p.recipient_display or self.t("handover.no_recipient_mark"),
             self.t(f"carrier.{p.carrier or 'unknown'}"),
             p.tracking_no,
             p.checked_in_at.strftime("%m-%d %H:%M"),
@@ -112,6 +120,10 @@ class NotifyScreen(ParcelListScreen):
     def show(self, found: list[ParcelInfo]) -> None:
         self.table.set_rows((p.id, self.parcel_cells(p)) for p in found)
         self.query_one("#list-title", Label).update(self.t("notify.title_n", n=len(found)))
+        nobody = sum(1 for p in found if not p.has_recipient)
+        self.query_one("#list-why", Label).update(
+            self.t("handover.notify_without_recipient", n=nobody) if nobody else ""
+        )
 
     @work
     async def action_mark(self) -> None:
@@ -163,14 +175,14 @@ class OverdueScreen(ParcelListScreen):
         if not chosen:
             return
         operator = self.session.require
-        returned: ReturnBatch | None = await self.app.push_screen_wait(
+        returned: tuple[ReturnBatch, Path] | None = await self.app.push_screen_wait(
             FormDialog(
                 self.t("overdue.return_title", n=len(chosen)),
                 [
                     FormField("count", self.t("overdue.confirm_count", n=len(chosen))),
                     FormField("courier", self.t("returns.courier")),
                 ],
-                lambda v: self.return_and_export(operator, chosen, v),
+                lambda v: self.reports.return_with_list(operator, chosen, count_text=v["count"], courier=v["courier"]),
             )
         )
         if returned is not None:
@@ -178,11 +190,3 @@ class OverdueScreen(ParcelListScreen):
             self.notify(self.t("overdue.returned", n=len(batch.parcels), batch=batch.batch_no, path=str(path)))
             self.print_job(batch.job_id)
             self.reload()
-
-    def return_and_export(self, operator, chosen, values) -> tuple[ReturnBatch, Path]:
-        """Runs in the worker: return the parcels, then write the CSV return list."""
-        count_text = (values["count"] or "").strip()
-        count = int(count_text) if count_text.isdigit() else -1
-        batch = self.reports.return_to_courier(operator, chosen, confirm_count=count, courier=values["courier"])
-        path = self.reports.export_dir / f"return-{batch.batch_no}.csv"
-        return batch, self.reports.write_return_list(batch.batch_no, path)

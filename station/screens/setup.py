@@ -52,12 +52,15 @@ class SetupScreen(StationScreen):
             self.refuse(InvalidInput("setup.pins_differ"))
             return
         self.call_service(
-            lambda: self.operators.set_up_station(
-                station_name=self.value("station-name"),
-                station_code=self.value("station-code"),
-                partner_name=self.value("partner-name"),
-                pin=self.value("pin"),
-                address=self.value("address"),
+            lambda: (
+                self.operators.set_up_station(
+                    station_name=self.value("station-name"),
+                    station_code=self.value("station-code"),
+                    partner_name=self.value("partner-name"),
+                    pin=self.value("pin"),
+                    address=self.value("address"),
+                ),
+                self.operators.key_fingerprint(),
             ),
             self.done,
             self.refuse,
@@ -67,6 +70,9 @@ class SetupScreen(StationScreen):
         self.app.bell()
         self.query_one("#form-message", Label).update(self.app.t.error(error))
 
-    def done(self, partner: OperatorInfo) -> None:
+    def done(self, result: tuple[OperatorInfo, str]) -> None:
+        partner, fingerprint = result
         self.notify(self.t("setup.done", name=partner.name))
+        if fingerprint:
+            self.notify(self.t("signing.setup_key", fingerprint=fingerprint), timeout=30)
         self.on_done(partner)

@@ -238,7 +238,12 @@ class ConsignmentService(CounterService[CounterConfig]):
                 Row(self.t("receipt.paid_by"), self.t(f"method.{method}")),
             ]
             receipt = build_receipt(
-                self.t, "consign_sale", self.printing.context(by.name), receipt_rows, proof=posting.last_hash
+                self.t,
+                "consign_sale",
+                self.printing.context(by.name),
+                receipt_rows,
+                proof=posting.last_hash,
+                amount_fen=posting.amount_fen,
             )
             job_id = self.printing.enqueue(receipt, ref=f"sale:{sales[0].id}")
         return SaleResult(tuple(s.id for s in sales), total, sum(s.commission_fen for s in sales), job_id)

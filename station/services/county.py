@@ -1,163 +1,284 @@
-"""The county roll-up: load verified station exports into SQLite or PostgreSQL, report across
-stations. Loading the same station and period again replaces it (never doubles)."""
+"""The county roll-up: enrol stations, load their signed exports into SQLite or PostgreSQL
+(each export one transaction), anchor each month to the one before, recompute the utility
+caps, report across stations and check a villager's receipt against what was loaded."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
-from peewee import (
-    BooleanField,
-    CharField,
-    Database,
-    DatabaseProxy,
-    DateTimeField,
-    IntegerField,
-    Model,
-    PostgresqlDatabase,
-    SqliteDatabase,
+from peewee import Database
+
+from station.db.county_models import (
+    CountyEvent,
+    CountyFlag,
+    CountyLoad,
+    CountyPosting,
+    CountyStation,
+    CountyUtility,
+    connect_county,
 )
+from station.domain.errors import InvalidInput, NotFound
+from station.domain.periods import month_of, parse_month
+from station.services.county_checks import (
+    Flag,
+    fen,
+    official_differences,
+    parse_receipt_qr,
+    postings,
+    recompute_bill,
+    station_tariffs,
+)
+from station.services.export_tables import TABLE_BY_NAME
+from station.services.export_verify import read_manifest, read_rows, verify
+from station.services.exports import MANIFEST, sha256_of
+from station.services.signing import fingerprint, parse_public_key
 
-from station.domain.errors import InvalidInput
-from station.services.exports import MANIFEST, read_csv, sha256_of, verify
-
-county_db = DatabaseProxy()
-
-
-class CountyModel(Model):
-    class Meta:
-        database = county_db
-        legacy_table_names = False
-
-
-class CountyLoad(CountyModel):
-    station_code = CharField()
-    station_name = CharField()
-    period = CharField()
-    loaded_at = DateTimeField()
-    manifest_sha256 = CharField()
-    parcels = IntegerField()
-    parcels_picked_up = IntegerField()
-    purchases = IntegerField()
-    purchases_fen = IntegerField()
-    consignment_sales_fen = IntegerField()
-    commission_fen = IntegerField()
-    utility_billed_fen = IntegerField()
-    utility_cap_fen = IntegerField()
-    utility_excess_fen = IntegerField()
-    over_cap = BooleanField()
-    cash_diff_fen = IntegerField()
-    complaints_open = IntegerField()
-
-    class Meta:
-        indexes = ((("station_code", "period"), True),)
+__all__ = ["CountyLoad", "connect_county"]
 
 
-class CountyUtility(CountyModel):
-    station_code = CharField(index=True)
-    period = CharField()
-    category = CharField()
-    billed_fen = IntegerField()
-    cap_fen = IntegerField()
-    payable_fen = IntegerField()
-    excess_fen = IntegerField()
+@dataclass
+class Outcome:
+    """One export folder's fate: loaded (or replaced), unchanged, or refused with a reason."""
+
+    directory: Path
+    status: str  # loaded | replaced | unchanged | refused
+    key: str  # the message key saying why
+    values: dict
+    station_code: str = ""
+    period: str = ""
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        return self.status == "refused"
 
 
-def connect_county(url: str) -> Database:
-    """`postgresql://user@/dbname?host=/socket/dir`, `sqlite:///path.db`, or a plain file path."""
-    if url.startswith(("postgresql://", "postgres://")):
-        parsed = urlparse(url)
-        query = {k: v[0] for k, v in parse_qs(parsed.query).items()}
-        db = PostgresqlDatabase(
-            parsed.path.lstrip("/"),
-            user=parsed.username,
-            password=parsed.password,
-            host=query.get("host") or parsed.hostname,
-            port=parsed.port,
-        )
-    else:
-        path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        db = SqliteDatabase(path, pragmas={"journal_mode": "wal", "foreign_keys": 1})
-    county_db.initialize(db)
-    db.connect(reuse_if_open=True)
-    db.create_tables([CountyLoad, CountyUtility])
-    return db
-
-
-def _fen(text: str) -> int:
-    return int((Decimal(text or "0") * 100).to_integral_value())
-
-
-def _column(rows: list[list[str]], name: str) -> list[str]:
-    header, body = rows[0], rows[1:]
-    index = header.index(name)
-    return [row[index] for row in body]
-
-
-@dataclass(frozen=True)
-class Loaded:
-    station_code: str
-    period: str
-    replaced: bool
-
-
-def load(db: Database, directory: Path, now: dt.datetime) -> Loaded:
-    """Verify, then replace this station+period in the county database in one transaction."""
-    problems = verify(directory)
-    if problems:
-        raise InvalidInput("county.not_verified", path=str(directory), n=len(problems))
-    manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
-    code, period = manifest["station"]["code"], manifest["period"]
-    tables = {
-        name: read_csv(directory / f"{name}.csv")
-        for name in ("parcels", "purchases", "consignment_sales", "utility_bills", "shifts", "complaints")
-    }
-    utilities = tables["utility_bills"]
-    billed = [_fen(v) for v in _column(utilities, "billed_yuan")]
-    caps = [_fen(v) for v in _column(utilities, "cap_yuan")]
-    excess = [_fen(v) for v in _column(utilities, "excess_yuan")]
+def enrol(db: Database, code: str, public_key: str, now: dt.datetime, *, replace_reason: str = "") -> str:
+    """Record the key a station's exports must be signed with; returns its fingerprint. A new
+    key for an enrolled station needs a reason (kept in the county's event log)."""
+    code = code.strip()
+    if not code:
+        raise InvalidInput("county.bad_code")
+    parse_public_key(public_key)
+    key = public_key.strip()
     with db.atomic():
-        replaced = (
-            CountyLoad.delete().where((CountyLoad.station_code == code) & (CountyLoad.period == period)).execute()
-        )
-        CountyUtility.delete().where((CountyUtility.station_code == code) & (CountyUtility.period == period)).execute()
-        CountyLoad.create(
-            station_code=code,
-            station_name=manifest["station"]["name"],
-            period=period,
-            loaded_at=now,
-            manifest_sha256=sha256_of(directory / MANIFEST),
-            parcels=len(tables["parcels"]) - 1,
-            parcels_picked_up=sum(1 for s in _column(tables["parcels"], "status") if s == "picked_up"),
-            purchases=len(tables["purchases"]) - 1,
-            purchases_fen=sum(_fen(v) for v in _column(tables["purchases"], "total_yuan")),
-            consignment_sales_fen=sum(_fen(v) for v in _column(tables["consignment_sales"], "amount_yuan")),
-            commission_fen=sum(_fen(v) for v in _column(tables["consignment_sales"], "commission_yuan")),
-            utility_billed_fen=sum(billed),
-            utility_cap_fen=sum(caps),
-            utility_excess_fen=sum(excess),
-            over_cap=any(excess),
-            cash_diff_fen=sum(_fen(v) for v in _column(tables["shifts"], "diff_yuan")),
-            complaints_open=sum(1 for s in _column(tables["complaints"], "status") if s == "open"),
-        )
-        for row in utilities[1:]:
-            values = dict(zip(utilities[0], row))
-            CountyUtility.create(
+        existing = CountyStation.get_or_none(CountyStation.code == code)
+        if existing and existing.public_key != key:
+            if not replace_reason.strip():
+                raise InvalidInput("county.enrolled_other_key", code=code, fingerprint=fingerprint(existing.public_key))
+            existing.public_key = key
+            existing.save()
+        elif not existing:
+            CountyStation.create(code=code, public_key=key, enrolled_at=now)
+        CountyEvent.create(at=now, station_code=code, kind="enrol", reason=replace_reason.strip(), detail=key)
+    return fingerprint(key)
+
+
+def _neighbour(period: str, step: int) -> str:
+    month = parse_month(period)
+    return month_of(month.end if step > 0 else month.start - dt.timedelta(days=1)).label
+
+
+def _anchor_problem(code: str, period: str, opening: str, closing: str) -> tuple[str, dict] | None:
+    """Does this month link to the loaded month before it (and after it, if loaded)?"""
+    before = (
+        CountyLoad.select()
+        .where((CountyLoad.station_code == code) & (CountyLoad.period < period))
+        .order_by(CountyLoad.period.desc())
+        .first()
+    )
+    if before is not None:
+        if before.period != _neighbour(period, -1):
+            return "county.gap", {"code": code, "period": period, "missing": _neighbour(period, -1)}
+        if before.closing_hash != opening:
+            return "county.anchor_mismatch", {"code": code, "period": period, "previous": before.period}
+    after = CountyLoad.get_or_none((CountyLoad.station_code == code) & (CountyLoad.period == _neighbour(period, 1)))
+    if after is not None and after.opening_hash != closing:
+        return "county.anchor_mismatch_next", {"code": code, "period": period, "next": after.period}
+    return None
+
+
+def _extends(existing: CountyLoad, directory: Path, opening: str) -> bool:
+    """A later export of a loaded month that only adds postings (the month was exported before
+    it ended): same opening, and the loaded closing hash is one of its entries."""
+    if existing.opening_hash != opening:
+        return False
+    if existing.closing_hash == opening:
+        return True
+    return any(row["hash"] == existing.closing_hash for row in _dict_rows(directory, "ledger"))
+
+
+def _dict_rows(directory: Path, name: str) -> Iterator[dict]:
+    header = TABLE_BY_NAME[name].header
+    rows = read_rows(directory / f"{name}.csv")
+    next(rows, None)
+    for raw in rows:
+        yield dict(zip(header, raw, strict=True))
+
+
+def load_one(
+    db: Database,
+    directory: Path,
+    now: dt.datetime,
+    *,
+    replace_reason: str = "",
+    official: Sequence[dict] | None = None,
+) -> Outcome:
+    """Verify against the enrolled key, check the month's anchoring, recompute, then replace
+    this station+period in one transaction. Never raises for a bad folder: it is refused."""
+    manifest, problems = read_manifest(directory)
+    if manifest is None:
+        return Outcome(directory, "refused", problems[0].key, problems[0].values)
+    code, period = manifest.code, manifest.period.label
+    station = CountyStation.get_or_none(CountyStation.code == code)
+    if station is None:
+        return Outcome(directory, "refused", "county.unknown_station", {"code": code}, code, period)
+    problems = verify(directory, station.public_key)
+    if problems:
+        return Outcome(directory, "refused", problems[0].key, problems[0].values, code, period)
+    digest = sha256_of(directory / MANIFEST)
+    existing = CountyLoad.get_or_none((CountyLoad.station_code == code) & (CountyLoad.period == period))
+    if existing is not None and existing.manifest_sha256 == digest:
+        return Outcome(directory, "unchanged", "county.unchanged", {"code": code, "period": period}, code, period)
+    reason = replace_reason.strip()
+    refusal = _anchor_problem(code, period, manifest.first_prev_hash, manifest.last_hash)
+    if refusal is None and existing is not None and not _extends(existing, directory, manifest.first_prev_hash):
+        refusal = ("county.already_loaded", {"code": code, "period": period})
+    if refusal and not reason:
+        return Outcome(directory, "refused", refusal[0], refusal[1], code, period)
+
+    try:  # signed and well-formed, yet its content may still not add up: refused by name
+        tariffs = station_tariffs(_dict_rows(directory, "tariffs"))
+        bills = [recompute_bill(row, tariffs) for row in _dict_rows(directory, "utility_bills")]
+        flags = [flag for bill in bills for flag in bill.flags]
+        if official is not None:
+            flags += official_differences(tariffs.values(), official)
+        proofs = postings(_dict_rows(directory, "ledger"))
+        figures = _figures(directory)
+    except (ValueError, KeyError, TypeError, InvalidInput) as error:
+        detail = type(error).__name__
+        return Outcome(directory, "refused", "county.bad_content", {"detail": detail}, code, period)
+    reversed_by = {p.reverses_txn: p.txn for p in proofs if p.reverses_txn is not None}
+    with db.atomic():
+        for model in (CountyLoad, CountyUtility, CountyPosting, CountyFlag):
+            model.delete().where((model.station_code == code) & (model.period == period)).execute()
+        if refusal or existing is not None:  # history keeps every replacement, and why
+            CountyEvent.create(
+                at=now,
                 station_code=code,
                 period=period,
-                category=values["category"],
-                billed_fen=_fen(values["billed_yuan"]),
-                cap_fen=_fen(values["cap_yuan"]),
-                payable_fen=_fen(values["payable_yuan"]),
-                excess_fen=_fen(values["excess_yuan"]),
+                kind="replace" if refusal else "extend",
+                reason=reason if refusal else "",
+                detail=json.dumps(
+                    {
+                        "why": refusal[0] if refusal else "county.extended",
+                        "manifest_sha256": digest,
+                        "replaced_sha256": existing.manifest_sha256 if existing else "",
+                    }
+                ),
             )
-    return Loaded(code, period, bool(replaced))
+        CountyLoad.create(
+            station_code=code,
+            station_name=manifest.name,
+            period=period,
+            loaded_at=now,
+            manifest_sha256=digest,
+            opening_hash=manifest.first_prev_hash,
+            closing_hash=manifest.last_hash,
+            utility_billed_fen=sum(b.billed_fen for b in bills),
+            utility_payable_fen=sum(b.payable_fen for b in bills),
+            utility_cap_fen=sum(b.cap_fen for b in bills),
+            utility_excess_fen=sum(b.excess_fen for b in bills),
+            over_cap=any(b.excess_fen > 0 for b in bills),
+            flags=len(flags),
+            **figures,
+        )
+        if bills:
+            CountyUtility.insert_many(
+                [
+                    {
+                        "station_code": code,
+                        "period": period,
+                        "bill_period": b.bill_period,
+                        "category": b.category,
+                        "billed_fen": b.billed_fen,
+                        "cap_fen": b.cap_fen,
+                        "payable_fen": b.payable_fen,
+                        "excess_fen": b.excess_fen,
+                    }
+                    for b in bills
+                ]
+            ).execute()
+        for start in range(0, len(proofs), 500):
+            CountyPosting.insert_many(
+                [
+                    {
+                        "station_code": code,
+                        "period": period,
+                        "txn": p.txn,
+                        "hash": p.hash,
+                        "amount_fen": p.amount_fen,
+                        "kind": p.kind,
+                        "reversed_by": reversed_by.get(p.txn),
+                    }
+                    for p in proofs[start : start + 500]
+                ]
+            ).execute()
+        for original, reversal in reversed_by.items():  # a reversal may come months after
+            CountyPosting.update(reversed_by=reversal).where(
+                (CountyPosting.station_code == code) & (CountyPosting.txn == original)
+            ).execute()
+        for flag in flags:
+            CountyFlag.create(
+                station_code=code, period=period, key=flag.key, detail=json.dumps(flag.values, ensure_ascii=False)
+            )
+    status = "replaced" if existing is not None or refusal else "loaded"
+    key = "county.loaded_replaced" if status == "replaced" else "county.loaded"
+    return Outcome(directory, status, key, {"code": code, "period": period}, code, period, flags)
+
+
+def _figures(directory: Path) -> dict:
+    parcels = list(_dict_rows(directory, "parcels"))
+    purchases = [r for r in _dict_rows(directory, "purchases") if r["status"] != "cancelled"]
+    sales = list(_dict_rows(directory, "consignment_sales"))
+    return {
+        "parcels": len(parcels),
+        "parcels_picked_up": sum(1 for r in parcels if r["status"] == "picked_up"),
+        "purchases": len(purchases),
+        "purchases_fen": sum(fen(r["total_yuan"]) for r in purchases),
+        "consignment_sales_fen": sum(fen(r["amount_yuan"]) for r in sales),
+        "commission_fen": sum(fen(r["commission_yuan"]) for r in sales),
+        "cash_diff_fen": sum(fen(r["diff_yuan"]) for r in _dict_rows(directory, "shifts")),
+        "complaints_open": sum(1 for r in _dict_rows(directory, "complaints") if r["status"] == "open"),
+    }
+
+
+def _order(directory: Path) -> tuple:
+    """Load a station's months oldest first, so a batch anchors month to month."""
+    manifest, _ = read_manifest(directory)
+    return (0, manifest.code, manifest.period.label, str(directory)) if manifest else (1, "", "", str(directory))
+
+
+def load_many(
+    url: str,
+    directories: Sequence[Path],
+    now: dt.datetime,
+    *,
+    replace_reason: str = "",
+    official: Sequence[dict] | None = None,
+) -> list[Outcome]:
+    db = connect_county(url)
+    try:
+        return [
+            load_one(db, directory, now, replace_reason=replace_reason, official=official)
+            for directory in sorted(directories, key=_order)
+        ]
+    finally:
+        db.close()
 
 
 FIGURES = (
@@ -168,27 +289,58 @@ FIGURES = (
     "consignment_sales_fen",
     "commission_fen",
     "utility_billed_fen",
+    "utility_payable_fen",
     "utility_cap_fen",
     "utility_excess_fen",
     "cash_diff_fen",
     "complaints_open",
+    "flags",
 )
 
 
 def report(period: str | None = None) -> tuple[list[CountyLoad], dict[str, int], list[str]]:
-    """Per station rows, the totals, and the stations over the utility cap."""
+    """Per station-month rows, the totals, and the over-cap station months ("A02 站A02 2026-11")."""
     query = CountyLoad.select().order_by(CountyLoad.station_code, CountyLoad.period)
     if period:
         query = query.where(CountyLoad.period == period)
     rows = list(query)
     totals = {name: sum(getattr(r, name) for r in rows) for name in FIGURES}
-    over = sorted({f"{r.station_code} {r.station_name}" for r in rows if r.over_cap})
+    over = [f"{r.station_code} {r.station_name} {r.period}" for r in rows if r.over_cap]
     return rows, totals, over
 
 
-def load_many(url: str, directories: Sequence[Path], now: dt.datetime) -> list[Loaded]:
-    db = connect_county(url)
-    try:
-        return [load(db, directory, now) for directory in directories]
-    finally:
-        db.close()
+@dataclass(frozen=True)
+class ReceiptCheck:
+    key: str
+    values: dict
+
+    @property
+    def ok(self) -> bool:
+        return self.key in ("county.receipt_found", "county.receipt_found_reversed")
+
+
+def check_receipt(text: str) -> ReceiptCheck:
+    """Is the receipt whose QR says this in a loaded export, with the same amount?"""
+    qr = parse_receipt_qr(text)
+    values = {"code": qr.station_code, "no": qr.receipt_no, "amount_fen": qr.amount_fen}
+    if CountyStation.get_or_none(CountyStation.code == qr.station_code) is None:
+        raise NotFound("county.unknown_station", code=qr.station_code)
+    found = (
+        CountyPosting.select()
+        .where((CountyPosting.station_code == qr.station_code) & CountyPosting.hash.startswith(qr.hash_prefix))
+        .first()
+    )
+    if found is None:
+        months = [r.period for r in CountyLoad.select().where(CountyLoad.station_code == qr.station_code)]
+        return ReceiptCheck("county.receipt_not_found", {**values, "months": ", ".join(sorted(months)) or "-"})
+    values.update(period=found.period, txn=found.txn, loaded_fen=found.amount_fen)
+    if found.amount_fen != qr.amount_fen:
+        return ReceiptCheck("county.receipt_amount_differs", values)
+    if found.reversed_by is not None:
+        return ReceiptCheck("county.receipt_found_reversed", {**values, "by": found.reversed_by})
+    return ReceiptCheck("county.receipt_found", values)
+
+
+def flags_for(code: str, period: str) -> list[tuple[str, dict]]:
+    query = CountyFlag.select().where((CountyFlag.station_code == code) & (CountyFlag.period == period))
+    return [(f.key, json.loads(f.detail)) for f in query.order_by(CountyFlag.id)]

@@ -50,15 +50,18 @@ def generated_villagers(data: dict, count: int, seed: int = 317):
         yield name, phone, rng.choice(groups)
 
 
-def fill_demo(services: Services, *, villagers: int = 60) -> DemoSummary:
-    """Set up the demo station on an empty database and add demo records."""
+def fill_demo(
+    services: Services, *, villagers: int = 60, code: str | None = None, name: str | None = None
+) -> DemoSummary:
+    """Set up the demo station on an empty database and add demo records (`code`/`name` make
+    several distinct demo stations for a county roll-up)."""
     data = load_demo_data()
     if not services.operators.needs_setup():
         raise NotAllowed("demo.not_empty")
     station = data["station"]
     partner = services.operators.set_up_station(
-        station_name=station["name"],
-        station_code=station["code"],
+        station_name=name or station["name"],
+        station_code=code or station["code"],
         partner_name=station["partner"],
         pin=station["partner_pin"],
         address=station["address"],
@@ -134,7 +137,7 @@ def demo_parcel_day(
     clock.at = clock.at.replace(hour=16)
     for parcel in [p for p in services.parcels.live() if rng.random() < 0.45]:
         clock.advance(seconds=rng.randint(30, 400))
-        if parcel.phone_tail:
+        if parcel.phone_tail and parcel.purchase_id is None:  # an order's parcel leaves with the order (F3)
             services.pickup.hand_over(partner, [parcel.id], method="phone", proof=parcel.phone_tail)
 
 
@@ -230,8 +233,9 @@ def demo_purchases(services: Services, partner: OperatorInfo, villagers, rng: ra
         services.clock.advance(days=1)
         batch = services.parcels.start_batch(partner, shelf=5, layer=1)
         parcel = services.parcels.check_in(partner, order.tracking_no or f"YT{order.id:013d}", batch_id=batch.id)
+        services.parcels.set_recipient(partner, parcel.parcel.id, villager_id=villager.id)
         services.parcels.end_batch(partner, batch.id, claimed_count=1)
         services.purchases.link_parcel(partner, order.id, parcel.parcel.id)
         if n % 5 in (0, 1):
+            # the order's hand-over takes its parcel off the shelf too
             services.purchases.hand_over(partner, order.id, payment_fen=order.total_fen - order.paid_fen)
-            services.pickup.hand_over(partner, [parcel.parcel.id], method="override", override_reason=description)

@@ -1,32 +1,62 @@
-"""What the county export contains: one function per table, rows for a period, masked or not.
-
-Each table is (columns, rows); a column spec says how the value is typed in the workbook.
-"""
+"""What the county export contains: each table's columns, defined once (name, type, masking),
+and where its rows come from (station.services.export_rows)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from station.db.consignment_models import ConsignmentLot, ConsignmentSale, ConsignmentSettlement
-from station.db.models import DayClose, LedgerEntry, Villager
-from station.db.oversight_models import Complaint, Shift
-from station.db.parcel_models import Parcel
-from station.db.purchase_models import Purchase
-from station.db.utility_models import UtilityBill
-from station.domain.money import fen_to_yuan_text
-from station.domain.periods import Period
 from station.domain.phones import mask_name, mask_phone
+from station.services.export_rows import (
+    Period,
+    complaint_rows,
+    consignment_sale_rows,
+    day_close_rows,
+    ledger_rows,
+    parcel_rows,
+    purchase_rows,
+    settlement_rows,
+    shift_rows,
+    tariff_rows,
+    utility_rows,
+)
 from station.services.xlsx_stream import DATE, DATETIME, INT, MONEY, TEXT  # the column kinds
+
+__all__ = ["DATE", "DATETIME", "INT", "MONEY", "TABLES", "TEXT", "Column", "Period", "Privacy", "Table"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One exported column, defined once: the CSV writer, the workbook, `verify` and `county
+    load` all read it from here."""
+
+    name: str
+    kind: str  # TEXT | INT | MONEY | DATE | DATETIME
+    mask: str = ""  # "" | "name" | "phone": masked unless the export is unmasked
 
 
 @dataclass(frozen=True)
 class Table:
     name: str
-    columns: tuple[tuple[str, str], ...]  # (name, type)
-    rows: Callable[[Period, Privacy], Iterator[list]]
+    columns: tuple[Column, ...]
+    rows: Callable[[Period], Iterator[list]]  # raw values; masking is applied by `values`
+    dated: tuple[str, ...] = ()  # a row belongs to the period when one of these falls in it
+
+    @property
+    def header(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def kinds(self) -> list[str]:
+        return [c.kind for c in self.columns]
+
+    def values(self, period: Period, privacy: Privacy) -> Iterator[list]:
+        masks = [(i, c.mask) for i, c in enumerate(self.columns) if c.mask]
+        for row in self.rows(period):
+            for i, mask in masks:
+                if row[i]:
+                    row[i] = privacy.name(row[i]) if mask == "name" else privacy.phone(row[i])
+            yield row
 
 
 class Privacy:
@@ -37,401 +67,195 @@ class Privacy:
         return mask_name(text) if self.masked else text
 
     def phone(self, text: str) -> str:
+        if text.startswith("****"):  # only the tail was ever known
+            return text
         return mask_phone(text) if self.masked else text
 
 
-def _money(fen: int | None) -> str:
-    return "" if fen is None else fen_to_yuan_text(fen)
-
-
-def _at(value) -> str:
-    return "" if value is None else value.isoformat(sep=" ") if isinstance(value, dt.datetime) else str(value)
-
-
-LEDGER_COLUMNS = (
-    ("id", INT),
-    ("txn", INT),
-    ("at", DATETIME),
-    ("business_date", DATE),
-    ("operator_id", INT),
-    ("kind", TEXT),
-    ("ref", TEXT),
-    ("account", TEXT),
-    ("amount_fen", INT),
-    ("method", TEXT),
-    ("memo", TEXT),
-    ("reverses_txn", INT),
-    ("prev_hash", TEXT),
-    ("hash", TEXT),
-    ("amount_yuan", MONEY),
-    ("account_balance_yuan", MONEY),
+LEDGER_COLUMNS = tuple(
+    Column(name, kind)
+    for name, kind in (
+        ("id", INT),
+        ("txn", INT),
+        ("at", DATETIME),
+        ("business_date", DATE),
+        ("operator_id", INT),
+        ("kind", TEXT),
+        ("ref", TEXT),
+        ("account", TEXT),
+        ("amount_fen", INT),
+        ("method", TEXT),
+        ("memo", TEXT),
+        ("reverses_txn", INT),
+        ("prev_hash", TEXT),
+        ("hash", TEXT),
+        ("amount_yuan", MONEY),
+        ("account_balance_yuan", MONEY),
+    )
 )
 
 
-def ledger_rows(period: Period, privacy: Privacy) -> Iterator[list]:
-    """The journal with each account's running balance (opening balance carried in)."""
-    balances: dict[str, int] = defaultdict(int)
-    for row in (
-        LedgerEntry.select(LedgerEntry.account, LedgerEntry.amount_fen)
-        .where(LedgerEntry.business_date < period.start)
-        .tuples()
-        .iterator()
-    ):
-        balances[row[0]] += row[1]
-    query = (
-        LedgerEntry.select()
-        .where((LedgerEntry.business_date >= period.start) & (LedgerEntry.business_date < period.end))
-        .order_by(LedgerEntry.id)
-    )
-    for e in query.iterator():
-        balances[e.account] += e.amount_fen
-        yield [
-            e.id,
-            e.txn,
-            _at(e.at),
-            str(e.business_date),
-            e.operator_id or "",
-            e.kind,
-            e.ref,
-            e.account,
-            e.amount_fen,
-            e.method,
-            e.memo,
-            "" if e.reverses_txn is None else e.reverses_txn,
-            e.prev_hash,
-            e.hash,
-            _money(e.amount_fen),
-            _money(balances[e.account]),
-        ]
-
-
-def parcel_rows(period: Period, privacy: Privacy) -> Iterator[list]:
-    """Tuples, not model instances: a busy month is 100,000 rows."""
-    query = (
-        Parcel.select(
-            Parcel.id,
-            Parcel.tracking_no,
-            Parcel.carrier,
-            Parcel.pickup_code,
-            Parcel.status,
-            Parcel.recipient_name,
-            Parcel.recipient_phone,
-            Parcel.phone_tail,
-            Parcel.checked_in_at,
-            Parcel.notified_at,
-            Parcel.notify_channel,
-            Parcel.consent,
-            Parcel.picked_up_at,
-            Parcel.verified_by,
-            Parcel.returned_at,
-            Parcel.damaged,
-            Parcel.purchase_id,
-        )
-        .where(
-            ((Parcel.checked_in_at >= period.start_at) & (Parcel.checked_in_at < period.end_at))
-            | ((Parcel.picked_up_at >= period.start_at) & (Parcel.picked_up_at < period.end_at))
-            | ((Parcel.returned_at >= period.start_at) & (Parcel.returned_at < period.end_at))
-        )
-        .order_by(Parcel.id)
-        .tuples()
-    )
-    for (
-        parcel_id,
-        tracking_no,
-        carrier,
-        code,
-        status,
-        name,
-        phone,
-        tail,
-        checked_in_at,
-        notified_at,
-        channel,
-        consent,
-        picked_up_at,
-        verified_by,
-        returned_at,
-        damaged,
-        purchase_id,
-    ) in query.iterator():
-        yield [
-            parcel_id,
-            tracking_no,
-            carrier,
-            code,
-            status,
-            privacy.name(name),
-            privacy.phone(phone) if phone else (f"****{tail}" if tail else ""),
-            _at(checked_in_at),
-            _at(notified_at),
-            channel,
-            "" if consent is None else int(consent),
-            _at(picked_up_at),
-            verified_by,
-            _at(returned_at),
-            int(damaged),
-            purchase_id or "",
-        ]
-
-
-def purchase_rows(period: Period, privacy: Privacy) -> Iterator[list]:
-    query = (
-        Purchase.select(Purchase, Villager)
-        .join(Villager)
-        .where((Purchase.created_at >= period.start_at) & (Purchase.created_at < period.end_at))
-        .order_by(Purchase.id)
-    )
-    for p in query.iterator():
-        yield [
-            p.id,
-            _at(p.created_at),
-            privacy.name(p.villager.name),
-            p.platform,
-            p.external_order_no,
-            p.status,
-            _money(p.items_fen),
-            _money(p.shipping_fen),
-            _money(p.service_fee_fen),
-            _money(p.total_fen),
-        ]
-
-
-def consignment_sale_rows(period: Period, privacy: Privacy) -> Iterator[list]:
-    query = (
-        ConsignmentSale.select(ConsignmentSale, ConsignmentLot, Villager)
-        .join(ConsignmentLot)
-        .join(Villager)
-        .where((ConsignmentSale.at >= period.start_at) & (ConsignmentSale.at < period.end_at))
-        .order_by(ConsignmentSale.id)
-    )
-    for s in query.iterator():
-        yield [
-            s.id,
-            _at(s.at),
-            s.lot.lot_no,
-            privacy.name(s.lot.consignor.name),
-            s.lot.product,
-            s.lot.unit,
-            s.qty_milli,
-            _money(s.unit_price_fen),
-            _money(s.amount_fen),
-            s.commission_bp,
-            _money(s.commission_fen),
-            _money(s.payable_fen),
-            s.method,
-            s.settlement_id or "",
-        ]
-
-
-def settlement_rows(period: Period, privacy: Privacy) -> Iterator[list]:
-    query = (
-        ConsignmentSettlement.select(ConsignmentSettlement, Villager)
-        .join(Villager)
-        .where(
-            (ConsignmentSettlement.settled_at >= period.start_at) & (ConsignmentSettlement.settled_at < period.end_at)
-        )
-        .order_by(ConsignmentSettlement.id)
-    )
-    for s in query.iterator():
-        yield [
-            s.id,
-            s.statement_no,
-            _at(s.settled_at),
-            privacy.name(s.consignor.name),
-            str(s.period_end),
-            _money(s.gross_fen),
-            _money(s.commission_fen),
-            _money(s.payout_fen),
-            s.method,
-        ]
-
-
-def utility_rows(period: Period, privacy: Privacy) -> Iterator[list]:
-    for b in UtilityBill.select().where(UtilityBill.period == period.label).order_by(UtilityBill.category).iterator():
-        yield [
-            b.id,
-            b.period,
-            b.category,
-            b.meter,
-            b.usage_milli,
-            b.tariff_version,
-            _money(b.billed_fen),
-            _money(b.village_fen),
-            _money(b.cap_fen),
-            _money(b.payable_fen),
-            _money(b.excess_fen),
-            int(b.excess_fen > 0),
-        ]
-
-
-def shift_rows(period: Period, privacy: Privacy) -> Iterator[list]:
-    query = Shift.select().where((Shift.opened_at >= period.start_at) & (Shift.opened_at < period.end_at))
-    for s in query.order_by(Shift.id).iterator():
-        yield [
-            s.id,
-            s.operator.name,
-            _at(s.opened_at),
-            _money(s.opening_cash_fen),
-            _at(s.closed_at),
-            _money(s.expected_cash_fen),
-            _money(s.counted_cash_fen),
-            _money(s.diff_fen),
-            s.diff_note,
-            s.received_by.name if s.received_by_id else "",
-        ]
-
-
-def day_close_rows(period: Period, privacy: Privacy) -> Iterator[list]:
-    query = DayClose.select().where((DayClose.business_date >= period.start) & (DayClose.business_date < period.end))
-    for d in query.order_by(DayClose.business_date).iterator():
-        yield [str(d.business_date), _at(d.closed_at), _money(d.cash_diff_fen), d.report_hash, d.totals_json]
-
-
-def complaint_rows(period: Period, privacy: Privacy) -> Iterator[list]:
-    query = Complaint.select().where((Complaint.opened_at >= period.start_at) & (Complaint.opened_at < period.end_at))
-    for c in query.order_by(Complaint.id).iterator():
-        yield [
-            c.id,
-            _at(c.opened_at),
-            privacy.name(c.villager.name) if c.villager_id else "",
-            c.channel,
-            c.category,
-            c.status,
-            _at(c.closed_at),
-            c.outcome,
-            c.parcel_id or "",
-            c.purchase_id or "",
-        ]
+def _columns(*specs: str) -> tuple[Column, ...]:
+    """ "name:kind" or "name:kind:mask" → columns."""
+    return tuple(Column(*spec.split(":")) for spec in specs)
 
 
 TABLES: tuple[Table, ...] = (
-    Table("ledger", LEDGER_COLUMNS, ledger_rows),
+    Table("ledger", LEDGER_COLUMNS, ledger_rows, ("business_date",)),
     Table(
         "parcels",
-        (
-            ("id", INT),
-            ("tracking_no", TEXT),
-            ("carrier", TEXT),
-            ("pickup_code", TEXT),
-            ("status", TEXT),
-            ("recipient", TEXT),
-            ("phone", TEXT),
-            ("checked_in_at", DATETIME),
-            ("notified_at", DATETIME),
-            ("channel", TEXT),
-            ("consent", INT),
-            ("picked_up_at", DATETIME),
-            ("verified_by", TEXT),
-            ("returned_at", DATETIME),
-            ("damaged", INT),
-            ("purchase_id", INT),
+        _columns(
+            "id:int",
+            "tracking_no:text",
+            "carrier:text",
+            "pickup_code:text",
+            "status:text",
+            "recipient:text:name",
+            "phone:text:phone",
+            "checked_in_at:datetime",
+            "notified_at:datetime",
+            "channel:text",
+            "consent:int",
+            "picked_up_at:datetime",
+            "verified_by:text",
+            "returned_at:datetime",
+            "damaged:int",
+            "purchase_id:int",
         ),
         parcel_rows,
+        ("checked_in_at", "picked_up_at", "returned_at"),
     ),
     Table(
         "purchases",
-        (
-            ("id", INT),
-            ("created_at", DATETIME),
-            ("villager", TEXT),
-            ("platform", TEXT),
-            ("order_no", TEXT),
-            ("status", TEXT),
-            ("items_yuan", MONEY),
-            ("shipping_yuan", MONEY),
-            ("service_fee_yuan", MONEY),
-            ("total_yuan", MONEY),
+        _columns(
+            "id:int",
+            "created_at:datetime",
+            "villager:text:name",
+            "platform:text",
+            "order_no:text",
+            "status:text",
+            "items_yuan:money",
+            "shipping_yuan:money",
+            "service_fee_yuan:money",
+            "total_yuan:money",
         ),
         purchase_rows,
+        ("created_at",),
     ),
     Table(
         "consignment_sales",
-        (
-            ("id", INT),
-            ("at", DATETIME),
-            ("lot_no", TEXT),
-            ("consignor", TEXT),
-            ("product", TEXT),
-            ("unit", TEXT),
-            ("qty_milli", INT),
-            ("unit_price_yuan", MONEY),
-            ("amount_yuan", MONEY),
-            ("commission_bp", INT),
-            ("commission_yuan", MONEY),
-            ("payable_yuan", MONEY),
-            ("method", TEXT),
-            ("settlement_id", INT),
+        _columns(
+            "id:int",
+            "at:datetime",
+            "lot_no:text",
+            "consignor:text:name",
+            "product:text",
+            "unit:text",
+            "qty_milli:int",
+            "unit_price_yuan:money",
+            "amount_yuan:money",
+            "commission_bp:int",
+            "commission_yuan:money",
+            "payable_yuan:money",
+            "method:text",
+            "settlement_id:int",
         ),
         consignment_sale_rows,
+        ("at",),
     ),
     Table(
         "settlements",
-        (
-            ("id", INT),
-            ("statement_no", TEXT),
-            ("settled_at", DATETIME),
-            ("consignor", TEXT),
-            ("period_end", DATE),
-            ("gross_yuan", MONEY),
-            ("commission_yuan", MONEY),
-            ("payout_yuan", MONEY),
-            ("method", TEXT),
+        _columns(
+            "id:int",
+            "statement_no:text",
+            "settled_at:datetime",
+            "consignor:text:name",
+            "period_end:date",
+            "gross_yuan:money",
+            "commission_yuan:money",
+            "payout_yuan:money",
+            "method:text",
         ),
         settlement_rows,
+        ("settled_at",),
     ),
     Table(
         "utility_bills",
-        (
-            ("id", INT),
-            ("period", TEXT),
-            ("category", TEXT),
-            ("meter", TEXT),
-            ("usage_milli", INT),
-            ("tariff_version", INT),
-            ("billed_yuan", MONEY),
-            ("village_yuan", MONEY),
-            ("cap_yuan", MONEY),
-            ("payable_yuan", MONEY),
-            ("excess_yuan", MONEY),
-            ("over_cap", INT),
+        _columns(
+            "id:int",
+            "bill_period:text",
+            "recorded_at:datetime",
+            "category:text",
+            "meter:text",
+            "meter_start_milli:int",
+            "meter_end_milli:int",
+            "meter_replaced:int",
+            "old_meter_final_milli:int",
+            "usage_milli:int",
+            "tariff_version:int",
+            "billed_yuan:money",
+            "village_yuan:money",
+            "cap_yuan:money",
+            "payable_yuan:money",
+            "excess_yuan:money",
+            "over_cap:int",
         ),
         utility_rows,
+        ("recorded_at",),
+    ),
+    Table(
+        "tariffs",
+        _columns(
+            "category:text",
+            "version:int",
+            "effective_from:date",
+            "unit:text",
+            "tiers:text",
+            "fixed_fee_yuan:money",
+            "source_note:text",
+        ),
+        tariff_rows,
     ),
     Table(
         "shifts",
-        (
-            ("id", INT),
-            ("operator", TEXT),
-            ("opened_at", DATETIME),
-            ("opening_yuan", MONEY),
-            ("closed_at", DATETIME),
-            ("expected_yuan", MONEY),
-            ("counted_yuan", MONEY),
-            ("diff_yuan", MONEY),
-            ("diff_note", TEXT),
-            ("received_by", TEXT),
+        _columns(
+            "id:int",
+            "operator:text",
+            "opened_at:datetime",
+            "opening_yuan:money",
+            "closed_at:datetime",
+            "expected_yuan:money",
+            "counted_yuan:money",
+            "diff_yuan:money",
+            "diff_note:text",
+            "received_by:text",
         ),
         shift_rows,
+        ("opened_at",),
     ),
     Table(
         "day_closes",
-        (("date", DATE), ("closed_at", DATETIME), ("cash_diff_yuan", MONEY), ("report_hash", TEXT), ("totals", TEXT)),
+        _columns("date:date", "closed_at:datetime", "cash_diff_yuan:money", "report_hash:text", "totals:text"),
         day_close_rows,
+        ("date",),
     ),
     Table(
         "complaints",
-        (
-            ("id", INT),
-            ("opened_at", DATETIME),
-            ("villager", TEXT),
-            ("channel", TEXT),
-            ("category", TEXT),
-            ("status", TEXT),
-            ("closed_at", DATETIME),
-            ("outcome", TEXT),
-            ("parcel_id", INT),
-            ("purchase_id", INT),
+        _columns(
+            "id:int",
+            "opened_at:datetime",
+            "villager:text:name",
+            "channel:text",
+            "category:text",
+            "status:text",
+            "closed_at:datetime",
+            "outcome:text",
+            "parcel_id:int",
+            "purchase_id:int",
         ),
         complaint_rows,
+        ("opened_at",),
     ),
 )
+
+TABLE_BY_NAME = {table.name: table for table in TABLES}

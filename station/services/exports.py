@@ -1,42 +1,39 @@
 """The county export: CSV per table (UTF-8 BOM, CRLF, formula-safe), one XLSX workbook and a
-manifest with SHA-256 of every file and the ledger hash chain's ends; and its verification."""
+manifest (SHA-256 and rows of every file, date ranges, the ledger chain's ends) signed with the
+station's Ed25519 key. Verification is in station.services.export_verify."""
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from importlib import metadata
 from pathlib import Path
 
 from peewee import Database, fn
 
+from station.db.migrations import MIGRATIONS
 from station.db.models import LedgerEntry, Station
 from station.db.oversight_models import ExportRecord
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput
-from station.domain.hashing import chain_hash
+from station.domain.hashing import GENESIS
 from station.domain.periods import Period, parse_month
-from station.domain.spreadsheet import neutralise, restore
+from station.domain.spreadsheet import neutralise
 from station.file_modes import make_private, make_private_tree
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, require
-from station.services.export_tables import DATE, DATETIME, MONEY, TABLES, TEXT, Privacy
+from station.services.export_tables import TABLES, Privacy, Table
+from station.services.signing import ensure_key
 from station.services.xlsx_stream import XlsxStream
 
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"  # base64 Ed25519 signature of manifest.json's bytes
+FORMAT = 2
 WORKBOOK = "station.xlsx"
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class Problem:
-    key: str
-    values: dict
 
 
 @dataclass(frozen=True)
@@ -54,23 +51,12 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _xlsx_text(kind: str, value) -> str:
-    if value is None:
-        return ""
-    if kind == MONEY:
-        return f"{Decimal(str(value)):.2f}"
-    if kind == DATETIME and isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if kind == DATE and isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    return str(value)
-
-
 class ExportService:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog) -> None:
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, key_dir: Path) -> None:
         self.db = db
         self.clock = clock
         self.audit = audit
+        self.key_dir = key_dir  # where the station's signing key lives (the data dir)
 
     def export(
         self,
@@ -81,9 +67,11 @@ class ExportService:
         masked: bool = True,
         progress: Progress | None = None,
     ) -> ExportResult:
-        """Write the period's files. Unmasked needs a partner or auditor, and its audit record
-        is committed, in the transaction that authorises it, before any file is written: if
-        that record cannot be written, nothing is."""
+        """Write the period's files and the signed manifest. Unmasked needs a partner or auditor,
+        and its audit record is committed, in the transaction that authorises it, before any file
+        is written: if that record cannot be written, nothing is. The month is read in one read
+        transaction, so a counter working meanwhile (another process) never makes the export
+        disagree with itself."""
         period = parse_month(period_text)
         if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
             raise InvalidInput("export.dir_not_empty", path=str(out_dir))
@@ -91,27 +79,30 @@ class ExportService:
             require(by, "export.masked" if masked else "export.unmasked")
             if not masked:
                 self.audit.record("export.unmasked.started", by.id, ref=period.label, out_dir=str(out_dir))
+        key = ensure_key(self.key_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         make_private(out_dir)
         privacy = Privacy(masked)
-        files, counts = {}, {}
-        with XlsxStream(out_dir / WORKBOOK) as workbook:
-            for done, table in enumerate(TABLES):
-                path = out_dir / f"{table.name}.csv"
-                header = [name for name, _ in table.columns]
-                with path.open("w", encoding="utf-8-sig", newline="") as handle:
-                    writer = csv.writer(handle, lineterminator="\r\n")
-                    writer.writerow(header)
-                    counter = _Counted(writer, table.rows(period, privacy))
-                    workbook.add_sheet(table.name, header, [kind for _, kind in table.columns], counter)
-                counts[table.name] = counter.count
-                files[path.name] = {"sha256": sha256_of(path), "rows": counter.count}
-                if progress:
-                    progress(done + 1, len(TABLES) + 1)
-        files[WORKBOOK] = {"sha256": sha256_of(out_dir / WORKBOOK), "rows": sum(counts.values())}
-        manifest = self._manifest(period, masked, files, counts)
+        # DEFERRED: a read snapshot that does not take the write lock from the counter meanwhile.
+        with self.db.atomic("DEFERRED"):  # one snapshot of the month (SQLite WAL / PostgreSQL read)
+            files, tables = {}, {}
+            with XlsxStream(out_dir / WORKBOOK) as workbook:
+                for done, table in enumerate(TABLES):
+                    path = out_dir / f"{table.name}.csv"
+                    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+                        writer = csv.writer(handle, lineterminator="\r\n")
+                        writer.writerow(table.header)
+                        counter = _Counted(writer, table, table.values(period, privacy))
+                        workbook.add_sheet(table.name, table.header, table.kinds, counter)
+                    tables[table.name] = {"rows": counter.count, "first": counter.first, "last": counter.last}
+                    files[path.name] = {"sha256": sha256_of(path), "rows": counter.count}
+                    if progress:
+                        progress(done + 1, len(TABLES) + 1)
+            files[WORKBOOK] = {"sha256": sha256_of(out_dir / WORKBOOK), "rows": sum(t["rows"] for t in tables.values())}
+            manifest = self._manifest(period, masked, files, tables, key.public_b64)
         manifest_path = out_dir / MANIFEST
         manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        (out_dir / SIGNATURE).write_text(key.sign(manifest_path.read_bytes()) + "\n", encoding="ascii")
         digest = sha256_of(manifest_path)
         make_private_tree(out_dir)
         with self.db.atomic():
@@ -132,16 +123,12 @@ class ExportService:
             )
         if progress:
             progress(len(TABLES) + 1, len(TABLES) + 1)
-        return ExportResult(out_dir, digest, counts)
+        return ExportResult(out_dir, digest, {name: t["rows"] for name, t in tables.items()})
 
-    def _manifest(self, period: Period, masked: bool, files: dict, counts: dict) -> dict:
+    def _manifest(self, period: Period, masked: bool, files: dict, tables: dict, public_key: str) -> dict:
         station = Station.select().first()
-        entries = (
-            LedgerEntry.select()
-            .where((LedgerEntry.business_date >= period.start) & (LedgerEntry.business_date < period.end))
-            .order_by(LedgerEntry.id)
-        )
-        first, last = entries.first(), entries.order_by(LedgerEntry.id.desc()).first()
+        opening_hash = _last_hash(LedgerEntry.business_date < period.start)
+        closing_hash = _last_hash(LedgerEntry.business_date < period.end)
         opening = _balances(LedgerEntry.business_date < period.start)
         closing = _balances(LedgerEntry.business_date < period.end)
         try:
@@ -149,17 +136,21 @@ class ExportService:
         except metadata.PackageNotFoundError:
             version = "unknown"
         return {
-            "format": 1,
+            "format": FORMAT,
+            "schema_version": len(MIGRATIONS),
             "station": {"code": station.code if station else "", "name": station.name if station else ""},
             "period": period.label,
             "generated_at": self.clock.now().isoformat(sep=" "),
             "software_version": version,
             "masked": masked,
-            "tables": counts,
+            "public_key": public_key,
+            "tables": tables,
             "files": files,
             "ledger": {
-                "first_prev_hash": first.prev_hash if first else "",
-                "last_hash": last.hash if last else "",
+                # the chain's hash before the month's first entry and after its last (equal when
+                # the month has none): the county links each month to the one before
+                "first_prev_hash": opening_hash,
+                "last_hash": closing_hash,
                 "opening_balances_fen": opening,
                 "closing_balances_fen": closing,
             },
@@ -167,17 +158,30 @@ class ExportService:
 
 
 class _Counted:
-    """Each row once: written to the CSV as it passes on (as text) to the workbook."""
+    """Each row once: to the CSV as formula-safe text, to the workbook as the plain text its
+    typed cells need (a workbook text cell is a string, it needs no `'`)."""
 
-    def __init__(self, writer, rows) -> None:
+    def __init__(self, writer, table: Table, rows) -> None:
         self.writer, self.rows, self.count = writer, rows, 0
+        self.dated = [i for i, c in enumerate(table.columns) if c.name in table.dated]
+        self.first = self.last = ""
 
     def __iter__(self):
         for row in self.rows:
-            texts = [neutralise(v) if isinstance(v, str) else str(v) for v in row]
-            self.writer.writerow(texts)
+            texts = ["" if v is None else str(v) for v in row]
+            self.writer.writerow([neutralise(t) if isinstance(v, str) else t for v, t in zip(row, texts, strict=True)])
             self.count += 1
+            for i in self.dated:
+                day = texts[i][:10]
+                if day:
+                    self.first = min(self.first, day) if self.first else day
+                    self.last = max(self.last, day)
             yield texts
+
+
+def _last_hash(condition) -> str:
+    row = LedgerEntry.select(LedgerEntry.hash).where(condition).order_by(LedgerEntry.id.desc()).first()
+    return row.hash if row else GENESIS
 
 
 def _balances(condition) -> dict[str, int]:
@@ -190,119 +194,13 @@ def _balances(condition) -> dict[str, int]:
     return {row.account: row.total for row in query}
 
 
-# -- verification (needs no database: the county runs it on the files alone) -------------------
-
-
 def read_csv(path: Path) -> list[list[str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.reader(handle))
 
 
-def verify(out_dir: Path) -> list[Problem]:
-    """Everything wrong with an export folder; an empty list means it checks out."""
-    manifest_path = out_dir / MANIFEST
-    if not manifest_path.is_file():
-        return [Problem("verify.no_manifest", {"path": str(out_dir)})]
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        files = manifest["files"]
-    except (ValueError, KeyError) as error:
-        return [Problem("verify.bad_manifest", {"detail": str(error)})]
-    problems = []
-    for name, expected in files.items():
-        path = out_dir / name
-        if not path.is_file():
-            problems.append(Problem("verify.missing_file", {"file": name}))
-        elif sha256_of(path) != expected["sha256"]:
-            problems.append(Problem("verify.sha_mismatch", {"file": name}))
-    tables = {}
-    for table in TABLES:
-        path = out_dir / f"{table.name}.csv"
-        if not path.is_file():
-            continue
-        rows = read_csv(path)
-        header, body = rows[0], rows[1:]
-        tables[table.name] = body
-        if header != [name for name, _ in table.columns]:
-            problems.append(Problem("verify.bad_header", {"file": path.name}))
-        if len(body) != files.get(path.name, {}).get("rows", -1):
-            problems.append(
-                Problem(
-                    "verify.row_count",
-                    {"file": path.name, "rows": len(body), "expected": files.get(path.name, {}).get("rows")},
-                )
-            )
-    if "ledger" in tables:
-        problems += _verify_chain(tables["ledger"], manifest.get("ledger", {}))
-    if (out_dir / WORKBOOK).is_file():
-        problems += _verify_workbook(out_dir / WORKBOOK, tables)
-    return problems
+def verify(out_dir: Path, public_key: str | None = None) -> list:
+    """The checks live in station.services.export_verify; kept here for callers of this name."""
+    from station.services.export_verify import verify as check
 
-
-def _verify_chain(rows: list[list[str]], ledger: dict) -> list[Problem]:
-    names = [name for name, _ in TABLES[0].columns]
-    expected_prev = ledger.get("first_prev_hash", "")
-    balances = dict(ledger.get("opening_balances_fen", {}))
-    for number, raw in enumerate(rows, start=2):  # row 1 is the header
-        try:
-            row = dict(zip(names, (restore(v) for v in raw)))
-            fields = {
-                "id": int(row["id"]),
-                "txn": int(row["txn"]),
-                "at": row["at"],
-                "business_date": row["business_date"],
-                "operator_id": int(row["operator_id"]) if row["operator_id"] else None,
-                "kind": row["kind"],
-                "ref": row["ref"],
-                "account": row["account"],
-                "amount_fen": int(row["amount_fen"]),
-                "method": row["method"],
-                "memo": row["memo"],
-                "reverses_txn": int(row["reverses_txn"]) if row["reverses_txn"] else None,
-            }
-        except (KeyError, ValueError):
-            return [Problem("verify.bad_ledger_row", {"row": number})]
-        if row["prev_hash"] != expected_prev:
-            return [Problem("verify.chain_link", {"row": number, "id": fields["id"]})]
-        if chain_hash(row["prev_hash"], fields) != row["hash"]:
-            return [Problem("verify.chain_hash", {"row": number, "id": fields["id"]})]
-        expected_prev = row["hash"]
-        balances[fields["account"]] = balances.get(fields["account"], 0) + fields["amount_fen"]
-    problems = []
-    if rows and expected_prev != ledger.get("last_hash"):
-        problems.append(Problem("verify.chain_end", {}))
-    closing = {k: v for k, v in ledger.get("closing_balances_fen", {}).items() if v}
-    if {k: v for k, v in balances.items() if v} != closing:
-        problems.append(Problem("verify.balances", {}))
-    return problems
-
-
-def _verify_workbook(path: Path, tables: dict[str, list[list[str]]]) -> list[Problem]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.escape import unescape
-
-    try:
-        workbook = load_workbook(path, read_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        return [Problem("verify.bad_workbook", {"detail": type(error).__name__})]
-    problems = []
-    for table in TABLES:
-        if table.name not in workbook.sheetnames or table.name not in tables:
-            problems.append(Problem("verify.missing_sheet", {"sheet": table.name}))
-            continue
-        sheet_rows = list(workbook[table.name].iter_rows(min_row=2, values_only=True))
-        csv_rows = tables[table.name]
-        if len(sheet_rows) != len(csv_rows):
-            problems.append(Problem("verify.sheet_rows", {"sheet": table.name}))
-            continue
-        width = len(table.columns)
-        for number, (cells, texts) in enumerate(zip(sheet_rows, csv_rows), start=2):
-            cells = tuple(cells) + (None,) * (width - len(cells))  # read-only rows drop trailing blanks
-            shown = [_xlsx_text(kind, value) for (_, kind), value in zip(table.columns, cells)]
-            shown = [unescape(text) if kind == TEXT else text for (_, kind), text in zip(table.columns, shown)]
-            wanted = [restore(t) if kind != "text" else t for (_, kind), t in zip(table.columns, texts)]
-            if shown != wanted:
-                problems.append(Problem("verify.sheet_cell", {"sheet": table.name, "row": number}))
-                break
-    workbook.close()
-    return problems
+    return check(out_dir, public_key)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from peewee import Database
 
@@ -18,6 +19,7 @@ from station.domain.permissions import ROLES, allowed
 from station.domain.pins import DEFAULT_COST, PinCost, check_pin, hash_pin, needs_rehash, parse_new_pin, pin_too_short
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, require
+from station.services.signing import ensure_key, load_key
 
 MAX_ATTEMPTS = 3
 LOCK_MINUTES = (1, 5, 15, 60)  # the first lock, the second, … ; the level resets at a good log-in
@@ -71,11 +73,14 @@ def _clean_name(text: str, key: str) -> str:
 
 
 class OperatorService:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, cost: PinCost = DEFAULT_COST) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, audit: AuditLog, cost: PinCost = DEFAULT_COST, key_dir: Path | None = None
+    ) -> None:
         self.db = db
         self.clock = clock
         self.audit = audit
         self.cost = cost
+        self.key_dir = key_dir  # where the station's signing key is made at set-up (the data dir)
 
     # -- the station -------------------------------------------------------------------
     def needs_setup(self) -> bool:
@@ -95,6 +100,8 @@ class OperatorService:
         code = _clean_name(station_code, "setup.station_code_required")
         partner = _clean_name(partner_name, "setup.partner_name_required")
         pin_hash = hash_pin(parse_new_pin(pin, "partner"), self.cost)
+        if self.key_dir is not None and self.needs_setup():
+            ensure_key(self.key_dir)  # the export signing key, made with the station (kept if one exists)
         with self.db.atomic():
             if not self.needs_setup():
                 raise NotAllowed("setup.already_done")
@@ -103,6 +110,11 @@ class OperatorService:
             row = Operator.create(name=partner, role="partner", pin_hash=pin_hash, created_at=now)
             self.audit.record("station.setup", row.id, ref=code, station=name)
         return _info(row)
+
+    def key_fingerprint(self) -> str:
+        """The signing key's fingerprint, read out to the county when it enrols the station."""
+        key = load_key(self.key_dir) if self.key_dir is not None else None
+        return key.fingerprint if key else ""
 
     # -- operators ---------------------------------------------------------------------
     def list_active(self) -> list[OperatorInfo]:

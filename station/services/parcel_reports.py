@@ -138,6 +138,18 @@ class ParcelReports:
         )
         return self.printing.enqueue(receipt, ref=batch_no)
 
+    def return_with_list(
+        self, by: OperatorInfo, parcel_ids: Sequence[int], *, count_text: str, courier: str = ""
+    ) -> tuple[ReturnBatch, Path]:
+        """Return the parcels and write their CSV return list: both, or neither (one transaction)."""
+        cleaned = (count_text or "").strip()
+        if not cleaned.isdigit():
+            raise InvalidInput("handover.return_count_invalid")
+        with self.db.atomic():
+            batch = self.return_to_courier(by, parcel_ids, confirm_count=int(cleaned), courier=courier)
+            path = self.write_return_list(batch.batch_no, self.export_dir / f"return-{batch.batch_no}.csv")
+        return batch, path
+
     def write_return_list(self, batch_no: str, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         rows = Parcel.select().where(Parcel.return_batch == batch_no).order_by(Parcel.id)

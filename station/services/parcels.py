@@ -12,11 +12,11 @@ from station.config import ParcelConfig
 from station.db import parcel_queries
 from station.db.models import Villager
 from station.db.parcel_models import LIVE_STATUSES, CourierBatch, Parcel, ParcelNotice, on_shelf
-from station.domain.carriers import CARRIERS, CarrierHint, best_guess, detect
+from station.domain.carriers import CARRIERS, CarrierHint, carrier_for_scan, detect
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound, StationError
 from station.domain.phones import MOBILE, mask_name, mask_phone, normalise_phone, parse_phone, phone_tail
-from station.domain.pickup_codes import PickupCode, allocate_seq, preferred_seq, validate_position
+from station.domain.pickup_codes import PickupCode, next_seq, validate_position
 from station.domain.scan import clean_scan
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, require_counter
@@ -56,6 +56,10 @@ class ParcelInfo:
             else (f"****{self.phone_tail}" if self.phone_tail else "")
         )
         return " ".join(p for p in (name, phone) if p)
+
+    @property
+    def has_recipient(self) -> bool:
+        return bool(self.villager_id or self.recipient_name or self.phone_tail)
 
     @property
     def masked_recipient(self) -> str:
@@ -184,6 +188,11 @@ class ParcelService:
                 )
         return _batch_info(row)
 
+    def open_batches(self) -> list[BatchInfo]:
+        """Batches never ended (the app or the power went off mid-batch), newest first."""
+        query = CourierBatch.select().where(CourierBatch.ended_at.is_null()).order_by(CourierBatch.id.desc())
+        return [_batch_info(row) for row in query]
+
     def batch(self, batch_id: int) -> BatchInfo:
         row = CourierBatch.get_or_none(CourierBatch.id == batch_id)
         if row is None:
@@ -204,8 +213,8 @@ class ParcelService:
             shelf, layer, batch_carrier, scanned = batch
             if parcel_queries.waiting_by_tracking_no(self.db, tracking_no):
                 raise DuplicateScan(tracking_no=tracking_no)
-            code = PickupCode(shelf, layer, self._free_seq(shelf, tracking_no))
-            chosen = carrier or batch_carrier or best_guess(tracking_no)
+            code = PickupCode(shelf, layer, self._free_seq(shelf))
+            chosen = carrier or carrier_for_scan(tracking_no, batch_carrier)
             try:
                 parcel_id = parcel_queries.insert_parcel(
                     self.db,
@@ -243,12 +252,11 @@ class ParcelService:
         )
         return CheckedIn(parcel, hints, scanned)
 
-    def _free_seq(self, shelf: int, tracking_no: str) -> int:
-        """The waybill tail if free (one indexed look-up), else the lowest free on the shelf."""
-        preferred = preferred_seq(tracking_no)
-        if preferred is not None and not parcel_queries.seq_taken(self.db, shelf, preferred):
-            return preferred
-        return allocate_seq(tracking_no, parcel_queries.seqs_on_shelf(self.db, shelf))
+    def _free_seq(self, shelf: int) -> int:
+        """Scan order: one past the highest live seq on the shelf (one indexed read)."""
+        return next_seq(
+            parcel_queries.max_seq_on_shelf(self.db, shelf), lambda: parcel_queries.seqs_on_shelf(self.db, shelf)
+        )
 
     def set_recipient(
         self, by: OperatorInfo, parcel_id: int, *, villager_id: int | None = None, name: str = "", phone: str = ""
@@ -322,6 +330,9 @@ class ParcelService:
         now = self.clock.now()
         with self.db.atomic():
             rows = [live_parcel(pid) for pid in parcel_ids]
+            nobody = [row.pickup_code for row in rows if not (row.villager_id or row.recipient_name or row.phone_tail)]
+            if nobody:
+                raise NotAllowed("handover.notify_needs_recipient", codes=", ".join(nobody), n=len(nobody))
             for row in rows:
                 ParcelNotice.create(
                     parcel=row.id, at=now, channel=channel, consent=consent, note=note.strip(), operator=by.id

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from station.config import ParcelConfig
 from station.db import parcel_queries
@@ -15,13 +16,16 @@ from station.domain.errors import InvalidInput, NotAllowed, NotFound, StationErr
 from station.domain.money import format_fen, normalise_number_text
 from station.domain.overdue import days_on_shelf
 from station.domain.phones import mask_name
-from station.domain.pickup_codes import PickupCode, allocate_seq, parse_code
-from station.domain.scan import clean_scan
+from station.domain.pickup_codes import PickupCode, next_seq, parse_code
 from station.printing.layout import Row, Text
 from station.printing.receipts import build_receipt
 from station.services.common import CounterService, OperatorInfo, may, require_counter
-from station.services.ledger import PAYMENT_METHODS, Line
+from station.services.handover_charges import Charge, charges_due, settle
+from station.services.ledger import PAYMENT_METHODS
 from station.services.parcels import ParcelInfo, parcel_info
+
+if TYPE_CHECKING:
+    from station.services.purchases import PurchaseService
 
 METHODS = ("code", "phone", "id", "override")
 _TAIL = re.compile(r"^\d{4}$")
@@ -36,7 +40,29 @@ class VerificationFailed(StationError):
 class HandOver:
     parcels: tuple[ParcelInfo, ...]
     job_id: int
-    fee_fen: int
+    fee_fen: int  # everything collected (holding fees, order balances, ...)
+    charges: tuple[Charge, ...] = ()
+
+
+@dataclass(frozen=True)
+class HandOverPlan:
+    """What a hand-over of these parcels means: who gets them, and what is due first."""
+
+    parcels: tuple[ParcelInfo, ...]
+    recipients: tuple[str, ...]  # one name (or ****tail) per person
+    charges: tuple[Charge, ...]
+
+    @property
+    def due_fen(self) -> int:
+        return sum(c.amount_fen for c in self.charges)
+
+
+def _recipient_key(row: Parcel) -> tuple:
+    return ("v", row.villager_id) if row.villager_id else ("p", row.recipient_name, row.phone_tail)
+
+
+def _recipient_label(row: Parcel) -> str:
+    return row.recipient_name or (f"****{row.phone_tail}" if row.phone_tail else "?")
 
 
 def _same_recipient(a: Parcel, b: Parcel) -> bool:
@@ -46,6 +72,39 @@ def _same_recipient(a: Parcel, b: Parcel) -> bool:
 
 
 class PickupService(CounterService[ParcelConfig]):
+    def __init__(self, *args, purchases: PurchaseService | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.purchases = purchases  # an order linked to a parcel is settled with it
+
+    def _live_rows(self, parcel_ids: Sequence[int]) -> list[Parcel]:
+        if not parcel_ids:
+            raise InvalidInput("parcels.none_selected")
+        rows = []
+        for pid in dict.fromkeys(parcel_ids):
+            row = Parcel.get_or_none(Parcel.id == pid)
+            if row is None:
+                raise NotFound("parcels.not_found")
+            if row.status not in LIVE_STATUSES:
+                raise NotAllowed("pickup.already_handed_over", code=row.pickup_code)
+            rows.append(row)
+        return rows
+
+    def _charges(self, rows: list[Parcel]) -> list[Charge]:
+        return charges_due(
+            rows,
+            holding_fee=lambda r: self.holding_fee_fen(r.checked_in_at),
+            purchases=self.purchases,
+            t=self.t,
+        )
+
+    def plan(self, parcel_ids: Sequence[int]) -> HandOverPlan:
+        """Before asking for proof: the recipients, and the charges to collect (prefilled in the dialog)."""
+        rows = self._live_rows(parcel_ids)
+        people = {}
+        for row in rows:
+            people.setdefault(_recipient_key(row), _recipient_label(row))
+        return HandOverPlan(tuple(parcel_info(r) for r in rows), tuple(people.values()), tuple(self._charges(rows)))
+
     def find_waiting(self, text: str) -> list[ParcelInfo]:
         """By pickup code, phone tail, tracking number (or its last 4), or villager name/initials.
 
@@ -95,29 +154,32 @@ class PickupService(CounterService[ParcelConfig]):
         proof: str = "",
         collected_by: str = "",
         override_reason: str = "",
-        fee_method: str = "cash",
+        paid_fen: int | None = None,
+        pay_method: str = "cash",
+        several_people: bool = False,
     ) -> HandOver:
-        """Verify and hand over; the pickup receipt's print job is written in the same transaction."""
+        """Verify, collect what is due, hand over; one transaction with the receipt's print job.
+
+        `paid_fen` must be the total due (see `plan`); parcels for more than one person need
+        `several_people` (the counter asked twice)."""
         require_counter(by)
         if method not in METHODS:
             raise InvalidInput("pickup.bad_method", method=method)
-        if not parcel_ids:
-            raise InvalidInput("parcels.none_selected")
-        if fee_method not in PAYMENT_METHODS:
-            raise InvalidInput("ledger.unknown_method", method=fee_method)
+        if pay_method not in PAYMENT_METHODS:
+            raise InvalidInput("ledger.unknown_method", method=pay_method)
         proof = normalise_number_text(proof or "").strip()
         with self.db.atomic():
-            rows = []
-            for pid in dict.fromkeys(parcel_ids):
-                row = Parcel.get_or_none(Parcel.id == pid)
-                if row is None:
-                    raise NotFound("parcels.not_found")
-                if row.status not in LIVE_STATUSES:
-                    raise NotAllowed("pickup.already_handed_over", code=row.pickup_code)
-                rows.append(row)
+            rows = self._live_rows(parcel_ids)
             self._verify(by, rows, method, proof, override_reason)
+            if len({_recipient_key(r) for r in rows}) > 1 and not several_people:
+                raise NotAllowed("handover.several_people_unconfirmed")
+            charges = self._charges(rows)
+            due = sum(c.amount_fen for c in charges)
+            if due and paid_fen is None:
+                raise NotAllowed("handover.payment_due", due_fen=due)
+            if paid_fen is not None and paid_fen != due:
+                raise InvalidInput("handover.amount_mismatch", paid_fen=paid_fen, due_fen=due)
             now = self.clock.now()
-            fee = sum(self.holding_fee_fen(r.checked_in_at) for r in rows)
             for row in rows:
                 row.status, row.picked_up_at, row.verified_by = "picked_up", now, method
                 row.collected_by = " ".join(collected_by.split())
@@ -125,14 +187,8 @@ class PickupService(CounterService[ParcelConfig]):
                 row.handed_over_by = by.id
                 row.save()
             proof_hash = ""
-            if fee:
-                posting = self.ledger.post(
-                    "parcel.holding_fee",
-                    f"parcels:{rows[0].id}",
-                    [Line(fee_method, fee, fee_method), Line("income:parcel_fee", -fee)],
-                    operator_id=by.id,
-                )
-                proof_hash = posting.last_hash
+            for charge in charges:
+                proof_hash = settle(by, charge, pay_method, ledger=self.ledger, purchases=self.purchases) or proof_hash
             if method == "override":
                 self.audit.record(
                     "pickup.override",
@@ -141,8 +197,8 @@ class PickupService(CounterService[ParcelConfig]):
                     reason=override_reason.strip(),
                 )
             infos = tuple(parcel_info(r) for r in rows)
-            job_id = self._queue_receipt(by, infos, method, collected_by, fee, proof_hash)
-        return HandOver(infos, job_id, fee)
+            job_id = self._queue_receipt(by, infos, method, collected_by, tuple(charges), pay_method, proof_hash)
+        return HandOver(infos, job_id, due, tuple(charges))
 
     def _verify(self, by: OperatorInfo, rows: list[Parcel], method: str, proof: str, reason: str) -> None:
         first = rows[0]
@@ -174,12 +230,14 @@ class PickupService(CounterService[ParcelConfig]):
         parcels: tuple[ParcelInfo, ...],
         method: str,
         collected_by: str,
-        fee: int,
+        charges: tuple[Charge, ...],
+        pay_method: str,
         proof_hash: str,
     ) -> int:
         t = self.t
         ctx = self.printing.context(by.name)
-        body = [Row(t("receipt.recipient"), mask_name(parcels[0].recipient_name) or "-")]
+        names = dict.fromkeys(mask_name(p.recipient_name) or "-" for p in parcels)
+        body = [Row(t("receipt.recipient"), t("list.sep").join(names))]
         if collected_by.strip():
             body.append(Row(t("receipt.collected_by"), collected_by.strip()))
         body.append(Row(t("receipt.verified_by"), t(f"pickup.method.{method}")))
@@ -187,26 +245,29 @@ class PickupService(CounterService[ParcelConfig]):
             body.append(Row(parcel.pickup_code, t(f"carrier.{parcel.carrier or 'unknown'}")))
             body.append(Text(t("receipt.tracking", no=parcel.tracking_no)))
         body.append(Row(t("receipt.count"), str(len(parcels)), bold=True))
-        if fee:
-            body.append(Row(t("receipt.holding_fee"), format_fen(fee)))
+        for charge in charges:
+            body.append(Row(charge.label, format_fen(charge.amount_fen)))
+        due = sum(c.amount_fen for c in charges)
+        if due:
+            body.append(Row(t("receipt.total"), format_fen(due), bold=True))
+            body.append(Row(t("receipt.paid_by"), t(f"method.{pay_method}")))
         proof = proof_hash or ",".join(p.tracking_no for p in parcels)
-        receipt = build_receipt(t, "pickup", ctx, body, proof=proof)
+        receipt = build_receipt(t, "pickup", ctx, body, proof=proof, amount_fen=due if proof_hash else None)
         return self.printing.enqueue(receipt, ref=",".join(f"parcel:{p.id}" for p in parcels))
 
-    def handed_over_today(self, tracking_no: str) -> ParcelInfo:
+    def handed_over_today(self, text: str = "") -> list[ParcelInfo]:
+        """Today's hand-overs, newest first; `text` narrows by code, name, phone or waybill tail."""
         start = dt.datetime.combine(self.clock.now().date(), dt.time())
-        row = (
-            Parcel.select()
-            .where(
-                (Parcel.tracking_no == clean_scan(tracking_no))
-                & (Parcel.status == "picked_up")
-                & (Parcel.picked_up_at >= start)
+        query = Parcel.select().where((Parcel.status == "picked_up") & (Parcel.picked_up_at >= start))
+        needle = normalise_number_text(text or "").strip()
+        if needle:
+            query = query.where(
+                Parcel.pickup_code.contains(needle)
+                | Parcel.recipient_name.contains(needle)
+                | (Parcel.phone_tail == needle)
+                | Parcel.tracking_no.endswith(needle.upper())
             )
-            .first()
-        )
-        if row is None:
-            raise NotFound("pickup.not_handed_over_today")
-        return parcel_info(row)
+        return [parcel_info(r) for r in query.order_by(Parcel.picked_up_at.desc(), Parcel.id.desc()).limit(200)]
 
     def undo_hand_over(self, by: OperatorInfo, parcel_id: int, reason: str) -> ParcelInfo:
         """Put a parcel handed over today back on the shelf (a new code if its own was reused)."""
@@ -221,9 +282,11 @@ class PickupService(CounterService[ParcelConfig]):
                 raise NotAllowed("pickup.not_handed_over", code=row.pickup_code)
             if row.picked_up_at.date() != self.clock.now().date():
                 raise NotAllowed("pickup.undo_too_late", code=row.pickup_code)
+            if row.purchase_id:
+                raise NotAllowed("handover.undo_has_order", code=row.pickup_code, no=row.purchase_id)
             taken = {r.seq for r in Parcel.select(Parcel.seq).where((Parcel.shelf == row.shelf) & on_shelf())}
             if row.seq in taken:
-                row.seq = allocate_seq(row.tracking_no, taken)
+                row.seq = next_seq(max(taken, default=None), lambda: taken)
                 row.pickup_code = str(PickupCode(row.shelf, row.layer, row.seq))
             row.status = "notified" if row.notified_at else "in"
             row.picked_up_at, row.verified_by, row.handed_over_by = None, "", None

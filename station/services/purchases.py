@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from peewee import Database, fn
 
 from station.db.models import LedgerEntry, Villager
-from station.db.parcel_models import Parcel
+from station.db.parcel_models import Parcel, on_shelf
 from station.db.purchase_models import Purchase, PurchaseEvent, PurchaseItem
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound
@@ -237,7 +237,8 @@ class PurchaseService:
         return [self.info(row) for row in query.order_by(Purchase.id)]
 
     # -- money -------------------------------------------------------------------------
-    def _pay(self, by: OperatorInfo, row: Purchase, amount_fen: int, method: str) -> int:
+    def _post_payment(self, by: OperatorInfo, row: Purchase, amount_fen: int, method: str) -> str:
+        """The payment posting alone (no receipt); its hash."""
         if method not in PAYMENT_METHODS:
             raise InvalidInput("ledger.unknown_method", method=method)
         if amount_fen <= 0:
@@ -248,7 +249,11 @@ class PurchaseService:
             [Line(method, amount_fen, method), Line(account(row.villager_id), -amount_fen)],
             operator_id=by.id,
         )
-        return self._receipt(by, row, "purchase_payment", amount_fen, method, posting.last_hash)
+        return posting.last_hash
+
+    def _pay(self, by: OperatorInfo, row: Purchase, amount_fen: int, method: str) -> int:
+        proof = self._post_payment(by, row, amount_fen, method)
+        return self._receipt(by, row, "purchase_payment", amount_fen, method, proof)
 
     def pay(self, by: OperatorInfo, purchase_id: int, amount_fen: int, method: str) -> MoneyMoved:
         require_counter(by)
@@ -262,31 +267,62 @@ class PurchaseService:
     def hand_over(
         self, by: OperatorInfo, purchase_id: int, *, payment_fen: int = 0, method: str = "cash"
     ) -> MoneyMoved:
-        """Charge the order to the villager's account; still owed needs the partner (a receivable)."""
+        """Charge the order to the villager's account; still owed needs the partner (a receivable).
+
+        Its parcels still on the shelf leave with it (the villager has the goods)."""
         require_counter(by)
         with self.db.atomic():
             row = self._row(purchase_id)
-            check_transition(row.status, "handed_over")
-            if payment_fen:
-                self._pay(by, row, payment_fen, method)
-            # The account decides: deposits on this order and credit from earlier ones both count.
-            owed = self.ledger.balance(account(row.villager_id)) + row.total_fen
-            if owed > 0 and not may(by, "counter.override"):
-                raise NotAllowed("purchase.owed_needs_partner", owed_fen=owed)
-            self.ledger.post(
-                "purchase.charge",
-                f"purchase:{row.id}",
-                [
-                    Line(account(row.villager_id), row.total_fen),
-                    Line("purchase:goods", -(row.items_fen + row.shipping_fen)),
-                    Line("income:purchase_service", -row.service_fee_fen),
-                ],
-                operator_id=by.id,
-            )
-            self._event(row, by, "handed_over", format_fen(owed) if owed > 0 else "")
-            posting_hash = self.ledger.postings_for(f"purchase:{row.id}")[-1].last_hash
+            posting_hash = self._hand_over_row(by, row, payment_fen, method)
             job_id = self._receipt(by, row, "purchase_handover", row.total_fen, method, posting_hash)
         return MoneyMoved(self.info(row), job_id)
+
+    def _hand_over_row(self, by: OperatorInfo, row: Purchase, payment_fen: int, method: str) -> str:
+        """Inside the caller's transaction: pay, charge, move the order and its parcels; the last hash."""
+        check_transition(row.status, "handed_over")
+        if payment_fen:
+            self._post_payment(by, row, payment_fen, method)
+        # The account decides: deposits on this order and credit from earlier ones both count.
+        owed = self.ledger.balance(account(row.villager_id)) + row.total_fen
+        if owed > 0 and not may(by, "counter.override"):
+            raise NotAllowed("purchase.owed_needs_partner", owed_fen=owed)
+        posting = self.ledger.post(
+            "purchase.charge",
+            f"purchase:{row.id}",
+            [
+                Line(account(row.villager_id), row.total_fen),
+                Line("purchase:goods", -(row.items_fen + row.shipping_fen)),
+                Line("income:purchase_service", -row.service_fee_fen),
+            ],
+            operator_id=by.id,
+        )
+        self._event(row, by, "handed_over", format_fen(owed) if owed > 0 else "")
+        now = self.clock.now()
+        for parcel in Parcel.select().where((Parcel.purchase_id == row.id) & on_shelf()):
+            parcel.status, parcel.picked_up_at, parcel.verified_by = "picked_up", now, "order"
+            parcel.handed_over_by = by.id
+            parcel.save()
+        return posting.last_hash
+
+    def due_at_hand_over(self, purchase_ids: Sequence[int]) -> list[tuple[OrderInfo, int]]:
+        """What each order still needs paid to be handed over now (credit on the account counts)."""
+        found, running = [], {}
+        for purchase_id in dict.fromkeys(purchase_ids):
+            row = self._row(purchase_id)
+            if row.status not in OPEN:
+                continue  # handed over, returned or cancelled: nothing to collect
+            if row.status != "arrived":
+                raise NotAllowed("handover.order_not_arrived", no=row.id, status_key=f"purchase.status.{row.status}")
+            before = running.get(row.villager_id, self.ledger.balance(account(row.villager_id)))
+            running[row.villager_id] = before + row.total_fen
+            due = max(0, before + row.total_fen) - max(0, before)
+            found.append((self.info(row), due))
+        return found
+
+    def settle_at_hand_over(self, by: OperatorInfo, purchase_id: int, amount_fen: int, method: str) -> str:
+        """Inside the parcel hand-over's transaction: collect, hand the order over; no receipt of its own."""
+        require_counter(by)
+        return self._hand_over_row(by, self._row(purchase_id), amount_fen, method)
 
     def cancel(self, by: OperatorInfo, purchase_id: int, reason: str, *, refund_method: str = "cash") -> MoneyMoved:
         """Cancel before hand-over; whatever was paid on the order is refunded."""
@@ -384,7 +420,7 @@ class PurchaseService:
             Row(t("receipt.paid_by"), t(f"method.{method}")),
             Row(t("purchase.paid_so_far"), format_fen(paid_on(row.id))),
         ]
-        receipt = build_receipt(t, kind, self.printing.context(by.name), body, proof=proof)
+        receipt = build_receipt(t, kind, self.printing.context(by.name), body, proof=proof, amount_fen=amount_fen)
         return self.printing.enqueue(receipt, ref=f"purchase:{row.id}")
 
     # -- reading -----------------------------------------------------------------------

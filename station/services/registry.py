@@ -106,7 +106,9 @@ class Services:
         from station.services.operators import OperatorService
 
         security = self.config.security
-        return OperatorService(self.db, self.clock, self.audit, PinCost(security.pin_cost, security.pin_cost_r))
+        return OperatorService(
+            self.db, self.clock, self.audit, PinCost(security.pin_cost, security.pin_cost_r), self.config.data_dir
+        )
 
     @built_once
     def villagers(self) -> VillagerService:
@@ -124,7 +126,16 @@ class Services:
     def pickup(self) -> PickupService:
         from station.services.pickup import PickupService
 
-        return PickupService(self.db, self.clock, self.audit, self.ledger, self.printing, self.config.parcels, self.t)
+        return PickupService(
+            self.db,
+            self.clock,
+            self.audit,
+            self.ledger,
+            self.printing,
+            self.config.parcels,
+            self.t,
+            purchases=self.purchases,
+        )
 
     @built_once
     def parcel_reports(self) -> ParcelReports:
@@ -195,7 +206,7 @@ class Services:
     def exports(self) -> ExportService:
         from station.services.exports import ExportService
 
-        return ExportService(self.db, self.clock, self.audit)
+        return ExportService(self.db, self.clock, self.audit, self.config.data_dir)
 
     @built_once
     def rate_cards(self) -> RateCardService:

@@ -193,7 +193,15 @@ class SettlementService(CounterService[CounterConfig]):
             Row(t("settle.commission"), format_fen(preview.commission_fen)),
             Row(t("settle.payout"), format_fen(preview.payout_fen), bold=True),
         ]
-        receipt = build_receipt(t, "settlement", self.printing.context(by.name), body, proof=proof, signature=True)
+        receipt = build_receipt(
+            t,
+            "settlement",
+            self.printing.context(by.name),
+            body,
+            proof=proof,
+            signature=True,
+            amount_fen=preview.payout_fen,
+        )
         return self.printing.enqueue(receipt, ref=statement_no)
 
     def tile(self, lots) -> Tile:

@@ -116,18 +116,29 @@ def test_export_then_verify_a_copy(tmp_path):
     assert failed.returncode == 1 and "purchases.csv" in failed.stdout
 
 
-def test_county_load_twice_and_report(tmp_path):
+def test_three_demo_stations_enrolled_loaded_twice_and_reported(tmp_path):
+    import re
+
     from openpyxl import load_workbook
 
-    run("demo", "--villagers", "5", home=tmp_path / "home")
-    out = tmp_path / "export"
-    run("export", "--period", "2026-10", "--out", str(out), home=tmp_path / "home")
     db = tmp_path / "county.db"
-    assert "ZJ-AJ-0317" in run("county", "load", str(out), "--db", str(db), home=tmp_path).stdout
-    assert "替换" in run("county", "load", str(out), "--db", str(db), home=tmp_path).stdout
+    dirs = []
+    for code in ("ZJ-A1", "ZJ-A2", "ZJ-A3"):
+        home = tmp_path / code
+        run("demo", "--villagers", "5", "--code", code, "--name", f"站{code}", home=home)
+        key = re.search(r"[A-Za-z0-9+/]{43}=", run("key", home=home).stdout).group(0)
+        enrolled = run("county", "enrol", code, key, "--db", str(db), home=tmp_path).stdout
+        assert code in enrolled
+        dirs.append(str(tmp_path / f"export-{code}"))
+        run("export", "--period", "2026-10", "--out", dirs[-1], home=home)
+        assert "OK" in run("verify", dirs[-1], "--key", key, home=tmp_path).stdout
+    loaded = run("county", "load", *dirs, "--db", str(db), home=tmp_path).stdout
+    assert all(code in loaded for code in ("ZJ-A1", "ZJ-A2", "ZJ-A3")) and "拒绝 0 个" in loaded
+    again = run("county", "load", dirs[0], "--db", str(db), home=tmp_path).stdout
+    assert "没有变化" in again  # the same export again: nothing doubles
     report = run(
         "county", "report", "--db", str(db), "--period", "2026-10", "--xlsx", str(tmp_path / "r.xlsx"), home=tmp_path
     ).stdout
-    assert "ZJ-AJ-0317" in report and "超过水电封顶的服务站" in report
+    assert "站ZJ-A2" in report and "超过水电封顶的服务站" in report
     sheet = load_workbook(tmp_path / "r.xlsx")["county"]
-    assert sheet.max_row == 2
+    assert sheet.max_row == 5  # header, three stations, totals

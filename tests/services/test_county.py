@@ -13,11 +13,11 @@ import pytest
 from station.config import SecurityConfig, load_config
 from station.db.database import open_database
 from station.domain.clock import FixedClock
-from station.domain.errors import InvalidInput
 from station.domain.orders import ItemLine
 from station.domain.tariffs import Tier
-from station.services.county import CountyLoad, load_many, report
+from station.services.county import CountyLoad, connect_county, enrol, load_many, report
 from station.services.registry import build_services
+from station.services.signing import load_key
 from tests.conftest import TEST_PIN_COST
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -48,6 +48,7 @@ def make_station(root: Path, code: str, billed_fen: int, orders: int) -> tuple[P
     services.exports.export(partner, "2026-11", out)
     db.close()
     expected = {
+        "key": load_key(config.data_dir).public_b64,
         "purchases": orders,
         "purchases_fen": sum(1000 * (n + 1) + 200 for n in range(orders)),
         "excess": max(0, billed_fen - 5150),
@@ -64,20 +65,26 @@ def exports(tmp_path):
     return [m[0] for m in made], [m[1] for m in made]
 
 
+def enrol_all(url, exports):
+    db = connect_county(url)
+    for code, e in zip(("A01", "A02", "A03"), exports[1], strict=True):
+        enrol(db, code, e["key"], NOW)
+    db.close()
+
+
 def check(url, exports):
     dirs, expected = exports
-    load_many(url, dirs, NOW)
-    again = load_many(url, dirs[:1], NOW)  # the same station and period again: replaced, not doubled
-    assert again[0].replaced
-    from station.services.county import connect_county
-
+    enrol_all(url, exports)
+    assert [o.status for o in load_many(url, dirs, NOW)] == ["loaded"] * 3
+    again = load_many(url, dirs[:1], NOW)  # the same export again: nothing changes, nothing doubles
+    assert again[0].status == "unchanged"
     db = connect_county(url)
     rows, totals, over = report("2026-11")
     assert len(rows) == 3 and CountyLoad.select().count() == 3
     assert totals["purchases"] == sum(e["purchases"] for e in expected)
     assert totals["purchases_fen"] == sum(e["purchases_fen"] for e in expected)
     assert totals["utility_excess_fen"] == sum(e["excess"] for e in expected) == 850
-    assert over == ["A02 站A02"]
+    assert over == ["A02 站A02 2026-11"]
     db.close()
 
 
@@ -89,8 +96,14 @@ def test_a_tampered_export_is_refused(tmp_path, exports):
     dirs, _ = exports
     path = dirs[1] / "purchases.csv"
     path.write_bytes(path.read_bytes().replace(b"jd", b"pd"))
-    with pytest.raises(InvalidInput):
-        load_many(str(tmp_path / "county.db"), dirs, NOW)
+    url = str(tmp_path / "county.db")
+    enrol_all(url, exports)
+    outcomes = load_many(url, dirs, NOW)
+    assert [(o.station_code, o.status, o.key) for o in outcomes] == [
+        ("A01", "loaded", "county.loaded"),
+        ("A02", "refused", "verify.sha_mismatch"),
+        ("A03", "loaded", "county.loaded"),
+    ]
 
 
 @pytest.fixture
@@ -102,7 +115,8 @@ def postgres(tmp_path):
     as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     if as_postgres:
         shutil.chown(root, "postgres")
-    run = lambda *cmd: subprocess.run([*as_postgres, *cmd], check=True, capture_output=True, timeout=120)
+    def run(*cmd):
+        return subprocess.run([*as_postgres, *cmd], check=True, capture_output=True, timeout=120)
     run(str(PG_BIN / "initdb"), "-D", str(root / "data"), "-A", "trust", "-U", "station")
     run(
         str(PG_BIN / "pg_ctl"),

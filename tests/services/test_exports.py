@@ -9,7 +9,8 @@ from station.db.models import AuditEvent
 from station.db.oversight_models import ExportRecord
 from station.domain.errors import InvalidInput, NotAllowed
 from station.domain.orders import ItemLine
-from station.services.exports import read_csv, verify
+from station.services.export_verify import verify
+from station.services.exports import read_csv
 from station.services.ledger import Line
 
 PHONE = re.compile(r"1[3-9]\d{9}")

@@ -23,10 +23,10 @@ def scan(services, partner, batch, number):
 
 def test_check_in_assigns_codes_and_counts_the_batch(services, partner, batch):
     first = services.parcels.check_in(partner, "75123456780329\r\n", batch_id=batch.id)
-    assert first.parcel.pickup_code == "3-2-0329" and first.parcel.carrier == "ZTO"
+    assert first.parcel.pickup_code == "3-2-0001" and first.parcel.carrier == "ZTO"
     assert first.batch_count == 1
-    second = services.parcels.check_in(partner, "75999999990329", batch_id=batch.id)
-    assert second.parcel.pickup_code == "3-2-0001"  # same tail on the shelf → lowest free
+    second = services.parcels.check_in(partner, "75999999990007", batch_id=batch.id)
+    assert second.parcel.pickup_code == "3-2-0002"  # scan order, whatever the waybill's tail
     row = Parcel.get_by_id(first.parcel.id)
     assert row.raw_scan == "75123456780329\r\n" and row.status == "in"
     assert CourierBatch.get_by_id(batch.id).scanned_count == 2
@@ -83,6 +83,11 @@ def test_batch_end_with_a_mismatch_needs_a_note(services, partner, batch):
 def test_notification_and_refused_consent_are_logged(services, partner, batch):
     p1 = scan(services, partner, batch, "SF1234567890001")
     p2 = scan(services, partner, batch, "SF1234567890002")
+    with pytest.raises(NotAllowed):  # nobody to tell yet
+        services.parcels.mark_notified(partner, [p1.id, p2.id], channel="phone", consent=True)
+    assert ParcelNotice.select().count() == 0
+    services.parcels.set_recipient(partner, p1.id, phone="5678")
+    services.parcels.set_recipient(partner, p2.id, name="王五")
     services.parcels.mark_notified(partner, [p1.id, p2.id], channel="phone", consent=True)
     with pytest.raises(InvalidInput):
         services.parcels.mark_notified(partner, [p1.id], channel="wechat", consent=False)
@@ -200,7 +205,10 @@ def test_holding_fee_posts_to_the_ledger(config, clock, partner, services):
     batch = services.parcels.start_batch(partner, shelf=1, layer=1)
     parcel = services.parcels.check_in(partner, "SF1234567890001", batch_id=batch.id).parcel
     clock.advance(days=10)
-    result = pickup.hand_over(partner, [parcel.id], method="code", proof=parcel.pickup_code)
+    with pytest.raises(NotAllowed):  # the fee is due: nothing leaves unpaid
+        pickup.hand_over(partner, [parcel.id], method="code", proof=parcel.pickup_code)
+    assert pickup.plan([parcel.id]).due_fen == 150
+    result = pickup.hand_over(partner, [parcel.id], method="code", proof=parcel.pickup_code, paid_fen=150)
     assert result.fee_fen == 150
     assert services.ledger.balance("income:parcel_fee") == -150
     assert LedgerEntry.select().count() == 2

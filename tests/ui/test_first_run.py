@@ -5,10 +5,11 @@ from station.screens.home import HomeScreen
 from station.screens.login import LoginScreen
 from station.screens.setup import SetupScreen
 from station.screens.villagers import VillagersScreen
+from station.services.signing import load_key
 from tests.ui.helpers import screen_text, settle, type_text
 
 
-async def test_setup_login_add_villager_and_find_by_initials(make):
+async def test_setup_login_add_villager_and_find_by_initials(make, config):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
@@ -20,6 +21,9 @@ async def test_setup_login_add_villager_and_find_by_initials(make):
         assert isinstance(app.screen, HomeScreen)
         assert Station.get().code == "ZJ-0317"
         assert Operator.get().name == "王秀英" and Operator.get().role == "partner"
+        key = load_key(config.data_dir)  # the signing key is made with the station, and shown
+        assert key is not None
+        assert any(key.fingerprint in str(n.message) for n in app._notifications)
 
         # log out and back in with the PIN
         await pilot.press("ctrl+l")

@@ -43,11 +43,13 @@ async def test_scan_twenty_then_hand_two_to_one_villager_by_phone_tail(make, set
         await type_text(pilot, "13900005678")
         await pilot.press("enter")
         await settle(app, pilot)
-        second_last = Parcel.get(Parcel.tracking_no == NUMBERS[-1])
-        assert second_last.villager_id == li.id
-        Parcel.update(villager=li.id, recipient_name="李大爷", phone_tail="5678").where(
-            Parcel.tracking_no == NUMBERS[-2]
-        ).execute()
+        last = Parcel.get(Parcel.tracking_no == NUMBERS[-1])
+        assert last.villager_id == li.id
+        await pilot.press("up", "tab")  # the row before it
+        await type_text(pilot, "13900005678")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert Parcel.get(Parcel.tracking_no == NUMBERS[-2]).villager_id == li.id
 
         await pilot.press("escape")  # back to the desk
         await settle(app, pilot)
@@ -109,20 +111,30 @@ async def test_batch_end_with_mismatch_note(make, set_up):
 async def test_notify_many_at_once(make, set_up):
     partner = set_up.operators.list_active()[0]
     batch = set_up.parcels.start_batch(partner, shelf=1, layer=1)
-    for number in NUMBERS[:3]:
-        set_up.parcels.check_in(partner, number, batch_id=batch.id)
+    for number in NUMBERS[:4]:
+        parcel = set_up.parcels.check_in(partner, number, batch_id=batch.id).parcel
+        if number != NUMBERS[3]:
+            set_up.parcels.set_recipient(partner, parcel.id, phone="5678")
     app = make()
     async with app.run_test(size=(130, 45)) as pilot:
         await log_in(app, pilot)
         await pilot.press("f2", "ctrl+t")
         await settle(app, pilot)
-        assert "未通知的包裹：3 件" in screen_text(app)
+        assert "未通知的包裹：4 件" in screen_text(app)
+        assert "其中 1 件没有收件人" in screen_text(app) and "无收件人" in screen_text(app)
         await pilot.press("ctrl+a", "n")
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")  # one has no recipient: refused, with the reason
+        await settle(app, pilot)
+        assert "没有收件人，不能登记通知" in str(app.screen.query_one("#form-message", Label).render())
+        assert Parcel.select().where(Parcel.status == "notified").count() == 0
+        await pilot.press("escape", "ctrl+a")  # untick all
+        await pilot.press("space", "space", "space", "n")
         await settle(app, pilot)
         await pilot.press("ctrl+s")  # phone call, agrees
         await settle(app, pilot)
         assert Parcel.select().where(Parcel.status == "notified").count() == 3
-        assert "未通知的包裹：0 件" in screen_text(app)
+        assert "未通知的包裹：1 件" in screen_text(app)
 
 
 async def test_a_recipient_not_in_the_directory_can_be_added_at_check_in(make, set_up):
@@ -139,7 +151,8 @@ async def test_a_recipient_not_in_the_directory_can_be_added_at_check_in(make, s
         await type_text(pilot, "王五 13512340000")
         await pilot.press("enter")
         await settle(app, pilot)
-        await pilot.press("y")
+        assert "不在村民名录里" in screen_text(app)  # offered to add, name and phone filled in
+        await pilot.press("ctrl+s")
         await settle(app, pilot)
         villager = Villager.get(Villager.phone == "13512340000")
         assert villager.name == "王五"

@@ -6,7 +6,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from station.domain.carriers import best_guess, detect
 from station.domain.errors import InvalidInput
 from station.domain.overdue import bucket
-from station.domain.pickup_codes import PickupCode, allocate_seq, parse_code
+from station.domain.pickup_codes import MAX_SEQ, PickupCode, ShelfFull, next_seq, parse_code
 from station.domain.scan import clean_scan
 
 
@@ -64,12 +64,12 @@ def test_12_digits_give_several_candidates():
     assert {h.carrier for h in detect("123456789012")} >= {"SF", "ZTO"}
 
 
-def test_seq_prefers_the_tracking_tail_then_the_lowest_free():
-    assert allocate_seq("SF1234567890329", set()) == 329
-    assert allocate_seq("SF1234567890329", {329}) == 1
-    assert allocate_seq("SF1234567890329", {329, 1, 2}) == 3
-    assert allocate_seq("ABCDEFGH", set()) == 1
-    assert allocate_seq("SF1234567890000", set()) == 1
+def test_seq_follows_the_scan_order_then_the_lowest_free():
+    assert next_seq(None, set) == 1
+    assert next_seq(329, lambda: pytest.fail("not read while there is room above")) == 330
+    assert next_seq(MAX_SEQ, lambda: {MAX_SEQ, 1, 2}) == 3
+    with pytest.raises(ShelfFull):
+        next_seq(MAX_SEQ, lambda: set(range(1, MAX_SEQ + 1)))
 
 
 def test_codes_parse_as_typed():
@@ -100,7 +100,7 @@ class ShelfMachine(RuleBasedStateMachine):
         if tracking in self.live:
             return
         taken = {seq for s, seq in self.live.values() if s == shelf}
-        self.live[tracking] = (shelf, allocate_seq(tracking, taken))
+        self.live[tracking] = (shelf, next_seq(max(taken, default=None), lambda: taken))
 
     @precondition(lambda self: self.live)
     @rule(data=st.data())

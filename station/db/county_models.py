@@ -1,0 +1,152 @@
+"""The county office's database (SQLite or PostgreSQL): enrolled stations, loaded months,
+their utility bills (as recomputed), postings (for receipt checks), flags and replacements."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+from peewee import (
+    BooleanField,
+    CharField,
+    Database,
+    DatabaseProxy,
+    DateTimeField,
+    IntegerField,
+    Model,
+    PostgresqlDatabase,
+    SqliteDatabase,
+    TextField,
+)
+
+county_db = DatabaseProxy()
+
+
+class CountyModel(Model):
+    class Meta:
+        database = county_db
+        legacy_table_names = False
+
+
+class CountyStation(CountyModel):
+    """A station the county knows: its code and the public key its exports must be signed with."""
+
+    code = CharField(unique=True)
+    public_key = CharField()
+    enrolled_at = DateTimeField()
+    note = TextField(default="")
+
+
+class CountyLoad(CountyModel):
+    station_code = CharField()
+    station_name = CharField()
+    period = CharField()
+    loaded_at = DateTimeField()
+    manifest_sha256 = CharField()
+    opening_hash = CharField(default="")  # the ledger chain's hash before the month
+    closing_hash = CharField(default="")  # ... and after it: the next month must start here
+    parcels = IntegerField()
+    parcels_picked_up = IntegerField()
+    purchases = IntegerField()
+    purchases_fen = IntegerField()
+    consignment_sales_fen = IntegerField()
+    commission_fen = IntegerField()
+    utility_billed_fen = IntegerField()
+    utility_payable_fen = IntegerField(default=0)
+    utility_cap_fen = IntegerField()
+    utility_excess_fen = IntegerField()
+    over_cap = BooleanField()
+    cash_diff_fen = IntegerField()
+    complaints_open = IntegerField()
+    flags = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("station_code", "period"), True),)
+
+
+class CountyUtility(CountyModel):
+    """One bill as the county recomputed it from the readings and the tariff version."""
+
+    station_code = CharField(index=True)
+    period = CharField()  # the export month (when it was recorded)
+    bill_period = CharField(default="")
+    category = CharField()
+    billed_fen = IntegerField()
+    cap_fen = IntegerField()
+    payable_fen = IntegerField()
+    excess_fen = IntegerField()
+
+
+class CountyPosting(CountyModel):
+    """Each loaded posting (txn): its last chained hash and amount, for `check-receipt`."""
+
+    station_code = CharField()
+    period = CharField()
+    txn = IntegerField()
+    hash = CharField()
+    amount_fen = IntegerField()
+    kind = CharField(default="")
+    reversed_by = IntegerField(null=True)
+
+    class Meta:
+        indexes = ((("station_code", "hash"), False),)
+
+
+class CountyFlag(CountyModel):
+    """A difference the county found on load (recomputed cap, station tariff vs official)."""
+
+    station_code = CharField(index=True)
+    period = CharField()
+    key = CharField()
+    detail = TextField()  # JSON of the message values
+
+
+class CountyEvent(CountyModel):
+    """What happened to the county database that history must keep: enrolments, replacements."""
+
+    at = DateTimeField()
+    station_code = CharField(index=True)
+    period = CharField(default="")
+    kind = CharField()  # enrol | replace
+    reason = TextField(default="")
+    detail = TextField(default="")
+
+
+COUNTY_TABLES = (CountyStation, CountyLoad, CountyUtility, CountyPosting, CountyFlag, CountyEvent)
+
+
+def connect_county(url: str) -> Database:
+    """`postgresql://user@/dbname?host=/socket/dir`, `sqlite:///path.db`, or a plain file path."""
+    if url.startswith(("postgresql://", "postgres://")):
+        parsed = urlparse(url)
+        query = {k: v[0] for k, v in parse_qs(parsed.query).items()}
+        db = PostgresqlDatabase(
+            parsed.path.lstrip("/"),
+            user=parsed.username,
+            password=parsed.password,
+            host=query.get("host") or parsed.hostname,
+            port=parsed.port,
+        )
+    else:
+        path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        db = SqliteDatabase(path, pragmas={"journal_mode": "wal", "foreign_keys": 1})
+    county_db.initialize(db)
+    db.connect(reuse_if_open=True)
+    db.create_tables(COUNTY_TABLES)
+    _add_missing_columns(db)
+    return db
+
+
+def _add_missing_columns(db: Database) -> None:
+    """A county database made by an older `station` gains the newer columns (all defaulted)."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    migrator = SchemaMigrator.from_database(db)
+    for model in COUNTY_TABLES:
+        table = model._meta.table_name
+        present = {column.name for column in db.get_columns(table)}
+        missing = [f for f in model._meta.sorted_fields if f.column_name not in present]
+        if missing:
+            with db.atomic():
+                migrate(*(migrator.add_column(table, f.column_name, f) for f in missing))

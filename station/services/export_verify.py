@@ -1,0 +1,363 @@
+"""`station verify`: is this export folder exactly what the station signed? Needs no database —
+the county runs it on the files alone. Every problem is named (file, row, column); a damaged
+or hostile folder never ends in a traceback.
+
+The checks are plain functions over the manifest and over rows, so a faster reader can feed
+them: `check_manifest`, `check_files`, `RowCheck` (one table, row by row), `ChainCheck` (the
+ledger, row by row), `check_workbook`.
+"""
+
+from __future__ import annotations
+
+import binascii
+import csv
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from station.domain.errors import InvalidInput
+from station.domain.hashing import chain_hash
+from station.domain.periods import parse_month
+from station.domain.spreadsheet import restore
+from station.services.export_tables import DATE, DATETIME, INT, MONEY, TABLES, TEXT, Period, Table
+from station.services.exports import FORMAT, MANIFEST, SIGNATURE, WORKBOOK, sha256_of
+from station.services.signing import fingerprint, signature_ok
+
+_INT = re.compile(r"^-?\d{1,18}$")
+_MONEY = re.compile(r"^-?\d{1,15}\.\d{2}$")
+_HASH = re.compile(r"^[0-9a-f]{64}$")
+EXPECTED_FILES = frozenset({f"{t.name}.csv" for t in TABLES} | {WORKBOOK})
+
+
+@dataclass(frozen=True)
+class Problem:
+    key: str
+    values: dict
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The parts of a manifest the checks rely on, already type-checked."""
+
+    raw: dict
+    code: str
+    name: str
+    period: Period
+    public_key: str
+    files: dict[str, dict]
+    first_prev_hash: str
+    last_hash: str
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.public_key)
+
+
+class BadExport(InvalidInput):
+    """An export folder that does not check out; `problems` says why."""
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        super().__init__("county.not_verified", path=str(path), n=len(problems))
+        self.problems = problems
+
+
+def read_manifest(out_dir: Path) -> tuple[Manifest | None, list[Problem]]:
+    path = out_dir / MANIFEST
+    if not out_dir.is_dir():
+        return None, [Problem("verify.no_dir", {"path": str(out_dir)})]
+    if not path.is_file():
+        return None, [Problem("verify.no_manifest", {"path": str(out_dir)})]
+    try:
+        raw = json.loads(path.read_bytes().decode("utf-8"))
+    except (ValueError, OSError) as error:
+        return None, [Problem("verify.bad_manifest", {"detail": type(error).__name__})]
+    return check_manifest(raw)
+
+
+def check_manifest(raw) -> tuple[Manifest | None, list[Problem]]:
+    """The manifest's shape: every field the checks need, of the right type."""
+
+    def bad(detail: str):
+        return None, [Problem("verify.bad_manifest", {"detail": detail})]
+
+    if not isinstance(raw, dict):
+        return bad("{}")
+    if raw.get("format") != FORMAT:
+        return bad(f"format {raw.get('format')!r}")
+    station, ledger, files = raw.get("station"), raw.get("ledger"), raw.get("files")
+    if not isinstance(station, dict) or not isinstance(station.get("code"), str) or not station["code"]:
+        return bad("station.code")
+    if not isinstance(raw.get("public_key"), str):
+        return bad("public_key")
+    try:
+        period = parse_month(str(raw.get("period")))
+    except InvalidInput:
+        return bad("period")
+    if not isinstance(ledger, dict) or not all(
+        isinstance(ledger.get(k), str) and _HASH.match(ledger[k]) for k in ("first_prev_hash", "last_hash")
+    ):
+        return bad("ledger")
+    for k in ("opening_balances_fen", "closing_balances_fen"):
+        value = ledger.get(k)
+        if not isinstance(value, dict) or not all(type(v) is int for v in value.values()):
+            return bad(f"ledger.{k}")
+    if not isinstance(files, dict) or not all(
+        isinstance(v, dict) and isinstance(v.get("sha256"), str) and type(v.get("rows")) is int for v in files.values()
+    ):
+        return bad("files")
+    return (
+        Manifest(
+            raw,
+            station["code"],
+            str(station.get("name", "")),
+            period,
+            raw["public_key"],
+            files,
+            ledger["first_prev_hash"],
+            ledger["last_hash"],
+        ),
+        [],
+    )
+
+
+def check_signature(out_dir: Path, manifest: Manifest, expected_key: str | None) -> list[Problem]:
+    path = out_dir / SIGNATURE
+    if not path.is_file():
+        return [Problem("verify.no_signature", {"file": SIGNATURE})]
+    try:
+        signature = path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError, binascii.Error):
+        return [Problem("verify.bad_signature", {})]
+    if not signature_ok(manifest.public_key, signature, (out_dir / MANIFEST).read_bytes()):
+        return [Problem("verify.bad_signature", {})]
+    if expected_key is not None and expected_key.strip() != manifest.public_key:
+        return [Problem("verify.key_mismatch", {"expected": fingerprint(expected_key), "found": manifest.fingerprint})]
+    return []
+
+
+def check_files(out_dir: Path, manifest: Manifest) -> list[Problem]:
+    """Exactly the expected files, each listed, present and with its listed SHA-256."""
+    problems = []
+    present = {p.name for p in out_dir.iterdir()} - {MANIFEST, SIGNATURE}
+    for name in sorted(present - set(manifest.files)):
+        problems.append(Problem("verify.unlisted_file", {"file": name}))
+    for name in sorted(set(manifest.files) - EXPECTED_FILES):
+        problems.append(Problem("verify.unknown_file", {"file": name}))
+    for name in sorted(EXPECTED_FILES):
+        if name not in manifest.files or not (out_dir / name).is_file():
+            problems.append(Problem("verify.missing_file", {"file": name}))
+        elif sha256_of(out_dir / name) != manifest.files[name]["sha256"]:
+            problems.append(Problem("verify.sha_mismatch", {"file": name}))
+    return problems
+
+
+def cell_ok(kind: str, text: str) -> bool:
+    if text == "" or kind == TEXT:
+        return True
+    if kind == INT:
+        return bool(_INT.match(text))
+    if kind == MONEY:
+        return bool(_MONEY.match(text))
+    try:
+        (dt.datetime if kind == DATETIME else dt.date).fromisoformat(text)
+    except ValueError:
+        return False
+    return kind != DATE or len(text) == 10
+
+
+class RowCheck:
+    """One table's CSV rows: width, each cell its column's type, and dated rows in the period."""
+
+    def __init__(self, table: Table, period: Period) -> None:
+        self.table, self.period, self.file = table, period, f"{table.name}.csv"
+        self.width = len(table.columns)
+        self.dated = [i for i, c in enumerate(table.columns) if c.name in table.dated]
+        self.first, self.last = period.start.isoformat(), (period.end - dt.timedelta(days=1)).isoformat()
+
+    def header(self, header: list[str]) -> Problem | None:
+        return None if header == self.table.header else Problem("verify.bad_header", {"file": self.file})
+
+    def row(self, number: int, raw: list[str]) -> Problem | None:
+        if len(raw) != self.width:
+            return Problem("verify.bad_row", {"file": self.file, "row": number})
+        for column, text in zip(self.table.columns, raw, strict=True):
+            if column.kind != TEXT and not cell_ok(column.kind, restore(text)):
+                return Problem("verify.bad_cell", {"file": self.file, "row": number, "column": column.name})
+        if self.dated and not any(self.first <= raw[i][:10] <= self.last for i in self.dated if raw[i]):
+            return Problem("verify.out_of_period", {"file": self.file, "row": number, "period": self.period.label})
+        return None
+
+
+LEDGER_INTS = ("id", "txn", "operator_id", "amount_fen", "reverses_txn")
+
+
+class ChainCheck:
+    """The ledger's rows in order: each links to the one before and hashes to itself, from the
+    manifest's opening hash to its closing hash; balances carried from opening to closing."""
+
+    def __init__(self, manifest: Manifest) -> None:
+        ledger = manifest.raw["ledger"]
+        self.expected_prev, self.last = manifest.first_prev_hash, manifest.last_hash
+        self.balances = dict(ledger["opening_balances_fen"])
+        self.closing = ledger["closing_balances_fen"]
+        self.names = TABLES[0].header
+        self.broken = False
+
+    def row(self, number: int, raw: list[str]) -> Problem | None:
+        if self.broken:
+            return None
+        row = dict(zip(self.names, (restore(v) for v in raw), strict=True))
+        fields = {k: row[k] for k in ("at", "business_date", "kind", "ref", "account", "method", "memo")}
+        for k in LEDGER_INTS:
+            fields[k] = int(row[k]) if row[k] else None
+        if fields["id"] is None or fields["txn"] is None or fields["amount_fen"] is None:
+            self.broken = True
+            return Problem("verify.bad_ledger_row", {"row": number})
+        if row["prev_hash"] != self.expected_prev:
+            self.broken = True
+            return Problem("verify.chain_link", {"row": number, "id": fields["id"]})
+        if chain_hash(row["prev_hash"], fields) != row["hash"]:
+            self.broken = True
+            return Problem("verify.chain_hash", {"row": number, "id": fields["id"]})
+        self.expected_prev = row["hash"]
+        self.balances[fields["account"]] = self.balances.get(fields["account"], 0) + fields["amount_fen"]
+        return None
+
+    def finish(self) -> list[Problem]:
+        if self.broken:
+            return []
+        problems = []
+        if self.expected_prev != self.last:
+            problems.append(Problem("verify.chain_end", {}))
+        if {k: v for k, v in self.balances.items() if v} != {k: v for k, v in self.closing.items() if v}:
+            problems.append(Problem("verify.balances", {}))
+        return problems
+
+
+def read_rows(path: Path) -> Iterator[list[str]]:
+    """CSV rows (UTF-8 with BOM); decoding and CSV errors surface as BadCsv."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            yield from csv.reader(handle)
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise BadCsv(type(error).__name__) from None
+
+
+class BadCsv(Exception):
+    pass
+
+
+def check_table(out_dir: Path, table: Table, manifest: Manifest, chain: ChainCheck | None) -> list[Problem]:
+    check = RowCheck(table, manifest.period)
+    count, problems = 0, []
+    try:
+        rows = read_rows(out_dir / check.file)
+        header = next(rows, None)
+        if header is None or check.header(header):
+            return [Problem("verify.bad_header", {"file": check.file})]
+        for number, raw in enumerate(rows, start=2):  # row 1 is the header
+            count += 1
+            if problems:
+                continue  # one named problem per file is enough; keep counting
+            problem = check.row(number, raw) or (chain.row(number, raw) if chain else None)
+            if problem:
+                problems.append(problem)
+    except BadCsv as error:
+        return [Problem("verify.bad_csv", {"file": check.file, "detail": str(error)})]
+    expected = manifest.files.get(check.file, {}).get("rows")
+    if count != expected:
+        problems.append(Problem("verify.row_count", {"file": check.file, "rows": count, "expected": expected}))
+    if chain and not problems:
+        problems += chain.finish()
+    return problems
+
+
+def verify(out_dir: Path, public_key: str | None = None) -> list[Problem]:
+    """Everything wrong with an export folder; an empty list means it checks out. With
+    `public_key` (the enrolled one) the manifest must also be signed by that key."""
+    manifest, problems = read_manifest(out_dir)
+    if manifest is None:
+        return problems
+    problems = check_signature(out_dir, manifest, public_key) + check_files(out_dir, manifest)
+    missing = {p.values["file"] for p in problems if p.key == "verify.missing_file"}
+    for table in TABLES:
+        if f"{table.name}.csv" not in missing:
+            chain = ChainCheck(manifest) if table.name == "ledger" else None
+            problems += check_table(out_dir, table, manifest, chain)
+    if WORKBOOK not in missing:
+        problems += check_workbook(out_dir / WORKBOOK, out_dir, missing)
+    return problems
+
+
+def _xlsx_text(kind: str, value) -> str:
+    if value is None:
+        return ""
+    if kind == MONEY and isinstance(value, int | float):
+        return f"{Decimal(str(value)):.2f}"
+    if kind == DATETIME and isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if kind == DATE and isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return str(value)
+
+
+def check_workbook(path: Path, out_dir: Path, missing: set[str] = frozenset()) -> list[Problem]:
+    """Every sheet holds the same rows as its CSV, cell for cell (and no other sheets)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.escape import unescape
+
+    try:
+        workbook = load_workbook(path, read_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file  # noqa: BLE001
+        return [Problem("verify.bad_workbook", {"detail": type(error).__name__})]
+    try:
+        extra = sorted(set(workbook.sheetnames) - {t.name for t in TABLES})
+        problems = [Problem("verify.extra_sheet", {"sheet": name}) for name in extra]
+        for table in TABLES:
+            if table.name not in workbook.sheetnames:
+                problems.append(Problem("verify.missing_sheet", {"sheet": table.name}))
+                continue
+            if f"{table.name}.csv" in missing:
+                continue
+            try:
+                problem = _compare_sheet(
+                    table, workbook[table.name].iter_rows(min_row=2, values_only=True), out_dir, unescape
+                )
+            except BadCsv:
+                continue  # the CSV's own problem is already named
+            if problem:
+                problems.append(problem)
+    except Exception as error:  # a damaged sheet part fails while it is read  # noqa: BLE001
+        return [Problem("verify.bad_workbook", {"detail": type(error).__name__})]
+    finally:
+        workbook.close()
+    return problems
+
+
+def _compare_sheet(table: Table, sheet_rows: Iterable, out_dir: Path, unescape) -> Problem | None:
+    csv_rows = read_rows(out_dir / f"{table.name}.csv")
+    next(csv_rows, None)
+    width = len(table.columns)
+    number = 1
+    for number, (cells, texts) in enumerate(_zip_longest(sheet_rows, csv_rows), start=2):
+        if cells is None or texts is None:
+            return Problem("verify.sheet_rows", {"sheet": table.name})
+        cells = tuple(cells) + (None,) * (width - len(cells))  # read-only rows drop trailing blanks
+        shown = [_xlsx_text(c.kind, value) for c, value in zip(table.columns, cells, strict=False)]
+        shown = [unescape(text) if c.kind == TEXT else text for c, text in zip(table.columns, shown, strict=True)]
+        if shown != [restore(t) for t in texts]:
+            return Problem("verify.sheet_cell", {"sheet": table.name, "row": number})
+    return None
+
+
+def _zip_longest(a: Iterable, b: Iterable) -> Iterator[tuple]:
+    a, b = iter(a), iter(b)
+    while True:
+        x, y = next(a, None), next(b, None)
+        if x is None and y is None:
+            return
+        yield x, y
