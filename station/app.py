@@ -65,6 +65,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
                 session,
                 print_job,
                 services.purchases,
+                services.couriers,
             )
 
         def purchases():

@@ -58,6 +58,7 @@ MESSAGES: dict[str, str] = {
     "couriers.charge_saved": "{code}: collect {amount_fen} {kind_key} at hand-over",
     "couriers.charge_cleared": "{code}: nothing to collect",
     "couriers.charge_line": "{code} {kind_key}",
+    "couriers.collect_in_f2": "{code} has {amount_fen} to collect: hand it over from parcels (F2), which collects it",
     "couriers.charge.freight": "freight collect",
     "couriers.charge.cod": "cash on delivery",
     "couriers.accounts": "Courier accounts",

@@ -58,6 +58,7 @@ MESSAGES: dict[str, str] = {
     "couriers.charge_saved": "{code} 取件时收{kind_key} {amount_fen}",
     "couriers.charge_cleared": "{code} 不再代收",
     "couriers.charge_line": "{code} {kind_key}",
+    "couriers.collect_in_f2": "{code} 要收 {amount_fen} 到付/代收：请在包裹（F2）取件时收",
     "couriers.charge.freight": "到付运费",
     "couriers.charge.cod": "代收货款",
     "couriers.accounts": "快递账目",
