@@ -1,5 +1,6 @@
 """Courier money in the county export: each courier's account for the month, and the parcels
-sent out (receivers masked by the export's column definitions; their addresses never leave)."""
+sent out. The columns (and which are masked) are defined with the other tables in
+services/export_tables.py; receivers' addresses never leave the station."""
 
 from __future__ import annotations
 
@@ -9,40 +10,6 @@ from station.db.courier_models import Shipment
 from station.db.models import Villager
 from station.domain.money import fen_to_yuan_text
 from station.services.courier_reports import account_statement, courier_codes
-
-ACCOUNT_COLUMNS = (
-    ("courier", "text"),
-    ("period", "text"),
-    ("parcels", "int"),
-    ("fees_yuan", "money"),
-    ("collected_yuan", "money"),
-    ("sending_owed_yuan", "money"),
-    ("paid_by_courier_yuan", "money"),
-    ("paid_to_courier_yuan", "money"),
-    ("opening_yuan", "money"),
-    ("closing_yuan", "money"),
-)
-SHIPMENT_COLUMNS = (
-    ("id", "int"),
-    ("shipment_no", "text"),
-    ("created_at", "datetime"),
-    ("courier", "text"),
-    ("sender", "text", "name"),
-    ("receiver", "text", "name"),
-    ("receiver_phone", "text", "phone"),
-    ("province", "text"),
-    ("zone", "text"),
-    ("weight_g", "int"),
-    ("chargeable_g", "int"),
-    ("card_version", "int"),
-    ("quoted_yuan", "money"),
-    ("freight_yuan", "money"),
-    ("override_reason", "text"),
-    ("commission_yuan", "money"),
-    ("method", "text"),
-    ("tracking_no", "text"),
-    ("status", "text"),
-)
 
 
 def courier_account_rows(period) -> Iterator[list]:

@@ -231,12 +231,8 @@ def test_settling_last_month_leaves_this_months_money_for_later(services, partne
 
 def test_export_rows_carry_each_couriers_month_and_the_parcels_sent(services, partner, cards, sender):
     from station.domain.periods import parse_month
-    from station.services.courier_export import (
-        ACCOUNT_COLUMNS,
-        SHIPMENT_COLUMNS,
-        courier_account_rows,
-        shipment_rows,
-    )
+    from station.services.courier_export import courier_account_rows, shipment_rows
+    from station.services.export_tables import TABLE_BY_NAME
 
     hand_over(services, partner, check_in(services, partner, "75123456780001").id)
     services.sending.send(
@@ -253,10 +249,42 @@ def test_export_rows_carry_each_couriers_month_and_the_parcels_sent(services, pa
     )
     month = parse_month("2026-11")
     accounts = {row[0]: row for row in courier_account_rows(month)}
-    assert len(accounts["ZTO"]) == len(ACCOUNT_COLUMNS)
+    assert len(accounts["ZTO"]) == len(TABLE_BY_NAME["courier_accounts"].columns)
     assert accounts["ZTO"][2:4] == [1, "0.50"] and accounts["ZTO"][5] == "9.00"  # ¥10 freight less 10 %
     assert accounts["ZTO"][-1] == "-8.50" and accounts["YD"][2] == 0
     (shipment,) = list(shipment_rows(month))
-    assert len(shipment) == len(SHIPMENT_COLUMNS)
+    assert len(shipment) == len(TABLE_BY_NAME["shipments"].columns)
     assert "上海市浦东新区某路 8 号" not in shipment  # the address never leaves the station
     assert list(shipment_rows(parse_month("2026-10"))) == []
+
+
+def test_the_county_export_carries_courier_accounts_and_masked_shipments(services, partner, cards, sender, tmp_path):
+    import csv
+
+    from station.services.export_verify import verify
+
+    def read_csv(path):
+        return list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+
+    hand_over(services, partner, check_in(services, partner, "75123456780001").id)
+    services.sending.send(
+        partner,
+        sender_id=sender.id,
+        receiver_name="买家王五",
+        receiver_phone="13712345678",
+        receiver_address="上海市浦东新区某路 8 号",
+        province="上海",
+        weight_g=800,
+        contents="茶叶",
+        courier="ZTO",
+        method="cash",
+    )
+    out = tmp_path / "export"
+    services.exports.export(partner, "2026-11", out)
+    assert verify(out) == []
+    accounts = {row["courier"]: row for row in read_csv(out / "courier_accounts.csv")}
+    assert accounts["ZTO"]["fees_yuan"] == "0.50" and accounts["ZTO"]["closing_yuan"] == "-8.50"
+    (shipment,) = read_csv(out / "shipments.csv")
+    assert (shipment["receiver"], shipment["receiver_phone"], shipment["sender"]) == ("买***", "137****5678", "赵**")
+    raw = (out / "shipments.csv").read_text(encoding="utf-8-sig")
+    assert "13712345678" not in raw and "浦东" not in raw
