@@ -254,6 +254,18 @@ def _figures(directory: Path) -> dict:
         "commission_fen": sum(fen(r["commission_yuan"]) for r in sales),
         "cash_diff_fen": sum(fen(r["diff_yuan"]) for r in _dict_rows(directory, "shifts")),
         "complaints_open": sum(1 for r in _dict_rows(directory, "complaints") if r["status"] == "open"),
+        **_courier_figures(directory),
+    }
+
+
+def _courier_figures(directory: Path) -> dict:
+    """What parcel work earned (fees + sending commission) and the couriers' closing balances."""
+    accounts = list(_dict_rows(directory, "courier_accounts"))
+    shipments = list(_dict_rows(directory, "shipments"))
+    return {
+        "parcel_income_fen": sum(fen(r["fees_yuan"]) for r in accounts)
+        + sum(fen(r["commission_yuan"]) for r in shipments),
+        "courier_balance_fen": sum(fen(r["closing_yuan"]) for r in accounts),
     }
 
 
@@ -295,6 +307,8 @@ FIGURES = (
     "cash_diff_fen",
     "complaints_open",
     "flags",
+    "parcel_income_fen",
+    "courier_balance_fen",
 )
 
 

@@ -288,3 +288,35 @@ def test_the_county_export_carries_courier_accounts_and_masked_shipments(service
     assert (shipment["receiver"], shipment["receiver_phone"], shipment["sender"]) == ("买***", "137****5678", "赵**")
     raw = (out / "shipments.csv").read_text(encoding="utf-8-sig")
     assert "13712345678" not in raw and "浦东" not in raw
+
+
+def test_the_county_roll_up_shows_what_parcel_work_earns(services, partner, cards, sender, clock, config, tmp_path):
+    from station.services.county import connect_county, enrol, load_many, report
+    from station.services.signing import load_key
+
+    for n in range(4):
+        hand_over(services, partner, check_in(services, partner, f"7512345678{n:04d}").id)  # ¥2.00 fees
+    services.sending.send(
+        partner,
+        sender_id=sender.id,
+        receiver_name="买家",
+        receiver_phone="13712345678",
+        receiver_address="上海市",
+        province="上海",
+        weight_g=800,
+        contents="茶叶",
+        courier="ZTO",
+        method="cash",
+    )  # ¥10.00 freight, ¥1.00 commission, ¥9.00 owed to ZTO
+    out = tmp_path / "export"
+    services.exports.export(partner, "2026-11", out)
+    url = str(tmp_path / "county.db")
+    db = connect_county(url)
+    enrol(db, "ZJ-0317", load_key(config.data_dir).public_b64, clock.now())
+    db.close()
+    assert [o.status for o in load_many(url, [out], clock.now())] == ["loaded"]
+    db = connect_county(url)
+    rows, totals, _ = report("2026-11")
+    assert (rows[0].parcel_income_fen, rows[0].courier_balance_fen) == (300, 200 - 900)
+    assert totals["parcel_income_fen"] == 300
+    db.close()

@@ -164,6 +164,8 @@ MESSAGES: dict[str, str] = {
     "ledger.kind.courier.fees": "delivery fees",
     "ledger.kind.sending.freight": "sending freight",
     "report.title.courier-income": "Parcel income by courier",
+    "county.parcel_income_fen": "parcel income",
+    "county.courier_balance_fen": "courier balance",
     "report.courier_parcels": "Parcels",
     "report.courier_fees": "Delivery fees",
     "report.courier_commission": "Sending commission",

@@ -164,6 +164,8 @@ MESSAGES: dict[str, str] = {
     "ledger.kind.courier.fees": "派费",
     "ledger.kind.sending.freight": "寄件运费",
     "report.title.courier-income": "快递收入",
+    "county.parcel_income_fen": "快递收入",
+    "county.courier_balance_fen": "快递往来余额",
     "report.courier_parcels": "派件数",
     "report.courier_fees": "派费",
     "report.courier_commission": "寄件提成",
