@@ -129,8 +129,12 @@ def m023_courier_accounts(db: Database) -> None:
             courier_models.CourierFeeAccrual,
         ]
     )
-    _append_only(db, "courier_rate_card")  # parcels and statements keep the version they used
-    _append_only(db, "courier_fee_accrual")
+    for table in ("courier_rate_card", "courier_fee_accrual"):  # a change is a new row
+        for event in ("UPDATE", "DELETE"):
+            db.execute_sql(  # IF NOT EXISTS: running this step again (a test replaying it) is harmless
+                f"CREATE TRIGGER IF NOT EXISTS {table}_no_{event.lower()} BEFORE {event} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+            )
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [
