@@ -21,6 +21,7 @@ from station.screens.palette import StationCommands
 from station.screens.setup import SetupScreen
 from station.services.common import OperatorInfo, Session
 from station.services.registry import Services, build_services
+from station.widgets.status_line import backup_age_text
 
 
 def make_app(config: StationConfig, *, clock: Clock | None = None, transport: Transport | None = None) -> StationApp:
@@ -39,12 +40,14 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
     BINDINGS = bindings_for(APP_ACTIONS)
 
     status: reactive[tuple[str, bool]] = reactive(("", False), init=False)
+    backup_level: reactive[str] = reactive("", init=False)  # "" | "stale" (over a day) | "old" (over a week)
 
     def __init__(self, config: StationConfig, services: Services, t: Translator) -> None:
         self.config = config
         self.services = services
         self.t = t
         self.session = Session()
+        self.chain_break: int | None = None  # the ledger chain's first bad entry, once a check found one
         self.area_factories = self._area_factories()
         super().__init__()
         self.title = t("app.title")
@@ -135,6 +138,21 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
             self.push_screen(SetupScreen(self.services.operators, self.logged_in))
         else:
             self.switch_mode("login")
+        self.call_service(self.services.integrity.verify_incremental, self.chain_checked, group="integrity")
+
+    def chain_checked(self, result) -> None:
+        """A broken ledger chain is shown loudly: the status line and a dialog naming the row."""
+        if not result.ok:
+            self.show_chain_break(result.broken_id, f"backup.reason.{result.reason}")
+
+    def show_chain_break(self, entry_id: int, reason_key: str) -> None:
+        from station.screens.dialogs import InfoDialog
+
+        self.chain_break = entry_id
+        self.update_status()
+        self.bell()
+        body = self.t("backup.chain_broken_body", id=entry_id, reason_key=reason_key)
+        self.push_screen(InfoDialog(self.t("backup.chain_broken_title"), body))
 
     # -- session -----------------------------------------------------------------------
     def logged_in(self, operator: OperatorInfo) -> None:
@@ -230,7 +248,14 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         if operator:
             parts.append(self.t("status.operator", name=operator.name, role=self.t("role." + operator.role)))
         parts.append(printer_text or self.t("status.printer", kind=self.config.printer.kind))
-        self.status = ("  │  ".join(parts), printer_failed)
+        from station.services.integrity import backup_level  # here: not needed for the log-in screen
+
+        age = self.services.backup.backup_age()
+        parts.append(backup_age_text(self.t, age))
+        self.backup_level = backup_level(age)
+        if self.chain_break is not None:
+            parts.insert(0, self.t("backup.status_chain_broken", id=self.chain_break))
+        self.status = ("  │  ".join(parts), printer_failed or self.chain_break is not None)
 
     async def action_logout(self) -> None:
         operator = self.session.operator

@@ -36,7 +36,7 @@ def _append_only(db: Database, table: str) -> None:
     """Triggers that make `table` append-only: corrections are new rows, never edits."""
     for event in ("UPDATE", "DELETE"):
         db.execute_sql(
-            f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_{event.lower()} BEFORE {event} ON {table} "
             f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
         )
 
@@ -111,11 +111,19 @@ def m009_drop_whole_history_tail_indexes(db: Database) -> None:
         db.execute_sql(f"DROP INDEX IF EXISTS parcel_{column}")
 
 
-def m019_operator_lock_level(db: Database) -> None:
+def m010_operator_lock_level(db: Database) -> None:
     """Lock-outs escalate (1, 5, 15, 60 minutes) and the level survives a restart."""
     columns = {row[1] for row in db.execute_sql("PRAGMA table_info(operator)").fetchall()}
     if "lock_level" not in columns:  # a fresh database got it from the model in m001
         db.execute_sql("ALTER TABLE operator ADD COLUMN lock_level INTEGER NOT NULL DEFAULT 0")
+
+
+def m011_ledger_self_check(db: Database) -> None:
+    """Where the last chain check got to, and the day-close anchors of the chain's end."""
+    from station.db.integrity_models import ChainAnchor, ChainCheckpoint
+
+    db.create_tables([ChainCheckpoint, ChainAnchor])
+    _append_only(db, "chain_anchor")
 
 
 def m023_courier_accounts(db: Database) -> None:
@@ -129,12 +137,8 @@ def m023_courier_accounts(db: Database) -> None:
             courier_models.CourierFeeAccrual,
         ]
     )
-    for table in ("courier_rate_card", "courier_fee_accrual"):  # a change is a new row
-        for event in ("UPDATE", "DELETE"):
-            db.execute_sql(  # IF NOT EXISTS: running this step again (a test replaying it) is harmless
-                f"CREATE TRIGGER IF NOT EXISTS {table}_no_{event.lower()} BEFORE {event} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
-            )
+    _append_only(db, "courier_rate_card")  # parcels and statements keep the version they used
+    _append_only(db, "courier_fee_accrual")
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [
@@ -147,7 +151,8 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     m007_live_parcel_indexes,
     m008_live_villager_index,
     m009_drop_whole_history_tail_indexes,
-    m019_operator_lock_level,
+    m010_operator_lock_level,
+    m011_ledger_self_check,
     m023_courier_accounts,
 ]
 

@@ -16,6 +16,7 @@ from station.services.export_rows import (
     ledger_rows,
     parcel_rows,
     purchase_rows,
+    restore_rows,
     settlement_rows,
     shift_rows,
     tariff_rows,
@@ -256,6 +257,22 @@ TABLES: tuple[Table, ...] = (
         ),
         complaint_rows,
         ("opened_at",),
+    ),
+    Table(
+        "restores",
+        _columns(
+            "at:datetime",
+            "operator:text:name",
+            "source:text",
+            "source_sha256:text",
+            "removed_postings:int",
+            "removed_yuan:money",
+            "removed_parcels:int",
+            "removed_orders:int",
+            "removed_txns:text",
+        ),
+        restore_rows,
+        ("at",),
     ),
     # Courier money (services/courier_export.py): each courier's month, and the parcels sent out
     # (receivers masked; their addresses stay at the station).
