@@ -69,6 +69,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
                 session,
                 print_job,
                 services.purchases,
+                services.couriers,
             )
 
         def purchases():
@@ -105,6 +106,19 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
 
             return ReportsScreen(services.exports, session, self.config.export_dir, self.config.parcels)
 
+        def couriers():
+            from station.screens.sending import SendingScreen
+
+            return SendingScreen(
+                services.sending,
+                services.couriers,
+                services.rate_cards,
+                services.villagers,
+                services.printing,
+                session,
+                print_job,
+            )
+
         return {
             "home": lambda: HomeScreen(services.dashboard),
             "parcels": parcels,
@@ -114,6 +128,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
             "villagers": villagers,
             "shift": shift,
             "reports": reports,
+            "couriers": couriers,
         }
 
     def on_mount(self) -> None:

@@ -10,6 +10,7 @@ from peewee import Database
 
 from station.db import (
     consignment_models,
+    courier_models,
     models,
     oversight_models,
     parcel_models,
@@ -134,6 +135,21 @@ def m012_complaint_lot(db: Database) -> None:
         db.execute_sql("ALTER TABLE complaint ADD COLUMN lot_id INTEGER")
 
 
+def m013_courier_accounts(db: Database) -> None:
+    """Courier rate cards, 到付 charges, parcels sent out and their batches, fee accruals."""
+    db.create_tables(
+        [
+            courier_models.CourierRateCard,
+            courier_models.ParcelCharge,
+            courier_models.ShipmentBatch,
+            courier_models.Shipment,
+            courier_models.CourierFeeAccrual,
+        ]
+    )
+    _append_only(db, "courier_rate_card")  # parcels and statements keep the version they used
+    _append_only(db, "courier_fee_accrual")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     m001_foundation,
     m002_parcels,
@@ -147,6 +163,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     m010_operator_lock_level,
     m011_ledger_self_check,
     m012_complaint_lot,
+    m013_courier_accounts,
 ]
 
 

@@ -27,6 +27,7 @@ AREAS = (
     ("villagers", "f6"),
     ("reports", "f7"),
     ("shift", "f8"),
+    ("couriers", "f11"),
 )
 
 APP_ACTIONS: tuple[StationAction, ...] = (

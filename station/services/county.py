@@ -295,6 +295,8 @@ FIGURES = (
     "cash_diff_fen",
     "complaints_open",
     "flags",
+    "parcel_income_fen",
+    "courier_balance_fen",
 )
 
 

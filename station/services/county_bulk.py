@@ -125,6 +125,7 @@ def figures(db: Database, code: str, period: str) -> dict[str, int]:
     parcels, picked_up = one("parcels")
     purchases, purchases_fen = one("purchases")
     sales_fen, commission_fen = one("consignment_sales")
+    fees_fen, courier_balance_fen = one("courier_accounts")
     return {
         "parcels": int(parcels),
         "parcels_picked_up": int(picked_up),
@@ -134,6 +135,8 @@ def figures(db: Database, code: str, period: str) -> dict[str, int]:
         "commission_fen": int(commission_fen),
         "cash_diff_fen": int(one("shifts")[0]),
         "complaints_open": int(one("complaints")[0]),
+        "parcel_income_fen": int(fees_fen) + int(one("shipments")[0]),
+        "courier_balance_fen": int(courier_balance_fen),
     }
 
 

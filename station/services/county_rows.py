@@ -179,6 +179,10 @@ FIGURES_SQL = {  # {p} is the placeholder of the driver
     "shifts": f"SELECT coalesce(sum(diff_fen), 0) FROM {PREFIX}shifts {WHERE_KEYS}",
     "complaints": "SELECT coalesce(sum(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0) "
     f"FROM {PREFIX}complaints {WHERE_KEYS}",
+    # What parcel work earned (delivery fees + sending commission) and the couriers' balances.
+    "courier_accounts": "SELECT coalesce(sum(fees_fen), 0), coalesce(sum(closing_fen), 0) "
+    f"FROM {PREFIX}courier_accounts {WHERE_KEYS}",
+    "shipments": f"SELECT coalesce(sum(commission_fen), 0) FROM {PREFIX}shipments {WHERE_KEYS}",
 }
 
 

@@ -25,6 +25,7 @@ from station.printing.layout import Row
 from station.printing.queue import PrintService
 from station.printing.receipts import build_receipt
 from station.services.common import OperatorInfo, may, require_counter
+from station.services.couriers import uncollected
 from station.services.dashboard import Tile
 from station.services.ledger import PAYMENT_METHODS, LedgerService, Line
 
@@ -328,7 +329,11 @@ class PurchaseService:
         )
         self._event(row, by, "handed_over", format_fen(owed) if owed > 0 else "")
         now = self.clock.now()
-        for parcel in Parcel.select().where((Parcel.purchase_id == row.id) & on_shelf()):
+        on_its_shelf = list(Parcel.select().where((Parcel.purchase_id == row.id) & on_shelf()))
+        due = uncollected([parcel.id for parcel in on_its_shelf])
+        if due:  # 到付 is collected by the parcel hand-over (F2), which takes the money with it
+            raise NotAllowed("couriers.collect_in_f2", code=due[0].pickup_code, amount_fen=due[0].amount_fen)
+        for parcel in on_its_shelf:
             parcel.status, parcel.picked_up_at, parcel.verified_by = "picked_up", now, "order"
             parcel.handed_over_by = by.id
             parcel.save()
