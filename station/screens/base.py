@@ -18,6 +18,8 @@ from station.services.db_errors import as_station_error
 
 log = logging.getLogger(__name__)
 
+R = TypeVar("R")
+
 
 class TranslatedBindings:
     """Binding descriptions are catalogue keys; footer and key panel show the translation."""
@@ -50,8 +52,8 @@ class ServiceCalls:
 
     def call_service(
         self,
-        call: Callable[[], Any],
-        on_done: Callable[[Any], None] | None = None,
+        call: Callable[[], R],
+        on_done: Callable[[R], object] | None = None,
         on_error: Callable[[StationError], None] | None = None,
         *,
         group: str = "db",
@@ -70,7 +72,8 @@ class ServiceCalls:
 
     def _run_call(self, call, on_done, on_error) -> None:
         try:
-            result = call()
+            with self.app.services.db.connection_context():  # type: ignore[attr-defined]
+                result = call()  # a worker thread's connection is closed when its call ends
         except StationError as error:
             self.post_message(ServiceCalls.Failed(error, on_error))  # type: ignore[attr-defined]
         except Exception as error:  # a full disk or a long lock is said plainly; others go to the dialog

@@ -14,8 +14,8 @@ from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.dialogs import ConfirmDialog, InfoDialog, PinDialog
 from station.screens.form_dialog import FormDialog, FormField
-from station.services.common import Session
-from station.services.ledger import clean_reason
+from station.services.common import OperatorInfo, Session
+from station.services.ledger import Posting, clean_reason
 from station.services.registry import Services
 from station.services.shifts import ShiftInfo
 from station.widgets.status_line import StatusLine
@@ -129,10 +129,13 @@ class ShiftScreen(StationScreen):
         if opened is not None:
             self.reload()
 
+    def action_close_shift(self) -> None:
+        op = self.session.require
+        self.call_service(lambda: self.services.shifts.operators_for_handover(op), self.close_shift)
+
     @work
-    async def action_close_shift(self) -> None:
+    async def close_shift(self, others: list[OperatorInfo]) -> None:
         op, t = self.session.require, self.t
-        others = self.services.shifts.operators_for_handover(op)
         options = ((t("shift.no_handover"), 0), *((o.name, o.id) for o in others))
         handover = await self.app.push_screen_wait(
             FormDialog(
@@ -204,15 +207,23 @@ class ShiftScreen(StationScreen):
             group="backup",
         )
 
-    @work
-    async def action_reverse(self) -> None:
+    def action_reverse(self) -> None:
         table = self.query_one("#journal", DataTable)
         if not self.postings:
             return
         txn = self.postings[table.cursor_row]
+        op, services = self.session.require, self.services
+
+        def load() -> tuple[Posting, bool, list[OperatorInfo]]:
+            posting = services.ledger.posting(txn)
+            others = [o for o in services.operators.list_active() if o.id != op.id]
+            return posting, services.ledger.needs_approval(op, posting.amount_fen), others
+
+        self.call_service(load, lambda found: self.reverse(txn, *found))
+
+    @work
+    async def reverse(self, txn: int, posting: Posting, needs_approval: bool, others: list[OperatorInfo]) -> None:
         op, ledger = self.session.require, self.services.ledger
-        posting = ledger.posting(txn)
-        needs_approval = ledger.needs_approval(op, posting.amount_fen)
         reversed_ = await self.app.push_screen_wait(
             FormDialog(
                 self.t("shift.reverse_title", txn=txn, amount_fen=posting.amount_fen),
@@ -228,7 +239,7 @@ class ShiftScreen(StationScreen):
             reversed_ = await self.app.push_screen_wait(
                 PinDialog(
                     self.t("shift.approval_prompt", txn=txn, amount_fen=posting.amount_fen),
-                    [o for o in self.services.operators.list_active() if o.id != op.id],
+                    others,
                     lambda approver_id, pin: ledger.reverse(txn, reason, op, approver_id=approver_id, approver_pin=pin),
                     roles=roles_for("ledger.reverse"),
                 )
@@ -237,10 +248,13 @@ class ShiftScreen(StationScreen):
             self.notify(self.t("shift.reversed_done", txn=txn))
             self.reload()
 
+    def action_audit_log(self) -> None:
+        self.call_service(self.services.operators.list_active, self.audit_log)
+
     @work
-    async def action_audit_log(self) -> None:
+    async def audit_log(self, active: list[OperatorInfo]) -> None:
         t, op = self.t, self.session.require
-        operators = ((t("shift.audit_everyone"), 0), *((o.name, o.id) for o in self.services.operators.list_active()))
+        operators = ((t("shift.audit_everyone"), 0), *((o.name, o.id) for o in active))
         rows = await self.app.push_screen_wait(
             FormDialog(
                 t("shift.audit_filter"),
