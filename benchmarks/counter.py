@@ -69,22 +69,24 @@ async def station_scans(home: Path, scans: list[str]) -> list[float]:
     config = set_up(home)
     app = make_app(config, clock=FixedClock(DAY))
     async with app.run_test(size=(130, 45)) as pilot:
-        for _ in range(200):  # the log-in screen, after its worker asked whether setup is needed
-            await pilot.pause(0.01)
-            if app.screen.query("#pin"):
-                break
+
+        async def until(ready) -> None:  # the app's workers answer; a loaded machine is slow
+            deadline = time.monotonic() + 60
+            while not ready():
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"counter benchmark stuck on {app.screen!r}")
+                await pilot.pause(0.02)
+
+        await until(lambda: bool(app.screen.query("#pin")))
         await pilot.press(*PIN, "enter")
-        for _ in range(500):
-            await pilot.pause(0.01)
-            if app.current_mode == "home":
-                break
-        await pilot.press("f2", "ctrl+n")
-        await pilot.pause(0.3)
+        await until(lambda: app.current_mode == "home" and len(app.screen_stack) == 1)
+        await pilot.press("f2")
+        await until(lambda: app.current_mode == "parcels")
+        await pilot.press("ctrl+n")
+        await until(lambda: isinstance(app.screen, CheckInScreen))  # asks shelf, layer, courier
+        await pilot.pause(0.2)
         await pilot.press("3", "enter", "2", "enter", *"SF", "enter")
-        for _ in range(500):
-            await pilot.pause(0.01)
-            if isinstance(app.screen, CheckInScreen) and not app.screen.query_one("#scan").disabled:
-                break
+        await until(lambda: isinstance(app.screen, CheckInScreen) and not app.screen.query_one("#scan").disabled)
         table = app.screen.query_one("#batch-table", DataTable)
         return await time_scans(pilot, table, scans, code_column=0)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from peewee import (
+    AutoField,
     BlobField,
     BooleanField,
     DatabaseProxy,
@@ -18,7 +19,7 @@ database = DatabaseProxy()
 
 
 class BaseModel(Model):
-    id: int  # the AutoField peewee adds; declared for the type checker
+    id = AutoField()  # what peewee adds when none is declared, spelt out for the type checker
 
     class Meta:
         database = database

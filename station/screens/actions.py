@@ -39,7 +39,8 @@ APP_ACTIONS: tuple[StationAction, ...] = (
 )
 
 
-def bindings_for(actions: tuple[StationAction, ...]) -> list[Binding]:
+def bindings_for(actions: tuple[StationAction, ...]) -> list[Binding | tuple[str, str] | tuple[str, str, str]]:
+    """Typed as Textual's BINDINGS class variable is, so screens can assign it."""
     return [Binding(a.key, a.action, a.label, id=a.id, show=a.id != "nav.back") for a in actions]
 
 

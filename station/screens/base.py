@@ -59,7 +59,7 @@ class ServiceCalls:
         group: str = "db",
         exclusive: bool = False,
     ) -> Worker:
-        return self._service_worker(call, on_done, on_error, group=group, exclusive=exclusive)  # type: ignore[attr-defined]
+        return self._service_worker(call, on_done, on_error, group=group, exclusive=exclusive)
 
     def _service_worker(self, call, on_done, on_error, *, group: str, exclusive: bool) -> Worker:
         return self.run_worker(  # type: ignore[attr-defined]
