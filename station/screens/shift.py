@@ -52,7 +52,7 @@ class ShiftScreen(StationScreen):
         yield Label(self.t("shift.title"), classes="title")
         yield Label("", id="shift-body")
         yield Label(self.t("shift.journal_title"), classes="title")
-        table = DataTable(id="journal", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = DataTable(id="journal", cursor_type="row", zebra_stripes=True)
         table.add_columns(
             self.t("shift.col_txn"),
             self.t("receipt.time"),
