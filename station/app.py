@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from textual import work
 from textual.app import App
 from textual.reactive import reactive
@@ -22,6 +24,7 @@ from station.screens.setup import SetupScreen
 from station.services.common import OperatorInfo, Session
 from station.services.operators import StationInfo
 from station.services.registry import Services, build_services
+from station.widgets.status_line import backup_age_text
 
 
 def make_app(config: StationConfig, *, clock: Clock | None = None, transport: Transport | None = None) -> StationApp:
@@ -40,12 +43,15 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
     BINDINGS = bindings_for(APP_ACTIONS)
 
     status: reactive[tuple[str, bool]] = reactive(("", False), init=False)
+    backup_level: reactive[str] = reactive("", init=False)  # "" | "stale" (over a day) | "old" (over a week)
 
     def __init__(self, config: StationConfig, services: Services, t: Translator) -> None:
         self.config = config
         self.services = services
         self.t = t
         self.session = Session()
+        self.chain_break: int | None = None  # the ledger chain's first bad entry, once a check found one
+        self.print_note = ""  # the last receipt's replaced characters, for the status line
         self.area_factories = self._area_factories()
         super().__init__()
         self.title = t("app.title")
@@ -124,6 +130,21 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
             self.push_screen(SetupScreen(self.services.operators, self.logged_in))
         else:
             self.switch_mode("login")
+        self.call_service(self.services.integrity.verify_incremental, self.chain_checked, group="integrity")
+
+    def chain_checked(self, result) -> None:
+        """A broken ledger chain is shown loudly: the status line and a dialog naming the row."""
+        if not result.ok:
+            self.show_chain_break(result.broken_id, f"backup.reason.{result.reason}")
+
+    def show_chain_break(self, entry_id: int, reason_key: str) -> None:
+        from station.screens.dialogs import InfoDialog
+
+        self.chain_break = entry_id
+        self.update_status()
+        self.bell()
+        body = self.t("backup.chain_broken_body", id=entry_id, reason_key=reason_key)
+        self.push_screen(InfoDialog(self.t("backup.chain_broken_title"), body))
 
     # -- session -----------------------------------------------------------------------
     def logged_in(self, operator: OperatorInfo) -> None:
@@ -160,6 +181,13 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
                 self.notify(
                     self.t("print.failed", no=job.receipt_no, error=job.last_error), severity="error", timeout=10
                 )
+            self.print_note = (
+                self.t("validation.print_replaced", no=job.receipt_no, chars=job.replaced)
+                if job.replaced and job.status == "printed"
+                else ""
+            )
+            if self.print_note:
+                self.notify(self.print_note, timeout=10)
             self.update_status()
             if then is not None:
                 then()
@@ -215,14 +243,14 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
     def update_status(self) -> None:
         services = self.services
         self.call_service(
-            lambda: (services.printing.failed_count(), services.operators.station()),
+            lambda: (services.printing.failed_count(), services.operators.station(), services.backup.backup_age()),
             self.show_status,
             group="status",
             exclusive=True,
         )
 
-    def show_status(self, found: tuple[int, StationInfo | None]) -> None:
-        failed, station = found
+    def show_status(self, found: tuple[int, StationInfo | None, dt.timedelta | None]) -> None:
+        failed, station, age = found
         printer_text = self.t("status.printer_failed", n=failed) if failed else ""
         printer_failed = bool(failed)
         operator = self.session.operator
@@ -232,7 +260,15 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         if operator:
             parts.append(self.t("status.operator", name=operator.name, role=self.t("role." + operator.role)))
         parts.append(printer_text or self.t("status.printer", kind=self.config.printer.kind))
-        self.status = ("  │  ".join(parts), printer_failed)
+        from station.services.integrity import backup_level  # here: not needed for the log-in screen
+
+        parts.append(backup_age_text(self.t, age))
+        self.backup_level = backup_level(age)
+        if self.chain_break is not None:
+            parts.insert(0, self.t("backup.status_chain_broken", id=self.chain_break))
+        if self.print_note:
+            parts.append(self.print_note)
+        self.status = ("  │  ".join(parts), printer_failed or self.chain_break is not None)
 
     async def action_logout(self) -> None:
         operator = self.session.operator

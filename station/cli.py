@@ -9,10 +9,11 @@ from collections.abc import Sequence
 
 from station import cli_operator
 from station.cli_auth import add_operator_option, close_database, log_in, open_services, record_open_command
+from station.cli_backup import add_commands as add_backup_commands
+from station.cli_backup import cmd_backup, cmd_check, cmd_restore, holding_station_lock, restore_after_app
 from station.cli_county import add_parsers as add_county_parsers
 from station.cli_county import cmd_county, cmd_key, cmd_verify
-from station.config import ConfigError, StationConfig, load_config
-from station.domain.errors import StationError
+from station.config import ConfigError, StationConfig, guess_locale, load_config
 from station.file_modes import private_umask
 from station.i18n.translator import Translator
 
@@ -53,16 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--date", help="day YYYY-MM-DD (parcels)")
     report.add_argument("--format", choices=["table", "csv", "xlsx"], default="table")
     add_operator_option(report)
-    add_operator_option(commands.add_parser("backup", help="write a checked backup copy of the database now"))
     export = commands.add_parser("export", help="export a month for the county (CSV + XLSX + manifest)")
     export.add_argument("--period", required=True, help="month, YYYY-MM")
     export.add_argument("--out", required=True, help="an empty or new directory")
     export.add_argument("--unmasked", action="store_true", help="phones and names in full (partner or auditor)")
     add_operator_option(export)
     add_county_parsers(commands)  # key, verify, county …
-    restore = commands.add_parser("restore", help="replace the database with a backup (current one kept aside)")
-    restore.add_argument("file", help="the backup file")
-    add_operator_option(restore)
+    add_backup_commands(commands)  # backup, restore, check
     cli_operator.add_parser(commands)
     return parser
 
@@ -70,8 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_run(config: StationConfig, args: argparse.Namespace) -> int:
     from station.app import make_app
 
-    make_app(config).run()
-    return 0
+    with holding_station_lock(config, "station run"):
+        request = make_app(config).run()
+    return restore_after_app(args, request)  # a restore asked for in the app (F8, Ctrl+T)
 
 
 def cmd_demo(config: StationConfig, args: argparse.Namespace) -> int:
@@ -124,38 +123,6 @@ def cmd_report(config: StationConfig, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_backup(config: StationConfig, args: argparse.Namespace) -> int:
-    session = log_in(config, args, "backup.make")
-    path = session.services.day_close.backup(session.operator)
-    print(Translator(config.locale)("shift.backup_done", path=str(path)))
-    return 0
-
-
-def cmd_restore(config: StationConfig, args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from station.cli_auth import audit_args
-    from station.db.models import Operator
-    from station.domain.clock import SystemClock
-    from station.services.day_close import restore
-
-    session = log_in(config, args, "backup.restore")
-    session.services.db.close()
-    aside = restore(config.db_path, Path(args.file), SystemClock().now())
-    restored = open_services(config)
-    restored_by = Operator.get_or_none(Operator.name == session.operator.name)
-    with restored.db.atomic():  # the restored database learns who replaced it, and from where
-        restored.audit.record(
-            "cli.command",
-            restored_by.id if restored_by else None,
-            ref="restore",
-            args=audit_args(args),
-            aside=str(aside),
-        )
-    print(Translator(config.locale)("backup.restored", path=str(config.db_path), aside=str(aside)))
-    return 0
-
-
 def cmd_export(config: StationConfig, args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -174,6 +141,7 @@ COMMANDS = {
     "report": cmd_report,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "check": cmd_check,
     "run": cmd_run,
     "demo": cmd_demo,
     "where": cmd_where,
@@ -188,13 +156,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(os.environ, home=args.home)
     except ConfigError as error:
-        print(f"station: {error}", file=sys.stderr)
+        print(f"station: {Translator(guess_locale(os.environ, args.home)).error(error)}", file=sys.stderr)
         return 2
+    from station.cli_checks import run_checked
+
     try:
-        return COMMANDS[args.command or "run"](config, args)
-    except StationError as error:
-        print(f"station: {Translator(config.locale).error(error)}", file=sys.stderr)
-        return 1
+        return run_checked(COMMANDS[args.command or "run"], config, args)
     finally:
         close_database()
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import io
 
 from rich.cells import cell_len
 
 from station.domain.errors import InvalidInput
 from station.domain.money import fen_to_yuan_text
+from station.domain.periods import parse_date
 from station.domain.spreadsheet import safe_cell
 from station.domain.tariffs import format_scaled
 from station.i18n.translator import Translator
@@ -68,7 +68,7 @@ def utilities_report(services: Services, t: Translator, args: argparse.Namespace
 
 def parcels_report(services: Services, t: Translator, args: argparse.Namespace, *, masked: bool = True) -> str:
     try:
-        day = dt.date.fromisoformat(args.date) if args.date else services.clock.now().date()
+        day = parse_date(args.date) if args.date else services.clock.now().date()
     except ValueError:
         raise InvalidInput("error.bad_date", text=args.date) from None
     log = services.parcel_reports.daily_log(day)
@@ -91,7 +91,7 @@ def daily_report(services: Services, t: Translator, args: argparse.Namespace, *,
     from station.services.day_close import z_report
 
     try:
-        day = dt.date.fromisoformat(args.date) if args.date else services.clock.now().date()
+        day = parse_date(args.date) if args.date else services.clock.now().date()
     except ValueError:
         raise InvalidInput("error.bad_date", text=args.date) from None
     report = z_report(day)

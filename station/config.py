@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,13 +15,57 @@ from typing import Any
 
 import platformdirs
 
+from station.domain.errors import InvalidInput, StationError
+from station.domain.money import MAX_FEN
+
 APP_NAME = "station"
 LOCALES = ("zh_CN", "en")
 PRINTER_KINDS = ("none", "usb", "serial", "network", "file", "cups", "dummy")
 
 
-class ConfigError(ValueError):
-    """A bad config file: the message names the file and the key."""
+class ConfigError(StationError, ValueError):
+    """A bad config file: the message (a catalogue key) names the file and the key."""
+
+    key = "validation.config_invalid"
+
+    def __str__(self) -> str:
+        # Shown before the locale is known (and in logs): the English text.
+        from station.i18n.translator import Translator
+
+        return Translator("en")(self.key, **self.values)
+
+
+# Allowed ranges, by "section.key" (inclusive). A hand-edited `port = -5` is refused by name.
+RANGES: dict[str, tuple[float, float]] = {
+    "printer.paper_mm": (40, 120),
+    "printer.columns": (0, 72),
+    "printer.dots": (0, 832),
+    "printer.usb_vendor": (0, 0xFFFF),
+    "printer.usb_product": (0, 0xFFFF),
+    "printer.baudrate": (300, 921600),
+    "printer.port": (1, 65535),
+    "printer.timeout": (0.5, 60),
+    "printer.qr_module": (1, 16),
+    "parcels.shelves": (1, 99),
+    "parcels.layers": (1, 9),
+    "parcels.holding_fee_after_days": (0, 3650),
+    "parcels.holding_fee_per_day_fen": (0, MAX_FEN),
+    "counter.service_fee_fen": (0, MAX_FEN),
+    "counter.commission_bp": (0, 10000),
+    "counter.min_payout_fen": (0, MAX_FEN),
+    "counter.markdown_after_days": (0, 3650),
+    "counter.markdown_bp": (0, 10000),
+    "counter.near_expiry_days": (0, 3650),
+    "counter.reversal_approval_fen": (0, MAX_FEN),
+    "counter.backups_kept": (1, 1000),
+    "security.pin_cost": (10, 20),
+    "security.pin_cost_r": (1, 32),
+}
+CHOICES: dict[str, tuple[str, ...]] = {
+    "ui.locale": LOCALES,
+    "printer.kind": PRINTER_KINDS,
+    "printer.qr_error": ("L", "M", "Q", "H"),
+}
 
 
 @dataclass(frozen=True)
@@ -95,6 +140,7 @@ class StationConfig:
     counter: CounterConfig = CounterConfig()
     security: SecurityConfig = SecurityConfig()
     keys: Mapping[str, str] = field(default_factory=dict)
+    config_path: Path | None = None  # STATION_CONFIG, else config.toml in the config directory
 
     @property
     def db_path(self) -> Path:
@@ -110,7 +156,7 @@ class StationConfig:
 
     @property
     def config_file(self) -> Path:
-        return self.config_dir / "config.toml"
+        return self.config_path or self.config_dir / "config.toml"
 
     @property
     def locale(self) -> str:
@@ -128,38 +174,62 @@ SECTIONS: dict[str, type] = {
 
 def _section(cls: type, table: Any, source: Path, name: str) -> Any:
     if not isinstance(table, dict):
-        raise ConfigError(f"{source}: [{name}] must be a table")
+        raise ConfigError("validation.config_not_table", file=str(source), section=name)
     defaults = cls()
     values: dict[str, Any] = {}
     known = {f.name for f in dataclasses.fields(cls)}
     for key, value in table.items():
         if key not in known:
-            raise ConfigError(f"{source}: unknown key '{name}.{key}'")
+            raise ConfigError("validation.config_unknown_key", file=str(source), setting=f"{name}.{key}")
         expected = type(getattr(defaults, key))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise ConfigError(f"{source}: '{name}.{key}' must be {expected.__name__}")
+            raise ConfigError(
+                "validation.config_type", file=str(source), setting=f"{name}.{key}", kind=expected.__name__
+            )
+        if isinstance(value, list):
+            value = list(value)
         values[key] = value
     return dataclasses.replace(defaults, **values)
 
 
+def check_section(name: str, section: Any) -> None:
+    """Range and choice checks of one section; InvalidInput names the setting (`printer.port`)."""
+    for item in dataclasses.fields(section):
+        setting, value = f"{name}.{item.name}", getattr(section, item.name)
+        if setting in RANGES:
+            low, high = RANGES[setting]
+            if not low <= value <= high:
+                raise InvalidInput("validation.setting_range", setting=setting, low=low, high=high, value=value)
+        if setting in CHOICES and value not in CHOICES[setting]:
+            raise InvalidInput(
+                "validation.setting_choice", setting=setting, choices=", ".join(CHOICES[setting]), value=value
+            )
+    if name == "parcels":
+        days = section.overdue_days
+        ok = len(days) == 3 and all(isinstance(d, int) and not isinstance(d, bool) and d >= 1 for d in days)
+        if not ok or not days[0] < days[1] < days[2]:
+            raise InvalidInput("validation.setting_overdue_days", setting="parcels.overdue_days", value=days)
+
+
 def _validate(config: StationConfig, source: Path) -> None:
-    if config.ui.locale not in LOCALES:
-        raise ConfigError(f"{source}: 'ui.locale' must be one of {', '.join(LOCALES)}")
-    if config.printer.kind not in PRINTER_KINDS:
-        raise ConfigError(f"{source}: 'printer.kind' must be one of {', '.join(PRINTER_KINDS)}")
-    if config.printer.qr_error not in ("L", "M", "Q", "H"):
-        raise ConfigError(f"{source}: 'printer.qr_error' must be L, M, Q or H")
-    if not 1 <= config.parcels.shelves <= 99 or not 1 <= config.parcels.layers <= 9:
-        raise ConfigError(f"{source}: 'parcels.shelves' 1–99 and 'parcels.layers' 1–9")
-    days = config.parcels.overdue_days
-    if len(days) != 3 or sorted(days) != days or days[0] < 1:
-        raise ConfigError(f"{source}: 'parcels.overdue_days' must be three increasing days")
-    if not 10 <= config.security.pin_cost <= 20 or not 1 <= config.security.pin_cost_r <= 32:
-        raise ConfigError(f"{source}: 'security.pin_cost' must be 10–20 and 'security.pin_cost_r' 1–32")
-    if not 0 <= config.counter.commission_bp <= 10000:
-        raise ConfigError(f"{source}: 'counter.commission_bp' must be 0–10000")
+    for name in SECTIONS:
+        try:
+            check_section(name, getattr(config, name))
+        except InvalidInput as error:
+            key = error.key.replace("validation.setting_", "validation.config_")
+            raise ConfigError(key, file=str(source), **error.values) from None
+
+
+def guess_locale(environ: Mapping[str, str], home: str | None = None) -> str:
+    """The UI language for a message about a config file that could not be loaded."""
+    try:
+        path = Path(environ.get("STATION_CONFIG") or default_paths(environ, home)[1] / "config.toml")
+        locale = tomllib.loads(path.read_text(encoding="utf-8")).get("ui", {}).get("locale")
+    except (OSError, ValueError, AttributeError):
+        return LOCALES[0]
+    return locale if locale in LOCALES else LOCALES[0]
 
 
 def default_paths(environ: Mapping[str, str], home: str | None = None) -> tuple[Path, Path, Path]:
@@ -178,23 +248,27 @@ def default_paths(environ: Mapping[str, str], home: str | None = None) -> tuple[
 def load_config(environ: Mapping[str, str], *, home: str | None = None) -> StationConfig:
     data_dir, config_dir, log_dir = default_paths(environ, home)
     config = StationConfig(data_dir=data_dir, config_dir=config_dir, log_dir=log_dir)
-    source = Path(environ.get("STATION_CONFIG") or config.config_file)
+    if environ.get("STATION_CONFIG"):  # read and written at the same path
+        config = dataclasses.replace(config, config_path=Path(environ["STATION_CONFIG"]).expanduser())
+    source = config.config_file
     if not source.exists():
         return config
     try:
         document = tomllib.loads(source.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{source}: {error}") from error
+        raise ConfigError("validation.config_unreadable", file=str(source), detail=str(error)) from error
+    except OSError as error:
+        raise ConfigError("validation.config_unreadable", file=str(source), detail=error.strerror or "") from error
     changes: dict[str, Any] = {}
     for name, table in document.items():
         if name == "keys":
             if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-                raise ConfigError(f"{source}: [keys] maps binding ids to key names")
+                raise ConfigError("validation.config_keys", file=str(source))
             changes["keys"] = dict(table)
         elif name in SECTIONS:
             changes[name] = _section(SECTIONS[name], table, source, name)
         else:
-            raise ConfigError(f"{source}: unknown section [{name}]")
+            raise ConfigError("validation.config_unknown_section", file=str(source), section=name)
     config = dataclasses.replace(config, **changes)
     _validate(config, source)
     return config
@@ -208,33 +282,34 @@ def ensure_dirs(config: StationConfig) -> None:
         make_private(directory)
 
 
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def save_section(config: StationConfig, name: str, section: Any) -> StationConfig:
-    """Write one section into config.toml, keeping the others; returns the new config."""
+    """Write one section into the config file (STATION_CONFIG or config.toml), keeping the
+    user's comments, order and other sections (tomlkit); checked first, written atomically."""
+    import tomlkit
+
+    check_section(name, section)
     source = config.config_file
-    document: dict[str, Any] = {}
-    if source.exists():
-        document = tomllib.loads(source.read_text(encoding="utf-8"))
+    try:
+        document = tomlkit.parse(source.read_text(encoding="utf-8")) if source.exists() else tomlkit.document()
+    except (tomlkit.exceptions.ParseError, UnicodeDecodeError, OSError) as error:
+        raise ConfigError("validation.config_unreadable", file=str(source), detail=str(error)) from error
+    if name not in document:
+        document.add(name, tomlkit.table())
+    table = document[name]
     defaults = type(section)()
-    document[name] = {
-        f.name: getattr(section, f.name)
-        for f in dataclasses.fields(section)
-        if getattr(section, f.name) != getattr(defaults, f.name)
-    }
-    lines = []
-    for table, values in document.items():
-        lines.append(f"[{table}]")
-        lines += [f'"{k}" = {_toml_value(v)}' if "." in k else f"{k} = {_toml_value(v)}" for k, v in values.items()]
-        lines.append("")
-    source.parent.mkdir(parents=True, exist_ok=True)
-    source.write_text("\n".join(lines), encoding="utf-8")
+    for item in dataclasses.fields(section):
+        value = getattr(section, item.name)
+        if item.name in table or value != getattr(defaults, item.name):
+            table[item.name] = value
+    temporary = source.with_name(source.name + ".tmp")
+    try:
+        source.parent.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(tomlkit.dumps(document))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, source)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise ConfigError("validation.config_write", file=str(source), detail=error.strerror or "") from error
     return dataclasses.replace(config, **{name: section})

@@ -110,11 +110,19 @@ def m009_drop_whole_history_tail_indexes(db: Database) -> None:
         db.execute_sql(f"DROP INDEX IF EXISTS parcel_{column}")
 
 
-def m019_operator_lock_level(db: Database) -> None:
+def m010_operator_lock_level(db: Database) -> None:
     """Lock-outs escalate (1, 5, 15, 60 minutes) and the level survives a restart."""
     columns = {row[1] for row in db.execute_sql("PRAGMA table_info(operator)").fetchall()}
     if "lock_level" not in columns:  # a fresh database got it from the model in m001
         db.execute_sql("ALTER TABLE operator ADD COLUMN lock_level INTEGER NOT NULL DEFAULT 0")
+
+
+def m011_ledger_self_check(db: Database) -> None:
+    """Where the last chain check got to, and the day-close anchors of the chain's end."""
+    from station.db.integrity_models import ChainAnchor, ChainCheckpoint
+
+    db.create_tables([ChainCheckpoint, ChainAnchor])
+    _append_only(db, "chain_anchor")
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [
@@ -127,7 +135,8 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     m007_live_parcel_indexes,
     m008_live_villager_index,
     m009_drop_whole_history_tail_indexes,
-    m019_operator_lock_level,
+    m010_operator_lock_level,
+    m011_ledger_self_check,
 ]
 
 

@@ -20,7 +20,7 @@ def commission_fen(amount_fen: int, rate_bp: int) -> int:
 
 def parse_percent_bp(text: str) -> int:
     """ "8" or "8.5" (percent) → 800 / 850 basis points; 0–100 %."""
-    bp = parse_scaled(text, 2, "consign.bad_rate")
+    bp = parse_scaled(text, 2, "consign.bad_rate", example="8.5", units="percent")
     if not 0 <= bp <= 100 * BP_PER_PERCENT:
         raise InvalidInput("consign.bad_rate", text=text)
     return bp

@@ -94,10 +94,14 @@ def parse_period(text: str, today: dt.date) -> Period:
 
 
 def parse_date(text: str) -> dt.date:
+    """A date as typed; years outside 1900–2199 (9999-12-31) are refused, not overflowed."""
     try:
-        return dt.date.fromisoformat((text or "").strip())
+        day = dt.date.fromisoformat((text or "").strip())
     except ValueError:
         raise InvalidInput("error.bad_date", text=text) from None
+    if not 1900 <= day.year <= 2199:
+        raise InvalidInput("error.bad_date", text=text)
+    return day
 
 
 def optional_date(text: str) -> dt.date | None:

@@ -7,18 +7,26 @@ import re
 from station.domain.errors import InvalidInput
 from station.domain.money import normalise_number_text
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
-TAIL = re.compile(r"^\d{4}$")
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+# Area code 0 + 2–3 digits (never 00…), local number 7–8 digits starting 2–9.
+LANDLINE = re.compile(r"^0[1-9][0-9]{1,2}-?[2-9][0-9]{6,7}$")
+TAIL = re.compile(r"^[0-9]{4}$")
+_SEPARATORS = re.compile(r"[\s\-]")
 
 
 def normalise_phone(text: str) -> str:
-    """Full-width to ASCII, drop spaces and a +86 prefix; keep the landline dash."""
+    """Full-width to ASCII, drop spaces and a +86 prefix; `138-0013-8000` → `13800138000`.
+
+    A landline keeps one dash after its area code (`0571-88886666`).
+    """
     cleaned = normalise_number_text(text or "")
     if cleaned.startswith("+86"):
         cleaned = cleaned[3:]
     elif cleaned.startswith("0086"):
         cleaned = cleaned[4:]
+    digits = _SEPARATORS.sub("", cleaned)
+    if MOBILE.match(digits) or not cleaned.startswith("0") or cleaned.count("-") != 1:
+        return digits
     return cleaned
 
 
@@ -29,6 +37,8 @@ def parse_phone(text: str, *, allow_empty: bool = False) -> str:
         return ""
     if MOBILE.match(cleaned) or LANDLINE.match(cleaned):
         return cleaned
+    if cleaned and set(cleaned) <= set("0-"):
+        raise InvalidInput("validation.phone_impossible", text=text)
     raise InvalidInput("phone.invalid", text=text)
 
 

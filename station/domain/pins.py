@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from station.domain.errors import InvalidInput
 
-_PIN = re.compile(r"^\d{4,8}$")
+_PIN = re.compile(r"^[0-9]{4,8}$")  # ASCII only: \d also matches other scripts' digits
 PARTNER_MIN_DIGITS = 6
 _MAX_N_LOG2 = 20  # a stored hash asking for more is refused, not computed (memory bomb)
 
@@ -35,8 +35,16 @@ class PinCost:
 DEFAULT_COST = PinCost()
 
 
+def normalise_pin(text: str | None) -> str:
+    """What the keyboard sent, as the PIN compared: full-width ０-９ → 0-9, outer spaces dropped.
+
+    Used at set-up and at log-in alike, so a PIN typed with a Chinese IME still matches."""
+    text = (text or "").encode("utf-8", "replace").decode("utf-8")  # a lone surrogate: a wrong PIN, not a crash
+    return unicodedata.normalize("NFKC", text).strip()
+
+
 def parse_pin(text: str) -> str:
-    pin = unicodedata.normalize("NFKC", text or "").strip()
+    pin = normalise_pin(text)
     if not _PIN.match(pin):
         raise InvalidInput("pin.invalid")
     return pin

@@ -12,37 +12,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from station.domain.errors import InvalidInput
-from station.domain.money import normalise_number_text, round_half_up
+from station.domain.money import parse_decimal, round_half_up
 
 MILLI = 1000  # usage units
 RATE_SCALE = 10000  # 1/10000 yuan
 FEN_DIVISOR = MILLI * RATE_SCALE // 100  # usage_milli × rate_1e4 / FEN_DIVISOR = fen
 CAP_PERCENT = 103
 CATEGORIES = ("electricity", "water", "garbage")
-_DECIMAL = re.compile(r"^(\d+)(?:\.(\d*))?$")
 
 
-def parse_scaled(text: str, decimals: int, key: str) -> int:
-    """ "0.4883" → 4883 at 4 decimals; refuses more decimals, signs and junk."""
-    cleaned = normalise_number_text(text or "")
-    match = _DECIMAL.match(cleaned)
-    if not match:
-        raise InvalidInput(key, text=text)
-    whole, frac = match.group(1), match.group(2) or ""
-    if len(frac) > decimals:
-        raise InvalidInput(key, text=text)
-    if len(whole) > 12:
-        raise InvalidInput(key, text=text)
-    return int(whole) * 10**decimals + int(frac.ljust(decimals, "0") or 0)
+def parse_scaled(text: str, decimals: int, key: str, *, example: str = "2.5", units: str = "") -> int:
+    """ "0.4883" → 4883 at 4 decimals; refuses more decimals, signs, commas and junk."""
+    return parse_decimal(text, decimals, key=key, example=example, units=units)
 
 
 def parse_rate(text: str) -> int:
-    return parse_scaled(text, 4, "tariff.bad_rate")
+    return parse_scaled(text, 4, "tariff.bad_rate", example="0.4883")
 
 
 def parse_quantity(text: str) -> int:
     """A meter reading or usage, to 1/1000 of a unit."""
-    return parse_scaled(text, 3, "utility.bad_reading")
+    return parse_scaled(text, 3, "utility.bad_reading", example="1234.5")
 
 
 def format_scaled(value: int, decimals: int) -> str:

@@ -55,13 +55,22 @@ def raster(image: Image.Image, width_dots: int) -> bytes:
     return header + data
 
 
+def _fitted_qr(payload: str, module: int, error: str, width_dots: int) -> Image.Image:
+    """The QR at `module` dots per module, or smaller until it fits the paper."""
+    image = qr_image(payload, module=module, error=error)
+    while image.width > width_dots and module > 1:
+        module -= 1
+        image = qr_image(payload, module=module, error=error)
+    return image
+
+
 def render_lines(
     lines: list[Line], *, width_dots: int, qr_module: int = 4, qr_error: str = "M", cut: bool = True
 ) -> bytes:
     out = bytearray(INIT + CHINESE_MODE)
     for line in lines:
         if line.qr is not None:
-            out += ALIGN["center"] + raster(qr_image(line.qr, module=qr_module, error=qr_error), width_dots)
+            out += ALIGN["center"] + raster(_fitted_qr(line.qr, qr_module, qr_error, width_dots), width_dots)
             out += b"\n"
             continue
         out += ALIGN[line.align]

@@ -8,6 +8,7 @@ the on-screen preview.
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -87,10 +88,7 @@ class Line:
 # Characters GB printer fonts lack, and what they print instead (the half-width yen sign is a
 # 4-byte GB18030 sequence; the full-width one is in GB2312).
 SUBSTITUTES = str.maketrans({"¥": "￥"})
-
-
-def printable(text: str) -> str:
-    return text.translate(SUBSTITUTES)
+BOX = "\u25a1"  # □: what prints in place of a character the printer's font lacks
 
 
 def char_width(char: str) -> int:
@@ -106,20 +104,60 @@ def char_width(char: str) -> int:
     return len(encoded)
 
 
+def _fits(char: str) -> bool:
+    try:
+        char_width(char)
+    except InvalidInput:
+        return False
+    return True
+
+
+def _replacement(char: str) -> str:
+    """A rare hanzi (生僻字) prints as its pinyin in brackets, anything else as □."""
+    category = unicodedata.category(char)
+    if char in "\n\r\t":
+        return " "
+    if category in ("Mn", "Me", "Cf", "Cc"):  # emoji variation selectors, joiners, controls
+        return ""
+    if category == "Lo":
+        # Imported here: pypinyin's dictionary is only needed for such a rare character.
+        from pypinyin import Style, lazy_pinyin
+
+        spoken = lazy_pinyin(char, style=Style.NORMAL, errors=lambda _: [""])
+        if spoken and spoken[0] and spoken[0].isascii():
+            return f"[{spoken[0]}]"
+    return BOX
+
+
+def printable(text: str) -> str:
+    """The text as the printer can print it: unprintable characters replaced, never refused."""
+    text = text.translate(SUBSTITUTES)
+    if all(_fits(c) for c in text):
+        return text
+    return "".join(c if _fits(c) else _replacement(c) for c in text)
+
+
+def replaced_characters(receipt: Receipt) -> str:
+    """The distinct characters of a receipt that print as a replacement (for the status line)."""
+    seen: dict[str, None] = {}
+    for element in receipt.elements:
+        if isinstance(element, Qr):
+            continue
+        for value in asdict(element).values():
+            if isinstance(value, str):
+                for char in value.translate(SUBSTITUTES):
+                    if not _fits(char) and unicodedata.category(char) not in ("Mn", "Me", "Cf"):
+                        seen[char] = None
+    return "".join(seen)
+
+
 def byte_width(text: str) -> int:
     return sum(char_width(c) for c in text)
 
 
-def check_printable(receipt: Receipt) -> None:
-    """Refuse a receipt with any character the printer cannot print, before printing."""
-    for element in receipt.elements:
-        for value in asdict(element).values():
-            if isinstance(value, str) and not isinstance(element, Qr):
-                byte_width(printable(value))
-
-
 def wrap(text: str, width: int) -> list[str]:
     """Break text into pieces no wider than `width` printer bytes (never split a hanzi)."""
+    width = max(width, 2)
     lines, current, used = [], "", 0
     for char in text:
         w = char_width(char)
@@ -148,7 +186,6 @@ def layout(receipt: Receipt, width: int) -> list[Line]:
             for e in receipt.elements
         ),
     )
-    check_printable(receipt)
     lines: list[Line] = []
     for element in receipt.elements:
         if isinstance(element, Text):
@@ -158,7 +195,8 @@ def layout(receipt: Receipt, width: int) -> list[Line]:
         elif isinstance(element, Row):
             lines.extend(Line(t, bold=element.bold) for t in _row(element.left, element.right, width))
         elif isinstance(element, Rule):
-            lines.append(Line(element.char * width))
+            char = element.char or "-"
+            lines.append(Line(char * (width // byte_width(char))))
         elif isinstance(element, Qr):
             lines.append(Line("", "center", qr=element.payload))
         elif isinstance(element, Blank):
@@ -170,6 +208,11 @@ def _row(left: str, right: str, width: int) -> list[str]:
     right_w = byte_width(right)
     if byte_width(left) + 1 + right_w <= width:
         return [pad(left, right, width)]
+    if right_w > width:
+        # A long value (a product name, a collected-by note) wraps too; its last piece is
+        # right-aligned under the others. No line is ever wider than the paper.
+        values = wrap(right, width)
+        return [*wrap(left, width), *values[:-1], pad("", values[-1], width)]
     # The label wraps; the value goes right-aligned on the last line (or its own line).
     pieces = wrap(left, width)
     last = pieces[-1]

@@ -6,6 +6,7 @@ try; a job left "printing" by a crash is marked failed on the next start.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ from station.domain.clock import Clock
 from station.domain.errors import NotAllowed, NotFound
 from station.i18n.translator import Translator
 from station.printing.escpos import render
-from station.printing.layout import Receipt, check_printable
+from station.printing.layout import Receipt, replaced_characters
 from station.printing.receipts import ReceiptContext, test_page, with_reprint_banner
 from station.printing.recovery import recover_interrupted
 from station.printing.transports import PrintFault, Transport
@@ -34,6 +35,7 @@ class JobInfo:
     last_error: str
     is_reprint: bool
     created_at: dt.datetime
+    replaced: str = ""  # characters printed as a replacement (pinyin or □), for the status line
 
 
 def _info(row: PrintJob) -> JobInfo:
@@ -100,8 +102,10 @@ class PrintService:
             return self.enqueue(receipt, ref="test")
 
     def enqueue(self, receipt: Receipt, *, ref: str) -> int:
-        """Queue a receipt inside the caller's transaction; unprintable text refuses it all."""
-        check_printable(receipt)
+        """Queue a receipt inside the caller's transaction.
+
+        Characters the printer cannot print are replaced in the printout (pinyin or □), never
+        refused: the business record must not wait for the printer's font."""
         payload = self.render(receipt)
         with self.db.atomic():
             row = PrintJob.create(
@@ -125,19 +129,28 @@ class PrintService:
         if not claimed:
             job = self.job(job_id)
             raise NotAllowed("print.not_printable_now", receipt_no=job.receipt_no, status=job.status)
-        payload = bytes(PrintJob.get_by_id(job_id).payload)
+        row = PrintJob.get_by_id(job_id)
+        replaced = ""
         try:
+            # Laid out again for the paper width configured now (a retry after a settings change).
+            receipt = Receipt.from_json(row.document) if row.document else None
+            payload = self.render(receipt) if receipt is not None else bytes(row.payload)
+            replaced = replaced_characters(receipt) if receipt is not None else ""
             self.transport(payload)
         except PrintFault as fault:
             error = self.t(f"print.fault.{fault.reason}", detail=fault.detail)
             with self.db.atomic():
                 PrintJob.update(status="failed", last_error=error).where(PrintJob.id == job_id).execute()
+        except ValueError as problem:  # the layout does not fit this paper (a QR wider than it)
+            error = self.t("validation.print_layout", detail=type(problem).__name__)
+            with self.db.atomic():
+                PrintJob.update(status="failed", last_error=error).where(PrintJob.id == job_id).execute()
         else:
             with self.db.atomic():
-                PrintJob.update(status="printed", last_error="", printed_at=self.clock.now()).where(
-                    PrintJob.id == job_id
-                ).execute()
-        return self.job(job_id)
+                PrintJob.update(
+                    status="printed", last_error="", printed_at=self.clock.now(), payload=payload
+                ).where(PrintJob.id == job_id).execute()
+        return dataclasses.replace(self.job(job_id), replaced=replaced)
 
     def reprint(self, job_id: int) -> int:
         """A new job for the same receipt, marked 重印 / REPRINT."""

@@ -111,7 +111,7 @@ class ServiceCalls:
             log.error("worker failed", exc_info=error)
             from station.screens.dialogs import ErrorDialog
 
-            self.app.push_screen(ErrorDialog(self.app.t("error.unexpected", detail=repr(error))))  # type: ignore[attr-defined]
+            self.app.push_screen(ErrorDialog(self.app.t("error.unexpected", detail=type(error).__name__)))  # type: ignore[attr-defined]
 
 
 class StationScreen(TranslatedBindings, ServiceCalls, Screen):

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Input, Label, Select
 
-from station.config import PRINTER_KINDS, PrinterConfig
+from station.config import PRINTER_KINDS, PrinterConfig, check_section
 from station.domain.errors import InvalidInput
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
@@ -76,13 +76,11 @@ class PrinterSettingsScreen(StationScreen):
             product = int(values["usb_product"] or "0", 16)
         except ValueError:
             raise InvalidInput("printer.bad_number") from None
-        if not 0 < port < 65536 or not 0.5 <= timeout <= 60:
-            raise InvalidInput("printer.bad_number")
         kind = self.query_one("#kind", Select).value
         needed = {"network": "host", "file": "path", "serial": "device", "cups": "queue"}.get(kind)
         if needed and not values[needed]:
             raise InvalidInput("printer.missing", field=self.t(f"printer.{needed}"))
-        return dataclasses.replace(
+        printer = dataclasses.replace(
             self.current,
             kind=kind,
             paper_mm=self.query_one("#paper", Select).value,
@@ -95,6 +93,8 @@ class PrinterSettingsScreen(StationScreen):
             usb_product=product,
             timeout=timeout,
         )
+        check_section("printer", printer)  # the same limits as a hand-edited config.toml
+        return printer
 
     def action_save(self) -> None:
         try:

@@ -6,7 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Input, Label
 
-from station.domain.money import format_fen, parse_yuan
+from station.domain.money import fen_to_yuan_text, format_fen, parse_yuan
 from station.domain.orders import PLATFORMS, parse_items
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
@@ -161,7 +161,7 @@ class PurchasesScreen(StationScreen):
                     method_field(t),
                     FormField("items", t("purchases.items"), placeholder=t("purchases.items_example")),
                     FormField("shipping", t("purchase.shipping"), "0"),
-                    FormField("fee", t("purchase.service_fee"), format_fen(self.purchases.service_fee_fen).lstrip("¥")),
+                    FormField("fee", t("purchase.service_fee"), fen_to_yuan_text(self.purchases.service_fee_fen)),
                     FormField("deposit", t("purchases.deposit"), "0"),
                     FormField("note", t("villagers.note")),
                 ],
@@ -322,7 +322,7 @@ class OrderScreen(StationScreen):
         op, owed = self.session.require, max(self.order.owed_fen, 0) if self.order else 0
         await self._form(
             "order.hand_over_title",
-            [method_field(self.t), FormField("amount", self.t("purchases.pay_now"), format_fen(owed).lstrip("¥"))],
+            [method_field(self.t), FormField("amount", self.t("purchases.pay_now"), fen_to_yuan_text(owed))],
             lambda v: self.purchases.hand_over(
                 op, self.order_id, payment_fen=optional_yuan(v["amount"]), method=v["method"]
             ),

@@ -7,6 +7,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Label
 
+from station.domain.errors import StationError
 from station.domain.money import format_fen, parse_yuan
 from station.domain.periods import parse_date
 from station.domain.permissions import roles_for
@@ -25,6 +26,7 @@ ACTIONS = (
     StationAction("shift.close", "ctrl+e", "close_shift", "shift.close", "shift.close_help"),
     StationAction("shift.day_close", "ctrl+d", "close_day", "shift.day_close", "shift.day_close_help"),
     StationAction("shift.backup", "ctrl+b", "backup", "shift.backup", "shift.backup_help"),
+    StationAction("backup.restore", "ctrl+t", "restore", "backup.restore", "backup.restore_help"),
     StationAction("shift.reverse", "ctrl+z", "reverse", "shift.reverse", "shift.reverse_help"),
     StationAction("shift.audit", "ctrl+a", "audit_log", "shift.audit", "shift.audit_help"),
     StationAction("shift.complaints", "ctrl+y", "complaints", "shift.complaints", "shift.complaints_help"),
@@ -180,7 +182,13 @@ class ShiftScreen(StationScreen):
         day = self.services.clock.now().date()
         if not await self.app.push_screen_wait(ConfirmDialog(self.t("shift.day_close_question", date=str(day)))):
             return
-        self.call_service(lambda: self.services.day_close.close_day(op), self.day_closed)
+        self.call_service(lambda: self.services.day_close.close_day(op), self.day_closed, self.day_close_refused)
+
+    def day_close_refused(self, error: StationError) -> None:
+        if error.key == "backup.chain_broken":  # loudly: the status line and a dialog naming the row
+            self.app.show_chain_break(error.values["id"], error.values["reason_key"])  # type: ignore[attr-defined]
+        else:
+            self.show_error(error)
 
     def day_closed(self, result) -> None:
         report, job_id, backup = result
@@ -195,17 +203,50 @@ class ShiftScreen(StationScreen):
                 diff_fen=report.cash_diff_fen,
                 hash=report.last_hash[:16],
             ),
-            t("shift.backup_done", path=str(backup)),
+            t("backup.done", **backup.values()),
         ]
         self.print_job(job_id)
+        self.app.update_status()  # type: ignore[attr-defined]  (the backup's age)
         self.app.push_screen(InfoDialog(t("shift.z_title", date=report.date), "\n".join(lines)))
 
     def action_backup(self) -> None:
         self.call_service(
             lambda: self.services.day_close.backup(self.session.require),
-            lambda path: self.notify(self.t("shift.backup_done", path=str(path))),
+            self.backed_up,
             group="backup",
         )
+
+    def backed_up(self, backup) -> None:
+        self.notify(self.t("backup.done", **backup.values()), timeout=10)
+        self.app.update_status()  # type: ignore[attr-defined]  (the backup's age)
+
+    def action_restore(self) -> None:
+        backups, operators = self.services.backup, self.services.operators
+        self.call_service(
+            lambda: (backups.newest_backup(), operators.list_active()), lambda found: self.restore(*found)
+        )
+
+    @work
+    async def restore(self, newest, operators: list[OperatorInfo]) -> None:
+        """Ask for the file and a partner's PIN here; the restore itself runs after the app has
+        quit and closed the database (a running app is exactly what restore refuses)."""
+        from station.services.backup import RestoreRequest
+
+        backups = self.services.backup
+        field = FormField("file", self.t("backup.restore_file"), str(newest or ""))
+        source = await self.app.push_screen_wait(
+            FormDialog(self.t("backup.restore_title"), [field], lambda v: backups.inspect(v["file"]))
+        )
+        if source is None:
+            return
+        approve = PinRemembered(self.services.operators.approve)
+        partner = await self.app.push_screen_wait(
+            PinDialog(self.t("backup.restore_pin"), operators, approve, roles=("partner",))
+        )
+        if partner is None:
+            return
+        if await self.app.push_screen_wait(ConfirmDialog(self.t("backup.restore_question", path=str(source)))):
+            self.app.exit(RestoreRequest(source, partner.name, approve.pin))
 
     def action_reverse(self) -> None:
         table = self.query_one("#journal", DataTable)
@@ -292,3 +333,17 @@ class ShiftScreen(StationScreen):
         from station.screens.operators import OperatorsScreen
 
         self.app.push_screen(OperatorsScreen(self.services.operators, self.session))
+
+
+class PinRemembered:
+    """The PIN check for the dialog that also keeps the accepted PIN for the restore itself
+    (which checks it again, in the process that does the work)."""
+
+    def __init__(self, approve) -> None:
+        self.approve = approve
+        self.pin = ""
+
+    def __call__(self, operator_id: int, pin: str):
+        approved = self.approve(operator_id, pin)
+        self.pin = pin
+        return approved

@@ -10,6 +10,7 @@ from peewee import Database
 from station.db.oversight_models import Complaint, ComplaintStep
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound
+from station.domain.text import clean_text
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, require_counter
 from station.services.dashboard import Tile
@@ -82,8 +83,7 @@ class ComplaintService:
             raise InvalidInput("complaint.bad_channel", channel=channel)
         if category not in CATEGORIES:
             raise InvalidInput("complaint.bad_category", category=category)
-        if not text.strip():
-            raise InvalidInput("complaint.text_required")
+        text = clean_text(text, required_key="complaint.text_required")
         with self.db.atomic():
             row = Complaint.create(
                 villager=villager_id,

@@ -15,6 +15,7 @@ from station.domain.commission import UNITS, commission_fen, markdown_price_fen,
 from station.domain.errors import InvalidInput, NotFound
 from station.domain.money import format_fen
 from station.domain.tariffs import format_scaled
+from station.domain.text import clean_name, clean_text
 from station.printing.layout import Row
 from station.printing.receipts import build_receipt
 from station.services.common import CounterService, OperatorInfo, require_counter
@@ -114,9 +115,8 @@ class ConsignmentService(CounterService[CounterConfig]):
         expires_on: dt.date | None = None,
     ) -> IntakeResult:
         require_counter(by)
-        product = " ".join((product or "").split())
-        if not product:
-            raise InvalidInput("consign.product_required")
+        product = clean_name(product, required_key="consign.product_required")
+        grade = clean_name(grade)
         if unit not in UNITS:
             raise InvalidInput("consign.bad_unit", unit=unit)
         if qty_milli <= 0:
@@ -254,8 +254,7 @@ class ConsignmentService(CounterService[CounterConfig]):
         require_counter(by)
         if kind not in ("writeoff", "return"):
             raise InvalidInput("consign.bad_move", kind=kind)
-        if not reason.strip():
-            raise InvalidInput("consign.reason_required")
+        reason = clean_text(reason, required_key="consign.reason_required")
         if qty_milli <= 0:
             raise InvalidInput("consign.qty_positive")
         with self.db.atomic():

@@ -1,25 +1,22 @@
-"""Day close (Z report): the day's totals from the ledger, locked once closed; and backups."""
+"""Day close (Z report): the day's totals from the ledger, locked once closed, the chain's end
+anchored, then a checked backup."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import shutil
-import sqlite3
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from peewee import Database
 
-from station.db.migrations import backup_copy
 from station.db.models import DayClose, LedgerEntry, PrintJob
 from station.db.oversight_models import Shift
 from station.domain.clock import Clock
-from station.domain.errors import InvalidInput, NotAllowed
+from station.domain.errors import NotAllowed
 from station.domain.hashing import canonical_json
 from station.domain.money import format_fen
-from station.file_modes import make_private
 from station.i18n.translator import Translator
 from station.printing.layout import Row
 from station.printing.queue import PrintService
@@ -27,6 +24,10 @@ from station.printing.receipts import build_receipt
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, require
 from station.services.ledger import PAYMENT_METHODS
+
+if TYPE_CHECKING:
+    from station.services.backup import BackupResult, BackupService
+    from station.services.integrity import IntegrityService
 
 
 @dataclass(frozen=True)
@@ -82,28 +83,30 @@ class DayCloseService:
         audit: AuditLog,
         printing: PrintService,
         t: Translator,
-        db_path: Path,
-        backup_dir: Path,
-        keep: int,
+        backups: BackupService,
+        integrity: IntegrityService,
     ) -> None:
         self.db = db
         self.clock = clock
         self.audit = audit
         self.printing = printing
         self.t = t
-        self.db_path = db_path
-        self.backup_dir = backup_dir
-        self.keep = keep
+        self.backups = backups
+        self.integrity = integrity
 
-    def close_day(self, by: OperatorInfo, day: dt.date | None = None) -> tuple[ZReport, int, Path]:
-        """Lock the day (nothing more posts with its date), print the Z report, back up."""
+    def close_day(self, by: OperatorInfo, day: dt.date | None = None) -> tuple[ZReport, int, BackupResult]:
+        """Verify the whole chain, lock the day (nothing more posts with its date), anchor the
+        chain's end, print the Z report, back up."""
+        from station.services.integrity import ChainBroken
+
         require(by, "day.close")
         day = day or self.clock.now().date()
+        self._refuse_if_not_closable(day)  # before the chain walk, which takes a while on a big ledger
+        chain = self.integrity.verify_full("day_close")  # its own transaction: a break stays recorded
+        if not chain.ok:
+            raise ChainBroken(id=chain.broken_id, reason_key=f"backup.reason.{chain.reason}")
         with self.db.atomic():
-            if DayClose.select().where(DayClose.business_date == day).exists():
-                raise NotAllowed("dayclose.already", date=str(day))
-            if Shift.select().where(Shift.closed_at.is_null()).exists():
-                raise NotAllowed("dayclose.shift_open")
+            self._refuse_if_not_closable(day)
             report = z_report(day)
             DayClose.create(
                 business_date=day,
@@ -113,9 +116,16 @@ class DayCloseService:
                 cash_diff_fen=report.cash_diff_fen,
                 report_hash=hashlib.sha256(report.to_json().encode()).hexdigest(),
             )
+            self.integrity.anchor_day(day)
             self.audit.record("day.closed", by.id, ref=str(day), postings=report.postings)
             job_id = self._receipt(by, report)
-        return report, job_id, self._backup()
+        return report, job_id, self.backups.backup()
+
+    def _refuse_if_not_closable(self, day: dt.date) -> None:
+        if DayClose.select().where(DayClose.business_date == day).exists():
+            raise NotAllowed("dayclose.already", date=str(day))
+        if Shift.select().where(Shift.closed_at.is_null()).exists():
+            raise NotAllowed("dayclose.shift_open")
 
     def _receipt(self, by: OperatorInfo, report: ZReport) -> int:
         t = self.t
@@ -133,45 +143,7 @@ class DayCloseService:
         )
         return self.printing.enqueue(receipt, ref=f"day:{report.date}")
 
-    # -- backup and restore ------------------------------------------------------------
-    def backup(self, by: OperatorInfo) -> Path:
-        """A consistent copy (SQLite backup API, safe while writing), checked, the last N kept."""
+    def backup(self, by: OperatorInfo) -> BackupResult:
+        """A checked copy now (F8 Ctrl+B, `station backup`)."""
         require(by, "backup.make")
-        return self._backup()
-
-    def _backup(self) -> Path:
-        self.backup_dir.mkdir(parents=True, exist_ok=True)
-        make_private(self.backup_dir)
-        target = self.backup_dir / f"station-{self.clock.now():%Y%m%d-%H%M%S}.sqlite3"
-        backup_copy(self.db_path, target)
-        if not integrity_ok(target):
-            target.unlink()
-            raise InvalidInput("backup.corrupt", path=str(target))
-        for old in sorted(self.backup_dir.glob("station-*.sqlite3"))[: -self.keep or None]:
-            old.unlink()
-        return target
-
-
-def integrity_ok(path: Path) -> bool:
-    try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            return connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        finally:
-            connection.close()
-    except sqlite3.DatabaseError:
-        return False
-
-
-def restore(db_path: Path, source: Path, now: dt.datetime) -> Path:
-    """Replace the database with a backup; refuses a corrupt file; keeps the current one aside."""
-    if not source.is_file() or not integrity_ok(source):
-        raise InvalidInput("backup.corrupt", path=str(source))
-    aside = db_path.with_name(f"{db_path.name}.before-restore-{now:%Y%m%d-%H%M%S}")
-    if db_path.exists():
-        backup_copy(db_path, aside)
-    for suffix in ("-wal", "-shm"):
-        db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
-    shutil.copyfile(source, db_path)
-    make_private(db_path)
-    return aside
+        return self.backups.backup()

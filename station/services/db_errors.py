@@ -1,7 +1,8 @@
-"""Database failures a person can act on, as StationErrors (disk full, locked too long)."""
+"""Database and file failures a person can act on, as StationErrors (disk full, locked, I/O)."""
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 
 import peewee
@@ -21,7 +22,13 @@ def as_station_error(error: BaseException) -> StationError | None:
     """
     texts = []
     current: BaseException | None = error
-    while current is not None and len(texts) < 5:
+    chain = 0
+    while current is not None and chain < 8:
+        chain += 1
+        if isinstance(current, OSError) and not isinstance(current, (sqlite3.Error, peewee.PeeweeException)):
+            explained = _os_error(current)
+            if explained is not None:
+                return explained
         if isinstance(
             current, (peewee.OperationalError, sqlite3.OperationalError, peewee.DatabaseError, sqlite3.DatabaseError)
         ):
@@ -36,4 +43,24 @@ def as_station_error(error: BaseException) -> StationError | None:
         return DatabaseUnavailable("db.locked")
     if "readonly" in text or "read-only" in text:
         return DatabaseUnavailable("db.readonly")
+    if "disk i/o error" in text:
+        return DatabaseUnavailable("validation.db_io_error")
+    if "malformed" in text or "not a database" in text:
+        return DatabaseUnavailable("validation.db_corrupt")
+    if "unable to open" in text:
+        return DatabaseUnavailable("validation.db_cannot_open")
+    return None
+
+
+def _os_error(error: OSError) -> StationError | None:
+    """A file-system failure (writing an export, a backup, the config) said plainly."""
+    path = error.filename or ""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DatabaseUnavailable("db.full")
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return DatabaseUnavailable("validation.not_writable", path=str(path))
+    if error.errno == errno.EIO:
+        return DatabaseUnavailable("validation.db_io_error")
+    if error.errno in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EEXIST, errno.ENOTEMPTY):
+        return DatabaseUnavailable("validation.path_problem", path=str(path), detail=error.strerror or "")
     return None

@@ -4,11 +4,12 @@ see export_tables), tuples rather than model instances where a month is large.""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 
 from station.db.consignment_models import ConsignmentLot, ConsignmentSale, ConsignmentSettlement
-from station.db.models import DayClose, LedgerEntry, Villager
+from station.db.models import AuditEvent, DayClose, LedgerEntry, Villager
 from station.db.oversight_models import Complaint, Shift
 from station.db.parcel_models import Parcel
 from station.db.purchase_models import Purchase
@@ -286,4 +287,24 @@ def complaint_rows(period: Period) -> Iterator[list]:
             c.outcome,
             c.parcel_id or "",
             c.purchase_id or "",
+        ]
+
+
+def restore_rows(period: Period) -> Iterator[list]:
+    """Restores in the period and what each removed: an erased tail reaches the county."""
+    query = AuditEvent.select().where(
+        (AuditEvent.kind == "backup.restored") & (AuditEvent.at >= period.start_at) & (AuditEvent.at < period.end_at)
+    )
+    for event in query.order_by(AuditEvent.id).iterator():
+        detail = json.loads(event.detail or "{}")
+        yield [
+            _at(event.at),
+            detail.get("operator", ""),
+            event.ref,
+            detail.get("source_sha256", ""),
+            detail.get("removed_postings", 0),
+            _money(detail.get("removed_total_fen", 0)),
+            detail.get("removed_parcels", 0),
+            detail.get("removed_orders", 0),
+            " ".join(str(txn) for txn in detail.get("removed_txns", [])),
         ]

@@ -15,6 +15,7 @@ from station.services.export_rows import (
     ledger_rows,
     parcel_rows,
     purchase_rows,
+    restore_rows,
     settlement_rows,
     shift_rows,
     tariff_rows,
@@ -255,6 +256,22 @@ TABLES: tuple[Table, ...] = (
         ),
         complaint_rows,
         ("opened_at",),
+    ),
+    Table(
+        "restores",
+        _columns(
+            "at:datetime",
+            "operator:text:name",
+            "source:text",
+            "source_sha256:text",
+            "removed_postings:int",
+            "removed_yuan:money",
+            "removed_parcels:int",
+            "removed_orders:int",
+            "removed_txns:text",
+        ),
+        restore_rows,
+        ("at",),
     ),
 )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
@@ -59,6 +60,27 @@ class ExportService:
         self.key_dir = key_dir  # where the station's signing key lives (the data dir)
 
     def export(
+        self,
+        by: OperatorInfo | None,
+        period_text: str,
+        out_dir: Path,
+        *,
+        masked: bool = True,
+        progress: Progress | None = None,
+    ) -> ExportResult:
+        """Write the period's files; a failure (a full disk) leaves no partial files behind."""
+        existed = out_dir.is_dir()
+        was_empty = not out_dir.exists() or (existed and not any(out_dir.iterdir()))
+        try:
+            return self._export(by, period_text, out_dir, masked=masked, progress=progress)
+        except BaseException:
+            if was_empty and out_dir.is_dir():  # everything in it is ours: remove it all
+                shutil.rmtree(out_dir, ignore_errors=True)
+                if existed:
+                    out_dir.mkdir(exist_ok=True)
+            raise
+
+    def _export(
         self,
         by: OperatorInfo | None,
         period_text: str,

@@ -19,6 +19,7 @@ from station.db.models import DayClose, LedgerEntry
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound, StationError
 from station.domain.hashing import GENESIS, ChainBreak, chain_hash, find_break
+from station.domain.text import clean_text
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, may, require
 
@@ -162,7 +163,7 @@ class LedgerService:
     ) -> Posting:
         """Post the mirror image of posting `txn`. Large amounts, and any reversal an assistant
         asks for, need a second partner who gives their PIN here: an id alone proves nothing."""
-        reason = clean_reason(reason)
+        reason = clean_text(reason, required_key="ledger.reason_required")
         if not may(operator, "ledger.reverse"):
             require(operator, "ledger.reverse_with_approval")
         original = self.posting(txn)

@@ -16,7 +16,17 @@ from station.db.models import Operator, Station
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound, StationError
 from station.domain.permissions import ROLES, allowed
-from station.domain.pins import DEFAULT_COST, PinCost, check_pin, hash_pin, needs_rehash, parse_new_pin, pin_too_short
+from station.domain.pins import (
+    DEFAULT_COST,
+    PinCost,
+    check_pin,
+    hash_pin,
+    needs_rehash,
+    normalise_pin,
+    parse_new_pin,
+    pin_too_short,
+)
+from station.domain.text import clean_name, clean_text
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, require
 from station.services.signing import ensure_key, load_key
@@ -64,12 +74,7 @@ def _info(row: Operator, *, pin_change_due: bool = False) -> OperatorInfo:
 
 
 def _clean_name(text: str, key: str) -> str:
-    name = " ".join((text or "").split())
-    if not name:
-        raise InvalidInput(key)
-    if len(name) > 40:
-        raise InvalidInput("error.too_long", max=40)
-    return name
+    return clean_name(text, required_key=key)
 
 
 class OperatorService:
@@ -106,7 +111,7 @@ class OperatorService:
             if not self.needs_setup():
                 raise NotAllowed("setup.already_done")
             now = self.clock.now()
-            Station.create(name=name, code=code, partner_name=partner, address=address.strip(), created_at=now)
+            Station.create(name=name, code=code, partner_name=partner, address=clean_text(address), created_at=now)
             row = Operator.create(name=partner, role="partner", pin_hash=pin_hash, created_at=now)
             self.audit.record("station.setup", row.id, ref=code, station=name)
         return _info(row)
@@ -234,7 +239,7 @@ class OperatorService:
             with self.db.atomic():
                 self.audit.record(f"{audit_kind}.failed", row.id, locked=True, lock_level=row.lock_level)
             raise
-        pin = (pin or "").strip()
+        pin = normalise_pin(pin)  # full-width digits from an IME: the same PIN as at set-up
         good = check_pin(pin, row.pin_hash)
         rehash = hash_pin(pin, self.cost) if good and needs_rehash(row.pin_hash, self.cost) else None
         with self.db.atomic():

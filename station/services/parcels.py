@@ -18,6 +18,7 @@ from station.domain.errors import InvalidInput, NotAllowed, NotFound, StationErr
 from station.domain.phones import MOBILE, mask_name, mask_phone, normalise_phone, parse_phone, phone_tail
 from station.domain.pickup_codes import PickupCode, next_seq, validate_position
 from station.domain.scan import clean_scan
+from station.domain.text import clean_name, clean_text
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, require_counter
 
@@ -147,6 +148,7 @@ class ParcelService:
         validate_position(shelf, layer, shelves=self.config.shelves, layers=self.config.layers)
         if carrier and carrier not in CARRIERS:
             raise InvalidInput("parcels.bad_carrier", carrier=carrier)
+        courier_name = clean_name(courier_name)
         with self.db.atomic():
             row = CourierBatch.create(
                 started_at=self.clock.now(),
@@ -306,6 +308,7 @@ class ParcelService:
 
     def mark_damaged(self, by: OperatorInfo, parcel_id: int, *, note: str, photo_path: str = "") -> ParcelInfo:
         require_counter(by)
+        note = clean_text(note)
         if not note.strip():
             raise InvalidInput("parcels.damage_note_required")
         with self.db.atomic():

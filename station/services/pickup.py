@@ -17,6 +17,7 @@ from station.domain.money import format_fen, normalise_number_text
 from station.domain.overdue import days_on_shelf
 from station.domain.phones import mask_name
 from station.domain.pickup_codes import PickupCode, next_seq, parse_code
+from station.domain.text import clean_text
 from station.printing.layout import Row, Text
 from station.printing.receipts import build_receipt
 from station.services.common import CounterService, OperatorInfo, may, require_counter
@@ -168,6 +169,7 @@ class PickupService(CounterService[ParcelConfig]):
         if pay_method not in PAYMENT_METHODS:
             raise InvalidInput("ledger.unknown_method", method=pay_method)
         proof = normalise_number_text(proof or "").strip()
+        collected_by, override_reason = clean_text(collected_by, max_len=80), clean_text(override_reason)
         with self.db.atomic():
             rows = self._live_rows(parcel_ids)
             self._verify(by, rows, method, proof, override_reason)

@@ -19,6 +19,7 @@ from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound
 from station.domain.money import format_fen
 from station.domain.orders import OPEN, PLATFORMS, ItemLine, check_transition
+from station.domain.text import clean_text
 from station.i18n.translator import Translator
 from station.printing.layout import Row
 from station.printing.queue import PrintService
@@ -155,6 +156,7 @@ class PurchaseService:
         note: str = "",
     ) -> MoneyMoved:
         require_counter(by)
+        note = clean_text(note)
         if platform not in PLATFORMS:
             raise InvalidInput("purchase.bad_platform", platform=platform)
         if not items:

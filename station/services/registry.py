@@ -21,11 +21,13 @@ from station.printing.transports import Transport
 if TYPE_CHECKING:
     from station.printing.queue import PrintService
     from station.services.audit import AuditLog
+    from station.services.backup import BackupService
     from station.services.complaints import ComplaintService
     from station.services.consignments import ConsignmentService
     from station.services.dashboard import DashboardService, Tile
     from station.services.day_close import DayCloseService
     from station.services.exports import ExportService
+    from station.services.integrity import IntegrityService
     from station.services.ledger import LedgerService
     from station.services.operators import OperatorService
     from station.services.parcel_reports import ParcelReports
@@ -182,16 +184,27 @@ class Services:
     def day_close(self) -> DayCloseService:
         from station.services.day_close import DayCloseService
 
-        return DayCloseService(
+        return DayCloseService(self.db, self.clock, self.audit, self.printing, self.t, self.backup, self.integrity)
+
+    @built_once
+    def backup(self) -> BackupService:
+        from station.services.backup import BackupService
+
+        return BackupService(
             self.db,
             self.clock,
             self.audit,
-            self.printing,
-            self.t,
+            self.operators,
             self.config.db_path,
             self.config.backup_dir,
             self.config.counter.backups_kept,
         )
+
+    @built_once
+    def integrity(self) -> IntegrityService:
+        from station.services.integrity import IntegrityService
+
+        return IntegrityService(self.db, self.clock, self.audit)
 
     @built_once
     def complaints(self) -> ComplaintService:

@@ -9,9 +9,10 @@ from peewee import Database
 
 from station.db.models import Villager
 from station.domain.clock import Clock
-from station.domain.errors import InvalidInput, NotFound, StationError
+from station.domain.errors import NotFound, StationError
 from station.domain.money import normalise_number_text
 from station.domain.phones import mask_name, mask_phone, parse_phone, phone_tail
+from station.domain.text import clean_name, clean_text
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, require_counter
 
@@ -63,11 +64,7 @@ class VillagerService:
         self.audit = audit
 
     def _clean(self, name: str, phone: str) -> tuple[str, str]:
-        name = " ".join((name or "").split())
-        if not name:
-            raise InvalidInput("villagers.name_required")
-        if len(name) > 30:
-            raise InvalidInput("error.too_long", max=30)
+        name = clean_name(name, required_key="villagers.name_required")
         return name, parse_phone(phone, allow_empty=True)
 
     def duplicates_of(self, name: str, phone: str, *, except_id: int | None = None) -> list[VillagerInfo]:
@@ -91,6 +88,7 @@ class VillagerService:
     ) -> VillagerInfo:
         require_counter(by)
         name, phone = self._clean(name, phone)
+        village_group, note = clean_name(village_group), clean_text(note)
         with self.db.atomic():
             duplicates = self.duplicates_of(name, phone)
             if duplicates and not allow_duplicate:
@@ -101,8 +99,8 @@ class VillagerService:
                 initials=initials_of(name),
                 phone=phone,
                 phone_tail=phone_tail(phone),
-                village_group=village_group.strip(),
-                note=note.strip(),
+                village_group=village_group,
+                note=note,
                 created_at=now,
                 updated_at=now,
             )
@@ -122,6 +120,7 @@ class VillagerService:
     ) -> VillagerInfo:
         require_counter(by)
         name, phone = self._clean(name, phone)
+        village_group, note = clean_name(village_group), clean_text(note)
         with self.db.atomic():
             row = Villager.get_or_none(Villager.id == villager_id)
             if row is None:
@@ -131,7 +130,7 @@ class VillagerService:
                 raise PossibleDuplicate(names="、".join(d.name for d in duplicates))
             row.name, row.initials = name, initials_of(name)
             row.phone, row.phone_tail = phone, phone_tail(phone)
-            row.village_group, row.note = village_group.strip(), note.strip()
+            row.village_group, row.note = village_group, note
             row.updated_at = self.clock.now()
             row.save()
             self.audit.record("villager.updated", by.id, ref=f"villager:{row.id}")

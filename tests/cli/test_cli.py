@@ -94,10 +94,12 @@ def test_backup_restore_and_daily_report(tmp_path):
     assert len(backups) == 1 and str(backups[0]) in out
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(b"garbage" * 1000)
-    refused = run("restore", str(bad), home=tmp_path, check=False)
-    assert refused.returncode == 1 and "损坏" in refused.stderr
-    restored = run("restore", str(backups[0]), home=tmp_path).stdout
-    assert "before-restore" in restored
+    refused = run("restore", str(bad), "--operator", "王秀英", home=tmp_path, check=False, pin="123456")
+    assert refused.returncode == 1 and "不是 SQLite 数据库" in refused.stderr
+    wrong = run("restore", str(backups[0]), "--operator", "王秀英", home=tmp_path, check=False, pin="0000")
+    assert wrong.returncode == 1 and "PIN" in wrong.stderr
+    restored = run("restore", str(backups[0]), "--operator", "王秀英", home=tmp_path, pin="123456").stdout
+    assert "before-restore" in restored and "0 笔记账" in restored
     daily = run("report", "daily", "--date", "2026-01-01", "--format", "csv", home=tmp_path).stdout
     assert daily.splitlines()[0] == "日期,2026-01-01"
 

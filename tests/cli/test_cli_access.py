@@ -71,7 +71,7 @@ def test_each_command_for_each_role_is_allowed_or_refused_and_audited(
 ):
     backup = services.day_close.backup(partner)
     for argv, allowed_roles in commands(tmp_path, station):
-        argv = tuple(a.format(role=role, backup=backup.name) for a in argv)
+        argv = tuple(a.format(role=role, backup=backup.path.name) for a in argv)
         if argv[0] == "restore" and role in allowed_roles:
             services.db.close()  # as in real use, nothing else has the file open while it is replaced
             close_database()  # the connection this test's audit queries used

@@ -4,10 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from station.domain.errors import InvalidInput
 from station.i18n.translator import Translator
 from station.printing.escpos import render
-from station.printing.layout import Receipt, Row, Text, byte_width, layout, wrap
+from station.printing.layout import Receipt, Row, Text, byte_width, layout, replaced_characters, wrap
 from station.printing.receipts import ReceiptContext, build_receipt, qr_payload, with_reprint_banner
 from tests.printing.decode import decode
 
@@ -59,11 +58,13 @@ def test_long_names_wrap_and_amounts_stay_right_aligned():
     assert value_line.endswith("￥159.00") and byte_width(value_line) == 32
 
 
-def test_unprintable_characters_are_refused_before_printing():
-    receipt = Receipt("x", "1", (Text("鸡蛋 🥚"),))
-    with pytest.raises(InvalidInput) as caught:
-        render(receipt, columns=32, width_dots=384)
-    assert caught.value.key == "print.unprintable"
+def test_unprintable_characters_print_as_a_visible_replacement():
+    receipt = Receipt("x", "1", (Text("鸡蛋 🥚"), Row("收件人", "王𪚥"), Row("取件", "𠮷田")))
+    printed = decode(render(receipt, columns=32, width_dots=384))
+    assert "鸡蛋 □" in printed.lines
+    assert any(line.endswith("王[zhe]") for line in printed.lines)
+    assert any(line.endswith("□田") for line in printed.lines)
+    assert replaced_characters(receipt) == "🥚𪚥𠮷"
 
 
 def test_full_width_punctuation_survives():

@@ -18,7 +18,6 @@ from station.domain.money import MAX_FEN, fen_to_yuan_text, format_fen, parse_yu
         ("0.01", 1),
         (".5", 50),
         ("7.", 700),
-        ("1,234.56", 123456),
         ("  3  ", 300),
         ("0", 0),
     ],
@@ -67,7 +66,7 @@ def test_formats_fen(fen, text):
 
 @given(st.integers(min_value=0, max_value=MAX_FEN))
 def test_format_then_parse_round_trips(fen):
-    assert parse_yuan(format_fen(fen)) == fen
+    assert parse_yuan(format_fen(fen).replace(",", "")) == fen  # shown with separators, typed without
     assert parse_yuan(fen_to_yuan_text(fen)) == fen
 
 

@@ -1,3 +1,56 @@
 """English: backup, restore and `station check`."""
 
-MESSAGES: dict[str, str] = {}
+MESSAGES: dict[str, str] = {
+    "backup.done": "Backed up to {path} ({size} bytes); checked: integrity OK, ledger chain OK ({entries} entries); station secrets: {secrets}",
+    "backup.failed": "Backup {path} not made: {reason}. No partial file was left.",
+    "backup.check_failed": "Backup {path} failed its check ({reason}) and was deleted; run `station check`",
+    "backup.in_use": "Refused: the station is open in another process (pid {pid}, {what}). Close it first.",
+    "backup.refused_missing": "Refused: {path} does not exist or is not a file",
+    "backup.refused_empty": "Refused: {path} is empty",
+    "backup.refused_not_sqlite": "Refused: {path} is not an SQLite database",
+    "backup.refused_corrupt": "Refused: the file fails SQLite's integrity check ({detail})",
+    "backup.refused_foreign": "Refused: this is another program's database, not a station's",
+    "backup.refused_no_station": "Refused: this database has no station set up",
+    "backup.refused_newer": "Refused: the file has schema {version}, newer than this program knows ({known})",
+    "backup.refused_other_station": "Refused: the file belongs to station {theirs}, this is station {ours}",
+    "backup.refused_chain": "Refused: the file's ledger chain is broken at entry {id} ({reason_key})",
+    "backup.refused_anchor": "Refused: the file's ledger does not reach the end recorded at day close {date} (entry {id})",
+    "backup.restore_failed": "Restore failed, the current database is untouched: {reason}",
+    "backup.no_operator": "No active operator named {name}",
+    "backup.chain_broken": "The ledger chain is broken at entry {id} ({reason_key}); the day was not closed",
+    "backup.chain_broken_title": "Ledger chain broken",
+    "backup.chain_broken_body": "The ledger's hash chain does not verify at entry {id} ({reason_key}). "
+    "Someone or something changed the database outside the program. This has been recorded; "
+    "run `station check` and restore a checked backup.",
+    "backup.reason.prev_hash": "a link before it is missing, reordered or re-hashed",
+    "backup.reason.hash": "the entry was altered",
+    "backup.restored_ok": "Restored {path} from {source}. The previous database is kept at {aside}.",
+    "backup.restored_removed": "Removed compared with the previous database: {postings} postings ({total_fen}), "
+    "{parcels} parcels, {orders} orders. Recorded in the audit log.",
+    "backup.restore": "Restore",
+    "backup.restore_help": "Replace the database with a checked backup (a partner's PIN; the app closes first)",
+    "backup.restore_title": "Restore from a backup",
+    "backup.restore_file": "Backup file",
+    "backup.restore_pin": "A partner's PIN to restore",
+    "backup.restore_question": "The app will close and replace the database with {path}. The current one is kept "
+    "aside and what the backup lacks is recorded. Continue?",
+    "backup.pin_prompt": "PIN of {name}: ",
+    "backup.operator_required": "Give the restoring partner with --operator NAME",
+    "check.ok": "OK: {db} (integrity, ledger chain of {entries} entries, day-close anchors, balances, print queue, backups)",
+    "check.integrity": "integrity_check: {detail}",
+    "check.chain_broken": "ledger_entry {id}: the hash chain breaks here ({reason_key})",
+    "check.anchor_missing": "chain_anchor {date}: entry {id}, the end of that closed day, is gone",
+    "check.anchor_changed": "chain_anchor {date}: entry {id} was the closed day's end with {entries} entries; "
+    "now the chain differs ({now} entries up to it)",
+    "check.unbalanced": "posting txn {txn}: lines sum to {total_fen}, not 0",
+    "check.day_totals": "day_close {date}: the stored Z-report totals differ from the postings now",
+    "check.print_stuck": "print_job {id} ({no}): stuck in printing",
+    "check.backup_none": "backups: none yet",
+    "check.backup_old": "backups: the newest good backup is {days} days old",
+    "backup.status_age": "backup {age}",
+    "backup.status_none": "no backup",
+    "backup.status_chain_broken": "LEDGER BROKEN at entry {id}",
+    "backup.age_minutes": "{n} min ago",
+    "backup.age_hours": "{n} h ago",
+    "backup.age_days": "{n} days ago",
+}

@@ -1,0 +1,126 @@
+"""Issue 17: no argument combination ends in a traceback — a table run through the console script."""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from tests.cli.test_cli import LOGIN, station_command
+from tests.conftest import write_test_config
+
+PARTNER = ("--operator", "王秀英")
+ENV = {**os.environ, "STATION_PIN": "123456"}  # the demo partner, as a script logs in
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli-args")
+    home = root / "home"
+    home.mkdir()
+    write_test_config(home)  # the small test PIN cost
+    subprocess.run(
+        [station_command(), "--home", str(home), "demo", "--villagers", "0"], check=True, capture_output=True
+    )
+    good = root / "good"
+    subprocess.run(
+        [station_command(), "--home", str(home), "export", "--period", "2026-11", "--out", str(good), *PARTNER],
+        check=True,
+        capture_output=True,
+        env=ENV,
+    )
+    (root / "a-file.txt").write_text("not a folder", encoding="utf-8")
+    (root / "not-empty").mkdir()
+    (root / "not-empty" / "keep.txt").write_text("mine", encoding="utf-8")
+    for name, manifest in {
+        "manifest-list": b"[1, 2]",
+        "manifest-not-utf8": b"\xff\xfe\x00{}",
+        "manifest-no-files": b'{"station": "x"}',
+        "manifest-bad-entry": b'{"files": {"parcels.csv": 5}}',
+        "manifest-escape": b'{"files": {"../../etc/passwd": {"sha256": "0", "rows": 0}}}',
+    }.items():
+        (root / name).mkdir()
+        (root / name / "manifest.json").write_bytes(manifest)
+    shutil.copytree(good, root / "empty-csv")
+    (root / "empty-csv" / "parcels.csv").write_bytes(b"")
+    shutil.copytree(good, root / "csv-not-utf8")
+    (root / "csv-not-utf8" / "shifts.csv").write_bytes(b"id,name\r\n\xff\xfe\x00\x01\r\n")
+    return root
+
+
+CASES = [
+    # (arguments, exit code, text expected on stderr/stdout)
+    (["report", "income", "--period", "9999-12-31"], 1, "9999-12-31"),
+    (["report", "income", "--period", "2026-13"], 1, "2026-13"),
+    (["report", "income", "--period", "2026-11-30..2026-11-01"], 1, "2026-11-30..2026-11-01"),
+    (["report", "parcels", "--date", "9999-12-31"], 1, "9999-12-31"),
+    (["report", "daily", "--date", "2026-02-30"], 1, "2026-02-30"),
+    (["report", "carriers", "--period", "2026-11", "--format", "xlsx"], 1, "--out"),
+    (["report", "carriers", "--period", "2026-11", "--format", "xlsx", "--out", "{root}"], 1, "--out"),
+    (["report", "carriers", "--period", "2026-11", "--format", "xlsx", "--out", "{root}/nowhere/x.xlsx"], 1, "--out"),
+    (["export", "--period", "2026-11"], 2, "--out"),
+    (["export", "--period", "9999-12", "--out", "{root}/e1"], 1, "9999-12"),
+    (["export", "--period", "2026-11", "--out", "{root}/a-file.txt"], 1, "a-file.txt"),
+    (["export", "--period", "2026-11", "--out", "{root}/not-empty"], 1, "not-empty"),
+    (["export", "--period", "2026-11", "--out", "/proc/station-out"], 1, "/proc/station-out"),
+    (["--home", "{root}/a-file.txt", "where"], 1, "--home"),
+    (["--home", "{root}/a-file.txt", "report", "income"], 1, "--home"),
+    (["verify", "{root}/a-file.txt"], 1, "a-file.txt"),
+    (["verify", "{root}/nowhere"], 1, "nowhere"),
+    (["verify", "{root}/manifest-list"], 1, "manifest.json"),
+    (["verify", "{root}/manifest-not-utf8"], 1, "manifest.json"),
+    (["verify", "{root}/manifest-no-files"], 1, "manifest.json"),
+    (["verify", "{root}/manifest-bad-entry"], 1, "manifest.json"),
+    (["verify", "{root}/manifest-escape"], 1, "manifest.json"),  # no format, no signature: refused whole
+    (["verify", "{root}/empty-csv"], 1, "parcels.csv"),
+    (["verify", "{root}/csv-not-utf8"], 1, "shifts.csv"),
+    (["verify", "{root}/good"], 0, "OK"),
+    (["county", "load", "{root}/manifest-list", "--db", "{root}/county.db"], 1, "manifest-list"),
+    (["county", "load", "{root}/empty-csv", "--db", "{root}/county.db"], 1, "empty-csv"),
+    (["county", "load", "{root}/a-file.txt", "--db", "{root}/county.db"], 1, "a-file.txt"),
+    (["county", "report", "--db", "{root}/a-file.txt"], 1, "station:"),
+    (["restore", "{root}/nowhere.sqlite3"], 1, "nowhere.sqlite3"),
+    (["restore", "{root}"], 1, "{root}"),
+    (["demo", "--villagers", "x"], 2, "--villagers"),
+    (["report", "nonsense"], 2, "nonsense"),
+]
+
+
+@pytest.mark.parametrize("arguments, code, expected", CASES, ids=[" ".join(c[0]) for c in CASES])
+def test_argument_table(demo, arguments, code, expected):
+    arguments = [a.replace("{root}", str(demo)) for a in arguments]
+    if "--home" not in arguments:
+        arguments = ["--home", str(demo / "home"), *arguments]
+    if arguments[2] in LOGIN:
+        arguments = [*arguments, *PARTNER]
+    result = subprocess.run([station_command(), *arguments], capture_output=True, text=True, timeout=120, env=ENV)
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output
+    assert result.returncode == code, output
+    assert expected.replace("{root}", str(demo)) in output
+    if code == 1 and arguments[2] not in ("verify", "county"):  # those two list every problem / folder
+        assert "station:" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert (demo / "not-empty" / "keep.txt").read_text(encoding="utf-8") == "mine"
+    assert not (demo / "e1").exists()
+
+
+def test_an_unexpected_error_is_logged_with_its_traceback_and_said_in_one_sentence(tmp_path, monkeypatch, capsys):
+    import logging
+
+    from station import cli
+
+    def broken(config, args):
+        raise RuntimeError("boom in a place nobody foresaw")
+
+    monkeypatch.setitem(cli.COMMANDS, "where", broken)
+    try:
+        assert cli.main(["--home", str(tmp_path), "where"]) == 1
+    finally:
+        for handler in list(logging.getLogger("station").handlers):
+            handler.close()
+            logging.getLogger("station").removeHandler(handler)
+    stderr = capsys.readouterr().err
+    assert len(stderr.strip().splitlines()) == 1 and "RuntimeError" in stderr and "station.log" in stderr
+    assert "boom" not in stderr
+    logged = (tmp_path / "logs" / "station.log").read_text(encoding="utf-8")
+    assert "Traceback" in logged and "RuntimeError: boom in a place nobody foresaw" in logged

@@ -1,0 +1,28 @@
+"""Issue 17: the printer settings screen uses the config's limits, and saving keeps comments."""
+
+from station.screens.printer_settings import PrinterSettingsScreen
+from tests.ui.helpers import log_in, settle
+
+
+async def test_an_out_of_range_port_is_refused_by_name_and_a_good_one_saved(make, set_up, config):
+    config.config_file.write_text('# 小李的打印机\n[ui]\nlocale = "zh_CN"  # 中文界面\n', encoding="utf-8")
+    before = config.config_file.read_text(encoding="utf-8")
+    app = make()
+    async with app.run_test(size=(150, 50)) as pilot:
+        await log_in(app, pilot)
+        await pilot.press("ctrl+k")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PrinterSettingsScreen)
+        app.screen.query_one("#port").value = "70000"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        message = str(app.screen.query_one("#form-message").render())
+        assert "printer.port" in message and "65535" in message
+        assert config.config_file.read_text(encoding="utf-8") == before
+        app.screen.query_one("#port").value = "9101"
+        app.screen.query_one("#timeout").value = "3"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    text = config.config_file.read_text(encoding="utf-8")
+    assert "# 小李的打印机" in text and "# 中文界面" in text
+    assert "port = 9101" in text and "timeout = 3.0" in text
