@@ -206,7 +206,7 @@ class ShiftScreen(StationScreen):
             t("backup.done", **backup.values()),
         ]
         self.print_job(job_id)
-        self.app.update_status()  # type: ignore[attr-defined]  (the backup's age)
+        self.app.update_status()  # type: ignore[attr-defined]  # the backup's age
         self.app.push_screen(InfoDialog(t("shift.z_title", date=report.date), "\n".join(lines)))
 
     def action_backup(self) -> None:
@@ -218,7 +218,7 @@ class ShiftScreen(StationScreen):
 
     def backed_up(self, backup) -> None:
         self.notify(self.t("backup.done", **backup.values()), timeout=10)
-        self.app.update_status()  # type: ignore[attr-defined]  (the backup's age)
+        self.app.update_status()  # type: ignore[attr-defined]  # the backup's age
 
     def action_restore(self) -> None:
         backups, operators = self.services.backup, self.services.operators
