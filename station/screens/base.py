@@ -6,7 +6,7 @@ import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from textual.binding import ActiveBinding
 from textual.message import Message
@@ -15,6 +15,9 @@ from textual.worker import Worker, WorkerState
 
 from station.domain.errors import StationError
 from station.services.db_errors import as_station_error
+
+if TYPE_CHECKING:
+    from station.app import StationApp
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +120,9 @@ class ServiceCalls:
 class StationScreen(TranslatedBindings, ServiceCalls, Screen):
     """A full screen of the station app."""
 
+    if TYPE_CHECKING:  # a station screen only ever runs in the station app
+        app: StationApp  # type: ignore[assignment]
+
     def t(self, key: str, **values: Any) -> str:
         return self.app.t(key, **values)  # type: ignore[attr-defined]
 
@@ -126,6 +132,9 @@ ResultType = TypeVar("ResultType")
 
 class StationDialog(TranslatedBindings, ServiceCalls, ModalScreen[ResultType], Generic[ResultType]):
     """A modal dialog that returns its answer through `dismiss`."""
+
+    if TYPE_CHECKING:
+        app: StationApp  # type: ignore[assignment]
 
     DEFAULT_CSS = """
     StationDialog { align: center middle; }
