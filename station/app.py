@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.reactive import reactive
 
 from station.config import PrinterConfig, StationConfig, ensure_dirs, save_section
@@ -72,12 +72,15 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
                 session,
                 print_job,
                 services.purchases,
+                services.couriers,
             )
 
         def purchases():
             from station.screens.purchases import PurchasesScreen
 
-            return PurchasesScreen(services.purchases, services.villagers, session, print_job)
+            return PurchasesScreen(
+                services.purchases, services.villagers, session, print_job, complaints=services.complaints
+            )
 
         def consignments():
             from station.screens.consignments import ConsignmentsScreen
@@ -106,6 +109,19 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
 
             return ReportsScreen(services.exports, session, self.config.export_dir, self.config.parcels)
 
+        def couriers():
+            from station.screens.sending import SendingScreen
+
+            return SendingScreen(
+                services.sending,
+                services.couriers,
+                services.rate_cards,
+                services.villagers,
+                services.printing,
+                session,
+                print_job,
+            )
+
         return {
             "home": lambda: HomeScreen(services.dashboard),
             "parcels": parcels,
@@ -115,6 +131,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
             "villagers": villagers,
             "shift": shift,
             "reports": reports,
+            "couriers": couriers,
         }
 
     def on_mount(self) -> None:
@@ -286,10 +303,33 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
             self.screen.reload()
         self.update_status()
 
+    async def action_quit(self) -> None:
+        """Ctrl+Q: with a shift still open, ask first (the drawer has not been counted)."""
+        if self.session.operator is None:
+            self.exit()
+            return
+        self.call_service(self.services.shifts.current, self._quit_or_ask)
+
+    def _quit_or_ask(self, shift) -> None:
+        if shift is None:
+            self.exit()
+            return
+        from station.screens.dialogs import ConfirmDialog
+
+        question = self.t("quit.shift_open", name=shift.operator_name)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmDialog(question), answered)
+
     # -- navigation --------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "goto":
             return self.session.operator is not None and parameters[0] in self.area_factories
+        if action == "command_palette" and self.screen._bindings.key_to_bindings.get(self.COMMAND_PALETTE_BINDING):
+            return False  # the screen's own key (Ctrl+P "placed" on an order) wins over the palette
         if action in ("logout", "go_back", "command_palette", "print_jobs", "printer_settings"):
             return self.session.operator is not None
         return True
@@ -297,6 +337,17 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
     async def action_goto(self, mode: str) -> None:
         if mode in self.area_factories and self.session.operator is not None:
             await self.switch_mode(mode)
+
+    async def open_list(self, opens: str) -> None:
+        """A home tile's Enter: the area's list it stands for ("parcels.overdue", "purchases.arrived")."""
+        area, _, which = opens.partition(".")
+        if area not in self.area_factories or self.session.operator is None:
+            return
+        await self.switch_mode(area)
+        if opens == "parcels.overdue":
+            self.screen.action_overdue_list()  # type: ignore[attr-defined]
+        elif opens == "purchases.arrived":
+            self.screen.show_status(which)  # type: ignore[attr-defined]
 
     async def action_go_back(self) -> None:
         """Esc: close the top screen of the area, or go home from an area's first screen."""
@@ -311,9 +362,29 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         else:
             self.action_show_help_panel()
 
-    def palette_actions(self) -> tuple[StationAction, ...]:
-        """App actions plus the current screen's own, for the command palette."""
-        screen_actions = getattr(self.screen, "ACTIONS", ())
+    def action_command_palette(self) -> None:
+        from station.screens.palette import StationPalette
+
+        if self.use_command_palette and not StationPalette.is_open(self):
+            self.push_screen(StationPalette(self.t("palette.placeholder")))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        from station.screens.palette import StationPalette
+
+        self.push_screen(StationPalette(self.t("palette.theme_placeholder"), [ThemeProvider]))
+
+    def get_system_commands(self, screen):
+        """Textual's own palette entries (Theme, Keys, …) in the UI language; Quit asks first."""
+        label = self.t.label
+        for command in super().get_system_commands(screen):
+            callback = self.action_quit if command.title == "Quit" else command.callback
+            yield SystemCommand(label(command.title), label(command.help), callback, command.discover)
+
+    def palette_actions(self, screen=None) -> tuple[StationAction, ...]:
+        """App actions plus the screen's own (the one the palette was opened on)."""
+        screen_actions = getattr(screen or self.screen, "ACTIONS", ())
         actions = app_actions(set(self.area_factories))
         return tuple(a for a in actions if a.id != "nav.back") + tuple(
             StationAction(a.id, a.key, f"screen.{a.action}", a.label, a.help) for a in screen_actions

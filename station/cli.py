@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
             "carriers",
             "hours",
             "pending",
+            "courier-account",
+            "courier-income",
         ],
         help="which report",
     )
@@ -53,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--year", type=int, help="year (utilities)")
     report.add_argument("--date", help="day YYYY-MM-DD (parcels)")
     report.add_argument("--format", choices=["table", "csv", "xlsx"], default="table")
+    report.add_argument("--courier", help="courier code, e.g. ZTO (courier-account)")
     add_operator_option(report)
     export = commands.add_parser("export", help="export a month for the county (CSV + XLSX + manifest)")
     export.add_argument("--period", required=True, help="month, YYYY-MM")

@@ -17,6 +17,7 @@ def add_parsers(commands) -> None:
     verify = commands.add_parser("verify", help="check an export directory (signature, files, rows, ledger chain)")
     verify.add_argument("dir", help="the export directory")
     verify.add_argument("--key", help="the station's public key as enrolled (refuse any other signer)")
+    verify.add_argument("--deep", action="store_true", help="also compare every workbook cell with the CSV (slow)")
     county = commands.add_parser("county", help="the county office: enrol stations, load exports, report")
     actions = county.add_subparsers(dest="county_command", metavar="ACTION", required=True)
     enrol = actions.add_parser("enrol", help="enrol a station's public key (as shown by `station key`)")
@@ -30,6 +31,7 @@ def add_parsers(commands) -> None:
     load.add_argument("--replace", action="store_true", help="replace a loaded month or accept a broken link")
     load.add_argument("--reason", default="", help="why (required with --replace; kept in the county db)")
     load.add_argument("--tariffs", help="the county's official tariff file (TOML) to compare station tariffs with")
+    load.add_argument("--jobs", type=int, help="folders verified at once (default: the core count)")
     report = actions.add_parser("report", help="per station and month, totals, station months over the cap")
     report.add_argument("--db", required=True)
     report.add_argument("--period", help="YYYY-MM (default: all loaded)")
@@ -64,7 +66,7 @@ def cmd_verify(config: StationConfig, args: argparse.Namespace) -> int:
         from station.services.signing import parse_public_key
 
         parse_public_key(args.key)
-    problems = verify(Path(args.dir), args.key)
+    problems = verify(Path(args.dir), args.key, deep=args.deep)
     for problem in problems:
         print(t(problem.key, **problem.values))
     if problems:
@@ -113,6 +115,7 @@ def county_load(t: Translator, args: argparse.Namespace) -> int:
         SystemClock().now(),
         replace_reason=args.reason if args.replace else "",
         official=official,
+        jobs=args.jobs,
     )
     for outcome in outcomes:
         line = t(outcome.key, **outcome.values)

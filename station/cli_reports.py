@@ -126,12 +126,29 @@ def trend_report(name: str):
     return run
 
 
+def courier_account(services: Services, t: Translator, args: argparse.Namespace, *, masked: bool = True) -> str:
+    """A courier's statement: money and parcel counts only, no villager's name in it."""
+    from station.cli_couriers import courier_account_report
+
+    return courier_account_report(services, t, args)
+
+
 REPORTS = {
+    "courier-account": courier_account,
     "utilities": utilities_report,
     "parcels": parcels_report,
     "daily": daily_report,
     **{
         name: trend_report(name)
-        for name in ("parcels-trend", "income", "consignments", "purchases", "carriers", "hours", "pending")
+        for name in (
+            "parcels-trend",
+            "income",
+            "consignments",
+            "purchases",
+            "carriers",
+            "hours",
+            "pending",
+            "courier-income",
+        )
     },
 }

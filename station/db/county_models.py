@@ -59,9 +59,11 @@ class CountyLoad(CountyModel):
     cash_diff_fen = IntegerField()
     complaints_open = IntegerField()
     flags = IntegerField(default=0)
+    parcel_income_fen = IntegerField(default=0)  # couriers' delivery fees + sending commission
+    courier_balance_fen = IntegerField(default=0)  # couriers owe the station (negative: it owes them)
 
     class Meta:
-        indexes = ((("station_code", "period"), True),)
+        indexes = ((("station_code", "period"), True), (("period", "station_code"), False))  # loads; report
 
 
 class CountyUtility(CountyModel):

@@ -10,6 +10,7 @@ from peewee import Database
 
 from station.db import (
     consignment_models,
+    courier_models,
     models,
     oversight_models,
     parcel_models,
@@ -35,7 +36,7 @@ def _append_only(db: Database, table: str) -> None:
     """Triggers that make `table` append-only: corrections are new rows, never edits."""
     for event in ("UPDATE", "DELETE"):
         db.execute_sql(
-            f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_{event.lower()} BEFORE {event} ON {table} "
             f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
         )
 
@@ -125,6 +126,30 @@ def m011_ledger_self_check(db: Database) -> None:
     _append_only(db, "chain_anchor")
 
 
+def m012_complaint_lot(db: Database) -> None:
+    """A complaint can be about a consignment lot too (besides a parcel or an order).
+
+    m006 creates the table from today's model, which already has the column."""
+    columns = {row[1] for row in db.execute_sql("PRAGMA table_info(complaint)").fetchall()}
+    if "lot_id" not in columns:
+        db.execute_sql("ALTER TABLE complaint ADD COLUMN lot_id INTEGER")
+
+
+def m013_courier_accounts(db: Database) -> None:
+    """Courier rate cards, 到付 charges, parcels sent out and their batches, fee accruals."""
+    db.create_tables(
+        [
+            courier_models.CourierRateCard,
+            courier_models.ParcelCharge,
+            courier_models.ShipmentBatch,
+            courier_models.Shipment,
+            courier_models.CourierFeeAccrual,
+        ]
+    )
+    _append_only(db, "courier_rate_card")  # parcels and statements keep the version they used
+    _append_only(db, "courier_fee_accrual")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     m001_foundation,
     m002_parcels,
@@ -137,6 +162,8 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     m009_drop_whole_history_tail_indexes,
     m010_operator_lock_level,
     m011_ledger_self_check,
+    m012_complaint_lot,
+    m013_courier_accounts,
 ]
 
 

@@ -32,6 +32,7 @@ class Complaint(BaseModel):
     status = TextField(default="open", index=True)  # open | closed
     parcel_id = IntegerField(null=True)
     purchase_id = IntegerField(null=True)
+    lot_id = IntegerField(null=True)  # a consignment lot (m012)
     opened_at = DateTimeField()
     opened_by = ForeignKeyField(Operator, backref="complaints_opened")
     opened_by_id: int  # the foreign key's column, for the type checker

@@ -72,3 +72,8 @@ def parse_items(text: str) -> list[ItemLine]:
     if not items:
         raise InvalidInput("purchase.no_items")
     return items
+
+
+def order_total_fen(items: list[ItemLine], shipping_fen: int, service_fee_fen: int) -> int:
+    """What the villager pays for an order: the items, shipping and the service fee."""
+    return sum(item.amount_fen for item in items) + shipping_fen + service_fee_fen

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from station.domain.errors import InvalidInput
@@ -106,3 +107,22 @@ def parse_date(text: str) -> dt.date:
 
 def optional_date(text: str) -> dt.date | None:
     return parse_date(text) if (text or "").strip() else None
+
+
+_DAYS = re.compile(r"(\d{1,4})\s*(?:\u5929|\u65e5|d|day|days)?", re.IGNORECASE)  # tian / ri: "day" in Chinese
+
+
+def parse_shelf_life(text: str, today: dt.date) -> dt.date | None:
+    """A best-before date typed as a date ("2026-12-13") or as days from today ("20", "20 天")."""
+    cleaned = unicodedata.normalize("NFKC", text or "").strip()
+    if not cleaned:
+        return None
+    days = _DAYS.fullmatch(cleaned)
+    if days:
+        if int(days.group(1)) == 0:
+            raise InvalidInput("error.bad_shelf_life", text=text)
+        return today + dt.timedelta(days=int(days.group(1)))
+    try:
+        return dt.date.fromisoformat(cleaned.replace("/", "-"))
+    except ValueError:
+        raise InvalidInput("error.bad_shelf_life", text=text) from None

@@ -45,8 +45,9 @@ class Translator:
         return value
 
     def label(self, text: str) -> str:
-        """A binding description: a catalogue key, or text that passes through (Textual's own)."""
-        return self.messages.get(text, text)
+        """A binding description: a catalogue key, or Textual's own English text (translated as
+        the key "textual." + text where the catalogue has it, else passed through)."""
+        return self.messages.get(text) or self.messages.get("textual." + text, text)
 
     def error(self, error: Exception) -> str:
         """The display text of a StationError (key + values)."""

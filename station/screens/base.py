@@ -29,10 +29,22 @@ class TranslatedBindings:
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Translated, and in the order the footer should show them: the focused widget's and
+        the screen's own keys first (as declared), the app's after them (as declared)."""
         label = self.app.t.label  # type: ignore[attr-defined]
+        found = super().active_bindings  # type: ignore[misc]
+        app = self.app  # type: ignore[attr-defined]
+
+        def place(item: tuple[str, ActiveBinding]) -> tuple[int, int]:
+            key, active = item
+            declared = [
+                k for b in getattr(type(active.node), "BINDINGS", ()) if hasattr(b, "key") for k in b.key.split(",")
+            ]
+            return (1 if active.node is app else 0, declared.index(key) if key in declared else len(declared))
+
         return {
             key: active._replace(binding=replace(active.binding, description=label(active.binding.description)))
-            for key, active in super().active_bindings.items()  # type: ignore[misc]
+            for key, active in sorted(found.items(), key=place)
         }
 
 
@@ -143,7 +155,8 @@ class StationDialog(TranslatedBindings, ServiceCalls, ModalScreen[ResultType], G
         border: thick $primary; background: $surface; padding: 1 2;
     }
     StationDialog .field-label { margin-top: 1; }
-    StationDialog .message { color: $error; height: auto; }
+    StationDialog .message { color: $error; height: auto; width: 100%; }
+    StationDialog .hint, StationDialog #form-preview, StationDialog #question { width: 100%; height: auto; }
     StationDialog #buttons { height: auto; margin-top: 1; align-horizontal: right; }
     """
 

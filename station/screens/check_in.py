@@ -21,7 +21,9 @@ from station.screens.base import StationScreen
 from station.screens.check_in_rows import BatchRows
 from station.screens.dialogs import ConfirmDialog
 from station.screens.form_dialog import FormDialog, FormField
+from station.screens.parcel_charge import ParcelChargeActions
 from station.services.common import Session
+from station.services.couriers import CourierService
 from station.services.parcels import BatchInfo, CheckedIn, ParcelInfo, ParcelService
 from station.services.purchases import PurchaseService
 from station.services.recipients import RecipientService
@@ -36,15 +38,18 @@ ACTIONS = (
     StationAction("checkin.carrier", "ctrl+g", "change_carrier", "checkin.carrier", "checkin.carrier_help"),
     StationAction("checkin.damaged", "ctrl+d", "mark_damaged", "checkin.damaged", "checkin.damaged_help"),
     StationAction("checkin.end", "ctrl+s", "end_batch", "checkin.end", "checkin.end_help"),
+    StationAction("checkin.charge", "ctrl+y", "set_charge", "couriers.checkin_charge", "couriers.checkin_charge_help"),
 )
 # From the scan box: up/down move the highlighted row (the one the recipient, Ctrl+F/G/D act on).
+# Priority: an Input would otherwise take them for its own (scroll) bindings; the screen has
+# no list or select of its own that needs them.
 ROW_KEYS = [
-    Binding("up", "row(-1)", show=False, id="checkin.row_up"),
-    Binding("down", "row(1)", show=False, id="checkin.row_down"),
+    Binding("up", "row(-1)", show=False, id="checkin.row_up", priority=True),
+    Binding("down", "row(1)", show=False, id="checkin.row_down", priority=True),
 ]
 
 
-class CheckInScreen(BatchRows, StationScreen):
+class CheckInScreen(ParcelChargeActions, BatchRows, StationScreen):
     CSS_PATH = "check_in.tcss"
     ACTIONS = ACTIONS
     BINDINGS = bindings_for(ACTIONS) + ROW_KEYS
@@ -63,8 +68,10 @@ class CheckInScreen(BatchRows, StationScreen):
         villagers: VillagerService,
         session: Session,
         purchases: PurchaseService | None = None,
+        couriers: CourierService | None = None,
     ) -> None:
         super().__init__()
+        self.couriers = couriers
         self.parcels = parcels
         self.purchases = purchases
         self.villagers = villagers

@@ -11,7 +11,7 @@ from station.screens.base import StationScreen
 from station.screens.form_dialog import FormDialog, FormField
 from station.screens.villager_picker import VillagerPickerDialog
 from station.services.common import Session
-from station.services.complaints import CATEGORIES, CHANNELS, ComplaintInfo, ComplaintService
+from station.services.complaints import CATEGORIES, CHANNELS, ComplaintInfo, ComplaintService, Link
 from station.services.villagers import VillagerService
 from station.widgets.status_line import StatusLine
 
@@ -20,6 +20,11 @@ ACTIONS = (
     StationAction("complaints.step", "ctrl+s", "step", "complaints.step", "complaints.step_help"),
     StationAction("complaints.close", "ctrl+e", "close", "complaints.close", "complaints.close_help"),
 )
+
+
+def link_label(t, link: Link | None) -> str:
+    """ "订单 #12 电饭煲" — what a complaint is about, for lists and pickers."""
+    return t(f"complaint.link.{link.kind}", text=link.text) if link else "-"
 
 
 class ComplaintsScreen(StationScreen):
@@ -46,6 +51,7 @@ class ComplaintsScreen(StationScreen):
                     "villagers.name",
                     "complaints.col_category",
                     "complaints.col_text",
+                    "complaint.col_about",
                     "complaints.col_status",
                     "complaints.col_hours",
                 )
@@ -71,6 +77,7 @@ class ComplaintsScreen(StationScreen):
                 c.villager_name or "-",
                 self.t(f"complaint.category.{c.category}"),
                 c.text,
+                link_label(self.t, c.link),
                 self.t(f"complaints.status.{c.status}"),
                 "" if c.hours_to_resolve is None else str(c.hours_to_resolve),
             )
@@ -83,6 +90,12 @@ class ComplaintsScreen(StationScreen):
     async def action_register(self) -> None:
         villager = await self.app.push_screen_wait(VillagerPickerDialog(self.villagers))
         op, t = self.session.require, self.t
+        links = []
+        if villager is not None:
+            links = await self.run_worker(
+                lambda: self.complaints.link_candidates(villager.id), thread=True, group="db", exit_on_error=False
+            ).wait()
+        about = ((t("complaint.about_nothing"), ""), *((link_label(t, link), link.value) for link in links or ()))
         registered = await self.app.push_screen_wait(
             FormDialog(
                 t("complaints.new_title"),
@@ -99,6 +112,7 @@ class ComplaintsScreen(StationScreen):
                         "in_person",
                         tuple((t(f"complaint.channel.{c}"), c) for c in CHANNELS),
                     ),
+                    FormField("about", t("complaint.col_about"), "", about),
                     FormField("text", t("complaints.col_text")),
                 ],
                 lambda v: self.complaints.register(
@@ -107,6 +121,7 @@ class ComplaintsScreen(StationScreen):
                     category=v["category"],
                     text=v["text"],
                     villager_id=villager.id if villager else None,
+                    link=v["about"],
                 ),
                 focus="text",
             )

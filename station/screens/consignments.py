@@ -9,17 +9,17 @@ from textual.widgets import Footer, Input, Label
 
 from station.domain.commission import UNITS, parse_percent_bp
 from station.domain.money import format_fen, parse_yuan
-from station.domain.periods import optional_date
+from station.domain.periods import parse_shelf_life
 from station.domain.tariffs import format_scaled, parse_quantity
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
-from station.screens.dialogs import ConfirmDialog, InfoDialog
+from station.screens.dialogs import InfoDialog
 from station.screens.form_dialog import FormDialog, FormField
 from station.screens.villager_picker import VillagerPickerDialog
 from station.services.common import Session
 from station.services.consignments import ConsignmentService, LotInfo, SaleLine
 from station.services.ledger import PAYMENT_METHODS
-from station.services.settlements import SettlementPreview, SettlementService
+from station.services.settlements import SETTLE_METHODS, SettlementPreview, SettlementService
 from station.services.villagers import VillagerService
 from station.widgets.selectable_table import SelectableTable
 from station.widgets.status_line import StatusLine
@@ -142,7 +142,7 @@ class ConsignmentsScreen(StationScreen):
 
     @work
     async def action_intake(self) -> None:
-        consignor = await self.app.push_screen_wait(VillagerPickerDialog(self.villagers))
+        consignor = await self.app.push_screen_wait(VillagerPickerDialog(self.villagers, consignors_first=True))
         if consignor is None:
             return
         operator = self.session.require
@@ -159,7 +159,7 @@ class ConsignmentsScreen(StationScreen):
                     FormField(
                         "rate", t("consign.rate_percent"), format_scaled(self.consignments.config.commission_bp, 2)
                     ),
-                    FormField("expires", t("consign.expires_on"), placeholder="2026-12-13"),
+                    FormField("expires", t("consign.shelf_life"), placeholder=t("consign.shelf_life_example")),
                 ],
                 lambda v: self.consignments.intake(
                     operator,
@@ -170,7 +170,7 @@ class ConsignmentsScreen(StationScreen):
                     qty_milli=parse_quantity(v["qty"]),
                     unit_price_fen=parse_yuan(v["price"]),
                     commission_bp=parse_percent_bp(v["rate"]),
-                    expires_on=optional_date(v["expires"]),
+                    expires_on=parse_shelf_life(v["expires"], self.settlements.clock.now().date()),
                 ),
                 focus="product",
             )
@@ -243,7 +243,7 @@ class ConsignmentsScreen(StationScreen):
 
     @work
     async def action_settle(self) -> None:
-        consignor = await self.app.push_screen_wait(VillagerPickerDialog(self.villagers))
+        consignor = await self.app.push_screen_wait(VillagerPickerDialog(self.villagers, consignors_first=True))
         if consignor is None:
             return
         today = self.settlements.clock.now().date()
@@ -262,7 +262,7 @@ class ConsignmentsScreen(StationScreen):
                 amount_fen=l.amount_fen,
                 commission_fen=l.commission_fen,
             )
-            for l in preview.lines
+            for l in preview.lines  # noqa: E741
         ]
         lines += [
             t(
@@ -286,14 +286,19 @@ class ConsignmentsScreen(StationScreen):
         if not preview.lines or preview.below_minimum:
             self.app.push_screen(InfoDialog(t("settle.preview_title", name=preview.consignor_name), "\n".join(lines)))
             return
-        question = "\n".join([t("settle.preview_title", name=preview.consignor_name), *lines, t("settle.confirm")])
-        if not await self.app.push_screen_wait(ConfirmDialog(question)):
-            return
         operator = self.session.require
-        self.call_service(
-            lambda: self.settlements.settle(operator, preview.consignor_id, preview.period_end, method="cash"),
-            self.settled,
+        settled = await self.app.push_screen_wait(
+            FormDialog(
+                t("settle.preview_title", name=preview.consignor_name),
+                [FormField("method", t("settle.pay_by"), "cash", tuple((t(f"method.{m}"), m) for m in SETTLE_METHODS))],
+                lambda v: self.settlements.settle(
+                    operator, preview.consignor_id, preview.period_end, method=v["method"]
+                ),
+                hint="\n".join([*lines, t("settle.confirm_method")]),
+            )
         )
+        if settled is not None:
+            self.settled(settled)
 
     def settled(self, settled) -> None:
         self.notify(self.t("settle.done", no=settled.statement_no, payout_fen=settled.preview.payout_fen))

@@ -48,6 +48,7 @@ class FormDialog(StationDialog[Any]):
         hint: str = "",
         focus: str = "",
         submit_on_enter: bool = False,
+        preview: Callable[[dict[str, Any]], str] | None = None,
     ) -> None:
         super().__init__()
         self.focus_id = focus
@@ -56,10 +57,13 @@ class FormDialog(StationDialog[Any]):
         self.fields = list(fields)
         self.submit = submit
         self.hint = hint
+        self.preview = preview  # a line under the fields, redrawn as they are typed (a running total)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog"):
             yield Label(self.title_text, classes="title")
+            if self.preview is not None:  # at the top: in view however far the form scrolls
+                yield Label("", id="form-preview")
             for f in self.fields:
                 yield Label(f.label, classes="field-label")
                 if f.options is not None:
@@ -74,6 +78,13 @@ class FormDialog(StationDialog[Any]):
     def on_mount(self) -> None:
         if self.fields:
             self.query_one(f"#{self.focus_id or self.fields[0].id}").focus()
+        self.update_preview()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def update_preview(self) -> None:
+        if self.preview is not None:
+            self.query_one("#form-preview", Label).update(self.preview(self.values()))
 
     @on(Input.Submitted)
     def next_or_submit(self, event: Input.Submitted) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
+from textual.message import Message
 from textual.widgets import Footer, Label, Static
 
 from station.screens.base import StationScreen
@@ -12,21 +16,40 @@ from station.widgets.status_line import StatusLine
 
 
 class TileView(Vertical):
+    """A tile; one that opens a list can be focused (Tab, arrows) and opened with Enter."""
+
     DEFAULT_CSS = """
     TileView { border: round $primary; height: auto; padding: 0 1; }
     TileView .tile-title { text-style: bold; }
     TileView .-warning { color: $warning; text-style: bold; }
+    TileView:focus { border: double $accent; background: $boost; }
     """
+
+    @dataclass
+    class Opened(Message):
+        opens: str
 
     def __init__(self, tile: Tile, t) -> None:
         super().__init__(classes="tile")
         self.tile = tile
         self.t = t
+        self.can_focus = bool(tile.opens)
 
     def compose(self) -> ComposeResult:
         self.border_title = self.t(self.tile.title)
+        if self.tile.opens:
+            self.border_subtitle = self.t("tile.enter_opens")
         for label, value, warning in self.tile.rows:
             yield Static(f"{self.t(label)}: {value}", classes="-warning" if warning else "")
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "enter" and self.tile.opens:
+            event.stop()
+            self.post_message(self.Opened(self.tile.opens))
+
+    def on_click(self) -> None:
+        if self.tile.opens:
+            self.post_message(self.Opened(self.tile.opens))
 
 
 class HomeScreen(StationScreen):
@@ -58,5 +81,13 @@ class HomeScreen(StationScreen):
         today = self.dashboard.clock.now()
         self.query_one("#today", Label).update(self.t("home.today", date=today.strftime("%Y-%m-%d")))
         grid = self.query_one("#tiles", Grid)
+        focused = self.focused.tile.opens if isinstance(self.focused, TileView) else ""
         await grid.remove_children()
-        await grid.mount_all(TileView(tile, self.app.t) for tile in tiles)
+        views = [TileView(tile, self.app.t) for tile in tiles]
+        await grid.mount_all(views)
+        openers = [view for view in views if view.tile.opens]
+        if openers:
+            (next((v for v in openers if v.tile.opens == focused), None) or openers[0]).focus()
+
+    async def on_tile_view_opened(self, message: TileView.Opened) -> None:
+        await self.app.open_list(message.opens)  # type: ignore[attr-defined]

@@ -4,13 +4,36 @@ from __future__ import annotations
 
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets.option_list import Option
+
+
+class StationPalette(CommandPalette):
+    """Textual's palette with its own texts in the UI language (placeholder, "No matches")."""
+
+    def __init__(self, placeholder: str, providers=None) -> None:
+        super().__init__(providers, placeholder=placeholder, id="--command-palette")
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if not search_value:
+                self._list_visible = False
+                return
+            text = Text(self.app.t("palette.no_matches"), style="not bold")  # type: ignore[attr-defined]
+            self.query_one(CommandList).add_option(Option(Align.center(text), disabled=True, id=self._NO_MATCHES))
+            self._list_visible = True
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
 
 class StationCommands(Provider):
     def _commands(self):
         app = self.app
-        for action in app.palette_actions():  # type: ignore[attr-defined]
+        for action in app.palette_actions(self.screen):  # type: ignore[attr-defined]
             yield app.t(action.label), app.t(action.help), action.action
 
     async def discover(self) -> Hits:

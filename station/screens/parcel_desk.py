@@ -18,6 +18,7 @@ from station.screens.form_dialog import FormDialog, FormField
 from station.screens.handover_dialogs import TodayHandOversDialog
 from station.screens.parcel_lists import NotifyScreen, OverdueScreen
 from station.services.common import Session
+from station.services.couriers import CourierService
 from station.services.ledger import PAYMENT_METHODS
 from station.services.parcel_reports import ParcelReports
 from station.services.parcels import ParcelInfo, ParcelService
@@ -56,8 +57,10 @@ class ParcelDeskScreen(StationScreen):
         session: Session,
         print_job,
         purchases: PurchaseService | None = None,
+        couriers: CourierService | None = None,
     ) -> None:
         super().__init__()
+        self.couriers = couriers
         self.purchases = purchases
         self.parcels = parcels
         self.pickup = pickup
@@ -266,7 +269,7 @@ class ParcelDeskScreen(StationScreen):
             self.find(self.last_query, quiet=True, keep_focus=True)
 
     def action_check_in(self) -> None:
-        self.app.push_screen(CheckInScreen(self.parcels, self.villagers, self.session, self.purchases))
+        self.app.push_screen(CheckInScreen(self.parcels, self.villagers, self.session, self.purchases, self.couriers))
 
     def action_notify_list(self) -> None:
         self.app.push_screen(NotifyScreen(self.parcels, self.session))

@@ -6,14 +6,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Input, Label
 
+from station.domain.errors import StationError
 from station.domain.money import fen_to_yuan_text, format_fen, parse_yuan
-from station.domain.orders import PLATFORMS, parse_items
+from station.domain.orders import PLATFORMS, order_total_fen, parse_items
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.dialogs import InfoDialog
 from station.screens.form_dialog import FormDialog, FormField
 from station.screens.villager_picker import VillagerPickerDialog
 from station.services.common import Session
+from station.services.complaints import ComplaintService
 from station.services.ledger import PAYMENT_METHODS
 from station.services.purchases import OrderInfo, PurchaseService
 from station.services.villagers import VillagerService
@@ -25,8 +27,9 @@ LIST_ACTIONS = (
     StationAction("purchases.filter", "ctrl+f", "focus_filter", "purchases.filter", "purchases.filter_help"),
 )
 ORDER_ACTIONS = (
-    StationAction("order.place", "ctrl+p", "place", "order.place", "order.place_help"),
+    StationAction("order.place", "ctrl+o", "place", "order.place", "order.place_help"),
     StationAction("order.ship", "ctrl+s", "ship", "order.ship", "order.ship_help"),
+    StationAction("order.refs", "ctrl+t", "edit_refs", "order.refs", "order.refs_help"),
     StationAction("order.pay", "ctrl+g", "pay", "order.pay", "order.pay_help"),
     StationAction("order.hand_over", "f10", "hand_over", "order.hand_over", "order.hand_over_help"),
     StationAction("order.cancel", "ctrl+x", "cancel", "order.cancel", "order.cancel_help"),
@@ -51,8 +54,16 @@ class PurchasesScreen(StationScreen):
     ACTIONS = LIST_ACTIONS
     BINDINGS = bindings_for(LIST_ACTIONS)
 
-    def __init__(self, purchases: PurchaseService, villagers: VillagerService, session: Session, print_job) -> None:
+    def __init__(
+        self,
+        purchases: PurchaseService,
+        villagers: VillagerService,
+        session: Session,
+        print_job,
+        complaints: ComplaintService | None = None,
+    ) -> None:
         super().__init__()
+        self.complaints = complaints
         self.purchases = purchases
         self.villagers = villagers
         self.session = session
@@ -134,13 +145,18 @@ class PurchasesScreen(StationScreen):
             )
         )
 
+    def show_status(self, status: str) -> None:
+        """Only the orders in this status (the home tile's Enter): the filter says so, Esc-able."""
+        self.query_one("#filter", Input).value = self.t(f"purchase.status.{status}")
+        self.query_one("#orders").focus()
+
     def action_focus_filter(self) -> None:
         self.query_one("#filter").focus()
 
     @on(DataTable.RowSelected, "#orders")
     def open_order(self, event: DataTable.RowSelected) -> None:
         order = self.shown[event.cursor_row]
-        self.app.push_screen(OrderScreen(self.purchases, self.session, self.print_job, order.id))
+        self.app.push_screen(OrderScreen(self.purchases, self.session, self.print_job, order.id, self.complaints))
 
     @work
     async def action_new_order(self) -> None:
@@ -177,6 +193,7 @@ class PurchasesScreen(StationScreen):
                     note=v["note"],
                 ),
                 focus="items",
+                preview=self.running_total,
             )
         )
         if created is not None:
@@ -184,6 +201,19 @@ class PurchasesScreen(StationScreen):
             if created.job_id:
                 self.print_job(created.job_id)
             self.reload()
+
+    def running_total(self, values: dict) -> str:
+        """The order's total while its items are typed, or what is wrong with them so far."""
+        if not (values.get("items") or "").strip():
+            return ""
+        try:
+            total = order_total_fen(
+                parse_items(values["items"]), optional_yuan(values["shipping"]), optional_yuan(values["fee"])
+            )
+            deposit = optional_yuan(values["deposit"])
+        except StationError as error:
+            return self.t("order.total_so_far_bad", error=self.app.t.error(error))
+        return self.t("order.total_so_far", total_fen=total, owed_fen=max(total - deposit, 0))
 
     @work
     async def action_account(self) -> None:
@@ -193,22 +223,31 @@ class PurchasesScreen(StationScreen):
 
     def show_statement(self, found) -> None:
         villager, lines = found
-        body = [
-            self.t(
-                "purchases.statement_line",
-                date=f"{l.at:%Y-%m-%d}",
-                ref=l.ref,
-                kind_key=f"ledger.kind.{l.kind}",
-                amount_fen=l.amount_fen,
-                balance_fen=l.balance_fen,
-            )
-            for l in lines
-        ]
-        balance = lines[-1].balance_fen if lines else 0
-        body.append(
-            self.t("purchases.balance_credit" if balance < 0 else "purchases.balance_owed", amount_fen=abs(balance))
+        self.app.push_screen(
+            InfoDialog(self.t("purchases.statement_title", name=villager.name), "\n".join(self.statement(lines)))
         )
-        self.app.push_screen(InfoDialog(self.t("purchases.statement_title", name=villager.name), "\n".join(body)))
+
+    def statement(self, lines) -> list[str]:
+        """Each entry as a sentence the villager understands, and where that leaves them."""
+        body = []
+        for line in lines:
+            key = f"statement.{line.kind}"
+            if key not in self.app.t.messages:
+                key = "statement.other"
+            values = {"date": f"{line.at:%m-%d}", "no": line.ref.rpartition(":")[2], "amount_fen": abs(line.amount_fen)}
+            body.append(self.t(key, kind_key=f"ledger.kind.{line.kind}", **values))
+            body.append(self._where("statement.after", line.balance_fen))
+        balance = lines[-1].balance_fen if lines else 0
+        body.append(self._where("statement.total", balance) if lines else self.t("statement.empty"))
+        return body
+
+    def _where(self, prefix: str, balance_fen: int) -> str:
+        """A villager account's balance: positive, they owe us; negative, we hold theirs."""
+        if balance_fen > 0:
+            return self.t(f"{prefix}_owed", amount_fen=balance_fen)
+        if balance_fen < 0:
+            return self.t(f"{prefix}_credit", amount_fen=-balance_fen)
+        return self.t(f"{prefix}_even")
 
 
 class OrderScreen(StationScreen):
@@ -219,8 +258,16 @@ class OrderScreen(StationScreen):
     ACTIONS = ORDER_ACTIONS
     BINDINGS = bindings_for(ORDER_ACTIONS)
 
-    def __init__(self, purchases: PurchaseService, session: Session, print_job, order_id: int) -> None:
+    def __init__(
+        self,
+        purchases: PurchaseService,
+        session: Session,
+        print_job,
+        order_id: int,
+        complaints: ComplaintService | None = None,
+    ) -> None:
         super().__init__()
+        self.complaints = complaints
         self.purchases = purchases
         self.session = session
         self.print_job = print_job
@@ -243,10 +290,16 @@ class OrderScreen(StationScreen):
 
     def reload(self) -> None:
         order_id = self.order_id
-        self.call_service(lambda: (self.purchases.get(order_id), self.purchases.events(order_id)), self.show)
+        complaints = self.complaints
+
+        def load():
+            about = complaints.about("purchase", order_id) if complaints else []
+            return self.purchases.get(order_id), self.purchases.events(order_id), about
+
+        self.call_service(load, self.show)
 
     def show(self, found) -> None:
-        order, events = found
+        order, events, complaints = found
         self.order = order
         t = self.t
         self.query_one("#order-title", Label).update(
@@ -273,6 +326,10 @@ class OrderScreen(StationScreen):
                 order_no=order.external_order_no or "-",
                 tracking=order.tracking_no or "-",
             ),
+        ]
+        lines += [
+            t("complaint.on_record", no=c.id, text=c.text, status_key=f"complaints.status.{c.status}")
+            for c in complaints
         ]
         self.query_one("#order-body", Label).update("\n".join(lines))
         table = self.query_one("#events", DataTable)
@@ -303,8 +360,20 @@ class OrderScreen(StationScreen):
         op = self.session.require
         await self._form(
             "order.ship_title",
-            [FormField("tracking", self.t("parcels.col_tracking"))],
+            [FormField("tracking", self.t("parcels.col_tracking"), self.order.tracking_no if self.order else "")],
             lambda v: self.purchases.ship(op, self.order_id, v["tracking"]),
+        )
+
+    @work
+    async def action_edit_refs(self) -> None:
+        op, order = self.session.require, self.order
+        await self._form(
+            "order.refs_title",
+            [
+                FormField("no", self.t("order.platform_no"), order.external_order_no if order else ""),
+                FormField("tracking", self.t("parcels.col_tracking"), order.tracking_no if order else ""),
+            ],
+            lambda v: self.purchases.set_refs(op, self.order_id, v["no"], v["tracking"]),
         )
 
     @work

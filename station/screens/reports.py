@@ -25,7 +25,7 @@ from station.services.report_tables import REPORT_TABLES
 from station.services.utility_reports import summary
 
 CHARTS = ("arrivals", "pickups", "overdue", "income", "utility_billed", "utility_cap")
-TABLES = ("carriers", "consignments", "purchases", "hours", "pending")
+TABLES = ("carriers", "courier-income", "consignments", "purchases", "hours", "pending")
 
 
 def _monthly(rows, field: str) -> list[int]:

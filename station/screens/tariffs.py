@@ -21,7 +21,7 @@ from station.widgets.status_line import StatusLine
 
 ACTIONS = (
     StationAction("tariffs.add", "ctrl+n", "add", "tariffs.add", "tariffs.add_help"),
-    StationAction("tariffs.import", "ctrl+i", "import_file", "tariffs.import", "tariffs.import_help"),
+    StationAction("tariffs.import", "ctrl+o", "import_file", "tariffs.import", "tariffs.import_help"),
     StationAction("tariffs.export", "ctrl+e", "export_file", "tariffs.export", "tariffs.export_help"),
 )
 

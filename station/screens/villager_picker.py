@@ -18,8 +18,9 @@ class VillagerPickerDialog(StationDialog[VillagerInfo | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "dialog.cancel", id="dialog.cancel")]
 
-    def __init__(self, villagers: VillagerService, initial: str = "") -> None:
+    def __init__(self, villagers: VillagerService, initial: str = "", *, consignors_first: bool = False) -> None:
         super().__init__()
+        self.consignors_first = consignors_first
         self.villagers = villagers
         self.initial = initial
         self.shown: list[VillagerInfo] = []
@@ -42,7 +43,13 @@ class VillagerPickerDialog(StationDialog[VillagerInfo | None]):
         self.search(event.value)
 
     def search(self, text: str) -> None:
-        self.call_service(lambda: self.villagers.search(text, limit=30), self.show, group="search", exclusive=True)
+        first = self.consignors_first
+        self.call_service(
+            lambda: self.villagers.search(text, limit=30, consignors_first=first),
+            self.show,
+            group="search",
+            exclusive=True,
+        )
 
     def show(self, found: list[VillagerInfo]) -> None:
         self.shown = found

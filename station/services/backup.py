@@ -20,6 +20,7 @@ from station.db.migrations import MIGRATIONS
 from station.domain.clock import Clock
 from station.domain.errors import NotAllowed, NotFound, StationError
 from station.domain.pins import check_pin
+from station.file_modes import make_private
 from station.services.audit import AuditLog
 from station.services.integrity import anchor_problems, walk_chain
 from station.services.operators import OperatorService, WrongPin
@@ -159,6 +160,7 @@ class BackupService:
         partial = self.backup_dir / f".{final.name}.partial"
         try:
             self.backup_dir.mkdir(parents=True, exist_ok=True)
+            make_private(self.backup_dir)  # backups hold PIN hashes and phones: the owner's alone
             files.remove_with_journals(partial)
             files.create_private(partial)
             files.copy_database(self.db_path, partial)

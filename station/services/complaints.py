@@ -7,7 +7,10 @@ from dataclasses import dataclass
 
 from peewee import Database
 
+from station.db.consignment_models import ConsignmentLot
 from station.db.oversight_models import Complaint, ComplaintStep
+from station.db.parcel_models import Parcel
+from station.db.purchase_models import Purchase, PurchaseItem
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound
 from station.domain.text import clean_text
@@ -17,6 +20,44 @@ from station.services.dashboard import Tile
 
 CATEGORIES = ("parcel_lost", "parcel_damaged", "wrong_item", "refund", "attitude", "other")
 CHANNELS = ("in_person", "phone", "wechat", "county")
+LINK_KINDS = ("parcel", "purchase", "lot")
+RECENT_LINKS = 15  # per kind, newest first
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a complaint is about: kind (parcel | purchase | lot), its id, and how it is shown."""
+
+    kind: str
+    id: int
+    text: str
+
+    @property
+    def value(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+
+def parse_link(value: str) -> tuple[str, int] | None:
+    """ "purchase:12" → ("purchase", 12); "" → None."""
+    if not value:
+        return None
+    kind, _, number = value.partition(":")
+    if kind not in LINK_KINDS or not number.isdigit():
+        raise InvalidInput("complaint.bad_link", link=value)
+    return kind, int(number)
+
+
+def link_text(kind: str, row) -> str:
+    if kind == "parcel":
+        return f"{row.pickup_code} {row.tracking_no}"
+    if kind == "purchase":
+        items = PurchaseItem.select().where(PurchaseItem.purchase == row.id).order_by(PurchaseItem.id)
+        return f"#{row.id} " + " ".join(item.description for item in items)[:30]
+    return f"{row.lot_no} {row.product}"
+
+
+MODELS = {"parcel": Parcel, "purchase": Purchase, "lot": ConsignmentLot}
+COLUMNS = {"parcel": "parcel_id", "purchase": "purchase_id", "lot": "lot_id"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +70,7 @@ class ComplaintInfo:
     status: str
     parcel_id: int | None
     purchase_id: int | None
+    link: Link | None
     opened_at: dt.datetime
     closed_at: dt.datetime | None
     outcome: str
@@ -61,11 +103,40 @@ class ComplaintService:
             row.status,
             row.parcel_id,
             row.purchase_id,
+            self.link_of(row),
             row.opened_at,
             row.closed_at,
             row.outcome,
             steps,
         )
+
+    def link_of(self, row: Complaint) -> Link | None:
+        for kind in LINK_KINDS:
+            linked_id = getattr(row, COLUMNS[kind])
+            if linked_id:
+                linked = MODELS[kind].get_or_none(MODELS[kind].id == linked_id)
+                return Link(kind, linked_id, link_text(kind, linked) if linked else f"#{linked_id}")
+        return None
+
+    def link_candidates(self, villager_id: int) -> list[Link]:
+        """The villager's recent parcels, orders and consigned lots, to pick what it is about."""
+        found = []
+        for kind, owner in (
+            ("parcel", Parcel.villager),
+            ("purchase", Purchase.villager),
+            ("lot", ConsignmentLot.consignor),
+        ):
+            model = MODELS[kind]
+            query = model.select().where(owner == villager_id).order_by(model.id.desc()).limit(RECENT_LINKS)
+            found += [Link(kind, row.id, link_text(kind, row)) for row in query]
+        return found
+
+    def about(self, kind: str, record_id: int) -> list[ComplaintInfo]:
+        """The other direction: complaints about this parcel, order or lot."""
+        if kind not in LINK_KINDS:
+            raise InvalidInput("complaint.bad_link", link=kind)
+        column = getattr(Complaint, COLUMNS[kind])
+        return [self.info(row) for row in Complaint.select().where(column == record_id).order_by(Complaint.id)]
 
     def register(
         self,
@@ -77,8 +148,17 @@ class ComplaintService:
         villager_id: int | None = None,
         parcel_id: int | None = None,
         purchase_id: int | None = None,
+        link: str = "",
     ) -> ComplaintInfo:
+        """`link` is "parcel:ID", "purchase:ID" or "lot:ID" (what the complaint is about)."""
         require_counter(by)
+        linked = parse_link(link)
+        ids = {"parcel_id": parcel_id, "purchase_id": purchase_id, "lot_id": None}
+        if linked is not None:
+            kind, record_id = linked
+            if MODELS[kind].get_or_none(MODELS[kind].id == record_id) is None:
+                raise NotFound("complaint.link_not_found", link=link)
+            ids[COLUMNS[kind]] = record_id
         if channel not in CHANNELS:
             raise InvalidInput("complaint.bad_channel", channel=channel)
         if category not in CATEGORIES:
@@ -90,8 +170,7 @@ class ComplaintService:
                 channel=channel,
                 category=category,
                 text=text.strip(),
-                parcel_id=parcel_id,
-                purchase_id=purchase_id,
+                **ids,
                 opened_at=self.clock.now(),
                 opened_by=by.id,
             )

@@ -23,9 +23,9 @@ from station.db.county_models import (
 )
 from station.domain.errors import InvalidInput, NotFound
 from station.domain.periods import month_of, parse_month
+from station.services import county_bulk
 from station.services.county_checks import (
     Flag,
-    fen,
     official_differences,
     parse_receipt_qr,
     postings,
@@ -127,9 +127,11 @@ def load_one(
     *,
     replace_reason: str = "",
     official: Sequence[dict] | None = None,
+    checked: list | None = None,
 ) -> Outcome:
-    """Verify against the enrolled key, check the month's anchoring, recompute, then replace
-    this station+period in one transaction. Never raises for a bad folder: it is refused."""
+    """Verify against the enrolled key (or take `checked`, the problems a parallel verify
+    found), check the month's anchoring, recompute, then replace this station+period in one
+    transaction — every exported row too. Never raises for a bad folder: it is refused."""
     manifest, problems = read_manifest(directory)
     if manifest is None:
         return Outcome(directory, "refused", problems[0].key, problems[0].values)
@@ -137,7 +139,7 @@ def load_one(
     station = CountyStation.get_or_none(CountyStation.code == code)
     if station is None:
         return Outcome(directory, "refused", "county.unknown_station", {"code": code}, code, period)
-    problems = verify(directory, station.public_key)
+    problems = checked if checked is not None else verify(directory, station.public_key)
     if problems:
         return Outcome(directory, "refused", problems[0].key, problems[0].values, code, period)
     digest = sha256_of(directory / MANIFEST)
@@ -158,7 +160,6 @@ def load_one(
         if official is not None:
             flags += official_differences(tariffs.values(), official)
         proofs = postings(_dict_rows(directory, "ledger"))
-        figures = _figures(directory)
     except (ValueError, KeyError, TypeError, InvalidInput) as error:
         detail = type(error).__name__
         return Outcome(directory, "refused", "county.bad_content", {"detail": detail}, code, period)
@@ -181,6 +182,7 @@ def load_one(
                     }
                 ),
             )
+        county_bulk.load_rows(db, directory, code, period, replacing=existing is not None)
         CountyLoad.create(
             station_code=code,
             station_name=manifest.name,
@@ -195,7 +197,7 @@ def load_one(
             utility_excess_fen=sum(b.excess_fen for b in bills),
             over_cap=any(b.excess_fen > 0 for b in bills),
             flags=len(flags),
-            **figures,
+            **county_bulk.figures(db, code, period),  # summed by the database from the rows
         )
         if bills:
             CountyUtility.insert_many(
@@ -241,22 +243,6 @@ def load_one(
     return Outcome(directory, status, key, {"code": code, "period": period}, code, period, flags)
 
 
-def _figures(directory: Path) -> dict:
-    parcels = list(_dict_rows(directory, "parcels"))
-    purchases = [r for r in _dict_rows(directory, "purchases") if r["status"] != "cancelled"]
-    sales = list(_dict_rows(directory, "consignment_sales"))
-    return {
-        "parcels": len(parcels),
-        "parcels_picked_up": sum(1 for r in parcels if r["status"] == "picked_up"),
-        "purchases": len(purchases),
-        "purchases_fen": sum(fen(r["total_yuan"]) for r in purchases),
-        "consignment_sales_fen": sum(fen(r["amount_yuan"]) for r in sales),
-        "commission_fen": sum(fen(r["commission_yuan"]) for r in sales),
-        "cash_diff_fen": sum(fen(r["diff_yuan"]) for r in _dict_rows(directory, "shifts")),
-        "complaints_open": sum(1 for r in _dict_rows(directory, "complaints") if r["status"] == "open"),
-    }
-
-
 def _order(directory: Path) -> tuple:
     """Load a station's months oldest first, so a batch anchors month to month."""
     manifest, _ = read_manifest(directory)
@@ -270,12 +256,26 @@ def load_many(
     *,
     replace_reason: str = "",
     official: Sequence[dict] | None = None,
+    jobs: int | None = None,
 ) -> list[Outcome]:
+    """Verify every folder against its station's enrolled key, `jobs` processes at once
+    (default: the core count), then load each in its own transaction, oldest month first."""
     db = connect_county(url)
     try:
+        county_bulk.create_row_tables(db)
+        ordered = sorted(directories, key=_order)
+        keys = {}
+        for directory in ordered:
+            manifest, _ = read_manifest(directory)
+            station = CountyStation.get_or_none(CountyStation.code == manifest.code) if manifest else None
+            if station is not None:
+                keys[directory] = station.public_key
+        checked = county_bulk.verify_many(list(keys), jobs, keys)
         return [
-            load_one(db, directory, now, replace_reason=replace_reason, official=official)
-            for directory in sorted(directories, key=_order)
+            load_one(
+                db, directory, now, replace_reason=replace_reason, official=official, checked=checked.get(directory)
+            )
+            for directory in ordered
         ]
     finally:
         db.close()
@@ -295,15 +295,20 @@ FIGURES = (
     "cash_diff_fen",
     "complaints_open",
     "flags",
+    "parcel_income_fen",
+    "courier_balance_fen",
 )
+
+
+def report_query(period: str | None = None):
+    """A month's loads (index on period, station: no scan, no sort), or all of them."""
+    query = CountyLoad.select().order_by(CountyLoad.station_code, CountyLoad.period)
+    return query.where(CountyLoad.period == period) if period else query
 
 
 def report(period: str | None = None) -> tuple[list[CountyLoad], dict[str, int], list[str]]:
     """Per station-month rows, the totals, and the over-cap station months ("A02 站A02 2026-11")."""
-    query = CountyLoad.select().order_by(CountyLoad.station_code, CountyLoad.period)
-    if period:
-        query = query.where(CountyLoad.period == period)
-    rows = list(query)
+    rows = list(report_query(period))
     totals = {name: sum(getattr(r, name) for r in rows) for name in FIGURES}
     over = [f"{r.station_code} {r.station_name} {r.period}" for r in rows if r.over_cap]
     return rows, totals, over

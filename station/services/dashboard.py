@@ -10,10 +10,12 @@ from station.domain.clock import Clock
 
 @dataclass(frozen=True)
 class Tile:
-    """One dashboard tile: a title key and (label key, value, is_warning) rows."""
+    """One dashboard tile: a title key and (label key, value, is_warning) rows; `opens` names
+    the list Enter on the tile opens ("" for none)."""
 
     title: str
     rows: tuple[tuple[str, str, bool], ...]
+    opens: str = ""
 
 
 class DashboardService:

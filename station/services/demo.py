@@ -14,6 +14,7 @@ from station.domain.errors import NotAllowed
 from station.domain.orders import PLATFORMS, ItemLine
 from station.services.common import OperatorInfo
 from station.services.consignments import SaleLine, stock_of
+from station.services.courier_demo import demo_couriers
 from station.services.ledger import Line
 from station.services.registry import Services, build_services
 from station.services.utility_reports import read_tariff_file
@@ -100,6 +101,7 @@ def fill_areas(services: Services, partner: OperatorInfo, data: dict) -> None:
         for day in range(DEMO_DAYS):
             clock.at = today - dt.timedelta(days=DEMO_DAYS - day)
             demo_parcel_day(past, partner, villagers, rng, last_day=day == DEMO_DAYS - 1)
+    demo_couriers(past, clock, partner, villagers, rng)
 
 
 DEMO_DAYS = 16

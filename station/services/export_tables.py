@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from station.domain.phones import mask_name, mask_phone
+from station.services.courier_export import courier_account_rows, shipment_rows
 from station.services.export_rows import (
     Period,
     complaint_rows,
@@ -272,6 +273,50 @@ TABLES: tuple[Table, ...] = (
         ),
         restore_rows,
         ("at",),
+    ),
+    # Courier money (services/courier_export.py): each courier's month, and the parcels sent out
+    # (receivers masked; their addresses stay at the station).
+    Table(
+        "courier_accounts",
+        _columns(
+            "courier:text",
+            "period:text",
+            "parcels:int",
+            "fees_yuan:money",
+            "collected_yuan:money",
+            "sending_owed_yuan:money",
+            "paid_by_courier_yuan:money",
+            "paid_to_courier_yuan:money",
+            "opening_yuan:money",
+            "closing_yuan:money",
+        ),
+        courier_account_rows,
+    ),
+    Table(
+        "shipments",
+        _columns(
+            "id:int",
+            "shipment_no:text",
+            "created_at:datetime",
+            "courier:text",
+            "sender:text:name",
+            "receiver:text:name",
+            "receiver_phone:text:phone",
+            "province:text",
+            "zone:text",
+            "weight_g:int",
+            "chargeable_g:int",
+            "card_version:int",
+            "quoted_yuan:money",
+            "freight_yuan:money",
+            "override_reason:text",
+            "commission_yuan:money",
+            "method:text",
+            "tracking_no:text",
+            "status:text",
+        ),
+        shipment_rows,
+        ("created_at",),
     ),
 )
 

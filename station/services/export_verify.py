@@ -25,7 +25,9 @@ from station.domain.periods import parse_month
 from station.domain.spreadsheet import restore
 from station.services.export_tables import DATE, DATETIME, INT, MONEY, TABLES, TEXT, Period, Table
 from station.services.exports import FORMAT, MANIFEST, SIGNATURE, WORKBOOK, sha256_of
+from station.services.hashed_csv import HashedCsv
 from station.services.signing import fingerprint, signature_ok
+from station.services.xlsx_check import check_workbook_structure
 
 _INT = re.compile(r"^-?\d{1,18}$")
 _MONEY = re.compile(r"^-?\d{1,15}\.\d{2}$")
@@ -139,8 +141,10 @@ def check_signature(out_dir: Path, manifest: Manifest, expected_key: str | None)
     return []
 
 
-def check_files(out_dir: Path, manifest: Manifest) -> list[Problem]:
-    """Exactly the expected files, each listed, present and with its listed SHA-256."""
+def check_files(out_dir: Path, manifest: Manifest, digests: dict[str, str] | None = None) -> list[Problem]:
+    """Exactly the expected files, each listed, present and with its listed SHA-256 (`digests`:
+    the ones already computed while the CSVs were read)."""
+    digests = digests or {}
     problems = []
     present = {p.name for p in out_dir.iterdir()} - {MANIFEST, SIGNATURE}
     for name in sorted(present - set(manifest.files)):
@@ -150,7 +154,7 @@ def check_files(out_dir: Path, manifest: Manifest) -> list[Problem]:
     for name in sorted(EXPECTED_FILES):
         if name not in manifest.files or not (out_dir / name).is_file():
             problems.append(Problem("verify.missing_file", {"file": name}))
-        elif sha256_of(out_dir / name) != manifest.files[name]["sha256"]:
+        elif (digests.get(name) or sha256_of(out_dir / name)) != manifest.files[name]["sha256"]:
             problems.append(Problem("verify.sha_mismatch", {"file": name}))
     return problems
 
@@ -251,23 +255,30 @@ class BadCsv(Exception):
     pass
 
 
-def check_table(out_dir: Path, table: Table, manifest: Manifest, chain: ChainCheck | None) -> list[Problem]:
+def check_table(
+    out_dir: Path, table: Table, manifest: Manifest, chain: ChainCheck | None, seen: dict | None = None
+) -> list[Problem]:
+    """One pass over the CSV: its rows checked and its bytes hashed (`seen[file]` gets the
+    SHA-256 and `seen[name]` the row count, for check_files and the workbook)."""
     check = RowCheck(table, manifest.period)
     count, problems = 0, []
+    reading = HashedCsv(out_dir / check.file)
     try:
-        rows = read_rows(out_dir / check.file)
-        header = next(rows, None)
-        if header is None or check.header(header):
-            return [Problem("verify.bad_header", {"file": check.file})]
-        for number, raw in enumerate(rows, start=2):  # row 1 is the header
-            count += 1
-            if problems:
-                continue  # one named problem per file is enough; keep counting
-            problem = check.row(number, raw) or (chain.row(number, raw) if chain else None)
-            if problem:
-                problems.append(problem)
-    except BadCsv as error:
-        return [Problem("verify.bad_csv", {"file": check.file, "detail": str(error)})]
+        with reading as rows:
+            header = next(rows, None)
+            if header is None or check.header(header):
+                return [Problem("verify.bad_header", {"file": check.file})]
+            for number, raw in enumerate(rows, start=2):  # row 1 is the header
+                count += 1
+                if problems:
+                    continue  # one named problem per file is enough; keep counting
+                problem = check.row(number, raw) or (chain.row(number, raw) if chain else None)
+                if problem:
+                    problems.append(problem)
+            if seen is not None:
+                seen[check.file], seen[table.name] = reading.sha256(), count
+    except (UnicodeDecodeError, csv.Error) as error:
+        return [Problem("verify.bad_csv", {"file": check.file, "detail": type(error).__name__})]
     expected = manifest.files.get(check.file, {}).get("rows")
     if count != expected:
         problems.append(Problem("verify.row_count", {"file": check.file, "rows": count, "expected": expected}))
@@ -276,21 +287,39 @@ def check_table(out_dir: Path, table: Table, manifest: Manifest, chain: ChainChe
     return problems
 
 
-def verify(out_dir: Path, public_key: str | None = None) -> list[Problem]:
+def verify(out_dir: Path, public_key: str | None = None, *, deep: bool = False) -> list[Problem]:
     """Everything wrong with an export folder; an empty list means it checks out. With
-    `public_key` (the enrolled one) the manifest must also be signed by that key."""
+    `public_key` (the enrolled one) the manifest must also be signed by that key.
+
+    Each CSV is read once, hashed as it is parsed; the workbook, whose SHA-256 the signed
+    manifest holds, is checked by structure — memory flat in the row count. `deep` (and a
+    workbook whose hash differs, to name the row) compares every workbook cell with the CSV."""
     manifest, problems = read_manifest(out_dir)
     if manifest is None:
         return problems
-    problems = check_signature(out_dir, manifest, public_key) + check_files(out_dir, manifest)
-    missing = {p.values["file"] for p in problems if p.key == "verify.missing_file"}
+    seen: dict = {}
+    table_problems = []
     for table in TABLES:
-        if f"{table.name}.csv" not in missing:
+        if (out_dir / f"{table.name}.csv").is_file():
             chain = ChainCheck(manifest) if table.name == "ledger" else None
-            problems += check_table(out_dir, table, manifest, chain)
-    if WORKBOOK not in missing:
-        problems += check_workbook(out_dir / WORKBOOK, out_dir, missing)
-    return problems
+            table_problems += check_table(out_dir, table, manifest, chain, seen)
+    problems = check_signature(out_dir, manifest, public_key) + check_files(out_dir, manifest, seen)
+    missing = {p.values["file"] for p in problems if p.key == "verify.missing_file"}
+    problems += [p for p in table_problems if p.values.get("file") not in missing]
+    tampered = any(p.key == "verify.sha_mismatch" and p.values["file"] == WORKBOOK for p in problems)
+    if WORKBOOK in missing:
+        return problems
+    if deep or tampered:  # read every cell back, to name the sheet and row that differ
+        return problems + check_workbook(out_dir / WORKBOOK, out_dir, missing)
+    return problems + check_workbook_by_structure(out_dir / WORKBOOK, missing, seen)
+
+
+def check_workbook_by_structure(path: Path, missing: set[str], seen: dict) -> list[Problem]:
+    """The workbook's bytes are the ones the signed manifest hashes: its sheets, their headers
+    and row counts are checked streamed (station.services.xlsx_check), no cell read twice."""
+    expected = {t.name: (t.header, seen.get(t.name)) for t in TABLES if f"{t.name}.csv" not in missing}
+    found = check_workbook_structure(path, expected, allowed=[t.name for t in TABLES])
+    return [Problem(key, values) for key, values in found]
 
 
 def _xlsx_text(kind: str, value) -> str:

@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING
 from station.db.parcel_models import Parcel
 from station.domain.errors import NotAllowed
 from station.services.common import OperatorInfo
+from station.services.couriers import collect_charges, uncollected
 from station.services.ledger import LedgerService, Line
 
 if TYPE_CHECKING:
     from station.services.purchases import PurchaseService
 
-KINDS = ("holding_fee", "purchase")
+KINDS = ("holding_fee", "purchase", "courier_collect")
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ def charges_due(
         fee = holding_fee(row)
         if fee:
             lines.append(Charge("holding_fee", row.id, t("handover.line.holding_fee", code=row.pickup_code), fee))
+    for charge in uncollected([row.id for row in rows]):  # 到付 / 代收货款, owed to the courier
+        label = t("couriers.charge_line", code=charge.pickup_code, kind_key=f"couriers.charge.{charge.kind}")
+        lines.append(Charge("courier_collect", charge.parcel_id, label, charge.amount_fen))
     order_ids = [row.purchase_id for row in rows if row.purchase_id]
     if order_ids:
         if purchases is None:
@@ -76,6 +80,9 @@ def settle(
             operator_id=by.id,
         )
         return posting.last_hash
+    if charge.kind == "courier_collect":
+        posting = collect_charges(by, [charge.ref_id], method, ledger)
+        return posting.last_hash if posting else ""
     if charge.kind == "purchase" and purchases is not None:
         return purchases.settle_at_hand_over(by, charge.ref_id, charge.amount_fen, method)
     raise NotAllowed("handover.unknown_charge", kind=charge.kind)

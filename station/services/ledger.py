@@ -170,6 +170,8 @@ class LedgerService:
         approver = None
         if self.needs_approval(operator, original.amount_fen):
             if approver_id is None or approver_id == operator.id or self._approvals is None:
+                with self.db.atomic():  # a reversal refused for want of an approval is on the record too
+                    self.audit.record("approval.refused", operator.id, ref=f"txn:{txn}", action="ledger.reversal", reason=reason)
                 raise NotAllowed("ledger.approval_required", txn=txn, threshold_fen=self.approval_threshold_fen)
             # Checked before the posting's transaction: a wrong PIN's count must stay written.
             approver = self._approvals().approve(approver_id, approver_pin, action="ledger.reverse", ref=f"txn:{txn}")

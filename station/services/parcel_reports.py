@@ -224,4 +224,5 @@ class ParcelReports:
                 (self.t("tile.overdue_bucket", low=d2, high=d3), str(buckets[2]), bool(buckets[2])),
                 (self.t("tile.overdue_over", days=d3), str(buckets[3]), bool(buckets[3])),
             ),
+            opens="parcels.overdue",
         )

@@ -18,13 +18,14 @@ from station.db.purchase_models import Purchase, PurchaseEvent, PurchaseItem
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound
 from station.domain.money import format_fen
-from station.domain.orders import OPEN, PLATFORMS, ItemLine, check_transition
+from station.domain.orders import OPEN, PLATFORMS, ItemLine, check_transition, order_total_fen
 from station.domain.text import clean_text
 from station.i18n.translator import Translator
 from station.printing.layout import Row
 from station.printing.queue import PrintService
 from station.printing.receipts import build_receipt
 from station.services.common import OperatorInfo, may, require_counter
+from station.services.couriers import uncollected
 from station.services.dashboard import Tile
 from station.services.ledger import PAYMENT_METHODS, LedgerService, Line
 
@@ -64,6 +65,11 @@ class StatementLine:
     kind: str
     amount_fen: int  # on the villager's account: + owes more, − paid / credited
     balance_fen: int
+
+
+def normal_tracking(text: str) -> str:
+    """A tracking number as couriers print it: no spaces, upper case."""
+    return "".join((text or "").split()).upper()
 
 
 def account(villager_id: int) -> str:
@@ -174,7 +180,7 @@ class PurchaseService:
                 items_fen=items_fen,
                 shipping_fen=shipping_fen,
                 service_fee_fen=fee,
-                total_fen=items_fen + shipping_fen + fee,
+                total_fen=order_total_fen(list(items), shipping_fen, fee),
                 note=note.strip(),
                 created_at=self.clock.now(),
                 operator=by.id,
@@ -207,11 +213,34 @@ class PurchaseService:
         return self.info(row)
 
     def ship(self, by: OperatorInfo, purchase_id: int, tracking_no: str = "") -> OrderInfo:
+        """Shipped; a tracking number typed here is kept, and a blank one keeps the one on file."""
         require_counter(by)
         with self.db.atomic():
             row = self._row(purchase_id)
-            row.tracking_no = "".join(tracking_no.split()).upper()
+            row.tracking_no = normal_tracking(tracking_no) or row.tracking_no
             self._event(row, by, "shipped", row.tracking_no)
+        return self.info(row)
+
+    def set_refs(self, by: OperatorInfo, purchase_id: int, external_order_no: str, tracking_no: str) -> OrderInfo:
+        """Add or correct the platform's order number and the tracking number at any time
+        after the order exists; the change is an event on the order (its status unchanged)."""
+        require_counter(by)
+        order_no, tracking = " ".join((external_order_no or "").split()), normal_tracking(tracking_no)
+        with self.db.atomic():
+            row = self._row(purchase_id)
+            if (order_no, tracking) == (row.external_order_no, row.tracking_no):
+                return self.info(row)
+            PurchaseEvent.create(
+                purchase=row.id,
+                at=self.clock.now(),
+                operator=by.id,
+                from_status=row.status,
+                to_status=row.status,
+                note=f"{row.external_order_no or '-'} / {row.tracking_no or '-'} → "
+                f"{order_no or '-'} / {tracking or '-'}",
+            )
+            row.external_order_no, row.tracking_no = order_no, tracking
+            row.save()
         return self.info(row)
 
     def link_parcel(self, by: OperatorInfo, purchase_id: int, parcel_id: int) -> OrderInfo:
@@ -300,7 +329,11 @@ class PurchaseService:
         )
         self._event(row, by, "handed_over", format_fen(owed) if owed > 0 else "")
         now = self.clock.now()
-        for parcel in Parcel.select().where((Parcel.purchase_id == row.id) & on_shelf()):
+        on_its_shelf = list(Parcel.select().where((Parcel.purchase_id == row.id) & on_shelf()))
+        due = uncollected([parcel.id for parcel in on_its_shelf])
+        if due:  # 到付 is collected by the parcel hand-over (F2), which takes the money with it
+            raise NotAllowed("couriers.collect_in_f2", code=due[0].pickup_code, amount_fen=due[0].amount_fen)
+        for parcel in on_its_shelf:
             parcel.status, parcel.picked_up_at, parcel.verified_by = "picked_up", now, "order"
             parcel.handed_over_by = by.id
             parcel.save()
@@ -475,4 +508,4 @@ def purchases_tile(purchases: PurchaseService) -> Tile:
         ("tile.deposits_held", format_fen(held), False),
         ("tile.receivables", format_fen(receivable), receivable > 0),
     ]
-    return Tile("tile.purchases", tuple(rows))
+    return Tile("tile.purchases", tuple(rows), opens="purchases.arrived")

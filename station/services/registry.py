@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from station.services.backup import BackupService
     from station.services.complaints import ComplaintService
     from station.services.consignments import ConsignmentService
+    from station.services.couriers import CourierService
     from station.services.dashboard import DashboardService, Tile
     from station.services.day_close import DayCloseService
     from station.services.exports import ExportService
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from station.services.parcels import ParcelService
     from station.services.pickup import PickupService
     from station.services.purchases import PurchaseService
+    from station.services.rate_cards import RateCardService
+    from station.services.sending import SendingService
     from station.services.settlements import SettlementService
     from station.services.shifts import ShiftService
     from station.services.utilities import UtilityService
@@ -219,6 +222,28 @@ class Services:
         return ExportService(self.db, self.clock, self.audit, self.config.data_dir)
 
     @built_once
+    def rate_cards(self) -> RateCardService:
+        from station.services.rate_cards import RateCardService
+
+        return RateCardService(self.db, self.clock, self.audit)
+
+    @built_once
+    def couriers(self) -> CourierService:
+        from station.services.couriers import CourierService
+
+        return CourierService(
+            self.db, self.clock, self.audit, self.ledger, self.printing, None, self.t, rate_cards=self.rate_cards
+        )
+
+    @built_once
+    def sending(self) -> SendingService:
+        from station.services.sending import SendingService
+
+        return SendingService(
+            self.db, self.clock, self.audit, self.ledger, self.printing, None, self.t, rate_cards=self.rate_cards
+        )
+
+    @built_once
     def dashboard(self) -> DashboardService:
         """The home screen's tiles, in the order the counter reads them."""
         from station.services.dashboard import DashboardService
@@ -228,6 +253,7 @@ class Services:
         dashboard = DashboardService(self.clock)
         dashboard.add(self.core_tile)
         dashboard.add(self.parcel_reports.tile)
+        dashboard.add(self.couriers.tile)
         dashboard.add(UtilityTile(self.db, self.clock))
         dashboard.add(lambda: self.settlements.tile(self.consignments.lots()))
         dashboard.add(lambda: purchases_tile(self.purchases))
@@ -238,13 +264,15 @@ class Services:
         from station.domain.money import format_fen
         from station.services.dashboard import Tile
 
-        return Tile(
-            "tile.villagers",
-            (
-                ("tile.villagers_count", str(self.villagers.count()), False),
-                ("tile.cash_balance", format_fen(self.ledger.balance("cash")), False),
-            ),
-        )
+        shift = self.shifts.current()
+        if shift is None:  # no drawer counted in: what the books say
+            cash = (("tile.cash_balance", format_fen(self.ledger.balance("cash")), False),)
+        else:  # what should be in the drawer: the opening float and the shift's cash
+            cash = (
+                ("tile.drawer_cash", format_fen(shift.expected_cash_fen), False),
+                ("tile.opening_float", format_fen(shift.opening_cash_fen), False),
+            )
+        return Tile("tile.villagers", (("tile.villagers_count", str(self.villagers.count()), False), *cash))
 
 
 def build_services(

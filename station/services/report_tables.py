@@ -93,6 +93,12 @@ def pending(t: Translator, period: Period, config: ParcelConfig, masked: bool) -
     return ReportTable([t("villagers.name"), t("report.pending_parcels"), t("report.open_orders")], rows, (2, 3), "bar")
 
 
+def courier_income_table(t: Translator, period: Period, config: ParcelConfig, masked: bool) -> ReportTable:
+    from station.services.courier_reports import courier_income_table as build
+
+    return build(t, period, config, masked)
+
+
 REPORT_TABLES: dict[str, Builder] = {
     "parcels-trend": parcels_trend,
     "income": income,
@@ -101,6 +107,7 @@ REPORT_TABLES: dict[str, Builder] = {
     "carriers": carriers,
     "hours": hours,
     "pending": pending,
+    "courier-income": courier_income_table,
 }
 
 

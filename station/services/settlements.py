@@ -17,6 +17,8 @@ from station.services.common import CounterService, OperatorInfo, require_counte
 from station.services.dashboard import Tile
 from station.services.ledger import PAYMENT_METHODS, Line
 
+SETTLE_METHODS = ("cash", "wechat", "alipay")  # how a farmer is paid at the counter (ledger account = method)
+
 
 @dataclass(frozen=True)
 class StatementLine:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from peewee import Database
+from peewee import Case, Database
 
+from station.db.consignment_models import ConsignmentLot
 from station.db.models import Villager
 from station.domain.clock import Clock
 from station.domain.errors import NotFound, StationError
@@ -145,24 +146,29 @@ class VillagerService:
     def count(self) -> int:
         return Villager.select().count()
 
-    def search(self, text: str, *, limit: int = 50) -> list[VillagerInfo]:
-        """Search by name part, pinyin initials prefix (`zs` → 张三) or phone digits."""
+    def search(self, text: str, *, limit: int = 50, consignors_first: bool = False) -> list[VillagerInfo]:
+        """Search by name part, pinyin initials prefix (`zs` → 张三) or phone digits.
+
+        `consignors_first`: villagers who have consigned goods come before the others."""
         query_text = normalise_number_text(text or "").lower()
         query = Villager.select()
         if not query_text:
-            query = query.order_by(Villager.updated_at.desc())
+            order = [Villager.updated_at.desc()]
         elif _DIGITS.match(query_text):
             if len(query_text) == 4:
                 condition = Villager.phone_tail == query_text
             else:
                 condition = Villager.phone.contains(query_text)
-            query = query.where(condition).order_by(Villager.name)
+            query, order = query.where(condition), [Villager.name]
         elif _ASCII_LETTERS.match(query_text):
             # A range on the indexed column: LIKE 'zs%' would not use the index.
             upper = query_text[:-1] + chr(ord(query_text[-1]) + 1)
-            query = query.where((Villager.initials >= query_text) & (Villager.initials < upper)).order_by(
-                Villager.initials, Villager.name
-            )
+            query = query.where((Villager.initials >= query_text) & (Villager.initials < upper))
+            order = [Villager.initials, Villager.name]
         else:
-            query = query.where(Villager.name.contains(query_text)).order_by(Villager.name)
+            query, order = query.where(Villager.name.contains(query_text)), [Villager.name]
+        if consignors_first:
+            consignors = ConsignmentLot.select(ConsignmentLot.consignor)
+            order = [Case(None, [(Villager.id.in_(consignors), 0)], 1), *order]
+        query = query.order_by(*order)
         return [_info(row) for row in query.limit(limit)]

@@ -65,10 +65,10 @@ def test_a_bad_config_file_is_named(tmp_path):
     assert result.returncode == 2 and "ui.locale" in result.stderr
 
 
-def test_print_test_to_a_file_printer(tmp_path):
+def test_print_test_to_a_file_printer(tmp_path, demo_home):
     from tests.printing.decode import decode
 
-    run("demo", "--villagers", "0", home=tmp_path)
+    demo_home(tmp_path, villagers=0)
     target = tmp_path / "lp0"
     (tmp_path / "config.toml").write_text(
         f'[printer]\nkind = "file"\npath = "{target}"\npaper_mm = 80\n', encoding="utf-8"
@@ -81,14 +81,14 @@ def test_print_test_to_a_file_printer(tmp_path):
     assert printed.qr_payloads()[0].startswith("ZJ-AJ-0317/")
 
 
-def test_print_test_without_a_printer_fails_clearly(tmp_path):
-    run("demo", "--villagers", "0", home=tmp_path)
+def test_print_test_without_a_printer_fails_clearly(tmp_path, demo_home):
+    demo_home(tmp_path, villagers=0)
     result = run("print-test", home=tmp_path, check=False)
     assert result.returncode == 1 and "没有配置打印机" in result.stderr
 
 
-def test_backup_restore_and_daily_report(tmp_path):
-    run("demo", "--villagers", "0", home=tmp_path)
+def test_backup_restore_and_daily_report(tmp_path, demo_home):
+    demo_home(tmp_path, villagers=0)
     out = run("backup", home=tmp_path).stdout
     backups = list((tmp_path / "backups").glob("station-*.sqlite3"))
     assert len(backups) == 1 and str(backups[0]) in out
@@ -104,10 +104,10 @@ def test_backup_restore_and_daily_report(tmp_path):
     assert daily.splitlines()[0] == "日期,2026-01-01"
 
 
-def test_export_then_verify_a_copy(tmp_path):
+def test_export_then_verify_a_copy(tmp_path, demo_home):
     import shutil
 
-    run("demo", "--villagers", "5", home=tmp_path / "home")
+    demo_home(tmp_path / "home", villagers=5)
     out = tmp_path / "export"
     assert "SHA-256" in run("export", "--period", "2026-11", "--out", str(out), home=tmp_path / "home").stdout
     copy = tmp_path / "received"

@@ -79,7 +79,7 @@ def test_a_printer_that_resets_or_never_reads_fails_the_job(make_services, mode,
     try:
         cfg = PrinterConfig(kind="network", host="127.0.0.1", port=printer.port, timeout=0.5)
         services = make_services(make_transport(cfg), cfg)
-        services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="1234")
+        services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="123456")
         started = time.monotonic()
         job = services.printing.run(services.printing.print_test_page("王"))
         assert job.status == "failed", job
@@ -125,7 +125,7 @@ def test_a_refused_connection_is_worded_in_the_ui_language(make_services, config
 def test_a_hand_over_to_a_rare_name_commits_and_prints_with_a_replacement(make_services):
     transport = Recorder()
     services = make_services(transport)
-    partner = services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="1234")
+    partner = services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="123456")
     villager = services.villagers.add(partner, name="𠮷田🙂", phone="13900005678")  # registration stays allowed
     batch = services.parcels.start_batch(partner, shelf=1, layer=1, courier_name="韵达𪚥师傅")
     parcel = services.parcels.check_in(partner, "SF1234567890001", batch_id=batch.id).parcel
@@ -145,7 +145,7 @@ def test_a_retry_is_laid_out_for_the_paper_configured_now(make_services):
     transport = Recorder()
     narrow = PrinterConfig(kind="dummy", paper_mm=58)
     services = make_services(transport, narrow)
-    services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="1234")
+    services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="123456")
     job_id = services.printing.print_test_page("王")
     wide = dataclasses.replace(narrow, paper_mm=80)
     services.printing.use_printer(wide, transport)
@@ -182,7 +182,7 @@ def test_long_values_keep_all_their_text():
 def test_a_qr_module_too_large_for_the_paper_shrinks_to_fit(make_services):
     transport = Recorder()
     services = make_services(transport, PrinterConfig(kind="dummy", qr_module=16))
-    services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="1234")
+    services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="123456")
     job = services.printing.run(services.printing.print_test_page("王"))
     assert job.status == "printed"
     assert decode(transport.sent[0]).qr_payloads()[0].startswith("C1/")

@@ -24,6 +24,7 @@ from station.domain.errors import StationError
 from station.services.db_errors import as_station_error
 from station.services.registry import build_services
 from tests.cli.test_cli import station_command
+from tests.conftest import write_test_config
 
 
 @pytest.fixture
@@ -70,7 +71,7 @@ def test_counter_actions_on_a_full_disk_say_so_and_write_nothing(small_disk):
     db = open_database(config.db_path)
     services = build_services(db, config, SystemClock())
     partner = services.operators.set_up_station(
-        station_name="青山村服务站", station_code="ZJ-0317", partner_name="王秀英", pin="1234"
+        station_name="青山村服务站", station_code="ZJ-0317", partner_name="王秀英", pin="123456"
     )
     batch = services.parcels.start_batch(partner, shelf=1, layer=1)
     services.parcels.check_in(partner, "SF1000000000001", batch_id=batch.id)
@@ -115,14 +116,18 @@ def test_counter_actions_on_a_full_disk_say_so_and_write_nothing(small_disk):
 @pytest.mark.parametrize("leave", [0, 40_000])
 def test_an_export_to_a_full_disk_says_so_and_leaves_no_partial_files(tmp_path, small_disk, leave):
     home = tmp_path / "home"
+    home.mkdir()
+    write_test_config(home)  # the small test PIN cost
     subprocess.run([station_command(), "--home", str(home), "demo"], check=True, capture_output=True)
     fill(small_disk, leave=leave)
     out = small_disk / "2026-11"
     result = subprocess.run(
-        [station_command(), "--home", str(home), "export", "--period", "2026-11", "--out", str(out)],
+        [station_command(), "--home", str(home), "export", "--period", "2026-11", "--out", str(out)]
+        + ["--operator", "王秀英"],  # the demo partner, logging in as a script does
         capture_output=True,
         text=True,
         timeout=120,
+        env={**os.environ, "STATION_PIN": "123456"},
     )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "磁盘已满" in result.stderr, result.stderr

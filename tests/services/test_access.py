@@ -182,9 +182,9 @@ def test_database_backups_and_exports_are_private_whatever_the_umask(config, ser
     backup = services.day_close.backup(partner)
     out = tmp_path / "export"
     services.exports.export(partner, "2026-11", out)
-    for path in (config.db_path, backup, out / "manifest.json", out / "station.xlsx"):
+    for path in (config.db_path, backup.path, out / "manifest.json", out / "station.xlsx"):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
-    for path in (backup.parent, out):
+    for path in (backup.path.parent, out):
         assert stat.S_IMODE(path.stat().st_mode) == 0o700, path
     assert loose_files(config.data_dir, out) == []
     assert station_loose_files(config) == []
@@ -216,13 +216,13 @@ def test_the_audit_log_is_for_partners_and_auditors(services, partner, assistant
 
 
 def test_an_existing_database_migrates_and_its_old_hashes_log_in_and_are_upgraded(config, clock, services, partner):
-    from station.db.migrations import MIGRATIONS, schema_version
+    from station.db.migrations import MIGRATIONS, m010_operator_lock_level, schema_version
 
     old_hash = hash_pin("123456", PinCost(n_log2=5, r=8))  # the old format: scrypt$N$r$p$salt$digest
     Operator.update(pin_hash=old_hash).where(Operator.id == partner.id).execute()
     # the database as the previous release left it: no lock level yet
     services.db.execute_sql("ALTER TABLE operator DROP COLUMN lock_level")
-    services.db.execute_sql(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+    services.db.execute_sql(f"PRAGMA user_version = {MIGRATIONS.index(m010_operator_lock_level)}")
     services.db.close()
     db = open_database(config.db_path)
     assert schema_version(db) == len(MIGRATIONS)

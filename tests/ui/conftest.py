@@ -1,6 +1,7 @@
 import pytest
 
 from station.app import make_app
+from tests.ui.demo_station import demo_db, demo_template  # noqa: F401  (fixtures: the demo station)
 from tests.ui.offloop import ServiceGuard
 
 
@@ -39,3 +40,13 @@ def set_up(config, clock):
     )
     services.operators.add_operator(partner, name="小李", role="assistant", pin="5678")
     return services
+
+
+@pytest.fixture(autouse=True)
+def quick_idle_check(monkeypatch):
+    """Pilot waits for 'idle' after every key by sleeping in 20 ms slices; 2 ms slices see the
+    same idleness sooner. What tests wait on for correctness is `settle` (workers, screens)."""
+    import textual._wait
+
+    monkeypatch.setattr(textual._wait, "SLEEP_GRANULARITY", 1 / 500)
+    monkeypatch.setattr(textual._wait, "SLEEP_IDLE", 1 / 500 / 20)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import weakref
 
 from textual.widgets import Label, Static
@@ -24,7 +25,8 @@ async def settle(app: StationApp, pilot) -> None:
             await app.workers.wait_for_complete(busy)
     fresh = [w for w in app.workers if w.group == "default" and w not in state.workers]
     if fresh:
-        for _ in range(500):  # bounded: about five seconds on a loaded machine
+        deadline = time.monotonic() + 30  # bounded, and generous: tests share a loaded machine
+        while time.monotonic() < deadline:
             if list(app.screen_stack) != state.stack or all(w.is_finished for w in fresh):
                 break
             await pilot.pause(0.01)

@@ -31,11 +31,12 @@ async def test_order_with_deposit_then_hand_over_with_cash(make, set_up):
         await pilot.press("enter")  # open the order
         await settle(app, pilot)
         assert isinstance(app.screen, OrderScreen)
-        await pilot.press("ctrl+p")
+        await pilot.press("ctrl+o")  # placed on the platform (Ctrl+P is the command palette)
         await settle(app, pilot)
         await type_text(pilot, "PDD123")
         await pilot.press("enter")
         await settle(app, pilot)
+        assert (Purchase.get().status, Purchase.get().external_order_no) == ("placed", "PDD123")
         Purchase.update(status="arrived").where(Purchase.id == order.id).execute()  # the parcel desk linked it
         await pilot.press("f10")
         await settle(app, pilot)

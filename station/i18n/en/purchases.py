@@ -67,7 +67,7 @@ MESSAGES: dict[str, str] = {
     "purchases.order_title": "Order #{no} · {name} · {status_key}",
     "purchases.order_money": "Shipping {shipping_fen} · fee {fee_fen} · total {total_fen} · paid {paid_fen} · owed {owed_fen}",
     "purchases.order_refs": "{platform_key} order {order_no} · tracking {tracking}",
-    "purchases.external_no": "Platform order number (can be added later)",
+    "purchases.external_no": "Platform order number (can be added later: Ctrl+T on the order)",
     "purchases.amount": "Amount (yuan)",
     "purchases.pay_now": "Received at hand-over (yuan)",
     "purchases.after_sale_kind": "Request",

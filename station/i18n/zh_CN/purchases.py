@@ -67,7 +67,7 @@ MESSAGES: dict[str, str] = {
     "purchases.order_title": "订单 #{no} · {name} · {status_key}",
     "purchases.order_money": "运费 {shipping_fen} · 服务费 {fee_fen} · 合计 {total_fen} · 已付 {paid_fen} · 还差 {owed_fen}",
     "purchases.order_refs": "{platform_key} 订单号 {order_no} · 快递单号 {tracking}",
-    "purchases.external_no": "平台订单号（可以以后再填）",
+    "purchases.external_no": "平台订单号（可以以后再填：订单页 Ctrl+T）",
     "purchases.amount": "金额（元）",
     "purchases.pay_now": "交货时收款（元）",
     "purchases.after_sale_kind": "售后类型",

@@ -1,0 +1,262 @@
+"""The county section of `make bench`: N station exports verified and loaded, each against a
+baseline measured in the same run on the same files.
+
+    python benchmarks/county.py [--stations 100] [--rows 10000] [--jobs N]
+
+verify  vs  `sha256sum` of every file + a csv-module read of every CSV
+load    vs  psql `\\copy` of the same CSVs into a throwaway PostgreSQL 15 (unix socket, temp dir)
+report  `county report` on the loaded county (goal < 1 s)
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import datetime as dt
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+DAY = dt.datetime(2026, 11, 23, 9, 0)
+
+
+def generate(root: Path, stations: int, rows: int) -> list[Path]:
+    """`stations` exports of November 2026 with `rows` parcels each, made by the real export.
+
+    One station database is built in bulk; each station is a copy of it with its own code.
+    """
+    from run import build_station
+
+    from station.config import load_config
+    from station.db.database import open_database
+    from station.domain.clock import FixedClock
+    from station.services.common import OperatorInfo
+    from station.services.registry import build_services
+    from station.services.signing import load_key
+
+    partner = OperatorInfo(1, "p", "partner")  # the template station's partner
+    template = root / "template"
+    build_station(template, rows, rows)
+    dirs = []
+    for n in range(stations):
+        home = root / f"station-{n:04d}"
+        home.mkdir()
+        shutil.copy(template / "station.sqlite3", home / "station.sqlite3")
+        with contextlib.closing(sqlite3.connect(home / "station.sqlite3")) as raw, raw:
+            raw.execute("UPDATE station SET code = ?, name = ?", (f"S{n:04d}", f"站{n:04d}"))
+        config = load_config({"STATION_HOME": str(home)})
+        db = open_database(config.db_path)
+        out = root / "exports" / f"S{n:04d}"
+        build_services(db, config, FixedClock(DAY)).exports.export(partner, "2026-11", out)
+        db.close()
+        (home / "station.sqlite3").unlink()
+        (out.parent / f"{out.name}.key").write_text(load_key(config.data_dir).public_b64, encoding="utf-8")
+        dirs.append(out)
+    return dirs
+
+
+def enrol_all(url: str, dirs: list[Path]) -> None:
+    """The county enrols each station's public key (kept beside its export by `generate`)."""
+    from station.services.county import connect_county, enrol
+
+    db = connect_county(url)
+    for d in dirs:
+        enrol(db, d.name, (d.parent / f"{d.name}.key").read_text(encoding="utf-8"), DAY)
+    db.close()
+
+
+def files_of(dirs: list[Path]) -> list[Path]:
+    return sorted(path for d in dirs for path in d.iterdir() if path.is_file())
+
+
+def timed(action) -> tuple[float, object]:
+    start = time.perf_counter()
+    value = action()
+    return time.perf_counter() - start, value
+
+
+def csv_read(paths: list[Path]) -> int:
+    rows = 0
+    for path in paths:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for _ in csv.reader(handle):
+                rows += 1
+    return rows
+
+
+def peak_rss_mb(code: str) -> float:
+    """Run `code` in a fresh interpreter and return its peak RSS."""
+    script = f"{code}\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    return int(out.split()[-1]) / 1024
+
+
+def bench_verify(dirs: list[Path], jobs: int) -> dict:
+    from station.services.county_bulk import verify_many
+    from station.services.export_verify import verify
+
+    files = files_of(dirs)
+    sha_s, _ = timed(lambda: subprocess.run(["sha256sum", *map(str, files)], stdout=subprocess.DEVNULL, check=True))
+    csv_s, rows = timed(lambda: csv_read([f for f in files if f.suffix == ".csv"]))
+    one_s, problems = timed(lambda: [p for d in dirs for p in verify(d)])
+    assert not problems, problems
+    many_s, results = timed(lambda: verify_many(dirs, jobs))
+    assert not any(results.values())
+    baseline = sha_s + csv_s
+    data_rows = rows - len([f for f in files if f.suffix == ".csv"])
+    return {
+        "rows": data_rows,
+        "bytes": sum(f.stat().st_size for f in files),
+        "sha256sum_s": sha_s,
+        "csv_read_s": csv_s,
+        "baseline_s": baseline,
+        "verify_one_process_s": one_s,
+        "verify_jobs": jobs,
+        "verify_jobs_s": many_s,
+        "rows_per_s": data_rows / many_s,
+        "ratio": many_s / baseline,
+        "ratio_one_process": one_s / baseline,
+        "peak_rss_mb_one_station": peak_rss_mb(
+            "from pathlib import Path; from station.services.export_verify import verify\n"
+            f"assert not verify(Path({str(dirs[0])!r}))"
+        ),
+        "peak_rss_mb_all": peak_rss_mb(
+            "from pathlib import Path; from station.services.export_verify import verify\n"
+            f"for d in {[str(d) for d in dirs]!r}: assert not verify(Path(d))"
+        ),
+    }
+
+
+@contextlib.contextmanager
+def throwaway_postgres() -> Iterator[tuple[str, list[str]]]:
+    """A PostgreSQL 15 on a unix socket in a temp dir: (url, psql command prefix)."""
+    root = Path(tempfile.mkdtemp(prefix="station-bench-pg-"))
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_postgres:
+        shutil.chown(root, "postgres")
+
+    def run(*cmd: str) -> None:
+        subprocess.run([*as_postgres, *cmd], check=True, capture_output=True, timeout=120)
+
+    run(str(PG_BIN / "initdb"), "-D", str(root / "data"), "-A", "trust", "-U", "station")
+    options = f"-k {root} -c listen_addresses='' -c fsync=on -c shared_buffers=128MB"
+    run(str(PG_BIN / "pg_ctl"), "-D", str(root / "data"), "-o", options, "-l", str(root / "log"), "-w", "start")
+    try:
+        run(str(PG_BIN / "createdb"), "-h", str(root), "-U", "station", "county")
+        psql = [str(PG_BIN / "psql"), "-h", str(root), "-U", "station", "-d", "county", "-q", "-v", "ON_ERROR_STOP=1"]
+        yield f"postgresql://station@/county?host={root}", psql
+    finally:
+        run(str(PG_BIN / "pg_ctl"), "-D", str(root / "data"), "-m", "immediate", "stop")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def raw_copy_script(dirs: list[Path]) -> str:
+    """psql: one all-text table per export table, then `\\copy` of every CSV into it."""
+    from station.services.export_tables import TABLES
+
+    lines = []
+    for table in TABLES:
+        columns = ", ".join(f'"{c.name}" text' for c in table.columns)
+        lines.append(f"CREATE TABLE raw_{table.name} ({columns});")
+    for d in dirs:
+        for table in TABLES:
+            lines.append(f"\\copy raw_{table.name} FROM '{d / (table.name + '.csv')}' WITH (FORMAT csv, HEADER true)")
+    return "\n".join(lines) + "\n"
+
+
+def bench_load(dirs: list[Path], root: Path, rows: int, jobs: int) -> dict:
+    """`county load` as run (verify in parallel, then each export in its own transaction) on a
+    fresh county, minus the verification time measured alone just before, against psql."""
+    from station.services.county import connect_county, load_many, report
+    from station.services.county_bulk import verify_many
+
+    keys = {d: (d.parent / f"{d.name}.key").read_text(encoding="utf-8") for d in dirs}
+    verify_s, _ = timed(lambda: verify_many(dirs, jobs, keys))
+    out: dict = {"rows": rows, "verify_s": verify_s}
+    if (PG_BIN / "initdb").exists():
+        with throwaway_postgres() as (url, psql):
+            script = root / "raw_copy.sql"
+            script.write_text(raw_copy_script(dirs), encoding="utf-8")
+            copy_s, _ = timed(lambda: subprocess.run([*psql, "-f", str(script)], check=True))
+            enrol_all(url, dirs)
+            total_s, outcomes = timed(lambda: load_many(url, dirs, DAY, jobs=jobs))
+            assert all(o.status == "loaded" for o in outcomes), outcomes[:3]
+            db = connect_county(url)
+            report_s, _ = timed(lambda: report("2026-11"))
+            db.close()
+            load_s = total_s - verify_s
+            out["postgresql"] = {
+                "raw_copy_s": copy_s,
+                "county_load_s": total_s,
+                "load_s": load_s,
+                "rows_per_s": rows / load_s,
+                "raw_copy_rows_per_s": rows / copy_s,
+                "ratio": load_s / copy_s,
+                "report_s": report_s,
+            }
+    else:
+        out["postgresql"] = "skipped: no PostgreSQL 15 binaries"
+    county = str(root / "county.db")
+    enrol_all(county, dirs)
+    total_s, outcomes = timed(lambda: load_many(county, dirs, DAY, jobs=jobs))
+    assert all(o.status == "loaded" for o in outcomes)
+    db = connect_county(county)
+    report_s, _ = timed(lambda: report("2026-11"))
+    db.close()
+    rss_db = str(root / "rss.db")
+    enrol_all(rss_db, dirs)
+    out["sqlite"] = {
+        "county_load_s": total_s,
+        "load_s": total_s - verify_s,
+        "rows_per_s": rows / (total_s - verify_s),
+        "report_s": report_s,
+        "peak_rss_mb_load": peak_rss_mb(
+            "import datetime as dt; from pathlib import Path; from station.services.county import load_many\n"
+            f"load_many({rss_db!r}, [Path(d) for d in {[str(d) for d in dirs]!r}], "
+            "dt.datetime(2026, 11, 23), jobs=1)"
+        ),
+    }
+    return out
+
+
+def run_county(stations: int, rows: int, jobs: int) -> dict:
+    results: dict = {"stations": stations, "rows_per_station": rows, "jobs": jobs}
+    with tempfile.TemporaryDirectory(prefix="station-county-") as tmp:
+        root = Path(tmp)
+        os.chmod(root, 0o755)
+        gen_s, dirs = timed(lambda: generate(root, stations, rows))
+        results["generate_s"] = gen_s
+        print("county generate", f"{gen_s:.1f} s", flush=True)
+        results["verify"] = bench_verify(dirs, jobs)
+        print("county verify", json.dumps(results["verify"]), flush=True)
+        results["load"] = bench_load(dirs, root, results["verify"]["rows"], jobs)
+        print("county load", json.dumps(results["load"]), flush=True)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--stations", type=int, default=100)
+    parser.add_argument("--rows", type=int, default=10_000, help="parcels per station export")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    results = run_county(args.stations, args.rows, args.jobs)
+    path = HERE / "results.json"
+    saved = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    saved["county"] = results
+    path.write_text(json.dumps(saved, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,190 @@
+"""The county's row tables: every exported table's rows, one county table each
+(`county_rows_<table>`), typed from the export's column definitions, keyed by
+(`station_code`, `export_period`). The SQL for PostgreSQL (COPY into a staging table, then
+one INSERT … SELECT) and for SQLite (executemany) is generated from the column kinds; no
+caller's text goes in it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from station.domain.spreadsheet import restore
+from station.services.xlsx_stream import DATE, DATETIME, INT, MONEY, TEXT
+
+PREFIX = "county_rows_"
+KEYS = "station_code, export_period"
+WHERE_KEYS = "WHERE station_code = {p} AND export_period = {p}"
+
+
+@dataclass(frozen=True)
+class RowTable:
+    """One exported table as the county stores it: `columns` are (exported name, kind)."""
+
+    name: str
+    columns: tuple[tuple[str, str], ...]
+
+    @property
+    def table(self) -> str:
+        return PREFIX + self.name
+
+    @property
+    def stored(self) -> list[str]:
+        """Column names in the county: money is kept as integer fen (`total_yuan` → `total_fen`,
+        or `amount_yuan_fen` where the table already exports an `amount_fen`)."""
+        exported = {name for name, _ in self.columns}
+        stored = []
+        for name, kind in self.columns:
+            if kind == MONEY:
+                fen = name.removesuffix("_yuan") + "_fen"
+                name = name + "_fen" if fen in exported else fen
+            stored.append(name)
+        return stored
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+_PG_TYPES = {INT: "BIGINT", MONEY: "BIGINT", DATE: "DATE", DATETIME: "TIMESTAMP", TEXT: "TEXT"}
+_SQLITE_TYPES = {INT: "INTEGER", MONEY: "INTEGER", DATE: "TEXT", DATETIME: "TEXT", TEXT: "TEXT"}
+
+# What the county's reports ask of the SQLite row tables, beyond (station_code, export_period).
+EXTRA_INDEXES = {"parcels": ("export_period", "status"), "purchases": ("export_period", "status")}
+
+
+def create_sql(table: RowTable, postgres: bool) -> list[str]:
+    types = _PG_TYPES if postgres else _SQLITE_TYPES
+    columns = ", ".join(f"{_q(n)} {types[k]}" for n, (_, k) in zip(table.stored, table.columns, strict=True))
+    statements = [
+        f"CREATE TABLE IF NOT EXISTS {table.table} "
+        f"(station_code TEXT NOT NULL, export_period TEXT NOT NULL, {columns})",
+    ]
+    if postgres:
+        # An export's rows arrive together, so block ranges map to one station-month: a BRIN
+        # index finds them (to replace, to report) and costs next to nothing to keep up on COPY.
+        statements.append(
+            f"CREATE INDEX IF NOT EXISTS {table.table}_period_station ON {table.table} "
+            "USING brin (export_period, station_code)"
+        )
+        return statements
+    statements.append(f"CREATE INDEX IF NOT EXISTS {table.table}_station_period ON {table.table} ({KEYS})")
+    extra = EXTRA_INDEXES.get(table.name)
+    if extra and all(c in [*table.stored, "export_period"] for c in extra):
+        statements.append(
+            f"CREATE INDEX IF NOT EXISTS {table.table}_{'_'.join(extra)} ON {table.table} ({', '.join(extra)})"
+        )
+    return statements
+
+
+def delete_sql(table: RowTable, placeholder: str) -> str:
+    return f"DELETE FROM {table.table} " + WHERE_KEYS.format(p=placeholder)
+
+
+# -- PostgreSQL: COPY the CSV into a typed staging table (COPY parses numbers and dates; an
+# -- empty cell is NULL, an empty text ''), then one INSERT … SELECT: money to fen, text restored
+
+
+def stage_name(table: RowTable) -> str:
+    return "stage_" + table.name
+
+
+_PG_STAGE_TYPES = {INT: "BIGINT", MONEY: "NUMERIC", DATE: "DATE", DATETIME: "TIMESTAMP", TEXT: "TEXT"}
+
+
+def pg_stage_sql(table: RowTable) -> list[str]:
+    columns = ", ".join(f"{_q(name)} {_PG_STAGE_TYPES[kind]}" for name, kind in table.columns)
+    # Emptied by every commit, so it is created once per connection and never truncated.
+    return [f"CREATE TEMP TABLE IF NOT EXISTS {stage_name(table)} ({columns}) ON COMMIT DELETE ROWS"]
+
+
+def pg_copy_sql(table: RowTable) -> str:
+    columns = ", ".join(_q(name) for name, _ in table.columns)
+    texts = ", ".join(_q(name) for name, kind in table.columns if kind == TEXT)
+    keep_empty = f", FORCE_NOT_NULL ({texts})" if texts else ""
+    return (
+        f"COPY {stage_name(table)} ({columns}) FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'UTF8'{keep_empty})"
+    )
+
+
+def _pg_cast(name: str, kind: str) -> str:
+    c = _q(name)
+    if kind == MONEY:
+        return f"round({c} * 100)::bigint"
+    return c
+
+
+def pg_quoted_sql(table: RowTable) -> tuple[str, str] | None:
+    """The staged rows with a text cell starting with ' (the export's mark on formula-like
+    text: rare), and the update that puts back what `restore` makes of them: the one Python
+    `restore` decides, so the county keeps exactly what the station had."""
+    texts = [name for name, kind in table.columns if kind == TEXT]
+    if not texts:
+        return None
+    where = " OR ".join(f"starts_with({_q(n)}, '''')" for n in texts)
+    select = f"SELECT ctid::text, {', '.join(_q(n) for n in texts)} FROM {stage_name(table)} WHERE {where}"
+    assignments = ", ".join(f"{_q(n)} = %s" for n in texts)
+    return select, f"UPDATE {stage_name(table)} SET {assignments} WHERE ctid = %s::tid"
+
+
+def pg_insert_sql(table: RowTable) -> str:
+    """`%s, %s` are the station code and period."""
+    target = ", ".join(_q(n) for n in table.stored)
+    values = ", ".join(_pg_cast(name, kind) for name, kind in table.columns)
+    return f"INSERT INTO {table.table} ({KEYS}, {target}) SELECT %s, %s, {values} FROM {stage_name(table)}"
+
+
+# -- SQLite: typed in Python, executemany in the load's transaction ---------------------------
+
+
+def sqlite_insert_sql(table: RowTable) -> str:
+    target = ", ".join(_q(n) for n in table.stored)
+    marks = ", ".join("?" for _ in range(len(table.columns) + 2))
+    return f"INSERT INTO {table.table} ({KEYS}, {target}) VALUES ({marks})"
+
+
+def _fen(text: str) -> int:
+    return int((Decimal(text) * 100).to_integral_value())
+
+
+def _converter(kind: str):
+    if kind == INT:
+        return lambda t: int(t) if t else None
+    if kind == MONEY:
+        return lambda t: _fen(t) if t else None
+    if kind == TEXT:
+        return restore
+    return lambda t: t or None
+
+
+def sqlite_rows(table: RowTable, code: str, period: str, rows: Iterable[Sequence[str]]) -> Iterable[tuple]:
+    convert = [_converter(kind) for _, kind in table.columns]
+    width = len(convert)
+    for raw in rows:
+        if len(raw) != width:
+            raise ValueError(f"{table.name}: {len(raw)} cells, {width} columns")
+        yield (code, period, *(f(t) for f, t in zip(convert, raw, strict=True)))
+
+
+# -- the figures a county load keeps per station and period, summed from the loaded rows ------
+
+FIGURES_SQL = {  # {p} is the placeholder of the driver
+    "parcels": "SELECT count(*), coalesce(sum(CASE WHEN status = 'picked_up' THEN 1 ELSE 0 END), 0) "
+    f"FROM {PREFIX}parcels {WHERE_KEYS}",
+    "purchases": f"SELECT count(*), coalesce(sum(total_fen), 0) FROM {PREFIX}purchases {WHERE_KEYS} "
+    "AND status <> 'cancelled'",
+    "consignment_sales": "SELECT coalesce(sum(amount_fen), 0), coalesce(sum(commission_fen), 0) "
+    f"FROM {PREFIX}consignment_sales {WHERE_KEYS}",
+    "shifts": f"SELECT coalesce(sum(diff_fen), 0) FROM {PREFIX}shifts {WHERE_KEYS}",
+    "complaints": "SELECT coalesce(sum(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0) "
+    f"FROM {PREFIX}complaints {WHERE_KEYS}",
+    # What parcel work earned (delivery fees + sending commission) and the couriers' balances.
+    "courier_accounts": "SELECT coalesce(sum(fees_fen), 0), coalesce(sum(closing_fen), 0) "
+    f"FROM {PREFIX}courier_accounts {WHERE_KEYS}",
+    "shipments": f"SELECT coalesce(sum(commission_fen), 0) FROM {PREFIX}shipments {WHERE_KEYS}",
+}
+
+
+def pg_summarize_sql(table: RowTable) -> str:
+    return f"SELECT brin_summarize_new_values('{table.table}_period_station'::regclass)"

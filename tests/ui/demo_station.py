@@ -1,0 +1,35 @@
+"""A demo station built once per test session (fixed clock) and copied for each test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from station.config import ensure_dirs, load_config
+from station.db.database import open_database
+from station.domain.clock import FixedClock
+from station.services.demo import fill_demo
+from station.services.registry import build_services
+from tests.conftest import NOV_23_0900
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo database (26 villagers, weeks of history up to 2026-11-23 09:00), made once."""
+    home = tmp_path_factory.mktemp("demo-template")
+    config = load_config({"STATION_HOME": str(home)})
+    ensure_dirs(config)
+    db = open_database(config.db_path)
+    fill_demo(build_services(db, config, FixedClock(NOV_23_0900)), villagers=20)
+    db.close()
+    return config.db_path
+
+
+@pytest.fixture
+def demo_db(demo_template, config) -> Path:
+    """This test's copy of the demo database, where the app will open it."""
+    ensure_dirs(config)
+    shutil.copyfile(demo_template, config.db_path)
+    return config.db_path

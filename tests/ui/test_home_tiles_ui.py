@@ -1,0 +1,46 @@
+"""Home tiles: the cash tile counts the shift's opening float; the parcels (overdue) and
+purchases (arrived) tiles open their lists with Enter."""
+
+from __future__ import annotations
+
+from station.screens.home import HomeScreen, TileView
+from station.screens.parcel_lists import OverdueScreen
+from station.screens.purchases import PurchasesScreen
+from tests.ui.helpers import log_in, screen_text, settle, type_text
+
+
+async def test_enter_on_tiles_opens_overdue_and_arrived_lists(make, demo_db):
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(app.focused, TileView) and app.focused.tile.opens == "parcels.overdue"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, OverdueScreen)
+        await pilot.press("escape", "f9")
+        await settle(app, pilot)
+        await pilot.press("tab")
+        assert app.focused.tile.opens == "purchases.arrived"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PurchasesScreen)
+        assert app.screen.query_one("#filter").value == "已到站"
+        assert all(order.status == "arrived" for order in app.screen.shown)
+
+
+async def test_cash_tile_includes_the_opening_float(make, set_up):
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(app, pilot)
+        assert "账面现金: ¥0.00" in screen_text(app)
+        for key in ("f8", "ctrl+o"):
+            await pilot.press(key)
+            await settle(app, pilot)
+        await type_text(pilot, "300")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("f9")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "钱箱应有现金（含备用金）: ¥300.00" in text and "其中开班备用金: ¥300.00" in text
