@@ -348,6 +348,8 @@ def bench_receipt() -> dict:
 
 
 def main() -> None:
+    from counter import bench_counter  # benchmarks/counter.py, next to this script
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--parcels", type=int, default=1_000_000)
     parser.add_argument("--month-rows", type=int, default=100_000, help="parcels checked in during the exported month")
@@ -369,6 +371,7 @@ def main() -> None:
             ("export", lambda: bench_export(home)),
             ("peak_rss", lambda: bench_rss(home)),
             ("receipt", bench_receipt),
+            ("counter", lambda: bench_counter(home)),
         ):
             results[name] = bench()
             print(name, json.dumps(results[name], ensure_ascii=False), flush=True)

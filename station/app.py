@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from textual import work
 from textual.app import App, SystemCommand
 from textual.reactive import reactive
@@ -20,6 +22,7 @@ from station.screens.login import LoginScreen
 from station.screens.palette import StationCommands
 from station.screens.setup import SetupScreen
 from station.services.common import OperatorInfo, Session
+from station.services.operators import StationInfo
 from station.services.registry import Services, build_services
 from station.widgets.status_line import backup_age_text
 
@@ -137,7 +140,10 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         for mode, factory in self.area_factories.items():
             self.add_mode(mode, factory)
         self.add_mode("login", lambda: LoginScreen(self.services.operators, self.logged_in))
-        if self.services.operators.needs_setup():
+        self.call_service(self.services.operators.needs_setup, self.show_first_screen)
+
+    def show_first_screen(self, needs_setup: bool) -> None:
+        if needs_setup:
             self.push_screen(SetupScreen(self.services.operators, self.logged_in))
         else:
             self.switch_mode("login")
@@ -241,16 +247,29 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
 
     def switch_operator(self, operator_id: int) -> None:
         """After a shift handover the next operator (who gave a PIN) is at the counter."""
-        for operator in self.services.operators.list_active():
+        self.call_service(
+            self.services.operators.list_active, lambda active: self.operator_at_counter(operator_id, active)
+        )
+
+    def operator_at_counter(self, operator_id: int, active: list[OperatorInfo]) -> None:
+        for operator in active:
             if operator.id == operator_id:
                 self.session.operator = operator
         self.update_status()
 
     def update_status(self) -> None:
-        failed = self.services.printing.failed_count()
+        services = self.services
+        self.call_service(
+            lambda: (services.printing.failed_count(), services.operators.station(), services.backup.backup_age()),
+            self.show_status,
+            group="status",
+            exclusive=True,
+        )
+
+    def show_status(self, found: tuple[int, StationInfo | None, dt.timedelta | None]) -> None:
+        failed, station, age = found
         printer_text = self.t("status.printer_failed", n=failed) if failed else ""
         printer_failed = bool(failed)
-        station = self.services.operators.station()
         operator = self.session.operator
         parts = []
         if station:
@@ -260,7 +279,6 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         parts.append(printer_text or self.t("status.printer", kind=self.config.printer.kind))
         from station.services.integrity import backup_level  # here: not needed for the log-in screen
 
-        age = self.services.backup.backup_age()
         parts.append(backup_age_text(self.t, age))
         self.backup_level = backup_level(age)
         if self.chain_break is not None:
@@ -273,7 +291,9 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         operator = self.session.operator
         if operator is None:
             return
-        self.services.operators.logout(operator)
+        self.call_service(lambda: self.services.operators.logout(operator), lambda _: self.logged_out())
+
+    async def logged_out(self) -> None:
         self.session.operator = None
         await self.switch_mode("login")
         for mode in self.area_factories:

@@ -10,6 +10,7 @@ from station.db.models import BaseModel, Operator, Villager
 class ConsignmentLot(BaseModel):
     lot_no = TextField(unique=True)
     consignor = ForeignKeyField(Villager, backref="lots")
+    consignor_id: int  # the foreign key's column, for the type checker
     product = TextField()
     grade = TextField(default="")
     unit = TextField()
@@ -19,11 +20,13 @@ class ConsignmentLot(BaseModel):
     received_at = DateTimeField()
     expires_on = DateField(null=True)
     operator = ForeignKeyField(Operator, backref="lots")
+    operator_id: int  # the foreign key's column, for the type checker
 
 
 class ConsignmentSettlement(BaseModel):
     statement_no = TextField(unique=True)
     consignor = ForeignKeyField(Villager, backref="settlements")
+    consignor_id: int  # the foreign key's column, for the type checker
     period_end = DateField()
     gross_fen = IntegerField()
     commission_fen = IntegerField()
@@ -31,11 +34,13 @@ class ConsignmentSettlement(BaseModel):
     method = TextField()
     settled_at = DateTimeField()
     operator = ForeignKeyField(Operator, backref="settlements")
+    operator_id: int  # the foreign key's column, for the type checker
     ledger_txn = IntegerField(null=True)
 
 
 class ConsignmentSale(BaseModel):
     lot = ForeignKeyField(ConsignmentLot, backref="sales")
+    lot_id: int  # the foreign key's column, for the type checker
     at = DateTimeField(index=True)
     qty_milli = IntegerField()
     unit_price_fen = IntegerField()
@@ -46,15 +51,19 @@ class ConsignmentSale(BaseModel):
     method = TextField()
     price_reason = TextField(default="")
     settlement = ForeignKeyField(ConsignmentSettlement, null=True, backref="sales")
+    settlement_id: int | None  # the foreign key's column, for the type checker
     operator = ForeignKeyField(Operator, backref="consignment_sales")
+    operator_id: int  # the foreign key's column, for the type checker
     ledger_txn = IntegerField(null=True)
 
 
 class StockMove(BaseModel):
     lot = ForeignKeyField(ConsignmentLot, backref="moves")
+    lot_id: int  # the foreign key's column, for the type checker
     at = DateTimeField()
     kind = TextField()  # in | sale | writeoff | return | adjust
     qty_milli = IntegerField()  # signed
     reason = TextField(default="")
     ref = TextField(default="")
     operator = ForeignKeyField(Operator, backref="stock_moves")
+    operator_id: int  # the foreign key's column, for the type checker

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from peewee import (
+    AutoField,
     BlobField,
     BooleanField,
     DatabaseProxy,
@@ -18,6 +19,8 @@ database = DatabaseProxy()
 
 
 class BaseModel(Model):
+    id = AutoField()  # what peewee adds when none is declared, spelt out for the type checker
+
     class Meta:
         database = database
         legacy_table_names = False
@@ -58,6 +61,7 @@ class Villager(BaseModel):
 class AuditEvent(BaseModel):
     at = DateTimeField(index=True)
     operator = ForeignKeyField(Operator, null=True, backref="audit_events")
+    operator_id: int | None  # the foreign key's column, for the type checker
     kind = TextField(index=True)
     ref = TextField(default="")
     detail = TextField(default="")  # canonical JSON
@@ -70,6 +74,7 @@ class LedgerEntry(BaseModel):
     at = DateTimeField()
     business_date = DateField(index=True)
     operator = ForeignKeyField(Operator, null=True, backref="ledger_entries")
+    operator_id: int | None  # the foreign key's column, for the type checker
     kind = TextField(index=True)
     ref = TextField(default="", index=True)
     account = TextField(index=True)
@@ -85,6 +90,7 @@ class DayClose(BaseModel):
     business_date = DateField(unique=True)
     closed_at = DateTimeField()
     operator = ForeignKeyField(Operator, backref="day_closes")
+    operator_id: int  # the foreign key's column, for the type checker
     totals_json = TextField()
     cash_diff_fen = IntegerField(default=0)
     report_hash = TextField()

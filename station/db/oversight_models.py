@@ -9,6 +9,7 @@ from station.db.models import BaseModel, Operator, Villager
 
 class Shift(BaseModel):
     operator = ForeignKeyField(Operator, backref="shifts")
+    operator_id: int  # the foreign key's column, for the type checker
     opened_at = DateTimeField()
     opening_cash_fen = IntegerField()
     closed_at = DateTimeField(null=True)
@@ -18,11 +19,13 @@ class Shift(BaseModel):
     diff_note = TextField(default="")
     handover_note = TextField(default="")
     received_by = ForeignKeyField(Operator, null=True, backref="shifts_received")
+    received_by_id: int | None  # the foreign key's column, for the type checker
     received_at = DateTimeField(null=True)
 
 
 class Complaint(BaseModel):
     villager = ForeignKeyField(Villager, null=True, backref="complaints")
+    villager_id: int | None  # the foreign key's column, for the type checker
     channel = TextField()
     category = TextField()
     text = TextField()
@@ -32,21 +35,26 @@ class Complaint(BaseModel):
     lot_id = IntegerField(null=True)  # a consignment lot (m012)
     opened_at = DateTimeField()
     opened_by = ForeignKeyField(Operator, backref="complaints_opened")
+    opened_by_id: int  # the foreign key's column, for the type checker
     closed_at = DateTimeField(null=True)
     outcome = TextField(default="")
     handled_by = ForeignKeyField(Operator, null=True, backref="complaints_handled")
+    handled_by_id: int | None  # the foreign key's column, for the type checker
 
 
 class ComplaintStep(BaseModel):
     complaint = ForeignKeyField(Complaint, backref="steps")
+    complaint_id: int  # the foreign key's column, for the type checker
     at = DateTimeField()
     operator = ForeignKeyField(Operator, backref="complaint_steps")
+    operator_id: int  # the foreign key's column, for the type checker
     note = TextField()
 
 
 class ExportRecord(BaseModel):
     at = DateTimeField()
     operator = ForeignKeyField(Operator, null=True, backref="exports")
+    operator_id: int | None  # the foreign key's column, for the type checker
     period = TextField()
     masked = BooleanField(default=True)
     out_dir = TextField()

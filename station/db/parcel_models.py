@@ -31,6 +31,7 @@ class CourierBatch(BaseModel):
     claimed_count = IntegerField(null=True)
     mismatch_note = TextField(default="")
     operator = ForeignKeyField(Operator, backref="courier_batches")
+    operator_id: int  # the foreign key's column, for the type checker
 
 
 class Parcel(BaseModel):
@@ -40,6 +41,7 @@ class Parcel(BaseModel):
     carrier = TextField(default="")
     carrier_overridden = BooleanField(default=False)
     villager = ForeignKeyField(Villager, null=True, backref="parcels")
+    villager_id: int | None  # the foreign key's column, for the type checker
     recipient_name = TextField(default="")
     recipient_phone = TextField(default="")
     phone_tail = TextField(default="")  # parcel_live_phone_tail
@@ -50,7 +52,9 @@ class Parcel(BaseModel):
     status = TextField(default="in", index=True)  # in → notified → picked_up | returned
     checked_in_at = DateTimeField(index=True)
     batch = ForeignKeyField(CourierBatch, null=True, backref="parcels")
+    batch_id: int | None  # the foreign key's column, for the type checker
     checked_in_by = ForeignKeyField(Operator, backref="parcels_checked_in")
+    checked_in_by_id: int  # the foreign key's column, for the type checker
     notified_at = DateTimeField(null=True)
     notify_channel = TextField(default="")
     consent = BooleanField(null=True)  # None: not asked yet
@@ -59,6 +63,7 @@ class Parcel(BaseModel):
     collected_by = TextField(default="")  # someone collecting for the recipient
     override_reason = TextField(default="")
     handed_over_by = ForeignKeyField(Operator, null=True, backref="parcels_handed_over")
+    handed_over_by_id: int | None  # the foreign key's column, for the type checker
     returned_at = DateTimeField(null=True)
     return_batch = TextField(default="")
     damaged = BooleanField(default=False)
@@ -71,11 +76,13 @@ class ParcelNotice(BaseModel):
     """Each time the villager was told, how, and what they said about station storage."""
 
     parcel = ForeignKeyField(Parcel, backref="notices")
+    parcel_id: int  # the foreign key's column, for the type checker
     at = DateTimeField()
     channel = TextField()  # phone | sms | wechat | in_person
     consent = BooleanField(null=True)
     note = TextField(default="")
     operator = ForeignKeyField(Operator, backref="parcel_notices")
+    operator_id: int  # the foreign key's column, for the type checker
 
 
 def on_shelf() -> Expression:

@@ -9,6 +9,7 @@ from station.db.models import BaseModel, Operator, Villager
 
 class Purchase(BaseModel):
     villager = ForeignKeyField(Villager, backref="purchases")
+    villager_id: int  # the foreign key's column, for the type checker
     platform = TextField()
     external_order_no = TextField(default="")
     tracking_no = TextField(default="", index=True)
@@ -20,10 +21,12 @@ class Purchase(BaseModel):
     note = TextField(default="")
     created_at = DateTimeField(index=True)
     operator = ForeignKeyField(Operator, backref="purchases")
+    operator_id: int  # the foreign key's column, for the type checker
 
 
 class PurchaseItem(BaseModel):
     purchase = ForeignKeyField(Purchase, backref="items")
+    purchase_id: int  # the foreign key's column, for the type checker
     description = TextField()
     qty = IntegerField()
     unit_price_fen = IntegerField()
@@ -31,8 +34,10 @@ class PurchaseItem(BaseModel):
 
 class PurchaseEvent(BaseModel):
     purchase = ForeignKeyField(Purchase, backref="events")
+    purchase_id: int  # the foreign key's column, for the type checker
     at = DateTimeField()
     operator = ForeignKeyField(Operator, backref="purchase_events")
+    operator_id: int  # the foreign key's column, for the type checker
     from_status = TextField(default="")
     to_status = TextField()
     note = TextField(default="")

@@ -17,6 +17,7 @@ class Tariff(BaseModel):
     source_note = TextField(default="")
     created_at = DateTimeField()
     operator = ForeignKeyField(Operator, null=True, backref="tariffs")
+    operator_id: int | None  # the foreign key's column, for the type checker
 
     class Meta:
         indexes = ((("category", "version"), True), (("category", "effective_from"), True))
@@ -37,11 +38,13 @@ class UtilityBill(BaseModel):
     payable_fen = IntegerField()
     excess_fen = IntegerField()
     tariff = ForeignKeyField(Tariff, backref="bills")
+    tariff_id: int  # the foreign key's column, for the type checker
     tariff_version = IntegerField()
     payer_note = TextField(default="")
     method = TextField(default="cash")
     recorded_at = DateTimeField()
     operator = ForeignKeyField(Operator, backref="utility_bills")
+    operator_id: int  # the foreign key's column, for the type checker
     ledger_txn = IntegerField(null=True)
 
     class Meta:

@@ -54,7 +54,8 @@ def outranks_widgets(key: str) -> bool:
     )
 
 
-def bindings_for(actions: tuple[StationAction, ...]) -> list[Binding]:
+def bindings_for(actions: tuple[StationAction, ...]) -> list[Binding | tuple[str, str] | tuple[str, str, str]]:
+    """Typed as Textual's BINDINGS class variable is, so screens can assign it."""
     return [
         Binding(a.key, a.action, a.label, id=a.id, show=a.id != "nav.back", priority=outranks_widgets(a.key))
         for a in actions

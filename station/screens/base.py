@@ -6,7 +6,7 @@ import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from textual.binding import ActiveBinding
 from textual.message import Message
@@ -16,7 +16,12 @@ from textual.worker import Worker, WorkerState
 from station.domain.errors import StationError
 from station.services.db_errors import as_station_error
 
+if TYPE_CHECKING:
+    from station.app import StationApp
+
 log = logging.getLogger(__name__)
+
+R = TypeVar("R")
 
 
 class TranslatedBindings:
@@ -62,14 +67,14 @@ class ServiceCalls:
 
     def call_service(
         self,
-        call: Callable[[], Any],
-        on_done: Callable[[Any], None] | None = None,
+        call: Callable[[], R],
+        on_done: Callable[[R], object] | None = None,
         on_error: Callable[[StationError], None] | None = None,
         *,
         group: str = "db",
         exclusive: bool = False,
     ) -> Worker:
-        return self._service_worker(call, on_done, on_error, group=group, exclusive=exclusive)  # type: ignore[attr-defined]
+        return self._service_worker(call, on_done, on_error, group=group, exclusive=exclusive)
 
     def _service_worker(self, call, on_done, on_error, *, group: str, exclusive: bool) -> Worker:
         return self.run_worker(  # type: ignore[attr-defined]
@@ -82,6 +87,9 @@ class ServiceCalls:
 
     def _run_call(self, call, on_done, on_error) -> None:
         try:
+            # Thread workers run on the event loop's thread pool, and peewee keeps one connection
+            # per thread: a pool thread reuses its connection for the next call. Measured faster
+            # than closing it after each call (benchmarks/counter.py, `worker_connection`).
             result = call()
         except StationError as error:
             self.post_message(ServiceCalls.Failed(error, on_error))  # type: ignore[attr-defined]
@@ -124,6 +132,9 @@ class ServiceCalls:
 class StationScreen(TranslatedBindings, ServiceCalls, Screen):
     """A full screen of the station app."""
 
+    if TYPE_CHECKING:  # a station screen only ever runs in the station app
+        app: StationApp  # type: ignore[assignment]
+
     def t(self, key: str, **values: Any) -> str:
         return self.app.t(key, **values)  # type: ignore[attr-defined]
 
@@ -133,6 +144,9 @@ ResultType = TypeVar("ResultType")
 
 class StationDialog(TranslatedBindings, ServiceCalls, ModalScreen[ResultType], Generic[ResultType]):
     """A modal dialog that returns its answer through `dismiss`."""
+
+    if TYPE_CHECKING:
+        app: StationApp  # type: ignore[assignment]
 
     DEFAULT_CSS = """
     StationDialog { align: center middle; }

@@ -6,20 +6,46 @@ up/down from the scan box move the cursor. Mixed into CheckInScreen.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.widgets import DataTable, Input
 
 from station.domain.carriers import CARRIERS
+from station.screens.base import StationScreen
 from station.screens.dialogs import ConfirmDialog
 from station.screens.form_dialog import FormDialog, FormField
 from station.screens.villager_picker import VillagerPickerDialog
 from station.services.parcels import ParcelInfo
 from station.services.recipients import Resolved
 
+if TYPE_CHECKING:
+    from station.services.common import Session
+    from station.services.parcels import ParcelService
+    from station.services.purchases import PurchaseService
+    from station.services.recipients import RecipientService
+    from station.services.villagers import VillagerService
 
-class BatchRows:
+    _Screen = StationScreen
+else:
+    _Screen = object
+
+
+class BatchRows(_Screen):
     """Needs from the screen: parcels, villagers, recipients, purchases, session, rows, last,
     row_cells, show_last_detail (and Textual's query_one, call_service, app, t, notify)."""
+
+    if TYPE_CHECKING:  # what CheckInScreen provides, declared for the type checker
+        parcels: ParcelService
+        villagers: VillagerService
+        recipients: RecipientService
+        purchases: PurchaseService | None
+        session: Session
+        rows: dict[int, ParcelInfo]
+        last: ParcelInfo | None
+
+        def row_cells(self, parcel: ParcelInfo) -> tuple[str, ...]: ...
+        def show_last_detail(self) -> None: ...
 
     def highlighted(self) -> ParcelInfo | None:
         """The parcel under the table's cursor (after each scan: the newest)."""

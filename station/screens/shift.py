@@ -15,8 +15,8 @@ from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.dialogs import ConfirmDialog, InfoDialog, PinDialog
 from station.screens.form_dialog import FormDialog, FormField
-from station.services.common import Session
-from station.services.ledger import clean_reason
+from station.services.common import OperatorInfo, Session
+from station.services.ledger import Posting, clean_reason
 from station.services.registry import Services
 from station.services.shifts import ShiftInfo
 from station.widgets.status_line import StatusLine
@@ -54,7 +54,7 @@ class ShiftScreen(StationScreen):
         yield Label(self.t("shift.title"), classes="title")
         yield Label("", id="shift-body")
         yield Label(self.t("shift.journal_title"), classes="title")
-        table = DataTable(id="journal", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = DataTable(id="journal", cursor_type="row", zebra_stripes=True)
         table.add_columns(
             self.t("shift.col_txn"),
             self.t("receipt.time"),
@@ -131,10 +131,13 @@ class ShiftScreen(StationScreen):
         if opened is not None:
             self.reload()
 
+    def action_close_shift(self) -> None:
+        op = self.session.require
+        self.call_service(lambda: self.services.shifts.operators_for_handover(op), self.close_shift)
+
     @work
-    async def action_close_shift(self) -> None:
+    async def close_shift(self, others: list[OperatorInfo]) -> None:
         op, t = self.session.require, self.t
-        others = self.services.shifts.operators_for_handover(op)
         options = ((t("shift.no_handover"), 0), *((o.name, o.id) for o in others))
         handover = await self.app.push_screen_wait(
             FormDialog(
@@ -203,7 +206,7 @@ class ShiftScreen(StationScreen):
             t("backup.done", **backup.values()),
         ]
         self.print_job(job_id)
-        self.app.update_status()  # type: ignore[attr-defined]  (the backup's age)
+        self.app.update_status()  # type: ignore[attr-defined]  # the backup's age
         self.app.push_screen(InfoDialog(t("shift.z_title", date=report.date), "\n".join(lines)))
 
     def action_backup(self) -> None:
@@ -215,16 +218,21 @@ class ShiftScreen(StationScreen):
 
     def backed_up(self, backup) -> None:
         self.notify(self.t("backup.done", **backup.values()), timeout=10)
-        self.app.update_status()  # type: ignore[attr-defined]  (the backup's age)
+        self.app.update_status()  # type: ignore[attr-defined]  # the backup's age
+
+    def action_restore(self) -> None:
+        backups, operators = self.services.backup, self.services.operators
+        self.call_service(
+            lambda: (backups.newest_backup(), operators.list_active()), lambda found: self.restore(*found)
+        )
 
     @work
-    async def action_restore(self) -> None:
+    async def restore(self, newest, operators: list[OperatorInfo]) -> None:
         """Ask for the file and a partner's PIN here; the restore itself runs after the app has
         quit and closed the database (a running app is exactly what restore refuses)."""
         from station.services.backup import RestoreRequest
 
         backups = self.services.backup
-        newest = backups.newest_backup()
         field = FormField("file", self.t("backup.restore_file"), str(newest or ""))
         source = await self.app.push_screen_wait(
             FormDialog(self.t("backup.restore_title"), [field], lambda v: backups.inspect(v["file"]))
@@ -232,7 +240,6 @@ class ShiftScreen(StationScreen):
         if source is None:
             return
         approve = PinRemembered(self.services.operators.approve)
-        operators = self.services.operators.list_active()
         partner = await self.app.push_screen_wait(
             PinDialog(self.t("backup.restore_pin"), operators, approve, roles=("partner",))
         )
@@ -241,15 +248,23 @@ class ShiftScreen(StationScreen):
         if await self.app.push_screen_wait(ConfirmDialog(self.t("backup.restore_question", path=str(source)))):
             self.app.exit(RestoreRequest(source, partner.name, approve.pin))
 
-    @work
-    async def action_reverse(self) -> None:
+    def action_reverse(self) -> None:
         table = self.query_one("#journal", DataTable)
         if not self.postings:
             return
         txn = self.postings[table.cursor_row]
+        op, services = self.session.require, self.services
+
+        def load() -> tuple[Posting, bool, list[OperatorInfo]]:
+            posting = services.ledger.posting(txn)
+            others = [o for o in services.operators.list_active() if o.id != op.id]
+            return posting, services.ledger.needs_approval(op, posting.amount_fen), others
+
+        self.call_service(load, lambda found: self.reverse(txn, *found))
+
+    @work
+    async def reverse(self, txn: int, posting: Posting, needs_approval: bool, others: list[OperatorInfo]) -> None:
         op, ledger = self.session.require, self.services.ledger
-        posting = ledger.posting(txn)
-        needs_approval = ledger.needs_approval(op, posting.amount_fen)
         reversed_ = await self.app.push_screen_wait(
             FormDialog(
                 self.t("shift.reverse_title", txn=txn, amount_fen=posting.amount_fen),
@@ -265,7 +280,7 @@ class ShiftScreen(StationScreen):
             reversed_ = await self.app.push_screen_wait(
                 PinDialog(
                     self.t("shift.approval_prompt", txn=txn, amount_fen=posting.amount_fen),
-                    [o for o in self.services.operators.list_active() if o.id != op.id],
+                    others,
                     lambda approver_id, pin: ledger.reverse(txn, reason, op, approver_id=approver_id, approver_pin=pin),
                     roles=roles_for("ledger.reverse"),
                 )
@@ -274,10 +289,13 @@ class ShiftScreen(StationScreen):
             self.notify(self.t("shift.reversed_done", txn=txn))
             self.reload()
 
+    def action_audit_log(self) -> None:
+        self.call_service(self.services.operators.list_active, self.audit_log)
+
     @work
-    async def action_audit_log(self) -> None:
+    async def audit_log(self, active: list[OperatorInfo]) -> None:
         t, op = self.t, self.session.require
-        operators = ((t("shift.audit_everyone"), 0), *((o.name, o.id) for o in self.services.operators.list_active()))
+        operators = ((t("shift.audit_everyone"), 0), *((o.name, o.id) for o in active))
         rows = await self.app.push_screen_wait(
             FormDialog(
                 t("shift.audit_filter"),
@@ -315,6 +333,7 @@ class ShiftScreen(StationScreen):
         from station.screens.operators import OperatorsScreen
 
         self.app.push_screen(OperatorsScreen(self.services.operators, self.session))
+
 
 class PinRemembered:
     """The PIN check for the dialog that also keeps the accepted PIN for the restore itself

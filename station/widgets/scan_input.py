@@ -4,6 +4,9 @@ A plain Input submits through its "enter" binding, which runs after keys already
 behind it: at scanner speed (a number + Enter every ~30 ms) the next number's digits land in
 the value before it is read, and scans run together. Here Enter is handled in key order.
 A paste of several lines is several scans.
+
+Only public Textual API: Textual calls a subclass's `on_key`/`on_paste` before Input's own
+handlers, and `prevent_default()` keeps Input from also handling the key or the paste.
 """
 
 from __future__ import annotations
@@ -25,20 +28,17 @@ class ScanInput(Input):
         def control(self) -> ScanInput:
             return self.input
 
-    async def _on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
         if event.key == "enter":
             event.stop()
             event.prevent_default()
             value, self.value = self.value, ""
             self.post_message(self.Scanned(self, value))
-            return
-        await super()._on_key(event)
 
-    async def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
         lines = event.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         if len(lines) == 1:
-            await super()._on_paste(event)
-            return
+            return  # Input's own handler inserts it
         event.stop()
         event.prevent_default()
         first, *middle, last = lines
@@ -46,3 +46,4 @@ class ScanInput(Input):
             if value.strip():
                 self.post_message(self.Scanned(self, value))
         self.value = last
+        self.cursor_position = len(last)  # the next keys go after it

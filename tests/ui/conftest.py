@@ -2,14 +2,27 @@ import pytest
 
 from station.app import make_app
 from tests.ui.demo_station import demo_db, demo_template  # noqa: F401  (fixtures: the demo station)
+from tests.ui.offloop import ServiceGuard
 
 
 @pytest.fixture
-def make(config, clock):
-    """Build the real app (real database file under STATION_HOME, fixed clock)."""
+def service_guard(monkeypatch):
+    """Fails the test if the app or a screen ran a service method on the event loop."""
+    guard = ServiceGuard()
+    guard.install(monkeypatch)
+    yield guard
+    assert not guard.violations, "service calls on the event loop:\n" + "\n".join(sorted(set(guard.violations)))
+
+
+@pytest.fixture
+def make(config, clock, service_guard):
+    """Build the real app (real database file under STATION_HOME, fixed clock); its services
+    must only run in thread workers (see tests/ui/offloop.py)."""
 
     def build(cfg=None):
-        return make_app(cfg or config, clock=clock)
+        app = make_app(cfg or config, clock=clock)
+        service_guard.watch(app.services)
+        return app
 
     return build
 
