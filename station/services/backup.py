@@ -268,6 +268,7 @@ class BackupService:
                     removed = _removed(connection, self.db_path)
                 _record(connection, now, operator_name, source, removed)
                 connection.execute("PRAGMA journal_mode=DELETE").fetchone()
+            _migrate_candidate(work)
             files.fsync_file(work)
             aside = self._swap(work, now)
         except (OSError, sqlite3.Error) as error:
@@ -321,6 +322,34 @@ class BackupService:
             files.fsync_file(partial)
             os.replace(partial, target)
         return tuple(secrets)
+
+
+def _migrate_candidate(work: Path) -> None:
+    """Bring the checked copy to this program's schema before it replaces anything: a file whose
+    migrations fail (a `user_version` edited down, tables that do not match it) is refused here,
+    instead of being installed and making every later start fail."""
+    from peewee import PeeweeException, SqliteDatabase
+
+    from station.db import migrations
+    from station.db.models import database as models_database
+
+    with files.connect(work) as connection:
+        version = files.schema_version(connection)
+    if version == len(MIGRATIONS):
+        return
+    previous = models_database.obj  # the migrations create tables through the models' proxy
+    candidate = SqliteDatabase(str(work), pragmas={"foreign_keys": 1})
+    models_database.initialize(candidate)
+    try:
+        if version < 1:
+            raise RestoreRefused("backup.refused_schema", version=version, detail="user_version")
+        migrations.migrate(candidate, work)
+    except (PeeweeException, sqlite3.Error) as error:
+        raise RestoreRefused("backup.refused_schema", version=version, detail=str(error)) from error
+    finally:
+        candidate.close()
+        models_database.initialize(previous)
+        files.remove_with_journals(work.with_name(f"{work.name}.schema{version}.bak"))
 
 
 def _approve_in_candidate(connection: sqlite3.Connection, operator_name: str, pin: str) -> None:

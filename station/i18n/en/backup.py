@@ -12,6 +12,7 @@ MESSAGES: dict[str, str] = {
     "backup.refused_foreign": "Refused: this is another program's database, not a station's",
     "backup.refused_no_station": "Refused: this database has no station set up",
     "backup.refused_newer": "Refused: the file has schema {version}, newer than this program knows ({known})",
+    "backup.refused_schema": "Refused: the file says schema {version} but its tables do not match it; this program cannot bring it up to date ({detail})",
     "backup.refused_other_station": "Refused: the file belongs to station {theirs}, this is station {ours}",
     "backup.refused_chain": "Refused: the file's ledger chain is broken at entry {id} ({reason_key})",
     "backup.refused_anchor": "Refused: the file's ledger does not reach the end recorded at day close {date} (entry {id})",

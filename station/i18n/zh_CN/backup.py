@@ -12,6 +12,7 @@ MESSAGES: dict[str, str] = {
     "backup.refused_foreign": "拒绝：这是其他程序的数据库，不是服务站的",
     "backup.refused_no_station": "拒绝：这个数据库没有设置服务站",
     "backup.refused_newer": "拒绝：文件的数据结构版本 {version} 比本程序（{known}）新",
+    "backup.refused_schema": "拒绝：文件标明的数据结构版本 {version} 与其中的表不符，本程序无法升级它（{detail}）",
     "backup.refused_other_station": "拒绝：文件属于服务站 {theirs}，本站是 {ours}",
     "backup.refused_chain": "拒绝：文件的账本哈希链在第 {id} 条断开（{reason_key}）",
     "backup.refused_anchor": "拒绝：文件的账本没有到达 {date} 日结时记录的末尾（第 {id} 条）",
