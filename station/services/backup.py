@@ -19,6 +19,7 @@ from station.db import files
 from station.db.migrations import MIGRATIONS
 from station.domain.clock import Clock
 from station.domain.errors import NotAllowed, NotFound, StationError
+from station.domain.permissions import ROLES, allowed
 from station.domain.pins import check_pin
 from station.file_modes import make_private
 from station.services.audit import AuditLog
@@ -359,10 +360,11 @@ def _approve_in_candidate(connection: sqlite3.Connection, operator_name: str, pi
     ).fetchone()
     if row is None:
         raise NotFound("backup.no_operator", name=operator_name)
-    if row[0] != "partner":
-        raise NotAllowed("error.role_required", role=row[0], needed="partner")
+    if not allowed(row[0], "backup.restore"):  # the same table as the live station's
+        role_key = f"role.{row[0]}" if row[0] in ROLES else "backup.unknown_role"
+        raise NotAllowed("access.denied", role_key=role_key, action_key="action.backup.restore")
     if not check_pin((pin or "").strip(), row[1]):
-        raise WrongPin(remaining="?")
+        raise WrongPin("backup.wrong_pin_in_backup", name=operator_name.strip())
 
 
 def _take_secrets(connection: sqlite3.Connection) -> dict[str, bytes]:

@@ -13,6 +13,7 @@ from station.config import load_config
 from station.db.database import open_database
 from station.db.migrations import MIGRATIONS
 from station.domain.errors import NotAllowed, NotFound
+from station.i18n.translator import Translator
 from station.services.backup import BackupFailed, RestoreRefused
 from station.services.ledger import Line
 from station.services.operators import WrongPin
@@ -170,7 +171,7 @@ def test_restore_records_what_it_removed_in_the_restored_database(services, part
         db.close()
 
 
-def test_restore_on_a_new_pc_brings_the_station_secrets(services, partner, tmp_path, config):
+def test_restore_on_a_new_pc_brings_the_station_secrets(services, partner, assistant, tmp_path, config):
     (config.data_dir / KEY_FILE).write_bytes(b"the station's identity")
     good = make_backup(services, partner, tmp_path)
     services.db.close()
@@ -178,8 +179,13 @@ def test_restore_on_a_new_pc_brings_the_station_secrets(services, partner, tmp_p
     new_config.data_dir.mkdir(parents=True)
     db = open_database(new_config.db_path)
     fresh = build_services(db, new_config, services.clock)
-    with pytest.raises(WrongPin):
+    with pytest.raises(WrongPin) as wrong:
         fresh.backup.restore(good, "王秀英", "0000")  # checked against the backup's own partner
+    assert wrong.value.key == "backup.wrong_pin_in_backup"  # no "? tries left": nothing counts them here
+    assert Translator("zh_CN").error(wrong.value) == "PIN 不对：不是这份备份里 王秀英 的 PIN"
+    with pytest.raises(NotAllowed) as assistant:
+        fresh.backup.restore(good, "小李", "5678")  # the assistant's own, correct PIN
+    assert Translator("zh_CN").error(assistant.value) == "店员无权恢复备份"
     result = fresh.backup.restore(good, "王秀英", "123456")
     key = new_config.data_dir / KEY_FILE
     assert result.secrets == (KEY_FILE,) and key.read_bytes() == b"the station's identity"

@@ -18,6 +18,8 @@ MESSAGES: dict[str, str] = {
     "backup.refused_anchor": "Refused: the file's ledger does not reach the end recorded at day close {date} (entry {id})",
     "backup.restore_failed": "Restore failed, the current database is untouched: {reason}",
     "backup.no_operator": "No active operator named {name}",
+    "backup.unknown_role": "An unknown role",
+    "backup.wrong_pin_in_backup": "Wrong PIN: it is not {name}'s PIN in this backup",
     "backup.chain_broken": "The ledger chain is broken at entry {id} ({reason_key}); the day was not closed",
     "backup.chain_broken_title": "Ledger chain broken",
     "backup.chain_broken_body": "The ledger's hash chain does not verify at entry {id} ({reason_key}). "

@@ -18,6 +18,8 @@ MESSAGES: dict[str, str] = {
     "backup.refused_anchor": "拒绝：文件的账本没有到达 {date} 日结时记录的末尾（第 {id} 条）",
     "backup.restore_failed": "恢复失败，当前数据库未改动：{reason}",
     "backup.no_operator": "没有名为 {name} 的在用操作员",
+    "backup.unknown_role": "未知角色",
+    "backup.wrong_pin_in_backup": "PIN 不对：不是这份备份里 {name} 的 PIN",
     "backup.chain_broken": "账本哈希链在第 {id} 条断开（{reason_key}），没有日结",
     "backup.chain_broken_title": "账本哈希链断开",
     "backup.chain_broken_body": "账本哈希链在第 {id} 条校验失败（{reason_key}）。"
