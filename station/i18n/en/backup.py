@@ -49,6 +49,7 @@ MESSAGES: dict[str, str] = {
     "check.day_totals": "day_close {date}: the stored Z-report totals differ from the postings now",
     "check.print_stuck": "print_job {id} ({no}): stuck in printing",
     "check.backup_none": "backups: none yet",
+    "check.loose_file": "{path}: others can read it (mode {mode}); run chmod go-rwx on it",
     "check.guard_missing": "{table}: the append-only guard {trigger} is missing (dropped outside the program)",
     "check.station_missing": "station: the station row is missing but the ledger has {entries} entries (deleted outside the program)",
     "check.backup_old": "backups: the newest good backup is {days} days old",

@@ -46,6 +46,7 @@ MESSAGES: dict[str, str] = {
     "check.day_totals": "day_close {date}：保存的 Z 报表合计与现在的记账不符",
     "check.print_stuck": "print_job {id}（{no}）：卡在“打印中”",
     "check.backup_none": "备份：还没有",
+    "check.loose_file": "{path}：其他用户也能读取（权限 {mode}）；请对它执行 chmod go-rwx",
     "check.guard_missing": "{table}：只追加保护 {trigger} 不见了（在程序之外被删除）",
     "check.station_missing": "station：服务站记录不见了，但账本有 {entries} 条（在程序之外被删除）",
     "check.backup_old": "备份：最新的有效备份已是 {days} 天前",
