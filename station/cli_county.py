@@ -177,6 +177,7 @@ def save_county_xlsx(path: Path, header, rows, totals, over, t: Translator, peri
 
     from station.domain.spreadsheet import safe_cell
     from station.services.county import FIGURES
+    from station.services.report_tables import write_workbook
 
     workbook = Workbook()
     sheet = workbook.active
@@ -202,7 +203,7 @@ def save_county_xlsx(path: Path, header, rows, totals, over, t: Translator, peri
     for r in rows:
         if r.over_cap:
             listed.append([safe_cell(f"{r.station_code} {r.station_name}"), safe_cell(r.period)])
-    workbook.save(path)
+    write_workbook(workbook, path)
 
 
 def check_receipt(t: Translator, args: argparse.Namespace) -> int:

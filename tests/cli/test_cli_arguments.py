@@ -81,6 +81,7 @@ CASES = [
     (["county", "load", "{root}/a-file.txt", "--db", "{root}/county.db"], 1, "a-file.txt"),
     (["county", "report", "--db", "{root}/a-file.txt"], 1, "station:"),
     (["verify", "{root}/manifest-deep"], 1, "manifest.json"),
+    (["report", "carriers", "--period", "2026-11", "--format", "xlsx", "--out", "/dev/full"], 1, "station:"),
     (["county", "report", "--db", "{root}/county.db", "--period", "2026-13"], 1, "2026-13"),
     (["county", "report", "--db", "{root}/mistyped.db"], 1, "mistyped.db"),
     (["county", "check-receipt", "ZJ-0317/20261123-0001/5000/3f2a", "--db", "{root}/mistyped.db"], 1, "mistyped.db"),
