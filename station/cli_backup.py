@@ -7,12 +7,14 @@ import contextlib
 import getpass
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from station.cli_auth import add_operator_option, log_in, read_pin
 from station.config import StationConfig, ensure_dirs
+from station.file_modes import station_loose_files
 from station.i18n.translator import Translator
 
 
@@ -103,17 +105,31 @@ def cmd_restore(config: StationConfig, args: argparse.Namespace) -> int:
     return 0
 
 
+def _loose(config: StationConfig) -> list[Path]:
+    """PIN hashes, phones, the signing key: the user's alone. config.toml holds no secret, so a
+    hand-edited one that others can read is fine; one that others can *write* is not."""
+    return [
+        path
+        for path in station_loose_files(config)
+        if path != config.config_file or path.stat().st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    ]
+
+
 def cmd_check(config: StationConfig, args: argparse.Namespace) -> int:
     t = Translator(config.locale)
     services = _services(config)
     report = services.integrity.check(services.backup.backup_age())
     problems = [{"key": p.key, "values": p.values, "text": t(p.key, **p.values)} for p in report.problems]
+    for path in _loose(config):
+        values = {"path": str(path), "mode": f"{stat.S_IMODE(path.stat().st_mode):o}"}
+        problems.append({"key": "check.loose_file", "values": values, "text": t("check.loose_file", **values)})
+    ok = not problems
     if args.json:
-        out = {"ok": report.ok, "db": str(config.db_path), "entries": report.entries, "problems": problems}
+        out = {"ok": ok, "db": str(config.db_path), "entries": report.entries, "problems": problems}
         print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
-    elif report.ok:
+    elif ok:
         print(t("check.ok", db=str(config.db_path), entries=report.entries))
     else:
         for problem in problems:
             print(problem["text"])
-    return 0 if report.ok else 1
+    return 0 if ok else 1

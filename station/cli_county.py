@@ -130,11 +130,27 @@ def county_load(t: Translator, args: argparse.Namespace) -> int:
     return 1 if refused else 0
 
 
+def existing_county(url: str):
+    """The county database to read from: a mistyped SQLite path is refused, not created empty
+    (an empty report of a new file would look like "nothing loaded")."""
+    from station.domain.errors import NotFound
+    from station.services.county import connect_county
+
+    if not url.startswith(("postgresql://", "postgres://")):
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.is_file():
+            raise NotFound("county.no_db", path=str(path))
+    return connect_county(url)
+
+
 def county_report(t: Translator, args: argparse.Namespace) -> int:
     from station.cli_reports import render
-    from station.services.county import FIGURES, connect_county, report
+    from station.domain.periods import parse_month
+    from station.services.county import FIGURES, report
 
-    db = connect_county(args.db)
+    if args.period:
+        args.period = parse_month(args.period).label  # "2026-13" is refused, not an empty report
+    db = existing_county(args.db)
     try:
         rows, totals, over = report(args.period)
     finally:
@@ -161,6 +177,7 @@ def save_county_xlsx(path: Path, header, rows, totals, over, t: Translator, peri
 
     from station.domain.spreadsheet import safe_cell
     from station.services.county import FIGURES
+    from station.services.report_tables import write_workbook
 
     workbook = Workbook()
     sheet = workbook.active
@@ -186,14 +203,13 @@ def save_county_xlsx(path: Path, header, rows, totals, over, t: Translator, peri
     for r in rows:
         if r.over_cap:
             listed.append([safe_cell(f"{r.station_code} {r.station_name}"), safe_cell(r.period)])
-    workbook.save(path)
+    write_workbook(workbook, path)
 
 
 def check_receipt(t: Translator, args: argparse.Namespace) -> int:
     from station.services.county import check_receipt as check
-    from station.services.county import connect_county
 
-    db = connect_county(args.db)
+    db = existing_county(args.db)
     try:
         result = check(args.qr)
     finally:

@@ -32,6 +32,20 @@ FOUNDATION = [
 PARCELS = [parcel_models.CourierBatch, parcel_models.Parcel, parcel_models.ParcelNotice]
 
 
+# Every table the migrations make append-only (`station check` finds a guard dropped later).
+APPEND_ONLY_TABLES = (
+    "ledger_entry",
+    "audit_event",
+    "tariff",
+    "stock_move",
+    "purchase_event",
+    "day_close",
+    "chain_anchor",
+    "courier_rate_card",
+    "courier_fee_accrual",
+)
+
+
 def _append_only(db: Database, table: str) -> None:
     """Triggers that make `table` append-only: corrections are new rows, never edits."""
     for event in ("UPDATE", "DELETE"):

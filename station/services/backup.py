@@ -19,6 +19,7 @@ from station.db import files
 from station.db.migrations import MIGRATIONS
 from station.domain.clock import Clock
 from station.domain.errors import NotAllowed, NotFound, StationError
+from station.domain.permissions import ROLES, allowed
 from station.domain.pins import check_pin
 from station.file_modes import make_private
 from station.services.audit import AuditLog
@@ -268,6 +269,7 @@ class BackupService:
                     removed = _removed(connection, self.db_path)
                 _record(connection, now, operator_name, source, removed)
                 connection.execute("PRAGMA journal_mode=DELETE").fetchone()
+            _migrate_candidate(work)
             files.fsync_file(work)
             aside = self._swap(work, now)
         except (OSError, sqlite3.Error) as error:
@@ -323,6 +325,34 @@ class BackupService:
         return tuple(secrets)
 
 
+def _migrate_candidate(work: Path) -> None:
+    """Bring the checked copy to this program's schema before it replaces anything: a file whose
+    migrations fail (a `user_version` edited down, tables that do not match it) is refused here,
+    instead of being installed and making every later start fail."""
+    from peewee import PeeweeException, SqliteDatabase
+
+    from station.db import migrations
+    from station.db.models import database as models_database
+
+    with files.connect(work) as connection:
+        version = files.schema_version(connection)
+    if version == len(MIGRATIONS):
+        return
+    previous = models_database.obj  # the migrations create tables through the models' proxy
+    candidate = SqliteDatabase(str(work), pragmas={"foreign_keys": 1})
+    models_database.initialize(candidate)
+    try:
+        if version < 1:
+            raise RestoreRefused("backup.refused_schema", version=version, detail="user_version")
+        migrations.migrate(candidate, work)
+    except (PeeweeException, sqlite3.Error) as error:
+        raise RestoreRefused("backup.refused_schema", version=version, detail=str(error)) from error
+    finally:
+        candidate.close()
+        models_database.initialize(previous)
+        files.remove_with_journals(work.with_name(f"{work.name}.schema{version}.bak"))
+
+
 def _approve_in_candidate(connection: sqlite3.Connection, operator_name: str, pin: str) -> None:
     """No station here yet (a new PC): the partner's PIN is checked against the backup itself."""
     row = connection.execute(
@@ -330,10 +360,11 @@ def _approve_in_candidate(connection: sqlite3.Connection, operator_name: str, pi
     ).fetchone()
     if row is None:
         raise NotFound("backup.no_operator", name=operator_name)
-    if row[0] != "partner":
-        raise NotAllowed("error.role_required", role=row[0], needed="partner")
+    if not allowed(row[0], "backup.restore"):  # the same table as the live station's
+        role_key = f"role.{row[0]}" if row[0] in ROLES else "backup.unknown_role"
+        raise NotAllowed("access.denied", role_key=role_key, action_key="action.backup.restore")
     if not check_pin((pin or "").strip(), row[1]):
-        raise WrongPin(remaining="?")
+        raise WrongPin("backup.wrong_pin_in_backup", name=operator_name.strip())
 
 
 def _take_secrets(connection: sqlite3.Connection) -> dict[str, bytes]:

@@ -239,7 +239,9 @@ def load_one(
                 station_code=code, period=period, key=flag.key, detail=json.dumps(flag.values, ensure_ascii=False)
             )
     status = "replaced" if existing is not None or refusal else "loaded"
-    key = "county.loaded_replaced" if status == "replaced" else "county.loaded"
+    key = "county.loaded_replaced" if existing is not None else "county.loaded"
+    if refusal and existing is None:  # nothing was replaced: a gap or a broken link, accepted by --replace
+        key = "county.loaded_accepted"
     return Outcome(directory, status, key, {"code": code, "period": period}, code, period, flags)
 
 

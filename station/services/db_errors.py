@@ -47,6 +47,8 @@ def as_station_error(error: BaseException) -> StationError | None:
         return DatabaseUnavailable("validation.db_io_error")
     if "malformed" in text or "not a database" in text:
         return DatabaseUnavailable("validation.db_corrupt")
+    if "connection to server" in text or "could not connect" in text:  # PostgreSQL (the county's)
+        return DatabaseUnavailable("county.db_unreachable")
     if "unable to open" in text:
         return DatabaseUnavailable("validation.db_cannot_open")
     return None

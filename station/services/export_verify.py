@@ -75,7 +75,7 @@ def read_manifest(out_dir: Path) -> tuple[Manifest | None, list[Problem]]:
         return None, [Problem("verify.no_manifest", {"path": str(out_dir)})]
     try:
         raw = json.loads(path.read_bytes().decode("utf-8"))
-    except (ValueError, OSError) as error:
+    except (ValueError, OSError, RecursionError) as error:  # RecursionError: "[[[[…" nested too deep
         return None, [Problem("verify.bad_manifest", {"detail": type(error).__name__})]
     return check_manifest(raw)
 

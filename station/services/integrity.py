@@ -239,6 +239,7 @@ class IntegrityService:
             Problem("check.unbalanced", {"txn": txn, "total_fen": total}) for txn, total in self._query(UNBALANCED, ())
         ]
         problems += self._day_totals()
+        problems += self._guards()
         problems += [
             Problem("check.print_stuck", {"id": job_id, "no": receipt_no})
             for job_id, receipt_no in self._query(STUCK_JOBS, ())
@@ -248,6 +249,25 @@ class IntegrityService:
         elif backup_age > BACKUP_TOO_OLD:
             problems.append(Problem("check.backup_old", {"days": backup_age.days}))
         return CheckReport(result.checked, tuple(problems))
+
+    def _guards(self) -> list[Problem]:
+        """What a raw edit outside the program leaves behind: an append-only trigger dropped
+        (the next edit would pass unseen), or postings with the station row deleted (the app
+        would offer set-up, and a new partner, on a database full of records)."""
+        from station.db.migrations import APPEND_ONLY_TABLES
+
+        present = {name for (name,) in self._query("SELECT name FROM sqlite_master WHERE type = 'trigger'", ())}
+        problems = [
+            Problem("check.guard_missing", {"table": table, "trigger": f"{table}_no_{event}"})
+            for table in APPEND_ONLY_TABLES
+            for event in ("update", "delete")
+            if f"{table}_no_{event}" not in present
+        ]
+        stations = next(iter(self._query("SELECT count(*) FROM station", ())))[0]
+        entries = next(iter(self._query("SELECT count(*) FROM ledger_entry", ())))[0]
+        if not stations and entries:
+            problems.append(Problem("check.station_missing", {"entries": entries}))
+        return problems
 
     def _day_totals(self) -> list[Problem]:
         """Stored balances: each closed day's Z-report totals against its postings now."""

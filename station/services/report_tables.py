@@ -131,5 +131,28 @@ def save_xlsx(table: ReportTable, title: str, path: Path) -> Path:
             chart.add_data(data, titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(table.rows) + 1))
         sheet.add_chart(chart, "H2")
-    workbook.save(path)
+    return write_workbook(workbook, path)
+
+
+def write_workbook(workbook, path: Path) -> Path:
+    """Save beside `path` and rename into place: a full disk or /dev/full leaves no half file
+    (and no zip left open to fail again when it is collected), only the error."""
+    import io
+    import os
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    if not path.is_file() and path.exists():  # a device or a pipe: write to it, nothing to rename
+        path.write_bytes(buffer.getvalue())
+        return path
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(buffer.getvalue())
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
     return make_private(path)

@@ -35,6 +35,31 @@ def test_check_says_ok_then_names_the_edited_row_and_exits_1(tmp_path):
     assert as_json["problems"][0]["key"] == "check.chain_broken" and as_json["problems"][0]["values"]["id"] == 7
 
 
+def test_check_names_the_files_others_can_read(tmp_path):
+    run("demo", "--villagers", "0", home=tmp_path)
+    backup = tmp_path / run("backup", home=tmp_path).stdout.split("已备份到 ")[1].split("（")[0]
+    key = tmp_path / "station-signing.key"
+    key.chmod(0o644)  # copied off a USB stick, or a careless chmod
+    backup.chmod(0o644)
+    loose = run("check", home=tmp_path, check=False)
+    assert loose.returncode == 1
+    assert sorted(loose.stdout.splitlines()) == sorted(
+        [
+            f"{backup}：其他用户也能读取（权限 644）；请对它执行 chmod go-rwx",
+            f"{key}：其他用户也能读取（权限 644）；请对它执行 chmod go-rwx",
+        ]
+    )
+    as_json = json.loads(run("check", "--json", home=tmp_path, check=False).stdout)
+    assert as_json["ok"] is False and {p["key"] for p in as_json["problems"]} == {"check.loose_file"}
+    key.chmod(0o600)
+    backup.chmod(0o600)
+    config = tmp_path / "config.toml"
+    config.chmod(0o644)  # no secret in it: readable is fine
+    assert run("check", home=tmp_path).returncode == 0
+    config.chmod(0o666)  # but anyone could raise the fees or lower the PIN cost
+    assert run("check", home=tmp_path, check=False).stdout.startswith(f"{config}：")
+
+
 def test_restore_is_refused_while_the_app_runs_before_any_pin_is_asked(tmp_path):
     run("demo", "--villagers", "0", home=tmp_path)
     backup = run("backup", home=tmp_path).stdout.split("已备份到 ")[1].split("（")[0]

@@ -38,6 +38,7 @@ def demo(tmp_path_factory):
         "manifest-no-files": b'{"station": "x"}',
         "manifest-bad-entry": b'{"files": {"parcels.csv": 5}}',
         "manifest-escape": b'{"files": {"../../etc/passwd": {"sha256": "0", "rows": 0}}}',
+        "manifest-deep": b"[" * 100_000 + b"]" * 100_000,
     }.items():
         (root / name).mkdir()
         (root / name / "manifest.json").write_bytes(manifest)
@@ -79,6 +80,12 @@ CASES = [
     (["county", "load", "{root}/empty-csv", "--db", "{root}/county.db"], 1, "empty-csv"),
     (["county", "load", "{root}/a-file.txt", "--db", "{root}/county.db"], 1, "a-file.txt"),
     (["county", "report", "--db", "{root}/a-file.txt"], 1, "station:"),
+    (["verify", "{root}/manifest-deep"], 1, "manifest.json"),
+    (["report", "carriers", "--period", "2026-11", "--format", "xlsx", "--out", "/dev/full"], 1, "station:"),
+    (["county", "report", "--db", "{root}/county.db", "--period", "2026-13"], 1, "2026-13"),
+    (["county", "report", "--db", "{root}/mistyped.db"], 1, "mistyped.db"),
+    (["county", "check-receipt", "ZJ-0317/20261123-0001/5000/3f2a", "--db", "{root}/mistyped.db"], 1, "mistyped.db"),
+    (["county", "load", "{root}/good", "--db", "postgresql://nobody@/county?host={root}/no-socket"], 1, "PostgreSQL"),
     (["restore", "{root}/nowhere.sqlite3"], 1, "nowhere.sqlite3"),
     (["restore", "{root}"], 1, "{root}"),
     (["demo", "--villagers", "x"], 2, "--villagers"),
@@ -102,6 +109,7 @@ def test_argument_table(demo, arguments, code, expected):
         assert "station:" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert (demo / "not-empty" / "keep.txt").read_text(encoding="utf-8") == "mine"
     assert not (demo / "e1").exists()
+    assert not (demo / "mistyped.db").exists()
 
 
 def test_an_unexpected_error_is_logged_with_its_traceback_and_said_in_one_sentence(tmp_path, monkeypatch, capsys):

@@ -13,6 +13,7 @@ from station.config import load_config
 from station.db.database import open_database
 from station.db.migrations import MIGRATIONS
 from station.domain.errors import NotAllowed, NotFound
+from station.i18n.translator import Translator
 from station.services.backup import BackupFailed, RestoreRefused
 from station.services.ledger import Line
 from station.services.operators import WrongPin
@@ -170,7 +171,7 @@ def test_restore_records_what_it_removed_in_the_restored_database(services, part
         db.close()
 
 
-def test_restore_on_a_new_pc_brings_the_station_secrets(services, partner, tmp_path, config):
+def test_restore_on_a_new_pc_brings_the_station_secrets(services, partner, assistant, tmp_path, config):
     (config.data_dir / KEY_FILE).write_bytes(b"the station's identity")
     good = make_backup(services, partner, tmp_path)
     services.db.close()
@@ -178,8 +179,13 @@ def test_restore_on_a_new_pc_brings_the_station_secrets(services, partner, tmp_p
     new_config.data_dir.mkdir(parents=True)
     db = open_database(new_config.db_path)
     fresh = build_services(db, new_config, services.clock)
-    with pytest.raises(WrongPin):
+    with pytest.raises(WrongPin) as wrong:
         fresh.backup.restore(good, "王秀英", "0000")  # checked against the backup's own partner
+    assert wrong.value.key == "backup.wrong_pin_in_backup"  # no "? tries left": nothing counts them here
+    assert Translator("zh_CN").error(wrong.value) == "PIN 不对：不是这份备份里 王秀英 的 PIN"
+    with pytest.raises(NotAllowed) as assistant:
+        fresh.backup.restore(good, "小李", "5678")  # the assistant's own, correct PIN
+    assert Translator("zh_CN").error(assistant.value) == "店员无权恢复备份"
     result = fresh.backup.restore(good, "王秀英", "123456")
     key = new_config.data_dir / KEY_FILE
     assert result.secrets == (KEY_FILE,) and key.read_bytes() == b"the station's identity"
@@ -208,3 +214,41 @@ def test_a_backup_of_a_broken_ledger_is_refused_and_deleted(services, partner, c
         services.backup.backup()
     assert failed.value.key == "backup.check_failed" and failed.value.values["reason"] == "backup.refused_chain"
     assert list(config.backup_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize("version", [0, -1, 1])
+def test_restore_refuses_a_file_whose_schema_version_was_edited_down(services, partner, tmp_path, config, version):
+    """A backup whose user_version was lowered passes every check, but its migrations cannot
+    run: installed, it made every later `station` command fail. It is refused instead."""
+    good = make_backup(services, partner, tmp_path)
+    cash_in(services, partner, 2500)
+    before = ledger_rows(config.db_path)
+    edited = tmp_path / "edited-version.sqlite3"
+    edited.write_bytes(good.read_bytes())
+    spoil(edited, f"PRAGMA user_version = {version}")
+    with pytest.raises(RestoreRefused) as refused:
+        services.backup.restore(edited, "王秀英", "123456")
+    assert refused.value.key == "backup.refused_schema"
+    assert ledger_rows(config.db_path) == before
+    left = [p.name for p in config.data_dir.iterdir() if ".restoring" in p.name or "before-restore" in p.name]
+    assert left == []
+    db = open_database(config.db_path)  # the station still opens
+    try:
+        again = build_services(db, config, services.clock)
+        assert again.audit.list(kind="backup.restore_refused")[-1].detail["reason"] == "backup.refused_schema"
+    finally:
+        db.close()
+
+
+def test_restore_of_an_older_schema_is_brought_up_to_date_before_it_is_installed(services, partner, tmp_path, config):
+    good = make_backup(services, partner, tmp_path)
+    older = tmp_path / "older.sqlite3"
+    older.write_bytes(good.read_bytes())
+    spoil(older, f"PRAGMA user_version = {len(MIGRATIONS) - 1}")  # the last migration is replayable
+    services.backup.restore(older, "王秀英", "123456")
+    connection = raw(config.db_path)
+    try:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    finally:
+        connection.close()
+    assert not [p.name for p in config.data_dir.iterdir() if ".restoring" in p.name]

@@ -75,6 +75,13 @@ def test_months_are_anchored_one_to_the_next(months, county):
     db.close()
 
 
+def test_a_gap_accepted_by_replace_does_not_claim_to_replace_anything(months, county):
+    load_many(county, [months["2026-09"]], NOW)
+    accepted = load_many(county, [months["2026-11"]], NOW, replace_reason="October's USB stick was lost")
+    assert statuses(accepted) == [("2026-11", "replaced", "county.loaded_accepted")]  # not "county.loaded_replaced"
+    assert statuses(load_many(county, [months["2026-10"]], NOW)) == [("2026-10", "loaded", "county.loaded")]
+
+
 def rewrite_history(directory, key):
     """The station rewrote the past and re-exported October, signed with its own key: the
     chain is valid in itself but starts from a different September."""

@@ -67,9 +67,31 @@ def test_check_finds_a_raw_edit_with_the_triggers_dropped(services, partner, con
         cash_in(services, partner, fen)
     tamper(config, "UPDATE ledger_entry SET amount_fen = 9000 WHERE id = 3")
     report = services.integrity.check(FRESH)
-    assert keys(report) == ["check.chain_broken", "check.unbalanced"]
+    assert keys(report) == ["check.chain_broken", "check.unbalanced"] + ["check.guard_missing"] * 4
     assert report.problems[0].values == {"id": 3, "reason_key": "backup.reason.hash"}
     assert report.problems[1].values == {"txn": 2, "total_fen": 8800}
+    assert [p.values["trigger"] for p in report.problems[2:]] == [
+        "ledger_entry_no_update",
+        "ledger_entry_no_delete",
+        "chain_anchor_no_update",
+        "chain_anchor_no_delete",
+    ]
+
+
+def test_check_finds_a_dropped_guard_before_anything_is_edited(services, partner, config):
+    cash_in(services, partner, 100)
+    tamper(config, "DROP TRIGGER audit_event_no_delete;")
+    assert keys(services.integrity.check(FRESH)) == ["check.guard_missing"] * 5
+
+
+def test_check_finds_the_station_row_deleted_under_a_ledger(services, partner, config):
+    cash_in(services, partner, 100)
+    connection = sqlite3.connect(config.db_path)
+    connection.execute("DELETE FROM station")
+    connection.commit()
+    connection.close()
+    report = services.integrity.check(FRESH)
+    assert keys(report) == ["check.station_missing"] and report.problems[0].values == {"entries": 2}
 
 
 def test_check_finds_a_tail_deleted_after_a_day_close(services, partner, config, clock):
@@ -100,7 +122,10 @@ def test_check_finds_a_rehashed_chain_after_a_day_close(services, partner, confi
 def test_check_finds_a_stuck_print_job_and_an_old_backup(services, partner, config):
     cash_in(services, partner, 100)
     job_id = services.printing.print_test_page("王秀英")
-    tamper(config, f"UPDATE print_job SET status = 'printing' WHERE id = {job_id}")
+    connection = sqlite3.connect(config.db_path)  # print_job is not append-only: no trigger to drop
+    connection.execute(f"UPDATE print_job SET status = 'printing' WHERE id = {job_id}")
+    connection.commit()
+    connection.close()
     report = services.integrity.check(dt.timedelta(days=8))
     assert keys(report) == ["check.print_stuck", "check.backup_old"]
     assert report.problems[0].values["id"] == job_id
@@ -163,3 +188,13 @@ ROWS = st.tuples(
 @given(ROWS)
 def test_the_fast_canonical_form_is_the_canonical_json_of_the_entry(row):
     assert canonical_row(row) == canonical_json(_fields(row))
+
+
+def test_every_append_only_trigger_the_migrations_make_is_in_the_checked_list(services, config):
+    from station.db.migrations import APPEND_ONLY_TABLES
+
+    connection = sqlite3.connect(config.db_path)
+    names = {n for (n,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    connection.close()
+    guarded = {n.rsplit("_no_", 1)[0] for n in names if n.endswith(("_no_update", "_no_delete"))}
+    assert guarded == set(APPEND_ONLY_TABLES)

@@ -1,3 +1,8 @@
 """English: county load and report at scale."""
 
-MESSAGES: dict[str, str] = {}
+MESSAGES: dict[str, str] = {
+    "county.no_db": "No county database at {path} (check the --db path; `county enrol` and `county load` make it)",
+    "county.loaded_accepted": "Loaded {code} {period} (it would have been refused: accepted by --replace, the reason is in the county database)",
+    "county.db_unreachable": "Cannot connect to the county's PostgreSQL database: is the server running, "
+    "and are the socket folder, user and database name in --db right?",
+}
