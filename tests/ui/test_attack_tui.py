@@ -1,0 +1,58 @@
+"""Found by attacking the counter TUI by keyboard at the smallest supported terminal (100x30)."""
+
+from textual.widgets import Input, Label
+
+from station.db.parcel_models import Parcel
+from station.db.purchase_models import Purchase
+from station.domain.orders import ItemLine
+from station.screens.form_dialog import FormDialog
+from tests.ui.helpers import log_in, settle, type_text
+
+
+def _order_parcel(s):
+    partner = s.operators.list_active()[0]
+    zhang = s.villagers.add(partner, name="张阿姨", phone="13611112222")
+    order = s.purchases.create(
+        partner,
+        villager_id=zhang.id,
+        platform="pdd",
+        items=[ItemLine("电饭煲", 1, 15900)],
+        service_fee_fen=200,
+        deposit_fen=10000,
+        method="wechat",
+    ).order
+    s.purchases.place(partner, order.id)
+    batch = s.parcels.start_batch(partner, shelf=3, layer=1)
+    parcel = s.parcels.check_in(partner, "YT1234567890123", batch_id=batch.id).parcel
+    s.parcels.set_recipient(partner, parcel.id, villager_id=zhang.id)
+    s.purchases.link_parcel(partner, order.id, parcel.id)
+    return order, parcel
+
+
+async def test_a_refused_amount_is_said_where_the_clerk_can_see_it_on_a_small_terminal(make, set_up):
+    """The hand-over form is taller than 30 rows: its message line was below the fold, so Enter
+    on a wrong amount seemed to do nothing."""
+    order, parcel = _order_parcel(set_up)
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(app, pilot)
+        await pilot.press("f2")
+        await type_text(pilot, "2222")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormDialog)
+        amount = app.screen.query_one("#amount", Input)
+        assert app.focused is amount
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "61,00")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        message = app.screen.query_one("#form-message", Label)
+        assert "不能用逗号" in str(message.render())
+        box = app.screen.query_one("#dialog")
+        visible = box.scrollable_content_region
+        assert message.region.height and visible.contains_region(message.region)
+        assert Parcel.get_by_id(parcel.id).status == "in"
+        assert Purchase.get_by_id(order.id).status == "arrived"
