@@ -1,6 +1,9 @@
 """Found by attacking the counter TUI by keyboard at the smallest supported terminal (100x30)."""
 
-from textual.widgets import Input, Label
+import re
+
+from textual.widgets import Input, Label, Select
+from textual.widgets._select import SelectOverlay
 
 from station.db.parcel_models import Parcel
 from station.db.purchase_models import Purchase
@@ -56,3 +59,17 @@ async def test_a_refused_amount_is_said_where_the_clerk_can_see_it_on_a_small_te
         assert message.region.height and visible.contains_region(message.region)
         assert Parcel.get_by_id(parcel.id).status == "in"
         assert Purchase.get_by_id(order.id).status == "arrived"
+
+
+async def test_an_open_list_says_its_keys_in_chinese(make, set_up):
+    """Enter on the log-in's operator list opened Textual's menu: the footer read "esc Dismiss menu"."""
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one(Select).focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.focused, SelectOverlay)
+        shown = [active.binding.description for active in app.screen.active_bindings.values() if active.binding.show]
+        assert "收起选项" in shown
+        assert not [text for text in shown if re.search(r"[A-Za-z]{3}", text)]
