@@ -316,6 +316,10 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
 
     async def action_goto(self, mode: str) -> None:
         if mode in self.area_factories and self.session.operator is not None:
+            from textual.command import CommandPalette
+
+            if CommandPalette.is_open(self):  # an area key from the palette: the palette closes
+                self.pop_screen()
             await self.switch_mode(mode)
 
     async def open_list(self, opens: str) -> None:

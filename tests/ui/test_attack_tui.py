@@ -2,6 +2,7 @@
 
 import re
 
+from textual.command import CommandPalette
 from textual.widgets import Input, Label, Select
 from textual.widgets._select import SelectOverlay
 
@@ -9,6 +10,7 @@ from station.db.parcel_models import Parcel
 from station.db.purchase_models import Purchase
 from station.domain.orders import ItemLine
 from station.screens.form_dialog import FormDialog
+from station.screens.parcel_desk import ParcelDeskScreen
 from tests.ui.helpers import log_in, settle, type_text
 
 
@@ -73,3 +75,17 @@ async def test_an_open_list_says_its_keys_in_chinese(make, set_up):
         shown = [active.binding.description for active in app.screen.active_bindings.values() if active.binding.show]
         assert "收起选项" in shown
         assert not [text for text in shown if re.search(r"[A-Za-z]{3}", text)]
+
+
+async def test_the_palette_left_open_under_another_screen_does_not_crash_the_next_ctrl_p(make, set_up):
+    """Ctrl+P, F7, Ctrl+P ended the app with DuplicateIds; so did Ctrl+P, Ctrl+R, Ctrl+P."""
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(app, pilot)
+        for keys in (("ctrl+p", "f7", "ctrl+p"), ("escape", "ctrl+p", "ctrl+r", "ctrl+p"), ("escape", "escape", "f2")):
+            for key in keys:
+                await pilot.press(key)
+                await settle(app, pilot)
+            assert app.is_running and app._exception is None
+        assert CommandPalette.is_open(app) is False  # F2 from the palette left no palette showing
+        assert isinstance(app.screen, ParcelDeskScreen)
