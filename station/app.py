@@ -328,10 +328,16 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         if area not in self.area_factories or self.session.operator is None:
             return
         await self.switch_mode(area)
+        # The area may still show what was left open there (the overdue list itself, an order):
+        # its first screen opens the list, on top of whatever is showing.
+        base = self.screen_stack[0]
         if opens == "parcels.overdue":
-            self.screen.action_overdue_list()  # type: ignore[attr-defined]
+            from station.screens.parcel_lists import OverdueScreen
+
+            if not isinstance(self.screen, OverdueScreen):
+                base.action_overdue_list()  # type: ignore[attr-defined]
         elif opens == "purchases.arrived":
-            self.screen.show_status(which)  # type: ignore[attr-defined]
+            base.show_status(which)  # type: ignore[attr-defined]
 
     async def action_go_back(self) -> None:
         """Esc: close the top screen of the area, or go home from an area's first screen."""

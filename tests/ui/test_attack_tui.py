@@ -10,7 +10,10 @@ from station.db.parcel_models import Parcel
 from station.db.purchase_models import Purchase
 from station.domain.orders import ItemLine
 from station.screens.form_dialog import FormDialog
+from station.screens.home import TileView
 from station.screens.parcel_desk import ParcelDeskScreen
+from station.screens.parcel_lists import OverdueScreen
+from station.screens.purchases import PurchasesScreen
 from tests.ui.helpers import log_in, settle, type_text
 
 
@@ -89,3 +92,31 @@ async def test_the_palette_left_open_under_another_screen_does_not_crash_the_nex
             assert app.is_running and app._exception is None
         assert CommandPalette.is_open(app) is False  # F2 from the palette left no palette showing
         assert isinstance(app.screen, ParcelDeskScreen)
+
+
+async def test_the_overdue_tile_twice_does_not_crash(make, demo_db):
+    """Enter on the parcels tile, F9, Enter again: the parcels area still showed the overdue
+    list, which has no overdue action of its own: AttributeError ended the app."""
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(app, pilot)
+        assert isinstance(app.focused, TileView) and app.focused.tile.opens == "parcels.overdue"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, OverdueScreen)
+        await pilot.press("f9")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.is_running and app._exception is None
+        assert isinstance(app.screen, OverdueScreen)
+        await pilot.press("f3", "enter")  # an order left open in F3, then the purchases tile
+        await settle(app, pilot)
+        opened = app.screen
+        await pilot.press("f9", "tab")
+        await settle(app, pilot)
+        assert app.focused.tile.opens == "purchases.arrived"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.is_running and app._exception is None
+        assert app.screen is opened or isinstance(app.screen, PurchasesScreen)
