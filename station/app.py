@@ -336,6 +336,10 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
 
     async def action_goto(self, mode: str) -> None:
         if mode in self.area_factories and self.session.operator is not None:
+            from textual.command import CommandPalette
+
+            if CommandPalette.is_open(self):  # an area key from the palette: the palette closes
+                self.pop_screen()
             await self.switch_mode(mode)
 
     async def open_list(self, opens: str) -> None:
@@ -344,10 +348,16 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         if area not in self.area_factories or self.session.operator is None:
             return
         await self.switch_mode(area)
+        # The area may still show what was left open there (the overdue list itself, an order):
+        # its first screen opens the list, on top of whatever is showing.
+        base = self.screen_stack[0]
         if opens == "parcels.overdue":
-            self.screen.action_overdue_list()  # type: ignore[attr-defined]
+            from station.screens.parcel_lists import OverdueScreen
+
+            if not isinstance(self.screen, OverdueScreen):
+                base.action_overdue_list()  # type: ignore[attr-defined]
         elif opens == "purchases.arrived":
-            self.screen.show_status(which)  # type: ignore[attr-defined]
+            base.show_status(which)  # type: ignore[attr-defined]
 
     async def action_go_back(self) -> None:
         """Esc: close the top screen of the area, or go home from an area's first screen."""

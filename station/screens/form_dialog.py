@@ -105,7 +105,9 @@ class FormDialog(StationDialog[Any]):
 
     def refused(self, error: StationError) -> None:
         self.app.bell()
-        self.query_one("#form-message", Label).update(self.app.t.error(error))
+        message = self.query_one("#form-message", Label)
+        message.update(self.app.t.error(error))
+        message.scroll_visible(animate=False)  # a tall form on a small terminal: below the fold otherwise
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -14,7 +14,9 @@ class StationPalette(CommandPalette):
     """Textual's palette with its own texts in the UI language (placeholder, "No matches")."""
 
     def __init__(self, placeholder: str, providers=None) -> None:
-        super().__init__(providers, placeholder=placeholder, id="--command-palette")
+        # No fixed id: an area key (F7) or Ctrl+R from the palette leaves it on the stack below,
+        # and a second Ctrl+P then crashed the app on a duplicate id. `is_open` goes by class.
+        super().__init__(providers, placeholder=placeholder)
 
     def _start_no_matches_countdown(self, search_value: str) -> None:
         self._stop_no_matches_countdown()

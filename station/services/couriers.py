@@ -210,6 +210,7 @@ class CourierService(CounterService[None]):
             # undone hand-over is made good here).
             fees = self.fee_lines(courier, None, through)
             fee_fen = sum(line.amount_fen for line in fees) - posted_fees(courier)
+            txn = None
             if fee_fen:
                 txn = self.ledger.post(
                     FEES_KIND,
@@ -217,19 +218,21 @@ class CourierService(CounterService[None]):
                     [Line(account(courier), fee_fen), Line("income:delivery_fee", -fee_fen)],
                     operator_id=by.id,
                 ).txn
-                CourierFeeAccrual.create(
-                    courier=courier,
-                    through=through,
-                    parcels=sum(line.parcels for line in fees),
-                    fee_fen=fee_fen,
-                    ledger_txn=txn,
-                    created_at=self.clock.now(),
-                    operator=by.id,
-                )
             # What is due through that day, less what was paid since (a settlement included).
             balance = account_balance(courier, through) + payments_after(courier, through)
             if balance == 0 and not fee_fen:
                 raise NotAllowed("couriers.nothing_to_settle", courier=courier)
+            # Every settlement marks its day, fees or not: one through an earlier day would count
+            # this settlement's payment as paid "since" and pay it back (#23).
+            CourierFeeAccrual.create(
+                courier=courier,
+                through=through,
+                parcels=sum(line.parcels for line in fees),
+                fee_fen=fee_fen,
+                ledger_txn=txn,
+                created_at=self.clock.now(),
+                operator=by.id,
+            )
             if balance:
                 posting = self.ledger.post(
                     "courier.payment",

@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from peewee import fn
+
 from station.config import ParcelConfig
 from station.db import parcel_queries
-from station.db.models import Villager
+from station.db.models import LedgerEntry, Villager
 from station.db.parcel_models import LIVE_STATUSES, Parcel, on_shelf
 from station.domain.errors import InvalidInput, NotAllowed, NotFound, StationError
 from station.domain.money import format_fen, normalise_number_text
@@ -93,10 +95,18 @@ class PickupService(CounterService[ParcelConfig]):
     def _charges(self, rows: list[Parcel]) -> list[Charge]:
         return charges_due(
             rows,
-            holding_fee=lambda r: self.holding_fee_fen(r.checked_in_at),
+            holding_fee=lambda r: max(0, self.holding_fee_fen(r.checked_in_at) - self._holding_fee_paid(r.id)),
             purchases=self.purchases,
             t=self.t,
         )
+
+    @staticmethod
+    def _holding_fee_paid(parcel_id: int) -> int:
+        """What this parcel's holding fee already brought in (a hand-over later undone), net of reversals."""
+        query = LedgerEntry.select(fn.COALESCE(fn.SUM(LedgerEntry.amount_fen), 0)).where(
+            (LedgerEntry.account == "income:parcel_fee") & (LedgerEntry.ref == f"parcels:{parcel_id}")
+        )
+        return -query.scalar()
 
     def plan(self, parcel_ids: Sequence[int]) -> HandOverPlan:
         """Before asking for proof: the recipients, and the charges to collect (prefilled in the dialog)."""

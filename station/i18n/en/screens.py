@@ -63,6 +63,7 @@ MESSAGES: dict[str, str] = {
     "textual.Scroll Home": "Scroll Home",
     "textual.Scroll End": "Scroll End",
     "textual.Show menu": "Show menu",
+    "textual.Dismiss menu": "Dismiss menu",
     "textual.Submit": "Submit",
     "textual.Focus Next": "Focus Next",
     "textual.Focus Previous": "Focus Previous",

@@ -63,6 +63,7 @@ MESSAGES: dict[str, str] = {
     "textual.Scroll Home": "滚到开头",
     "textual.Scroll End": "滚到末尾",
     "textual.Show menu": "展开选项",
+    "textual.Dismiss menu": "收起选项",
     "textual.Submit": "确定",
     "textual.Focus Next": "下一项",
     "textual.Focus Previous": "上一项",
