@@ -20,6 +20,8 @@ run: $(VENV)/.installed-postgres
 	$(BIN)/station
 
 test: $(VENV)/.installed-test,postgres
+	$(BIN)/ruff check station tests benchmarks
+	$(BIN)/ruff format --check station tests benchmarks
 	$(BIN)/python -m pytest -n $(JOBS)
 
 # County section size: BENCH_COUNTY="--stations 10 --rows 1000" for a quick run.

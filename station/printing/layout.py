@@ -217,5 +217,5 @@ def _row(left: str, right: str, width: int) -> list[str]:
     pieces = wrap(left, width)
     last = pieces[-1]
     if byte_width(last) + 1 + right_w <= width:
-        return pieces[:-1] + [pad(last, right, width)]
-    return pieces + [pad("", right, width)]
+        return [*pieces[:-1], pad(last, right, width)]
+    return [*pieces, pad("", right, width)]

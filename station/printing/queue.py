@@ -147,9 +147,9 @@ class PrintService:
                 PrintJob.update(status="failed", last_error=error).where(PrintJob.id == job_id).execute()
         else:
             with self.db.atomic():
-                PrintJob.update(
-                    status="printed", last_error="", printed_at=self.clock.now(), payload=payload
-                ).where(PrintJob.id == job_id).execute()
+                PrintJob.update(status="printed", last_error="", printed_at=self.clock.now(), payload=payload).where(
+                    PrintJob.id == job_id
+                ).execute()
         return dataclasses.replace(self.job(job_id), replaced=replaced)
 
     def reprint(self, job_id: int) -> int:

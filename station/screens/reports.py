@@ -23,6 +23,7 @@ from station.services.common import Session
 from station.services.exports import ExportResult, ExportService
 from station.services.report_tables import REPORT_TABLES
 from station.services.utility_reports import summary
+from station.widgets.status_line import StatusLine
 
 CHARTS = ("arrivals", "pickups", "overdue", "income", "utility_billed", "utility_cap")
 TABLES = ("carriers", "courier-income", "consignments", "purchases", "hours", "pending")
@@ -36,8 +37,6 @@ def _monthly(rows, field: str) -> list[int]:
             totals[row.period] = totals.get(row.period, 0) + getattr(row, field)
     return [totals[month] for month in sorted(totals)]
 
-
-from station.widgets.status_line import StatusLine
 
 ACTIONS = (
     StationAction("reports.day", "d", "period('day')", "reports.day", "reports.day_help"),

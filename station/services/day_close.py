@@ -58,7 +58,7 @@ def z_report(day: dt.date) -> ZReport:
     end = start + dt.timedelta(days=1)
     receipts = (
         PrintJob.select()
-        .where((PrintJob.created_at >= start) & (PrintJob.created_at < end) & (PrintJob.is_reprint == False))
+        .where((PrintJob.created_at >= start) & (PrintJob.created_at < end) & (PrintJob.is_reprint == False))  # noqa: E712 (a peewee expression)
         .count()
     )
     diffs = [s.diff_fen or 0 for s in Shift.select().where((Shift.closed_at >= start) & (Shift.closed_at < end))]

@@ -113,7 +113,7 @@ class LedgerService:
         if not lines:
             raise InvalidInput("ledger.empty_posting")
         if sum(line.amount_fen for line in lines) != 0:
-            raise InvalidInput("ledger.unbalanced", total=sum(l.amount_fen for l in lines))
+            raise InvalidInput("ledger.unbalanced", total=sum(line.amount_fen for line in lines))
         for line in lines:
             if line.method and line.method not in PAYMENT_METHODS:
                 raise InvalidInput("ledger.unknown_method", method=line.method)
@@ -171,7 +171,9 @@ class LedgerService:
         if self.needs_approval(operator, original.amount_fen):
             if approver_id is None or approver_id == operator.id or self._approvals is None:
                 with self.db.atomic():  # a reversal refused for want of an approval is on the record too
-                    self.audit.record("approval.refused", operator.id, ref=f"txn:{txn}", action="ledger.reversal", reason=reason)
+                    self.audit.record(
+                        "approval.refused", operator.id, ref=f"txn:{txn}", action="ledger.reversal", reason=reason
+                    )
                 raise NotAllowed("ledger.approval_required", txn=txn, threshold_fen=self.approval_threshold_fen)
             # Checked before the posting's transaction: a wrong PIN's count must stay written.
             approver = self._approvals().approve(approver_id, approver_pin, action="ledger.reverse", ref=f"txn:{txn}")

@@ -13,7 +13,8 @@ from tests.printing.decode import decode
 CTX = ReceiptContext("青山村村淘服务站", "ZJ-0317", "20261123-0001", dt.datetime(2026, 11, 23, 9, 30), "王秀英")
 
 
-def sample(t=Translator()):
+def sample(t=None):
+    t = t or Translator()
     body = [
         Text("取件 3 件"),
         Row("电饭煲（拼多多，美的 MB-FB40，4 升，家用多功能）", "¥159.00"),
@@ -51,10 +52,10 @@ def test_station_name_is_printed_double_size():
 
 
 def test_long_names_wrap_and_amounts_stay_right_aligned():
-    lines = [l.text for l in layout(sample(), 32)]
-    i = next(i for i, l in enumerate(lines) if l.startswith("电饭煲"))
+    lines = [line.text for line in layout(sample(), 32)]
+    i = next(i for i, line in enumerate(lines) if line.startswith("电饭煲"))
     assert byte_width(lines[i]) <= 32
-    value_line = next(l for l in lines[i:] if "￥159.00" in l)
+    value_line = next(line for line in lines[i:] if "￥159.00" in line)
     assert value_line.endswith("￥159.00") and byte_width(value_line) == 32
 
 

@@ -78,7 +78,7 @@ def test_a_full_disk_is_a_clear_error_and_writes_nothing(services, partner):
     memo = "x" * 3000
     written = 0
     with pytest.raises(peewee.OperationalError) as caught:
-        for n in range(10_000):
+        for _n in range(10_000):
             services.ledger.post(
                 "x", "", [Line("cash", 1, memo=memo), Line("y", -1, memo=memo)], operator_id=partner.id
             )

@@ -122,8 +122,18 @@ def test_an_export_to_a_full_disk_says_so_and_leaves_no_partial_files(tmp_path, 
     fill(small_disk, leave=leave)
     out = small_disk / "2026-11"
     result = subprocess.run(
-        [station_command(), "--home", str(home), "export", "--period", "2026-11", "--out", str(out)]
-        + ["--operator", "王秀英"],  # the demo partner, logging in as a script does
+        [
+            station_command(),
+            "--home",
+            str(home),
+            "export",
+            "--period",
+            "2026-11",
+            "--out",
+            str(out),
+            "--operator",
+            "王秀英",
+        ],  # the demo partner, logging in as a script does
         capture_output=True,
         text=True,
         timeout=120,

@@ -115,8 +115,10 @@ def postgres(tmp_path):
     as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     if as_postgres:
         shutil.chown(root, "postgres")
+
     def run(*cmd):
         return subprocess.run([*as_postgres, *cmd], check=True, capture_output=True, timeout=120)
+
     run(str(PG_BIN / "initdb"), "-D", str(root / "data"), "-A", "trust", "-U", "station")
     run(
         str(PG_BIN / "pg_ctl"),

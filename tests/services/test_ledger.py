@@ -1,3 +1,4 @@
+import itertools
 import sqlite3
 
 import peewee
@@ -27,7 +28,7 @@ def test_a_posting_is_balanced_chained_and_readable(services, partner):
     assert services.ledger.balance("villager:1") == -12500
     rows = list(LedgerEntry.select().order_by(LedgerEntry.id))
     assert rows[0].prev_hash == "0" * 64
-    assert all(b.prev_hash == a.hash for a, b in zip(rows, rows[1:]))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(rows))
     assert services.ledger.verify_chain() is None
 
 

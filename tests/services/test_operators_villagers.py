@@ -105,7 +105,9 @@ def test_migrations_set_user_version_and_refuse_a_newer_file(services, config):
 
 
 def test_pragmas(services):
-    pragma = lambda name: services.db.execute_sql(f"PRAGMA {name}").fetchone()[0]
+    def pragma(name):
+        return services.db.execute_sql(f"PRAGMA {name}").fetchone()[0]
+
     assert pragma("journal_mode") == "wal"
     assert pragma("synchronous") == 2
     assert pragma("foreign_keys") == 1

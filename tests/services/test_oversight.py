@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from station.db.models import DayClose, PrintJob
-from station.domain.errors import InvalidInput, NotAllowed
+from station.domain.errors import InvalidInput, NotAllowed, StationError
 from station.services.day_close import z_report
 from station.services.ledger import DayClosed, Line
 from tests.printing.decode import decode
@@ -46,7 +46,7 @@ def test_shift_close_with_a_difference_needs_a_note(services, partner, assistant
 
 def test_handover_with_a_wrong_pin_closes_nothing(services, partner, assistant):
     services.shifts.open_shift(partner, 0)
-    with pytest.raises(Exception):
+    with pytest.raises(StationError):
         services.shifts.close_shift(partner, counted_cash_fen=0, next_operator_id=assistant.id, next_pin="0000")
     assert services.shifts.current() is not None
 

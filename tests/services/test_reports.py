@@ -56,7 +56,7 @@ def test_figures_equal_independent_sums(week, config):
         0
     ][0]
     assert sum(sum(totals.values()) for _, totals in income) == cash
-    ((product, qty, sales, commission),) = reports.consignments_by_product(period)
+    ((_product, _qty, sales, commission),) = reports.consignments_by_product(period)
     assert (sales, commission) == tuple(
         raw(config, "SELECT sum(amount_fen), sum(commission_fen) FROM consignment_sale")[0]
     )

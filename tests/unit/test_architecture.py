@@ -68,7 +68,7 @@ def test_no_han_string_literals_outside_the_catalogues():
     assert offenders == []
 
 
-def _is_docstring(node, path, _cache={}):
+def _is_docstring(node, path, _cache={}):  # noqa: B006 (a deliberate per-run cache)
     if path not in _cache:
         docs = set()
         for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -104,7 +104,7 @@ KEY_ATTR = re.compile(r"""^\s+key = ["']([a-z_]+\.[a-z_.]+)["']""", re.M)
 
 def test_every_message_key_used_in_the_code_is_in_the_catalogue():
     used = set()
-    for rel, p in modules():
+    for _rel, p in modules():
         text = p.read_text(encoding="utf-8")
         used |= set(KEY_CALL.findall(text)) | set(KEY_ATTR.findall(text))
     missing = sorted(k for k in used if k not in zh_CN.MESSAGES and not k.endswith("."))  # "x." + name: dynamic

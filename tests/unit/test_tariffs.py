@@ -71,7 +71,7 @@ def test_cap_rounds_down():
     fixed=st.integers(0, 10**5),
 )
 def test_payable_never_exceeds_the_cap_and_adds_up(usage, billed, rates, fixed):
-    tiers = tuple(Tier((i + 1) * 100 * KWH, r) for i, r in enumerate(rates[:-1])) + (Tier(None, rates[-1]),)
+    tiers = (*tuple(Tier((i + 1) * 100 * KWH, r) for i, r in enumerate(rates[:-1])), Tier(None, rates[-1]))
     result = apply_cap(usage, tiers, fixed, billed)
     assert result.payable_fen <= result.cap_fen
     assert result.payable_fen + result.excess_fen == billed
