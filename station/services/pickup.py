@@ -95,10 +95,14 @@ class PickupService(CounterService[ParcelConfig]):
     def _charges(self, rows: list[Parcel]) -> list[Charge]:
         return charges_due(
             rows,
-            holding_fee=lambda r: max(0, self.holding_fee_fen(r.checked_in_at) - self._holding_fee_paid(r.id)),
+            holding_fee=self.holding_fee_due,
             purchases=self.purchases,
             t=self.t,
         )
+
+    def holding_fee_due(self, row: Parcel) -> int:
+        """The holding fee this parcel still owes (less what an undone hand-over already took)."""
+        return max(0, self.holding_fee_fen(row.checked_in_at) - self._holding_fee_paid(row.id))
 
     @staticmethod
     def _holding_fee_paid(parcel_id: int) -> int:

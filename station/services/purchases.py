@@ -7,7 +7,7 @@ their money (deposit, credit), positive means they owe the station (a receivable
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from peewee import Database, fn
@@ -98,8 +98,11 @@ class PurchaseService:
         printing: PrintService,
         t: Translator,
         service_fee_fen: int,
+        holding_fee_due: Callable[[Parcel], int] | None = None,
     ) -> None:
         self.db = db
+        # What a parcel of the order still owes for its shelf time (the parcel desk's rule).
+        self.holding_fee_due = holding_fee_due
         self.clock = clock
         self.ledger = ledger
         self.printing = printing
@@ -333,6 +336,10 @@ class PurchaseService:
         due = uncollected([parcel.id for parcel in on_its_shelf])
         if due:  # 到付 is collected by the parcel hand-over (F2), which takes the money with it
             raise NotAllowed("couriers.collect_in_f2", code=due[0].pickup_code, amount_fen=due[0].amount_fen)
+        for parcel in on_its_shelf:  # so is a holding fee: the goods never leave with it owed
+            fee = self.holding_fee_due(parcel) if self.holding_fee_due else 0
+            if fee:
+                raise NotAllowed("handover.fee_in_f2", code=parcel.pickup_code, amount_fen=fee)
         for parcel in on_its_shelf:
             parcel.status, parcel.picked_up_at, parcel.verified_by = "picked_up", now, "order"
             parcel.handed_over_by = by.id

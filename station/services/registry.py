@@ -174,7 +174,13 @@ class Services:
         from station.services.purchases import PurchaseService
 
         return PurchaseService(
-            self.db, self.clock, self.ledger, self.printing, self.t, self.config.counter.service_fee_fen
+            self.db,
+            self.clock,
+            self.ledger,
+            self.printing,
+            self.t,
+            self.config.counter.service_fee_fen,
+            holding_fee_due=lambda parcel: self.pickup.holding_fee_due(parcel),
         )
 
     @built_once

@@ -128,3 +128,26 @@ def test_todays_hand_overs_by_code_name_or_tail(services, partner):
     for text in ("", "2-1-0001", "李大", "5678", "4321"):
         assert [x.id for x in services.pickup.handed_over_today(text)] == [p.id], text
     assert services.pickup.handed_over_today("王") == []
+
+
+def test_an_order_handed_over_in_f3_never_takes_a_parcel_with_a_holding_fee_owed(config, clock, partner, services):
+    """The F3 path must not be a way round the parcel desk's holding fee: it sends the partner to F2."""
+    import dataclasses
+
+    from station.services.registry import build_services
+
+    fees = dataclasses.replace(config.parcels, holding_fee_after_days=7, holding_fee_per_day_fen=50)
+    services = build_services(services.db, dataclasses.replace(config, parcels=fees), clock)
+    zhang = services.villagers.add(partner, name="张阿姨", phone="13611112222")
+    order, parcel = arrived_order(services, partner, zhang)
+    clock.advance(days=10)  # three days over the free week: ¥1.50 owed for the shelf
+    with pytest.raises(NotAllowed) as caught:
+        services.purchases.hand_over(partner, order.id, payment_fen=6100, method="cash")
+    assert caught.value.key == "handover.fee_in_f2" and caught.value.values["amount_fen"] == 150
+    assert Purchase.get_by_id(order.id).status != "handed_over" and Parcel.get_by_id(parcel.id).status == "in"
+    plan = services.pickup.plan([parcel.id])  # F2 takes the fee and the balance together
+    services.pickup.hand_over(
+        partner, [parcel.id], method="code", proof=parcel.pickup_code, paid_fen=plan.due_fen, pay_method="cash"
+    )
+    assert Purchase.get_by_id(order.id).status == "handed_over"
+    assert services.ledger.balance("income:parcel_fee") == -150

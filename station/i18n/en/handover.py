@@ -39,4 +39,5 @@ MESSAGES: dict[str, str] = {
     "handover.no_recipient_mark": "⚠ no recipient",
     # returns
     "handover.return_count_invalid": "Type the number of parcels going back (digits)",
+    "handover.fee_in_f2": "Parcel {code} still owes a holding fee of {amount_fen}: hand it over in F2, which collects the fee",
 }

@@ -39,4 +39,5 @@ MESSAGES: dict[str, str] = {
     "handover.no_recipient_mark": "⚠ 无收件人",
     # returns
     "handover.return_count_invalid": "请输入退回的件数（数字）",
+    "handover.fee_in_f2": "包裹 {code} 还有保管费 {amount_fen} 未收：请在 F2 交付它，连保管费一起收",
 }
