@@ -340,6 +340,9 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
 
             if CommandPalette.is_open(self):  # an area key from the palette: the palette closes
                 self.pop_screen()
+            elif self.current_mode == mode and hasattr(self.screen, "area_key_again"):
+                self.screen.area_key_again()  # the area's key pressed in the area: its own start
+                return
             await self.switch_mode(mode)
 
     async def open_list(self, opens: str) -> None:

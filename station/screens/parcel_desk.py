@@ -98,6 +98,10 @@ class ParcelDeskScreen(StationScreen):
         # Another area or a list (not a dialog over the desk): coming back starts at the search box.
         self.refocus_find = not isinstance(self.app.screen, ModalScreen)
 
+    def area_key_again(self) -> None:
+        """F2 on the desk itself: back to the search box for the next code."""
+        self.query_one("#find", Input).focus()
+
     def on_screen_resume(self) -> None:
         """Back on the desk (F2, Esc from a list): the search box has the focus for the next code."""
         if not self.refocus_find:

@@ -149,3 +149,24 @@ async def test_neighbour_with_the_same_tail_needs_a_second_confirmation(make, se
         await pilot.press("enter")
         await settle(app, pilot)
         assert Parcel.select().where(Parcel.status == "picked_up").count() == 1
+
+
+async def test_f2_on_the_desk_itself_goes_back_to_the_search_box(make, set_up):
+    s = set_up
+    partner = s.operators.list_active()[0]
+    li = s.villagers.add(partner, name="李大爷", phone="13900005678")
+    batch = s.parcels.start_batch(partner, shelf=3, layer=1)
+    parcel = s.parcels.check_in(partner, "SF1234567890029", batch_id=batch.id).parcel
+    s.parcels.set_recipient(partner, parcel.id, villager_id=li.id)
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(app, pilot)
+        await pilot.press("f2")
+        await type_text(pilot, "5678")
+        await pilot.press("enter")  # the list has the focus now
+        await settle(app, pilot)
+        assert app.focused is not app.screen.query_one("#find", Input)
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ParcelDeskScreen)
+        assert app.focused is app.screen.query_one("#find", Input)
