@@ -7,7 +7,8 @@ ROLES = ("partner", "assistant", "auditor")
 # Every action a service or a command checks, with what it covers (the README prints this table).
 ACTIONS: dict[str, str] = {
     "counter.work": "parcels, pick-ups, purchases, consignments, utility bills, villagers, shifts",
-    "counter.override": "hand a parcel over without code/phone/ID check; charge an order still owed",
+    "counter.override": "hand a parcel over without code/phone/ID check; charge an order still owed; "
+    "lower or remove a freight-collect amount",
     "ledger.reverse": "reverse a posting (above the threshold with a second partner's PIN)",
     "ledger.reverse_with_approval": "ask for a reversal that a partner approves with their PIN",
     "day.close": "close the day (Z report)",

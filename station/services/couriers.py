@@ -21,7 +21,7 @@ from station.domain.periods import parse_month
 from station.domain.rate_cards import FeeLine, normalise_courier
 from station.printing.layout import Row, Text
 from station.printing.receipts import build_receipt
-from station.services.common import CounterService, OperatorInfo, require_counter
+from station.services.common import CounterService, OperatorInfo, require, require_counter
 from station.services.courier_reports import (
     FEES_KIND,
     Statement,
@@ -126,6 +126,8 @@ class CourierService(CounterService[None]):
             charge = ParcelCharge.get_or_none(ParcelCharge.parcel == parcel_id)
             if charge is not None and charge.collected_at is not None:
                 raise NotAllowed("couriers.charge_collected", tracking_no=parcel.tracking_no)
+            if charge is not None and amount_fen < charge.amount_fen:
+                require(by, "counter.override")  # waiving money owed to the courier is the partner's call
             if amount_fen == 0:
                 if charge is not None:
                     charge.delete_instance()

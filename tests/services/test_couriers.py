@@ -79,6 +79,18 @@ def test_freight_collect_is_collected_at_hand_over_and_owed_to_the_courier(servi
         services.couriers.set_charge(partner, parcel.id, kind="freight", amount_fen=1)
 
 
+def test_only_a_partner_lowers_or_waives_a_freight_collect_amount(services, partner, assistant, cards):
+    parcel = check_in(services, partner, "75123456780329")
+    services.couriers.set_charge(assistant, parcel.id, kind="freight", amount_fen=1200)
+    services.couriers.set_charge(assistant, parcel.id, kind="freight", amount_fen=1500)  # raising it is counter work
+    for lower in (0, 100):
+        with pytest.raises(NotAllowed):
+            services.couriers.set_charge(assistant, parcel.id, kind="freight", amount_fen=lower)
+    assert [c.amount_fen for c in services.couriers.charges_due([parcel.id])] == [1500]
+    services.couriers.set_charge(partner, parcel.id, kind="freight", amount_fen=0)
+    assert services.couriers.charges_due([parcel.id]) == []
+
+
 def test_sending_with_an_override_needs_a_reason(services, partner, cards, sender):
     details = dict(
         sender_id=sender.id,
