@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from station.db.courier_models import CourierFeeAccrual, ParcelCharge
+from station.db.models import LedgerEntry
 from station.db.parcel_models import LIVE_STATUSES, Parcel
 from station.domain.errors import InvalidInput, NotAllowed, NotFound
 from station.domain.money import format_fen
@@ -73,12 +74,18 @@ def charge_info(charge: ParcelCharge, parcel: Parcel) -> ChargeInfo:
     )
 
 
+def _still_due():
+    """Not collected, or collected by a posting that was reversed since (the money went back)."""
+    reversed_txns = LedgerEntry.select(LedgerEntry.reverses_txn).where(LedgerEntry.reverses_txn.is_null(False))
+    return ParcelCharge.collected_at.is_null() | ParcelCharge.collected_txn.in_(reversed_txns)
+
+
 def uncollected(parcel_ids: Sequence[int]) -> list[ChargeInfo]:
     """What must be paid before these parcels leave: uncollected 到付 / 代收货款."""
     query = (
         ParcelCharge.select(ParcelCharge, Parcel)
         .join(Parcel)
-        .where(ParcelCharge.parcel.in_(list(parcel_ids)) & ParcelCharge.collected_at.is_null())
+        .where(ParcelCharge.parcel.in_(list(parcel_ids)) & _still_due())
         .order_by(ParcelCharge.parcel)
     )
     return [charge_info(charge, charge.parcel) for charge in query]
@@ -97,7 +104,7 @@ def collect_charges(by: OperatorInfo, parcel_ids: Sequence[int], method: str, le
     lines += [Line(account(c.courier), -c.amount_fen, memo=f"{c.kind} {c.tracking_no}") for c in due]
     posting = ledger.post("courier.collect", ",".join(f"parcel:{c.parcel_id}" for c in due), lines, operator_id=by.id)
     ParcelCharge.update(collected_at=posting.at, collected_txn=posting.txn).where(
-        ParcelCharge.parcel.in_([c.parcel_id for c in due]) & ParcelCharge.collected_at.is_null()
+        ParcelCharge.parcel.in_([c.parcel_id for c in due]) & _still_due()
     ).execute()
     return posting
 
@@ -124,7 +131,7 @@ class CourierService(CounterService[None]):
             if not parcel.carrier:
                 raise InvalidInput("couriers.parcel_without_courier", tracking_no=parcel.tracking_no)
             charge = ParcelCharge.get_or_none(ParcelCharge.parcel == parcel_id)
-            if charge is not None and charge.collected_at is not None:
+            if charge is not None and not uncollected([parcel_id]):
                 raise NotAllowed("couriers.charge_collected", tracking_no=parcel.tracking_no)
             if charge is not None and amount_fen < charge.amount_fen:
                 require(by, "counter.override")  # waiving money owed to the courier is the partner's call

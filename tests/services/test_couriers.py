@@ -79,6 +79,19 @@ def test_freight_collect_is_collected_at_hand_over_and_owed_to_the_courier(servi
         services.couriers.set_charge(partner, parcel.id, kind="freight", amount_fen=1)
 
 
+def test_a_reversed_collection_makes_the_freight_due_again(services, partner, cards):
+    """The money went back to the villager: the parcel must not then leave with nothing paid."""
+    parcel = check_in(services, partner, "75123456780329")
+    services.couriers.set_charge(partner, parcel.id, kind="freight", amount_fen=1200)
+    txn = services.couriers.collect(partner, [parcel.id], method="cash")
+    assert services.couriers.charges_due([parcel.id]) == []
+    services.ledger.reverse(txn, "退给村民", partner)
+    assert [c.amount_fen for c in services.couriers.charges_due([parcel.id])] == [1200]
+    again = services.couriers.collect(partner, [parcel.id], method="cash")
+    assert again != txn and services.couriers.charges_due([parcel.id]) == []
+    assert services.ledger.balance(account("ZTO")) == -1200 and services.ledger.balance("cash") == 1200
+
+
 def test_only_a_partner_lowers_or_waives_a_freight_collect_amount(services, partner, assistant, cards):
     parcel = check_in(services, partner, "75123456780329")
     services.couriers.set_charge(assistant, parcel.id, kind="freight", amount_fen=1200)
