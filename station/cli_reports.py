@@ -15,7 +15,7 @@ from station.domain.spreadsheet import safe_cell
 from station.domain.tariffs import format_scaled
 from station.i18n.translator import Translator
 from station.services.registry import Services
-from station.services.utility_reports import summary
+from station.services.utility_reports import BILL_COLUMN_KEYS, summary
 
 
 def render(header: list[str], rows: list[list[str]], fmt: str) -> str:
@@ -35,20 +35,7 @@ def render(header: list[str], rows: list[list[str]], fmt: str) -> str:
 
 def utilities_report(services: Services, t: Translator, args: argparse.Namespace, *, masked: bool = True) -> str:
     year = args.year or services.clock.now().year
-    header = [
-        t(k)
-        for k in (
-            "utilities.col_period",
-            "utilities.col_category",
-            "utilities.col_usage",
-            "utilities.col_billed",
-            "utilities.col_village",
-            "utilities.col_cap",
-            "utilities.col_payable",
-            "utilities.col_excess",
-            "utilities.col_version",
-        )
-    ]
+    header = [t(k) for k in BILL_COLUMN_KEYS]
     rows = [
         [
             r.period,

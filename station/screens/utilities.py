@@ -17,7 +17,7 @@ from station.screens.tariffs import TariffsScreen
 from station.services.common import Session
 from station.services.ledger import PAYMENT_METHODS
 from station.services.utilities import RecordedBill, UtilityService
-from station.services.utility_reports import SummaryRow, summary
+from station.services.utility_reports import BILL_COLUMN_KEYS, SummaryRow, summary
 from station.widgets.status_line import StatusLine
 
 ACTIONS = (
@@ -53,22 +53,7 @@ class UtilitiesScreen(StationScreen):
         yield StatusLine()
         yield Label("", id="util-title", classes="title")
         table = DataTable(id="bills", cursor_type="row", zebra_stripes=True)
-        table.add_columns(
-            *(
-                self.t(k)
-                for k in (
-                    "utilities.col_period",
-                    "utilities.col_category",
-                    "utilities.col_usage",
-                    "utilities.col_billed",
-                    "utilities.col_village",
-                    "utilities.col_cap",
-                    "utilities.col_payable",
-                    "utilities.col_excess",
-                    "utilities.col_version",
-                )
-            )
-        )
+        table.add_columns(*(self.t(k) for k in BILL_COLUMN_KEYS))
         yield table
         yield Label(self.t("utilities.hint"), id="util-hint")
         yield Footer()

@@ -19,6 +19,19 @@ from station.services.common import OperatorInfo
 from station.services.dashboard import Tile
 from station.services.utilities import TariffInfo, UtilityService
 
+# The bill table's columns, in the CLI report and on F5 alike.
+BILL_COLUMN_KEYS = (
+    "utilities.col_period",
+    "utilities.col_category",
+    "utilities.col_usage",
+    "utilities.col_billed",
+    "utilities.col_village",
+    "utilities.col_cap",
+    "utilities.col_payable",
+    "utilities.col_excess",
+    "utilities.col_version",
+)
+
 
 @dataclass(frozen=True)
 class SummaryRow:
