@@ -95,6 +95,8 @@ class ExportService:
         transaction, so a counter working meanwhile (another process) never makes the export
         disagree with itself."""
         period = parse_month(period_text)
+        if period.start > self.clock.now().date():  # a month that has not begun has nothing to prove
+            raise InvalidInput("export.future_period", period=period.label)
         if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
             raise InvalidInput("export.dir_not_empty", path=str(out_dir))
         with self.db.atomic():

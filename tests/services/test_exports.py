@@ -160,3 +160,11 @@ def test_business_dates_never_go_backwards(services, partner, clock):
     clock.advance(days=-3)  # someone set the clock back
     posting = services.ledger.post("x", "", [Line("cash", 1), Line("y", -1)], operator_id=partner.id)
     assert posting.business_date == dt.date(2026, 11, 23)
+
+
+def test_a_month_that_has_not_begun_is_refused_and_nothing_is_written(services, partner, clock, tmp_path):
+    coming = f"{clock.now().year + (clock.now().month == 12)}-{clock.now().month % 12 + 1:02d}"
+    with pytest.raises(InvalidInput) as caught:
+        services.exports.export(partner, coming, tmp_path / "out")
+    assert caught.value.key == "export.future_period"
+    assert not (tmp_path / "out").exists()

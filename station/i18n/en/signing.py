@@ -43,4 +43,5 @@ MESSAGES: dict[str, str] = {
     "county.utility_payable_fen": "Utilities payable",
     "county.bad_content": "The export's content cannot be recomputed ({detail}); not loaded",
     "county.flags": "To check",
+    "export.future_period": "{period} has not begun yet: export a month that has started",
 }

@@ -43,4 +43,5 @@ MESSAGES: dict[str, str] = {
     "county.utility_payable_fen": "水电实收",
     "county.bad_content": "导出内容无法核算（{detail}），没有导入",
     "county.flags": "需核查",
+    "export.future_period": "{period} 还没开始，不能导出；请导出已经开始的月份",
 }
