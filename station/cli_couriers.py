@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 from decimal import Decimal
-from pathlib import Path
 
 from station.domain.errors import InvalidInput
 from station.i18n.translator import Translator
@@ -36,17 +35,12 @@ def statement_rows(t: Translator, s: Statement) -> tuple[list[str], list[list]]:
 
 
 def courier_account_report(services: Services, t: Translator, args: argparse.Namespace) -> str:
-    from station.cli_reports import render
-    from station.services.report_tables import ReportTable, save_xlsx
+    from station.cli_reports import emit
+    from station.services.report_tables import ReportTable
 
     if not getattr(args, "courier", None):
         raise InvalidInput("couriers.report_needs_courier")
     period = args.period or services.clock.now().strftime("%Y-%m")
     statement = services.couriers.statement(args.courier, period)
     header, rows = statement_rows(t, statement)
-    if args.format == "xlsx":
-        if not args.out:
-            raise InvalidInput("report.out_required")
-        path = save_xlsx(ReportTable(header, rows, ()), statement.courier, Path(args.out))
-        return t("report.saved", path=str(path)) + "\n"
-    return render(header, [[str(c) for c in row] for row in rows], args.format)
+    return emit(t, ReportTable(header, rows, ()), statement.courier, args)

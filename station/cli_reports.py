@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+from pathlib import Path
 
 from rich.cells import cell_len
 
@@ -13,9 +14,26 @@ from station.domain.money import fen_to_yuan_text
 from station.domain.periods import parse_date
 from station.domain.spreadsheet import safe_cell
 from station.domain.tariffs import format_scaled
+from station.file_modes import write_private_file
 from station.i18n.translator import Translator
 from station.services.registry import Services
+from station.services.report_tables import ReportTable, save_xlsx
 from station.services.utility_reports import BILL_COLUMN_KEYS, summary
+
+
+def emit(t: Translator, table: ReportTable, title: str, args: argparse.Namespace) -> str:
+    """The report in the asked format, on stdout or in `--out FILE` (every format honours
+    --out; xlsx needs it). A file is written whole or not at all."""
+    if args.format == "xlsx":
+        if not args.out:
+            raise InvalidInput("report.out_required")
+        return t("report.saved", path=str(save_xlsx(table, title, Path(args.out)))) + "\n"
+    text = render(table.header, [[str(c) for c in row] for row in table.rows], args.format)
+    if not args.out:
+        return text
+    # a CSV opened by Excel on the counter PC needs the BOM to read Chinese
+    data = text.encode("utf-8-sig" if args.format == "csv" else "utf-8")
+    return t("report.saved", path=str(write_private_file(Path(args.out), data))) + "\n"
 
 
 def render(header: list[str], rows: list[list[str]], fmt: str) -> str:
@@ -50,7 +68,7 @@ def utilities_report(services: Services, t: Translator, args: argparse.Namespace
         ]
         for r in summary(year)
     ]
-    return render(header, rows, args.format)
+    return emit(t, ReportTable(header, rows, ()), f"{t('report.title.utilities')} {year}", args)
 
 
 def parcels_report(services: Services, t: Translator, args: argparse.Namespace, *, masked: bool = True) -> str:
@@ -70,7 +88,7 @@ def parcels_report(services: Services, t: Translator, args: argparse.Namespace, 
             str(sum(log.returns.values())),
         ]
     )
-    return render(header, rows, args.format)
+    return emit(t, ReportTable(header, rows, ()), f"{t('report.title.parcels')} {day.isoformat()}", args)
 
 
 def daily_report(services: Services, t: Translator, args: argparse.Namespace, *, masked: bool = True) -> str:
@@ -91,24 +109,18 @@ def daily_report(services: Services, t: Translator, args: argparse.Namespace, *,
         [t("dayclose.last_hash"), report.last_hash],
         [t("report.closed"), t("dialog.yes") if report.closed else t("dialog.no")],
     ]
-    return render([t("dayclose.date"), report.date], rows, args.format)
+    header = [t("dayclose.date"), report.date]
+    return emit(t, ReportTable(header, rows, ()), f"{t('report.title.daily')} {report.date}", args)
 
 
 def trend_report(name: str):
     def run(services: Services, t: Translator, args: argparse.Namespace, *, masked: bool = True) -> str:
-        from pathlib import Path
-
         from station.domain.periods import parse_period
-        from station.services.report_tables import REPORT_TABLES, save_xlsx
+        from station.services.report_tables import REPORT_TABLES
 
         period = parse_period(args.period or "month", services.clock.now().date())
         table = REPORT_TABLES[name](t, period, services.config.parcels, masked)
-        if args.format == "xlsx":
-            if not args.out:
-                raise InvalidInput("report.out_required")
-            path = save_xlsx(table, f"{t('report.title.' + name)} {period.label}", Path(args.out))
-            return t("report.saved", path=str(path)) + "\n"
-        return render(table.header, [[str(c) for c in row] for row in table.rows], args.format)
+        return emit(t, table, f"{t('report.title.' + name)} {period.label}", args)
 
     return run
 

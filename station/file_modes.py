@@ -26,6 +26,25 @@ def make_private(path: Path) -> Path:
     return path
 
 
+def write_private_file(path: Path, data: bytes) -> Path:
+    """Write beside `path` and rename into place (0600): a full disk leaves no half file, only
+    the error. A device or a pipe (`/dev/stdout`) is written to directly: nothing to rename."""
+    if not path.is_file() and path.exists():
+        path.write_bytes(data)
+        return path
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return make_private(path)
+
+
 def make_private_tree(root: Path) -> Path:
     make_private(root)
     for path in root.rglob("*"):

@@ -12,6 +12,7 @@ ACTIONS: dict[str, str] = {
     "ledger.reverse": "reverse a posting (above the threshold with a second partner's PIN)",
     "ledger.reverse_with_approval": "ask for a reversal that a partner approves with their PIN",
     "day.close": "close the day (Z report)",
+    "courier.settle": "settle a courier's account (the fees earned posted and the balance paid in one go)",
     "settings.change": "printer settings, tariffs",
     "report.view": "reports (villagers' names masked)",
     "report.names": "reports with villagers' names unmasked",

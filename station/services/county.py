@@ -23,6 +23,7 @@ from station.db.county_models import (
 )
 from station.domain.errors import InvalidInput, NotFound
 from station.domain.periods import month_of, parse_month
+from station.domain.station_codes import parse_station_code
 from station.services import county_bulk
 from station.services.county_checks import (
     Flag,
@@ -60,9 +61,7 @@ class Outcome:
 def enrol(db: Database, code: str, public_key: str, now: dt.datetime, *, replace_reason: str = "") -> str:
     """Record the key a station's exports must be signed with; returns its fingerprint. A new
     key for an enrolled station needs a reason (kept in the county's event log)."""
-    code = code.strip()
-    if not code:
-        raise InvalidInput("county.bad_code")
+    code = parse_station_code(code, required_key="county.bad_code")
     parse_public_key(public_key)
     key = public_key.strip()
     with db.atomic():

@@ -199,8 +199,9 @@ class CourierService(CounterService[None]):
         return posting.txn
 
     def settle(self, by: OperatorInfo, courier: str, *, through: dt.date, method: str) -> Settled:
-        """Post the fees earned up to `through`, then pay the balance whichever way it goes."""
-        require_counter(by)
+        """Post the fees earned up to `through`, then pay the balance whichever way it goes
+        (the partner's call: it closes the account up to that day)."""
+        require(by, "courier.settle")
         courier = normalise_courier(courier)
         if method not in PAYMENT_METHODS:
             raise InvalidInput("ledger.unknown_method", method=method)

@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from station.domain.clock import FixedClock
-from station.domain.errors import NotAllowed
+from station.domain.errors import InvalidInput, NotAllowed
 from station.domain.orders import PLATFORMS, ItemLine
 from station.services.common import OperatorInfo
 from station.services.consignments import SaleLine, stock_of
@@ -55,6 +55,8 @@ def fill_demo(
 ) -> DemoSummary:
     """Set up the demo station on an empty database and add demo records (`code`/`name` make
     several distinct demo stations for a county roll-up)."""
+    if not 0 <= villagers <= DEMO_VILLAGERS_MAX:
+        raise InvalidInput("demo.villagers_range", max=DEMO_VILLAGERS_MAX, given=villagers)
     data = load_demo_data()
     if not services.operators.needs_setup():
         raise NotAllowed("demo.not_empty")
@@ -105,6 +107,7 @@ def fill_areas(services: Services, partner: OperatorInfo, data: dict) -> None:
 
 
 DEMO_DAYS = 16
+DEMO_VILLAGERS_MAX = 5000  # a big village; `make bench` builds its own larger data
 DEMO_PREFIXES = (("SF", 13), ("YT", 13), ("JT", 13), ("75", 12), ("77", 13), ("31", 13))
 
 

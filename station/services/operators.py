@@ -26,6 +26,7 @@ from station.domain.pins import (
     parse_new_pin,
     pin_too_short,
 )
+from station.domain.station_codes import parse_station_code
 from station.domain.text import clean_name, clean_text
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, require
@@ -102,7 +103,7 @@ class OperatorService:
     ) -> OperatorInfo:
         """First run: the station row and its partner, in one transaction."""
         name = _clean_name(station_name, "setup.station_name_required")
-        code = _clean_name(station_code, "setup.station_code_required")
+        code = parse_station_code(station_code)
         partner = _clean_name(partner_name, "setup.partner_name_required")
         pin_hash = hash_pin(parse_new_pin(pin, "partner"), self.cost)
         if self.key_dir is not None and self.needs_setup():

@@ -12,7 +12,7 @@ from station.domain.periods import Period
 from station.domain.phones import mask_name
 from station.domain.spreadsheet import safe_cell
 from station.domain.tariffs import format_scaled
-from station.file_modes import make_private
+from station.file_modes import write_private_file
 from station.i18n.translator import Translator
 from station.services import reports
 
@@ -135,24 +135,10 @@ def save_xlsx(table: ReportTable, title: str, path: Path) -> Path:
 
 
 def write_workbook(workbook, path: Path) -> Path:
-    """Save beside `path` and rename into place: a full disk or /dev/full leaves no half file
-    (and no zip left open to fail again when it is collected), only the error."""
+    """Saved whole in memory first, then written atomically: a full disk or /dev/full leaves no
+    half file (and no zip left open to fail again when it is collected), only the error."""
     import io
-    import os
 
     buffer = io.BytesIO()
     workbook.save(buffer)
-    if not path.is_file() and path.exists():  # a device or a pipe: write to it, nothing to rename
-        path.write_bytes(buffer.getvalue())
-        return path
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(buffer.getvalue())
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return make_private(path)
+    return write_private_file(path, buffer.getvalue())

@@ -89,6 +89,10 @@ CASES = [
     (["restore", "{root}/nowhere.sqlite3"], 1, "nowhere.sqlite3"),
     (["restore", "{root}"], 1, "{root}"),
     (["demo", "--villagers", "x"], 2, "--villagers"),
+    (["--home", "{root}/fresh-1", "demo", "--villagers", "-5"], 1, "-5"),
+    (["--home", "{root}/fresh-2", "demo", "--villagers", "100000000"], 1, "5000"),
+    (["--home", "{root}/fresh-3", "demo", "--code", "a/../b"], 1, "a/../b"),
+    (["report", "utilities", "--format", "csv", "--out", "{root}/nowhere/u.csv"], 1, "nowhere"),
     (["report", "nonsense"], 2, "nonsense"),
 ]
 

@@ -345,3 +345,16 @@ def test_the_county_roll_up_shows_what_parcel_work_earns(services, partner, card
     assert (rows[0].parcel_income_fen, rows[0].courier_balance_fen) == (300, 200 - 900)
     assert totals["parcel_income_fen"] == 300
     db.close()
+
+
+def test_settling_a_couriers_account_is_the_partners_call(services, partner, assistant):
+    """An assistant records a single payment to or from the courier; closing the account up to
+    a day (fees posted, the whole balance paid) is refused and leaves no posting."""
+    services.couriers.record_payment(assistant, "ZTO", 2000, direction="in", method="cash")
+    entries = LedgerEntry.select().count()
+    with pytest.raises(NotAllowed) as refused:
+        services.couriers.settle(assistant, "ZTO", through=services.clock.now().date(), method="cash")
+    assert refused.value.key == "access.denied" and refused.value.values["action_key"] == "action.courier.settle"
+    assert LedgerEntry.select().count() == entries and services.couriers.balance("ZTO") == -2000
+    settled = services.couriers.settle(partner, "ZTO", through=services.clock.now().date(), method="cash")
+    assert settled.paid_fen == -2000 and services.couriers.balance("ZTO") == 0

@@ -27,6 +27,7 @@ MESSAGES: dict[str, str] = {
     "action.ledger.reverse": "reverse postings",
     "action.ledger.reverse_with_approval": "ask for a reversal",
     "action.day.close": "close the day",
+    "action.courier.settle": "settle a courier's account",
     "action.settings.change": "change settings",
     "action.report.view": "see reports",
     "action.report.names": "see villagers' names in reports",

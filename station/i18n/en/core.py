@@ -47,6 +47,7 @@ MESSAGES: dict[str, str] = {
     "setup.pin_again": "PIN again",
     "setup.pins_differ": "The two PINs differ",
     "setup.station_name_required": "Enter the station name",
+    "setup.station_code_invalid": "A station code has only letters, digits and '-', at most {max} (e.g. ZJ-AJ-0317), not \"{text}\"",
     "setup.station_code_required": "Enter the station code",
     "setup.partner_name_required": "Enter the partner's name",
     "setup.already_done": "The station is already set up",

@@ -72,6 +72,9 @@ MESSAGES: dict[str, str] = {
     "report.visits": "Visits",
     "report.pending_parcels": "Parcels waiting",
     "report.open_orders": "Open orders",
+    "report.title.utilities": "Utilities",
+    "report.title.parcels": "Parcels of the day",
+    "report.title.daily": "Day close",
     "report.title.parcels-trend": "Parcels in and out",
     "report.title.income": "Counter income",
     "report.title.consignments": "Consigned products",
@@ -99,5 +102,6 @@ MESSAGES: dict[str, str] = {
     "reports.chart.utility_cap": "Utility cap per month (yuan, this year)",
     # demo
     "demo.done": "Demo data written to {path}: {villagers} villagers. Log in as {partner}, PIN {pin}.",
+    "demo.villagers_range": "Demo villagers must be between 0 and {max} (got {given})",
     "demo.not_empty": "This database already has a station; demo data goes only into a new one (use --home with an empty directory)",
 }

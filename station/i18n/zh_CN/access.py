@@ -27,6 +27,7 @@ MESSAGES: dict[str, str] = {
     "action.ledger.reverse": "冲正记账",
     "action.ledger.reverse_with_approval": "申请冲正",
     "action.day.close": "日结",
+    "action.courier.settle": "和快递公司结账",
     "action.settings.change": "修改设置",
     "action.report.view": "查看报表",
     "action.report.names": "查看报表中的村民姓名",

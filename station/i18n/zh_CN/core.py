@@ -47,6 +47,7 @@ MESSAGES: dict[str, str] = {
     "setup.pin_again": "再输一次 PIN",
     "setup.pins_differ": "两次输入的 PIN 不一致",
     "setup.station_name_required": "请填写服务站名称",
+    "setup.station_code_invalid": "站点编号只能用字母、数字和“-”，最多 {max} 个（例如 ZJ-AJ-0317），而不是“{text}”",
     "setup.station_code_required": "请填写站点编号",
     "setup.partner_name_required": "请填写站长姓名",
     "setup.already_done": "服务站已经设置过了",

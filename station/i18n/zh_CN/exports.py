@@ -72,6 +72,9 @@ MESSAGES: dict[str, str] = {
     "report.visits": "到店次数",
     "report.pending_parcels": "待取包裹",
     "report.open_orders": "进行中代购",
+    "report.title.utilities": "水电垃圾费",
+    "report.title.parcels": "包裹日报",
+    "report.title.daily": "日结",
     "report.title.parcels-trend": "包裹到件与取件",
     "report.title.income": "柜台收支",
     "report.title.consignments": "代销商品",
@@ -99,5 +102,6 @@ MESSAGES: dict[str, str] = {
     "reports.chart.utility_cap": "水电每月封顶（元，本年）",
     # demo
     "demo.done": "示范数据已写入 {path}：村民 {villagers} 人。用 {partner} 登录，PIN {pin}。",
+    "demo.villagers_range": "示范村民数要在 0 到 {max} 之间（给的是 {given}）",
     "demo.not_empty": "数据库里已有服务站，示范数据只写入新的数据库（用 --home 指定一个空目录）",
 }
