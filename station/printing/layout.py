@@ -50,6 +50,9 @@ class Blank:
     pass
 
 
+Element = Text | Row | Rule | Qr | Blank  # what a receipt is made of, top to bottom
+
+
 @dataclass(frozen=True)
 class Receipt:
     kind: str

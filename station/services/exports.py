@@ -18,6 +18,7 @@ from peewee import Database, fn
 from station.db.migrations import MIGRATIONS
 from station.db.models import LedgerEntry, Station
 from station.db.oversight_models import ExportRecord
+from station.db.rows import tuples
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput
 from station.domain.hashing import GENESIS
@@ -210,12 +211,12 @@ def _last_hash(condition) -> str:
 
 def _balances(condition) -> dict[str, int]:
     query = (
-        LedgerEntry.select(LedgerEntry.account, fn.SUM(LedgerEntry.amount_fen).alias("total"))
+        LedgerEntry.select(LedgerEntry.account, fn.SUM(LedgerEntry.amount_fen))
         .where(condition)
         .group_by(LedgerEntry.account)
         .order_by(LedgerEntry.account)
     )
-    return {row.account: row.total for row in query}
+    return {account: total for account, total in tuples(query)}
 
 
 def read_csv(path: Path) -> list[list[str]]:

@@ -20,7 +20,7 @@ from station.domain.overdue import days_on_shelf
 from station.domain.phones import mask_name
 from station.domain.pickup_codes import PickupCode, next_seq, parse_code
 from station.domain.text import clean_text
-from station.printing.layout import Row, Text
+from station.printing.layout import Element, Row, Text
 from station.printing.receipts import build_receipt
 from station.services.common import CounterService, OperatorInfo, may, require_counter
 from station.services.handover_charges import Charge, charges_due, settle
@@ -253,7 +253,7 @@ class PickupService(CounterService[ParcelConfig]):
         t = self.t
         ctx = self.printing.context(by.name)
         names = dict.fromkeys(mask_name(p.recipient_name) or "-" for p in parcels)
-        body = [Row(t("receipt.recipient"), t("list.sep").join(names))]
+        body: list[Element] = [Row(t("receipt.recipient"), t("list.sep").join(names))]
         if collected_by.strip():
             body.append(Row(t("receipt.collected_by"), collected_by.strip()))
         body.append(Row(t("receipt.verified_by"), t(f"pickup.method.{method}")))
