@@ -101,7 +101,7 @@ class ExportService:
         if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
             raise InvalidInput("export.dir_not_empty", path=str(out_dir))
         with self.db.atomic():
-            require(by, "export.masked" if masked else "export.unmasked")
+            by = require(by, "export.masked" if masked else "export.unmasked")
             if not masked:
                 self.audit.record("export.unmasked.started", by.id, ref=period.label, out_dir=str(out_dir))
         key = ensure_key(self.key_dir)
@@ -110,7 +110,8 @@ class ExportService:
         privacy = Privacy(masked)
         # DEFERRED: a read snapshot that does not take the write lock from the counter meanwhile.
         with self.db.atomic("DEFERRED"):  # one snapshot of the month (SQLite WAL / PostgreSQL read)
-            files, tables = {}, {}
+            files: dict[str, dict] = {}
+            tables: dict[str, dict] = {}
             with XlsxStream(out_dir / WORKBOOK) as workbook:
                 for done, table in enumerate(TABLES):
                     path = out_dir / f"{table.name}.csv"

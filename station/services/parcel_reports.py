@@ -172,7 +172,9 @@ class ParcelReports:
 
     def daily_log(self, day: dt.date) -> DailyLog:
         start, end = _day_range(day)
-        arrivals, pickups, returns = Counter(), Counter(), Counter()
+        arrivals: Counter[str] = Counter()
+        pickups: Counter[str] = Counter()
+        returns: Counter[str] = Counter()
         events = []
         for field, counter, name in (
             (Parcel.checked_in_at, arrivals, "in"),

@@ -271,6 +271,7 @@ class Services:
         from station.services.dashboard import Tile
 
         shift = self.shifts.current()
+        cash: tuple[tuple[str, str, bool], ...]
         if shift is None:  # no drawer counted in: what the books say
             cash = (("tile.cash_balance", format_fen(self.ledger.balance("cash")), False),)
         else:  # what should be in the drawer: the opening float and the shift's cash

@@ -97,7 +97,7 @@ class ShiftService:
             row.operator.name,
             row.opened_at,
             row.opening_cash_fen,
-            row.expected_cash_fen if row.closed_at else expected,
+            expected if row.expected_cash_fen is None else row.expected_cash_fen,  # set when the shift closes
             totals,
             row.closed_at,
             row.counted_cash_fen,
