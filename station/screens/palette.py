@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from rich.align import Align
 from rich.text import Text
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:
+    from station.app import StationApp
 
 
 class StationPalette(CommandPalette):
@@ -33,9 +37,14 @@ class StationPalette(CommandPalette):
 
 
 class StationCommands(Provider):
+    if TYPE_CHECKING:  # the station's palette only ever runs in the station app (textual: App[object])
+
+        @property
+        def app(self) -> StationApp: ...
+
     def _commands(self):
         app = self.app
-        for action in app.palette_actions(self.screen):  # type: ignore[attr-defined]
+        for action in app.palette_actions(self.screen):
             yield app.t(action.label), app.t(action.help), action.action
 
     async def discover(self) -> Hits:

@@ -36,7 +36,7 @@ class PrintJobsScreen(StationScreen):
     def compose(self) -> ComposeResult:
         yield StatusLine()
         yield Label(self.t("print.jobs_title"), classes="title")
-        table = DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
         table.add_columns(
             self.t("print.col_no"),
             self.t("print.col_kind"),

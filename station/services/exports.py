@@ -35,7 +35,7 @@ MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"  # base64 Ed25519 signature of manifest.json's bytes
 FORMAT = 2
 WORKBOOK = "station.xlsx"
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int], object]  # what it returns is not used
 
 
 @dataclass(frozen=True)
