@@ -133,10 +133,10 @@ class StationScreen(TranslatedBindings, ServiceCalls, Screen):
     """A full screen of the station app."""
 
     if TYPE_CHECKING:  # a station screen only ever runs in the station app
-        app: StationApp  # type: ignore[assignment]
+        app: StationApp
 
     def t(self, key: str, **values: Any) -> str:
-        return self.app.t(key, **values)  # type: ignore[attr-defined]
+        return self.app.t(key, **values)
 
 
 ResultType = TypeVar("ResultType")
@@ -146,7 +146,7 @@ class StationDialog(TranslatedBindings, ServiceCalls, ModalScreen[ResultType], G
     """A modal dialog that returns its answer through `dismiss`."""
 
     if TYPE_CHECKING:
-        app: StationApp  # type: ignore[assignment]
+        app: StationApp
 
     DEFAULT_CSS = """
     StationDialog { align: center middle; }
@@ -161,4 +161,4 @@ class StationDialog(TranslatedBindings, ServiceCalls, ModalScreen[ResultType], G
     """
 
     def t(self, key: str, **values: Any) -> str:
-        return self.app.t(key, **values)  # type: ignore[attr-defined]
+        return self.app.t(key, **values)
