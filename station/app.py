@@ -357,12 +357,16 @@ class StationApp(TranslatedBindings, ServiceCalls, App[object]):
         # its first screen opens the list, on top of whatever is showing.
         base = self.screen_stack[0]
         if opens == "parcels.overdue":
+            from station.screens.parcel_desk import ParcelDeskScreen
             from station.screens.parcel_lists import OverdueScreen
 
-            if not isinstance(self.screen, OverdueScreen):
-                base.action_overdue_list()  # type: ignore[attr-defined]
+            if isinstance(base, ParcelDeskScreen) and not isinstance(self.screen, OverdueScreen):
+                base.action_overdue_list()
         elif opens == "purchases.arrived":
-            base.show_status(which)  # type: ignore[attr-defined]
+            from station.screens.purchases import PurchasesScreen
+
+            if isinstance(base, PurchasesScreen):
+                base.show_status(which)
 
     async def action_go_back(self) -> None:
         """Esc: close the top screen of the area, or go home from an area's first screen."""

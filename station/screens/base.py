@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 R = TypeVar("R")
 
 
+# The two mixins below go into both StationApp and the screens, so the type checker cannot see the
+# `app`, `run_worker`, `post_message` and `notify` of the class they are mixed into: hence their ignores.
 class TranslatedBindings:
     """Binding descriptions are catalogue keys; footer and key panel show the translation."""
 

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 class StationPalette(CommandPalette):
     """Textual's palette with its own texts in the UI language (placeholder, "No matches")."""
 
+    if TYPE_CHECKING:  # it only ever opens in the station app
+        app: StationApp
+
     def __init__(self, placeholder: str, providers=None) -> None:
         # No fixed id: an area key (F7) or Ctrl+R from the palette leaves it on the stack below,
         # and a second Ctrl+P then crashed the app on a duplicate id. `is_open` goes by class.
@@ -29,7 +32,7 @@ class StationPalette(CommandPalette):
             if not search_value:
                 self._list_visible = False
                 return
-            text = Text(self.app.t("palette.no_matches"), style="not bold")  # type: ignore[attr-defined]
+            text = Text(self.app.t("palette.no_matches"), style="not bold")
             self.query_one(CommandList).add_option(Option(Align.center(text), disabled=True, id=self._NO_MATCHES))
             self._list_visible = True
 
