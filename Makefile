@@ -22,6 +22,7 @@ run: $(VENV)/.installed-postgres
 test: $(VENV)/.installed-test,postgres
 	$(BIN)/ruff check station tests benchmarks
 	$(BIN)/ruff format --check station tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n $(JOBS)
 
 # County section size: BENCH_COUNTY="--stations 10 --rows 1000" for a quick run.

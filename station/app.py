@@ -36,7 +36,9 @@ def make_app(config: StationConfig, *, clock: Clock | None = None, transport: Tr
     return StationApp(config, services, services.t)
 
 
-class StationApp(TranslatedBindings, ServiceCalls, App[None]):
+# run() returns a backup.RestoreRequest when a restore was asked for (F9), else None; App[object]
+# because textual types the helpers that take any app (CommandPalette.is_open) as App[object].
+class StationApp(TranslatedBindings, ServiceCalls, App[object]):
     TITLE = "station"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {StationCommands}
@@ -178,7 +180,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         from station.screens.operators import change_own_pin
 
         self.notify(self.t("access.pin_change_due", name=self.session.require.name), severity="warning", timeout=10)
-        if not await change_own_pin(self.screen, self.services.operators, self.session):
+        if not await change_own_pin(self, self.services.operators, self.session):
             await self.action_logout()
 
     # -- printing ----------------------------------------------------------------------
@@ -355,12 +357,16 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         # its first screen opens the list, on top of whatever is showing.
         base = self.screen_stack[0]
         if opens == "parcels.overdue":
+            from station.screens.parcel_desk import ParcelDeskScreen
             from station.screens.parcel_lists import OverdueScreen
 
-            if not isinstance(self.screen, OverdueScreen):
-                base.action_overdue_list()  # type: ignore[attr-defined]
+            if isinstance(base, ParcelDeskScreen) and not isinstance(self.screen, OverdueScreen):
+                base.action_overdue_list()
         elif opens == "purchases.arrived":
-            base.show_status(which)  # type: ignore[attr-defined]
+            from station.screens.purchases import PurchasesScreen
+
+            if isinstance(base, PurchasesScreen):
+                base.show_status(which)
 
     async def action_go_back(self) -> None:
         """Esc: close the top screen of the area, or go home from an area's first screen."""

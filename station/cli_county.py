@@ -67,11 +67,11 @@ def cmd_verify(config: StationConfig, args: argparse.Namespace) -> int:
 
         parse_public_key(args.key)
     problems = verify(Path(args.dir), args.key, deep=args.deep)
-    for problem in problems:
+    manifest, unreadable = read_manifest(Path(args.dir))
+    for problem in problems or unreadable:  # unreadable: the folder changed since it was verified
         print(t(problem.key, **problem.values))
-    if problems:
+    if problems or manifest is None:
         return 1
-    manifest, _ = read_manifest(Path(args.dir))
     print(t("verify.ok", path=args.dir))
     print(t("signing.signed_by", code=manifest.code, period=manifest.period.label, fingerprint=manifest.fingerprint))
     return 0

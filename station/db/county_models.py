@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 from peewee import (
+    AutoField,
     BooleanField,
     CharField,
     Database,
@@ -23,6 +24,8 @@ county_db = DatabaseProxy()
 
 
 class CountyModel(Model):
+    id = AutoField()  # what peewee adds when none is declared, spelt out for the type checker
+
     class Meta:
         database = county_db
         legacy_table_names = False
@@ -119,6 +122,7 @@ COUNTY_TABLES = (CountyStation, CountyLoad, CountyUtility, CountyPosting, County
 
 def connect_county(url: str) -> Database:
     """`postgresql://user@/dbname?host=/socket/dir`, `sqlite:///path.db`, or a plain file path."""
+    db: Database
     if url.startswith(("postgresql://", "postgres://")):
         parsed = urlparse(url)
         query = {k: v[0] for k, v in parse_qs(parsed.query).items()}

@@ -50,6 +50,9 @@ class Blank:
     pass
 
 
+Element = Text | Row | Rule | Qr | Blank  # what a receipt is made of, top to bottom
+
+
 @dataclass(frozen=True)
 class Receipt:
     kind: str
@@ -123,7 +126,7 @@ def _replacement(char: str) -> str:
         # Imported here: pypinyin's dictionary is only needed for such a rare character.
         from pypinyin import Style, lazy_pinyin
 
-        spoken = lazy_pinyin(char, style=Style.NORMAL, errors=lambda _: [""])
+        spoken = lazy_pinyin(char, style=Style.NORMAL, errors="ignore")
         if spoken and spoken[0] and spoken[0].isascii():
             return f"[{spoken[0]}]"
     return BOX

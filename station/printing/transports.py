@@ -170,6 +170,16 @@ def send_bounded(printer: Any, payload: bytes, config: PrinterConfig) -> None:
         raise PrintFault("io_error")
 
 
+class DummyTransport:
+    """One in-memory printer for the whole run, so what was printed can be read back (`.printer`)."""
+
+    def __init__(self, printer: Any, timeout: float) -> None:
+        self.printer, self.timeout = printer, timeout
+
+    def __call__(self, payload: bytes) -> None:
+        send_with(self.printer, payload, check_paper=False, timeout=self.timeout)
+
+
 def make_transport(config: PrinterConfig) -> Transport:
     """A callable that sends one job's bytes to the configured printer."""
     if config.kind == "none":
@@ -180,14 +190,7 @@ def make_transport(config: PrinterConfig) -> Transport:
         return no_printer
 
     if config.kind == "dummy":
-        # One in-memory printer for the whole run, so what was printed can be read back.
-        dummy = make_printer(config)
-
-        def send_to_dummy(payload: bytes) -> None:
-            send_with(dummy, payload, check_paper=False, timeout=config.timeout)
-
-        send_to_dummy.printer = dummy  # type: ignore[attr-defined]
-        return send_to_dummy
+        return DummyTransport(make_printer(config), config.timeout)
 
     def send(payload: bytes) -> None:
         try:

@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 R = TypeVar("R")
 
 
+# The two mixins below go into both StationApp and the screens, so the type checker cannot see the
+# `app`, `run_worker`, `post_message` and `notify` of the class they are mixed into: hence their ignores.
 class TranslatedBindings:
     """Binding descriptions are catalogue keys; footer and key panel show the translation."""
 
@@ -133,10 +135,10 @@ class StationScreen(TranslatedBindings, ServiceCalls, Screen):
     """A full screen of the station app."""
 
     if TYPE_CHECKING:  # a station screen only ever runs in the station app
-        app: StationApp  # type: ignore[assignment]
+        app: StationApp
 
     def t(self, key: str, **values: Any) -> str:
-        return self.app.t(key, **values)  # type: ignore[attr-defined]
+        return self.app.t(key, **values)
 
 
 ResultType = TypeVar("ResultType")
@@ -146,7 +148,7 @@ class StationDialog(TranslatedBindings, ServiceCalls, ModalScreen[ResultType], G
     """A modal dialog that returns its answer through `dismiss`."""
 
     if TYPE_CHECKING:
-        app: StationApp  # type: ignore[assignment]
+        app: StationApp
 
     DEFAULT_CSS = """
     StationDialog { align: center middle; }
@@ -161,4 +163,4 @@ class StationDialog(TranslatedBindings, ServiceCalls, ModalScreen[ResultType], G
     """
 
     def t(self, key: str, **values: Any) -> str:
-        return self.app.t(key, **values)  # type: ignore[attr-defined]
+        return self.app.t(key, **values)

@@ -52,7 +52,7 @@ ROW_KEYS = [
 class CheckInScreen(ParcelChargeActions, BatchRows, StationScreen):
     CSS_PATH = "check_in.tcss"
     ACTIONS = ACTIONS
-    BINDINGS = bindings_for(ACTIONS) + ROW_KEYS
+    BINDINGS = [*bindings_for(ACTIONS), *ROW_KEYS]
 
     @dataclass
     class ParcelSaved(Message):
@@ -77,7 +77,8 @@ class CheckInScreen(ParcelChargeActions, BatchRows, StationScreen):
         self.villagers = villagers
         self.session = session
         self.recipients = RecipientService(parcels, villagers)
-        self.batch: BatchInfo | None = None
+        # not `batch`: that would hide Textual's Widget.batch(), which App.recompose() calls on the screen
+        self.current_batch: BatchInfo | None = None
         self.last: ParcelInfo | None = None
         self.rows: dict[int, ParcelInfo] = {}  # the batch's parcels by id, shown in scan order
         self.pending: deque[str] = deque()  # scans waiting for the worker, in the order typed
@@ -102,7 +103,7 @@ class CheckInScreen(ParcelChargeActions, BatchRows, StationScreen):
                 yield Label(self.t("checkin.last_code"), classes="hint")
                 yield Digits("", id="last-code")
                 yield Label("", id="last-detail")
-        table = DataTable(id="batch-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = DataTable(id="batch-table", cursor_type="row", zebra_stripes=True)
         table.add_columns(
             self.t("parcels.col_code"),
             self.t("parcels.col_tracking"),
@@ -130,19 +131,20 @@ class CheckInScreen(ParcelChargeActions, BatchRows, StationScreen):
         if await self.app.push_screen_wait(ConfirmDialog(question)):
             self.call_service(lambda: self.parcels.in_batch(batch.id), lambda rows: self.resume(batch, rows))
         else:
-            self.batch = batch
+            self.current_batch = batch
             self.action_end_batch()
 
     def resume(self, batch: BatchInfo, rows: list[ParcelInfo]) -> None:
         self.batch_started(batch)
         table = self.query_one("#batch-table", DataTable)
+        newest = None
         for parcel in sorted(rows, key=lambda p: p.id):
             self.rows[parcel.id] = parcel
             table.add_row(*self.row_cells(parcel), key=str(parcel.id))
-            self.last = parcel
-        if rows:
+            self.last = newest = parcel
+        if newest is not None:
             table.move_cursor(row=table.row_count - 1)
-            self.query_one("#last-code", Digits).update(self.last.pickup_code)
+            self.query_one("#last-code", Digits).update(newest.pickup_code)
             self.show_last_detail()
 
     # -- starting the batch ------------------------------------------------------------
@@ -172,17 +174,16 @@ class CheckInScreen(ParcelChargeActions, BatchRows, StationScreen):
         self.query_one("#shelf").focus()
 
     def batch_started(self, batch: BatchInfo) -> None:
-        self.batch = batch
+        self.current_batch = batch
         for field_id in ("#shelf", "#layer", "#courier"):
             self.query_one(field_id, Input).disabled = True
         scan = self.query_one("#scan", Input)
         scan.disabled = False
         self.query_one("#recipient", Input).disabled = False
         scan.focus()
-        self.show_batch_line()
+        self.show_batch_line(batch)
 
-    def show_batch_line(self) -> None:
-        batch = self.batch
+    def show_batch_line(self, batch: BatchInfo) -> None:
         self.query_one("#batch-line", Label).update(
             self.t("checkin.batch_line", shelf=batch.shelf, layer=batch.layer, n=batch.scanned_count)
         )
@@ -190,9 +191,9 @@ class CheckInScreen(ParcelChargeActions, BatchRows, StationScreen):
     # -- scanning ----------------------------------------------------------------------
     @on(ScanInput.Scanned, "#scan")
     def scan_submitted(self, event: ScanInput.Scanned) -> None:
-        if event.value.strip() and self.batch is not None:
+        if event.value.strip() and self.current_batch is not None:
             self.pending.append(event.value)
-            self.save_scan(self.batch.id)
+            self.save_scan(self.current_batch.id)
 
     @work(thread=True, group="scan", exit_on_error=False)
     def save_scan(self, batch_id: int) -> None:
@@ -210,8 +211,10 @@ class CheckInScreen(ParcelChargeActions, BatchRows, StationScreen):
     @on(ParcelSaved)
     def parcel_saved(self, message: ParcelSaved) -> None:
         saved = message.checked_in
+        if self.current_batch is None:  # the batch was ended meanwhile: its list is gone
+            return
         self.last = saved.parcel
-        self.batch = dataclasses.replace(self.batch, scanned_count=saved.batch_count)
+        self.current_batch = dataclasses.replace(self.current_batch, scanned_count=saved.batch_count)
         self.query_one("#last-code", Digits).update(saved.parcel.pickup_code)
         self.query_one("#scan-message", Label).update("")
         self.query_one("#scan-message").remove_class("-error")
@@ -220,7 +223,7 @@ class CheckInScreen(ParcelChargeActions, BatchRows, StationScreen):
         table = self.query_one("#batch-table", DataTable)
         table.add_row(*self.row_cells(saved.parcel), key=str(saved.parcel.id))
         table.move_cursor(row=table.row_count - 1)
-        self.show_batch_line()
+        self.show_batch_line(self.current_batch)
         self.offer_order_link(saved.parcel)
 
     def row_cells(self, parcel: ParcelInfo) -> tuple[str, ...]:
@@ -233,6 +236,8 @@ class CheckInScreen(ParcelChargeActions, BatchRows, StationScreen):
 
     def show_last_detail(self) -> None:
         parcel = self.last
+        if parcel is None:
+            return
         self.query_one("#last-detail", Label).update(
             self.t(
                 "checkin.last_detail",
@@ -275,9 +280,9 @@ class CheckInScreen(ParcelChargeActions, BatchRows, StationScreen):
 
     @work
     async def action_end_batch(self) -> None:
-        if self.batch is None:
+        if self.current_batch is None:
             return
-        batch = self.batch
+        batch = self.current_batch
         ended = await self.app.push_screen_wait(
             FormDialog(
                 self.t("checkin.end_title", n=batch.scanned_count),
@@ -299,10 +304,10 @@ class CheckInScreen(ParcelChargeActions, BatchRows, StationScreen):
             self.notify(self.t("checkin.ended", n=ended.scanned_count, claimed=ended.claimed_count))
             self.dismiss_batch()
         elif self.query_one("#scan", Input).disabled:
-            self.batch = None  # an interrupted batch not closed now: offered again next time
+            self.current_batch = None  # an interrupted batch not closed now: offered again next time
 
     def dismiss_batch(self) -> None:
-        self.batch = None
+        self.current_batch = None
         self.last = None
         self.rows = {}
         for field_id in ("#shelf", "#layer", "#courier"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import work
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input
 
 from station.domain.carriers import CARRIERS
@@ -52,8 +53,8 @@ class BatchRows(_Screen):
         table = self.query_one("#batch-table", DataTable)
         if not table.row_count:
             return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-        return self.rows.get(int(key))
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        return None if key is None else self.rows.get(int(key))
 
     def action_row(self, step: int) -> None:
         table = self.query_one("#batch-table", DataTable)
@@ -104,15 +105,16 @@ class BatchRows(_Screen):
 
     def offer_order_link(self, parcel: ParcelInfo) -> None:
         """A parcel matching an open order (tracking no. or villager): offer to link it."""
-        if self.purchases is None or parcel.purchase_id is not None:
+        purchases = self.purchases
+        if purchases is None or parcel.purchase_id is not None:
             return
         self.call_service(
-            lambda: self.purchases.candidates_for(parcel.tracking_no, parcel.villager_id),
-            lambda found: self.confirm_link(parcel, found) if found else None,
+            lambda: purchases.candidates_for(parcel.tracking_no, parcel.villager_id),
+            lambda found: self.confirm_link(purchases, parcel, found) if found else None,
         )
 
     @work
-    async def confirm_link(self, parcel: ParcelInfo, orders) -> None:
+    async def confirm_link(self, purchases: PurchaseService, parcel: ParcelInfo, orders) -> None:
         order = orders[0]
         question = self.t(
             "checkin.link_order",
@@ -123,7 +125,7 @@ class BatchRows(_Screen):
         if await self.app.push_screen_wait(ConfirmDialog(question)):
             operator = self.session.require
             self.call_service(
-                lambda: self.purchases.link_parcel(operator, order.id, parcel.id),
+                lambda: purchases.link_parcel(operator, order.id, parcel.id),
                 lambda linked: self.notify(self.t("checkin.linked", no=linked.id)),
             )
 

@@ -42,7 +42,7 @@ class ComplaintsScreen(StationScreen):
     def compose(self) -> ComposeResult:
         yield StatusLine()
         yield Label(self.t("complaints.title"), classes="title")
-        table = DataTable(id="complaints", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = DataTable(id="complaints", cursor_type="row", zebra_stripes=True)
         table.add_columns(
             *(
                 self.t(k)

@@ -72,7 +72,7 @@ class CourierAccountScreen(StationScreen):
         with Horizontal(id="account-choice"):
             yield Select((), prompt=self.t("couriers.courier"), id="account-courier")
             yield Input(self.couriers.clock.now().strftime("%Y-%m"), id="account-period")
-        table = DataTable(id="account-lines", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = DataTable(id="account-lines", cursor_type="row", zebra_stripes=True)
         table.add_columns(
             *(self.t(k) for k in ("report.day", "couriers.col_kind", "couriers.col_detail", "couriers.col_amount"))
         )

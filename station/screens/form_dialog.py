@@ -93,10 +93,12 @@ class FormDialog(StationDialog[Any]):
             self.action_submit()
 
     def values(self) -> dict[str, Any]:
-        found = {}
+        found: dict[str, Any] = {}
         for f in self.fields:
-            widget = self.query_one(f"#{f.id}")
-            found[f.id] = widget.value
+            if f.options is None:
+                found[f.id] = self.query_one(f"#{f.id}", Input).value
+            else:
+                found[f.id] = self.query_one(f"#{f.id}", Select).value
         return found
 
     def action_submit(self) -> None:

@@ -34,7 +34,7 @@ class TodayHandOversDialog(StationDialog[ParcelInfo | None]):
         with Vertical(id="dialog"):
             yield Label(self.t("handover.undo_pick_title"), classes="title")
             yield Input(placeholder=self.t("handover.undo_filter"), id="undo-filter")
-            table = DataTable(id="today", cursor_type="row", zebra_stripes=True)
+            table: DataTable[str] = DataTable(id="today", cursor_type="row", zebra_stripes=True)
             table.add_columns(
                 self.t("parcels.col_code"),
                 self.t("parcels.col_recipient"),

@@ -90,4 +90,4 @@ class HomeScreen(StationScreen):
             (next((v for v in openers if v.tile.opens == focused), None) or openers[0]).focus()
 
     async def on_tile_view_opened(self, message: TileView.Opened) -> None:
-        await self.app.open_list(message.opens)  # type: ignore[attr-defined]
+        await self.app.open_list(message.opens)

@@ -61,10 +61,10 @@ class LoginScreen(StationScreen):
 
     @on(Input.Submitted, "#pin")
     def pin_entered(self, event: Input.Submitted) -> None:
-        operator_id = self.query_one("#operator", Select).value
+        operator_id = self.query_one("#operator", Select).selection
         pin = event.value
         event.input.clear()
-        if operator_id is Select.BLANK:
+        if operator_id is None:
             self.query_one("#form-message", Label).update(self.t("login.choose_operator"))
             return
         self.call_service(lambda: self.operators.login(operator_id, pin), self.done, self.refuse)

@@ -4,6 +4,8 @@ the operator service, which also checks the permission table."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Label
@@ -17,6 +19,9 @@ from station.screens.form_dialog import FormDialog, FormField
 from station.services.common import Session
 from station.services.operators import OperatorRow, OperatorService
 from station.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from station.app import StationApp
 
 ACTIONS = (
     StationAction("operators.add", "ctrl+n", "add", "operators.add", "operators.add_help"),
@@ -54,7 +59,7 @@ class OperatorsScreen(StationScreen):
     def compose(self) -> ComposeResult:
         yield StatusLine()
         yield Label(self.t("operators.title"), classes="title")
-        table = DataTable(id="operators", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = DataTable(id="operators", cursor_type="row", zebra_stripes=True)
         table.add_columns(
             self.t("login.operator"),
             self.t("operators.col_role"),
@@ -157,13 +162,13 @@ class OperatorsScreen(StationScreen):
 
     @work
     async def action_own_pin(self) -> None:
-        await change_own_pin(self, self.operators, self.session)
+        await change_own_pin(self.app, self.operators, self.session)
 
 
-async def change_own_pin(screen: StationScreen, operators: OperatorService, session: Session) -> bool:
+async def change_own_pin(app: StationApp, operators: OperatorService, session: Session) -> bool:
     """The logged-in operator changes their PIN (old PIN, new twice); True when changed."""
-    op, t = session.require, screen.t
-    changed = await screen.app.push_screen_wait(
+    op, t = session.require, app.t
+    changed = await app.push_screen_wait(
         FormDialog(
             t("operators.own_pin_title", name=op.name),
             [FormField("old", t("operators.old_pin"), password=True), *pin_fields(t)],
@@ -173,5 +178,5 @@ async def change_own_pin(screen: StationScreen, operators: OperatorService, sess
     if changed is None:
         return False
     session.operator = changed
-    screen.notify(t("access.pin_changed", name=op.name))
+    app.notify(t("access.pin_changed", name=op.name))
     return True

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from rich.align import Align
 from rich.text import Text
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.widgets.option_list import Option
 
+if TYPE_CHECKING:
+    from station.app import StationApp
+
 
 class StationPalette(CommandPalette):
     """Textual's palette with its own texts in the UI language (placeholder, "No matches")."""
+
+    if TYPE_CHECKING:  # it only ever opens in the station app
+        app: StationApp
 
     def __init__(self, placeholder: str, providers=None) -> None:
         # No fixed id: an area key (F7) or Ctrl+R from the palette leaves it on the stack below,
@@ -25,7 +32,7 @@ class StationPalette(CommandPalette):
             if not search_value:
                 self._list_visible = False
                 return
-            text = Text(self.app.t("palette.no_matches"), style="not bold")  # type: ignore[attr-defined]
+            text = Text(self.app.t("palette.no_matches"), style="not bold")
             self.query_one(CommandList).add_option(Option(Align.center(text), disabled=True, id=self._NO_MATCHES))
             self._list_visible = True
 
@@ -33,9 +40,14 @@ class StationPalette(CommandPalette):
 
 
 class StationCommands(Provider):
+    if TYPE_CHECKING:  # the station's palette only ever runs in the station app (textual: App[object])
+
+        @property
+        def app(self) -> StationApp: ...
+
     def _commands(self):
         app = self.app
-        for action in app.palette_actions(self.screen):  # type: ignore[attr-defined]
+        for action in app.palette_actions(self.screen):
             yield app.t(action.label), app.t(action.help), action.action
 
     async def discover(self) -> Hits:

@@ -3,6 +3,8 @@ handed over (freight collect, or the goods' price for 代收货款); it is owed 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 
 from station.domain.money import parse_yuan
@@ -10,11 +12,22 @@ from station.screens.form_dialog import FormDialog, FormField
 from station.screens.sending import choices
 from station.services.couriers import CHARGE_KINDS, ChargeInfo, CourierService
 
+if TYPE_CHECKING:
+    from station.screens.base import StationScreen
+    from station.services.common import Session
 
-class ParcelChargeActions:
+    _Screen = StationScreen
+else:
+    _Screen = object
+
+
+class ParcelChargeActions(_Screen):
     """Mixed into the check-in screen: Ctrl+Y sets the amount to collect on the parcel it acts on."""
 
     couriers: CourierService | None
+
+    if TYPE_CHECKING:  # what the check-in screen it is mixed into has, for the type checker
+        session: Session
 
     def charge_target(self):
         finder = getattr(self, "highlighted", None)
@@ -25,8 +38,8 @@ class ParcelChargeActions:
         parcel = self.charge_target()
         if parcel is None or self.couriers is None:
             return
-        t, operator, couriers = self.t, self.session.require, self.couriers  # type: ignore[attr-defined]
-        charge = await self.app.push_screen_wait(  # type: ignore[attr-defined]
+        t, operator, couriers = self.t, self.session.require, self.couriers
+        charge = await self.app.push_screen_wait(
             FormDialog(
                 t("couriers.charge_title", code=parcel.pickup_code, tracking_no=parcel.tracking_no),
                 [
@@ -44,8 +57,8 @@ class ParcelChargeActions:
 
     def charge_set(self, charge: ChargeInfo) -> None:
         key = "couriers.charge_saved" if charge.amount_fen else "couriers.charge_cleared"
-        self.notify(  # type: ignore[attr-defined]
+        self.notify(
             self.t(
                 key, code=charge.pickup_code, kind_key=f"couriers.charge.{charge.kind}", amount_fen=charge.amount_fen
-            )  # type: ignore[attr-defined]
+            )
         )

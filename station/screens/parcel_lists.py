@@ -40,6 +40,8 @@ class ParcelListScreen(StationScreen):
     title_key = ""
     hint_key = ""
     columns: tuple[str, ...] = ()
+    parcels: ParcelService  # set by each list's __init__
+    session: Session
 
     def compose(self) -> ComposeResult:
         yield StatusLine()

@@ -36,7 +36,7 @@ class PrintJobsScreen(StationScreen):
     def compose(self) -> ComposeResult:
         yield StatusLine()
         yield Label(self.t("print.jobs_title"), classes="title")
-        table = DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
         table.add_columns(
             self.t("print.col_no"),
             self.t("print.col_kind"),
@@ -81,14 +81,14 @@ class PrintJobsScreen(StationScreen):
     def action_retry(self) -> None:
         job = self.selected()
         if job is not None:
-            self.app.print_job(job.id, then=self.reload)  # type: ignore[attr-defined]
+            self.app.print_job(job.id, then=self.reload)
 
     def action_reprint(self) -> None:
         job = self.selected()
         if job is not None:
             self.call_service(
                 lambda: self.printing.reprint(job.id),
-                lambda new_id: self.app.print_job(new_id, then=self.reload),  # type: ignore[attr-defined]
+                lambda new_id: self.app.print_job(new_id, then=self.reload),
             )
 
     def action_preview(self) -> None:
@@ -103,5 +103,5 @@ class PrintJobsScreen(StationScreen):
     def action_test_page(self) -> None:
         self.call_service(
             lambda: self.printing.print_test_page(self.operator_name),
-            lambda job_id: self.app.print_job(job_id, then=self.reload),  # type: ignore[attr-defined]
+            lambda job_id: self.app.print_job(job_id, then=self.reload),
         )

@@ -76,14 +76,14 @@ class PrinterSettingsScreen(StationScreen):
             product = int(values["usb_product"] or "0", 16)
         except ValueError:
             raise InvalidInput("printer.bad_number") from None
-        kind = self.query_one("#kind", Select).value
+        kind = self.query_one("#kind", Select).selection or self.current.kind  # never blank: allow_blank=False
         needed = {"network": "host", "file": "path", "serial": "device", "cups": "queue"}.get(kind)
         if needed and not values[needed]:
             raise InvalidInput("printer.missing", field=self.t(f"printer.{needed}"))
         printer = dataclasses.replace(
             self.current,
             kind=kind,
-            paper_mm=self.query_one("#paper", Select).value,
+            paper_mm=self.query_one("#paper", Select).selection or self.current.paper_mm,
             host=values["host"],
             port=port,
             path=values["path"],

@@ -75,7 +75,7 @@ class PurchasesScreen(StationScreen):
         yield StatusLine()
         yield Label(self.t("purchases.title"), classes="title")
         yield Input(placeholder=self.t("purchases.filter_placeholder"), id="filter")
-        table = DataTable(id="orders", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = DataTable(id="orders", cursor_type="row", zebra_stripes=True)
         table.add_columns(
             *(
                 self.t(k)
@@ -278,7 +278,7 @@ class OrderScreen(StationScreen):
         yield StatusLine()
         yield Label("", id="order-title", classes="title")
         yield Label("", id="order-body")
-        table = DataTable(id="events", cursor_type="row")
+        table: DataTable[str] = DataTable(id="events", cursor_type="row")
         table.add_columns(
             self.t("receipt.time"), self.t("receipt.operator"), self.t("purchases.col_status"), self.t("villagers.note")
         )

@@ -51,7 +51,7 @@ class RateCardsScreen(StationScreen):
     def compose(self) -> ComposeResult:
         yield StatusLine()
         yield Label(self.t("couriers.cards_title"), classes="title")
-        table = DataTable(id="cards", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = DataTable(id="cards", cursor_type="row", zebra_stripes=True)
         table.add_columns(
             *(
                 self.t(k)

@@ -76,7 +76,7 @@ class ReportsScreen(StationScreen):
         self.export_dir = export_dir
         self.parcel_config = parcel_config
         self.period_text = "week"
-        self.charts: dict[str, list[float]] = {}
+        self.charts: dict[str, list[int]] = {}
 
     def compose(self) -> ComposeResult:
         yield StatusLine()

@@ -173,7 +173,7 @@ class ShiftScreen(StationScreen):
         )
         self.print_job(handover.job_id)
         if handover.next_shift is not None:
-            self.app.switch_operator(handover.next_shift.operator_id)  # type: ignore[attr-defined]
+            self.app.switch_operator(handover.next_shift.operator_id)
         self.reload()
 
     @work
@@ -186,7 +186,7 @@ class ShiftScreen(StationScreen):
 
     def day_close_refused(self, error: StationError) -> None:
         if error.key == "backup.chain_broken":  # loudly: the status line and a dialog naming the row
-            self.app.show_chain_break(error.values["id"], error.values["reason_key"])  # type: ignore[attr-defined]
+            self.app.show_chain_break(error.values["id"], error.values["reason_key"])
         else:
             self.show_error(error)
 
@@ -206,7 +206,7 @@ class ShiftScreen(StationScreen):
             t("backup.done", **backup.values()),
         ]
         self.print_job(job_id)
-        self.app.update_status()  # type: ignore[attr-defined]  # the backup's age
+        self.app.update_status()  # the backup's age
         self.app.push_screen(InfoDialog(t("shift.z_title", date=report.date), "\n".join(lines)))
 
     def action_backup(self) -> None:
@@ -218,7 +218,7 @@ class ShiftScreen(StationScreen):
 
     def backed_up(self, backup) -> None:
         self.notify(self.t("backup.done", **backup.values()), timeout=10)
-        self.app.update_status()  # type: ignore[attr-defined]  # the backup's age
+        self.app.update_status()  # the backup's age
 
     def action_restore(self) -> None:
         backups, operators = self.services.backup, self.services.operators

@@ -41,7 +41,7 @@ class TariffsScreen(StationScreen):
     def compose(self) -> ComposeResult:
         yield StatusLine()
         yield Label(self.t("tariffs.title"), classes="title")
-        table = DataTable(id="tariffs", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = DataTable(id="tariffs", cursor_type="row", zebra_stripes=True)
         table.add_columns(
             *(
                 self.t(k)

@@ -52,7 +52,7 @@ class UtilitiesScreen(StationScreen):
     def compose(self) -> ComposeResult:
         yield StatusLine()
         yield Label("", id="util-title", classes="title")
-        table = DataTable(id="bills", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text] = DataTable(id="bills", cursor_type="row", zebra_stripes=True)
         table.add_columns(*(self.t(k) for k in BILL_COLUMN_KEYS))
         yield table
         yield Label(self.t("utilities.hint"), id="util-hint")

@@ -58,17 +58,21 @@ class VillagerDialog(StationDialog[VillagerInfo | None]):
             self.save(allow_duplicate=False)
 
     def _save_call(self, allow_duplicate: bool):
-        values = {
-            "name": self.query_one("#name", Input).value,
-            "phone": self.query_one("#phone", Input).value,
-            "village_group": self.query_one("#group", Input).value,
-            "note": self.query_one("#note", Input).value,
-            "allow_duplicate": allow_duplicate,
-        }
-        operator = self.session.require
-        if self.existing:
-            return lambda: self.villagers.update(operator, self.existing.id, **values)
-        return lambda: self.villagers.add(operator, **values)
+        name, phone, group, note = (self.query_one(f"#{i}", Input).value for i in ("name", "phone", "group", "note"))
+        operator, existing, villagers = self.session.require, self.existing, self.villagers
+        if existing:
+            return lambda: villagers.update(
+                operator,
+                existing.id,
+                name=name,
+                phone=phone,
+                village_group=group,
+                note=note,
+                allow_duplicate=allow_duplicate,
+            )
+        return lambda: villagers.add(
+            operator, name=name, phone=phone, village_group=group, note=note, allow_duplicate=allow_duplicate
+        )
 
     def save(self, *, allow_duplicate: bool) -> None:
         self.call_service(self._save_call(allow_duplicate), self.dismiss, self.refused)

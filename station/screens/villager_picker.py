@@ -29,7 +29,7 @@ class VillagerPickerDialog(StationDialog[VillagerInfo | None]):
         with Vertical(id="dialog"):
             yield Label(self.t("picker.title"), classes="title")
             yield Input(self.initial, placeholder=self.t("villagers.search_placeholder"), id="picker-search")
-            table = DataTable(id="picker-results", cursor_type="row")
+            table: DataTable[str] = DataTable(id="picker-results", cursor_type="row")
             table.add_columns(self.t("villagers.name"), self.t("villagers.phone"), self.t("villagers.group"))
             yield table
             yield Label(self.t("picker.hint"), classes="hint")

@@ -38,7 +38,7 @@ class VillagersScreen(StationScreen):
     def compose(self) -> ComposeResult:
         yield StatusLine()
         yield Input(placeholder=self.t("villagers.search_placeholder"), id="search")
-        table = DataTable(id="results", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
         table.add_columns(
             self.t("villagers.name"),
             self.t("villagers.phone"),

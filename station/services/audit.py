@@ -68,7 +68,7 @@ class AuditLog:
             AuditRow(
                 row.id,
                 row.at,
-                row.operator.name if row.operator_id else "",
+                row.operator.name if row.operator else "",
                 row.kind,
                 row.ref,
                 json.loads(row.detail or "{}"),

@@ -114,8 +114,8 @@ def _check_candidate(connection: sqlite3.Connection, live_code: str | None) -> i
     if not chain.ok:
         raise RestoreRefused("backup.refused_chain", id=chain.broken_id, reason_key=f"backup.reason.{chain.reason}")
     if "chain_anchor" in files.table_names(connection):
-        for problem in anchor_problems(connection.execute):
-            raise RestoreRefused("backup.refused_anchor", **problem.values)
+        for anchor in anchor_problems(connection.execute):
+            raise RestoreRefused("backup.refused_anchor", **anchor.values)
     return chain.checked
 
 
@@ -243,8 +243,8 @@ class BackupService:
         return source.resolve()
 
     def newest_backup(self) -> Path | None:
-        found = [path for path in self.backup_dir.glob(BACKUP_GLOB) if backup_taken_at(path)]
-        return max(found, key=backup_taken_at, default=None)
+        taken = {path: at for path in self.backup_dir.glob(BACKUP_GLOB) if (at := backup_taken_at(path)) is not None}
+        return max(taken, key=taken.__getitem__, default=None)
 
     def _approve_live(self, operator_name: str, pin: str) -> int:
         for operator in self.operators.list_active():

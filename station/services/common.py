@@ -52,11 +52,12 @@ def current_role(operator: OperatorInfo | None) -> str:
     return row.role
 
 
-def require(operator: OperatorInfo | None, action: str) -> None:
-    """Refuse unless the permission table lets the operator's role do `action`."""
+def require(operator: OperatorInfo | None, action: str) -> OperatorInfo:
+    """Refuse unless the permission table lets the operator's role do `action`; the operator back."""
     role = current_role(operator)
-    if not allowed(role, action):
+    if operator is None or not allowed(role, action):  # None: current_role refused it already
         raise NotAllowed("access.denied", role_key=f"role.{role}", action_key=f"action.{action}")
+    return operator
 
 
 def may(operator: OperatorInfo, action: str) -> bool:

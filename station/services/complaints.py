@@ -96,7 +96,7 @@ class ComplaintService:
         )
         return ComplaintInfo(
             row.id,
-            row.villager.name if row.villager_id else "",
+            row.villager.name if row.villager else "",
             row.channel,
             row.category,
             row.text,
@@ -192,7 +192,8 @@ class ComplaintService:
             raise InvalidInput("complaint.outcome_required")
         with self.db.atomic():
             row = self._open(complaint_id)
-            row.status, row.outcome, row.closed_at, row.handled_by = "closed", outcome.strip(), self.clock.now(), by.id
+            row.status, row.outcome, row.closed_at = "closed", outcome.strip(), self.clock.now()
+            row.handled_by_id = by.id
             row.save()
             self.audit.record("complaint.closed", by.id, ref=f"complaint:{row.id}")
         return self.info(row)

@@ -317,4 +317,5 @@ class ConsignmentService(CounterService[CounterConfig]):
             query = query.where(ConsignmentLot.consignor == consignor_id)
         if in_stock_only:
             query = query.having(stock > 0)
-        return [self.lot_info(row, row.stock) for row in query]
+        # peewee sets the aliased sum on each row; its stubs know only the model's fields.
+        return [self.lot_info(row, row.stock) for row in query]  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ from peewee import fn
 from station.db.courier_models import Shipment
 from station.db.models import LedgerEntry
 from station.db.parcel_models import Parcel
+from station.db.rows import tuples
 from station.domain.rate_cards import FeeLine, fee_lines
 from station.services.rate_cards import couriers_with_cards, load_cards
 
@@ -149,11 +150,10 @@ def parcel_fee_lines(courier: str, start: dt.date | None, end: dt.date) -> list[
         ("checked_in", Parcel.checked_in_at, Parcel.id.is_null(False)),
     ):
         day = fn.DATE(column)
-        query = (
-            Parcel.select(day.alias("day"), fn.COUNT(Parcel.id).alias("n"))
+        query = tuples(
+            Parcel.select(day, fn.COUNT(Parcel.id))
             .where((Parcel.carrier == courier) & where & (column >= lower) & (column < upper))
             .group_by(day)
-            .tuples()
         )
         counts = [(dt.date.fromisoformat(str(d)[:10]), n) for d, n in query]
         lines += fee_lines(counts, cards, basis)
@@ -174,11 +174,12 @@ def income_by_courier(start: dt.date, end: dt.date) -> list[tuple[str, int, int,
     """(courier, parcels, delivery fees, sending commission) per courier with any, start to end inclusive."""
     lower = dt.datetime.combine(start, dt.time())
     upper = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
-    commission = dict(
-        Shipment.select(Shipment.courier, fn.SUM(Shipment.commission_fen))
-        .where((Shipment.created_at >= lower) & (Shipment.created_at < upper))
-        .group_by(Shipment.courier)
-        .tuples()
+    commission: dict[str, int] = dict(
+        tuples(
+            Shipment.select(Shipment.courier, fn.SUM(Shipment.commission_fen))
+            .where((Shipment.created_at >= lower) & (Shipment.created_at < upper))
+            .group_by(Shipment.courier)
+        )
     )
     rows = []
     for courier in courier_codes():

@@ -20,7 +20,7 @@ from station.domain.errors import InvalidInput, NotAllowed, NotFound
 from station.domain.money import format_fen
 from station.domain.periods import parse_month
 from station.domain.rate_cards import FeeLine, normalise_courier
-from station.printing.layout import Row, Text
+from station.printing.layout import Element, Row, Text
 from station.printing.receipts import build_receipt
 from station.services.common import CounterService, OperatorInfo, require, require_counter
 from station.services.courier_reports import (
@@ -268,7 +268,7 @@ class CourierService(CounterService[None]):
         self, by: OperatorInfo, courier: str, through: dt.date, fee_fen: int, paid_fen: int, proof: str
     ) -> int:
         t = self.t
-        body = [
+        body: list[Element] = [
             Row(t("couriers.courier"), t(f"carrier.{courier}")),
             Row(t("couriers.through"), str(through)),
             Row(t("couriers.fees_posted"), format_fen(fee_fen)),
@@ -283,7 +283,7 @@ class CourierService(CounterService[None]):
         """The statement on paper, for the courier's signature."""
         statement = self.statement(courier, period)
         t = self.t
-        body = [
+        body: list[Element] = [
             Row(t("couriers.courier"), t(f"carrier.{statement.courier}")),
             Row(t("couriers.period"), statement.period),
             Row(t("couriers.opening"), format_fen(statement.opening_fen)),

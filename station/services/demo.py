@@ -96,13 +96,13 @@ def fill_areas(services: Services, partner: OperatorInfo, data: dict) -> None:
         operator_id=partner.id,
     )
     demo_utilities(past, partner, rng, year=today.year)
-    demo_consignments(past, partner, villagers, rng)
+    demo_consignments(past, clock, partner, villagers, rng)
     clock.at = today - dt.timedelta(days=14)
-    demo_purchases(past, partner, villagers, rng)
+    demo_purchases(past, clock, partner, villagers, rng)
     with past.db.atomic():
         for day in range(DEMO_DAYS):
             clock.at = today - dt.timedelta(days=DEMO_DAYS - day)
-            demo_parcel_day(past, partner, villagers, rng, last_day=day == DEMO_DAYS - 1)
+            demo_parcel_day(past, clock, partner, villagers, rng, last_day=day == DEMO_DAYS - 1)
     demo_couriers(past, clock, partner, villagers, rng)
 
 
@@ -112,10 +112,9 @@ DEMO_PREFIXES = (("SF", 13), ("YT", 13), ("JT", 13), ("75", 12), ("77", 13), ("3
 
 
 def demo_parcel_day(
-    services: Services, partner: OperatorInfo, villagers, rng: random.Random, *, last_day: bool
+    services: Services, clock: FixedClock, partner: OperatorInfo, villagers, rng: random.Random, *, last_day: bool
 ) -> None:
-    """A morning drop-off on a random shelf, notices, and pickups in the afternoon."""
-    clock = services.clock
+    """A morning drop-off on a random shelf, notices, and pickups in the afternoon (`clock` is the services')."""
     clock.at = clock.at.replace(hour=9)
     batch = services.parcels.start_batch(partner, shelf=rng.randint(1, 4), layer=rng.randint(1, 4))
     for _ in range(rng.randint(8, 20)):
@@ -180,9 +179,10 @@ DEMO_PRODUCE = (
 )
 
 
-def demo_consignments(services: Services, partner: OperatorInfo, villagers, rng: random.Random) -> None:
-    """Lots a month ago, sales since, and last month settled with each farmer."""
-    clock = services.clock
+def demo_consignments(
+    services: Services, clock: FixedClock, partner: OperatorInfo, villagers, rng: random.Random
+) -> None:
+    """Lots a month ago, sales since, and last month settled with each farmer (`clock` is the services')."""
     data = load_demo_data()
     names, zhao = data["produce"], data["villagers"]["fixed"][4][0]
     farmers = [v for v in villagers if v.name == zhao] + rng.sample(villagers, 3)
@@ -212,12 +212,12 @@ def demo_consignments(services: Services, partner: OperatorInfo, villagers, rng:
                     services.settlements.settle(partner, farmer.id, clock.now().date(), method="cash")
 
 
-def demo_purchases(services: Services, partner: OperatorInfo, villagers, rng: random.Random) -> None:
+def demo_purchases(services: Services, clock: FixedClock, partner: OperatorInfo, villagers, rng: random.Random) -> None:
     """Orders in every state: handed over and settled, arrived with a balance, placed, cancelled."""
     goods = load_demo_data()["goods"]
     for n, (description, price) in enumerate(goods):
         villager = rng.choice(villagers)
-        services.clock.advance(hours=rng.randint(2, 8))
+        clock.advance(hours=rng.randint(2, 8))
         order = services.purchases.create(
             partner,
             villager_id=villager.id,
@@ -233,7 +233,7 @@ def demo_purchases(services: Services, partner: OperatorInfo, villagers, rng: ra
         if n % 5 == 3:
             continue
         services.purchases.ship(partner, order.id, f"YT{rng.randrange(10**13):013d}")
-        services.clock.advance(days=1)
+        clock.advance(days=1)
         batch = services.parcels.start_batch(partner, shelf=5, layer=1)
         parcel = services.parcels.check_in(partner, order.tracking_no or f"YT{order.id:013d}", batch_id=batch.id)
         services.parcels.set_recipient(partner, parcel.parcel.id, villager_id=villager.id)

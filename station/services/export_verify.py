@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -215,7 +216,9 @@ class ChainCheck:
         if self.broken:
             return None
         row = dict(zip(self.names, (restore(v) for v in raw), strict=True))
-        fields = {k: row[k] for k in ("at", "business_date", "kind", "ref", "account", "method", "memo")}
+        fields: dict[str, str | int | None] = {
+            k: row[k] for k in ("at", "business_date", "kind", "ref", "account", "method", "memo")
+        }
         for k in LEDGER_INTS:
             fields[k] = int(row[k]) if row[k] else None
         if fields["id"] is None or fields["txn"] is None or fields["amount_fen"] is None:
@@ -261,7 +264,8 @@ def check_table(
     """One pass over the CSV: its rows checked and its bytes hashed (`seen[file]` gets the
     SHA-256 and `seen[name]` the row count, for check_files and the workbook)."""
     check = RowCheck(table, manifest.period)
-    count, problems = 0, []
+    count = 0
+    problems: list[Problem] = []
     reading = HashedCsv(out_dir / check.file)
     try:
         with reading as rows:
@@ -334,7 +338,7 @@ def _xlsx_text(kind: str, value) -> str:
     return str(value)
 
 
-def check_workbook(path: Path, out_dir: Path, missing: set[str] = frozenset()) -> list[Problem]:
+def check_workbook(path: Path, out_dir: Path, missing: AbstractSet[str] = frozenset()) -> list[Problem]:
     """Every sheet holds the same rows as its CSV, cell for cell (and no other sheets)."""
     from openpyxl import load_workbook
     from openpyxl.utils.escape import unescape

@@ -18,6 +18,7 @@ from peewee import Database, fn
 from station.db.migrations import MIGRATIONS
 from station.db.models import LedgerEntry, Station
 from station.db.oversight_models import ExportRecord
+from station.db.rows import tuples
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput
 from station.domain.hashing import GENESIS
@@ -34,7 +35,7 @@ MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"  # base64 Ed25519 signature of manifest.json's bytes
 FORMAT = 2
 WORKBOOK = "station.xlsx"
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int], object]  # what it returns is not used
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class ExportService:
         if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
             raise InvalidInput("export.dir_not_empty", path=str(out_dir))
         with self.db.atomic():
-            require(by, "export.masked" if masked else "export.unmasked")
+            by = require(by, "export.masked" if masked else "export.unmasked")
             if not masked:
                 self.audit.record("export.unmasked.started", by.id, ref=period.label, out_dir=str(out_dir))
         key = ensure_key(self.key_dir)
@@ -109,7 +110,8 @@ class ExportService:
         privacy = Privacy(masked)
         # DEFERRED: a read snapshot that does not take the write lock from the counter meanwhile.
         with self.db.atomic("DEFERRED"):  # one snapshot of the month (SQLite WAL / PostgreSQL read)
-            files, tables = {}, {}
+            files: dict[str, dict] = {}
+            tables: dict[str, dict] = {}
             with XlsxStream(out_dir / WORKBOOK) as workbook:
                 for done, table in enumerate(TABLES):
                     path = out_dir / f"{table.name}.csv"
@@ -210,12 +212,12 @@ def _last_hash(condition) -> str:
 
 def _balances(condition) -> dict[str, int]:
     query = (
-        LedgerEntry.select(LedgerEntry.account, fn.SUM(LedgerEntry.amount_fen).alias("total"))
+        LedgerEntry.select(LedgerEntry.account, fn.SUM(LedgerEntry.amount_fen))
         .where(condition)
         .group_by(LedgerEntry.account)
         .order_by(LedgerEntry.account)
     )
-    return {row.account: row.total for row in query}
+    return {account: total for account, total in tuples(query)}
 
 
 def read_csv(path: Path) -> list[list[str]]:

@@ -81,8 +81,8 @@ def settle(
         )
         return posting.last_hash
     if charge.kind == "courier_collect":
-        posting = collect_charges(by, [charge.ref_id], method, ledger)
-        return posting.last_hash if posting else ""
+        collected = collect_charges(by, [charge.ref_id], method, ledger)
+        return collected.last_hash if collected else ""
     if charge.kind == "purchase" and purchases is not None:
         return purchases.settle_at_hand_over(by, charge.ref_id, charge.amount_fen, method)
     raise NotAllowed("handover.unknown_charge", kind=charge.kind)

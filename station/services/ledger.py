@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from peewee import Database, fn
 
 from station.db.models import DayClose, LedgerEntry
+from station.db.rows import tuples
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound, StationError
 from station.domain.hashing import GENESIS, ChainBreak, chain_hash, find_break
@@ -234,11 +235,11 @@ class LedgerService:
 
     def balances(self, prefix: str) -> dict[str, int]:
         query = (
-            LedgerEntry.select(LedgerEntry.account, fn.SUM(LedgerEntry.amount_fen).alias("total"))
+            LedgerEntry.select(LedgerEntry.account, fn.SUM(LedgerEntry.amount_fen))
             .where(LedgerEntry.account.startswith(prefix))
             .group_by(LedgerEntry.account)
         )
-        return {row.account: row.total for row in query}
+        return {account: total for account, total in tuples(query)}
 
     def entries(self, *, start: dt.date | None = None, end: dt.date | None = None) -> Iterable[LedgerEntry]:
         query = LedgerEntry.select().order_by(LedgerEntry.id)

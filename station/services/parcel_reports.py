@@ -18,7 +18,7 @@ from station.domain.errors import InvalidInput, NotAllowed, NotFound
 from station.domain.overdue import bucket, days_on_shelf
 from station.domain.spreadsheet import safe_cell
 from station.i18n.translator import Translator
-from station.printing.layout import Row, Text
+from station.printing.layout import Element, Row, Text
 from station.printing.queue import PrintService
 from station.printing.receipts import build_receipt
 from station.services.audit import AuditLog
@@ -124,7 +124,7 @@ class ParcelReports:
 
     def _queue_return_list(self, by: OperatorInfo, batch_no: str, parcels, courier: str) -> int:
         t = self.t
-        body = [Row(t("returns.batch"), batch_no), Row(t("returns.courier"), courier or "-")]
+        body: list[Element] = [Row(t("returns.batch"), batch_no), Row(t("returns.courier"), courier or "-")]
         for parcel in parcels:
             body.append(Text(f"{parcel.tracking_no} {t('carrier.' + (parcel.carrier or 'unknown'))}"))
         body.append(Row(t("receipt.count"), str(len(parcels)), bold=True))
@@ -172,7 +172,9 @@ class ParcelReports:
 
     def daily_log(self, day: dt.date) -> DailyLog:
         start, end = _day_range(day)
-        arrivals, pickups, returns = Counter(), Counter(), Counter()
+        arrivals: Counter[str] = Counter()
+        pickups: Counter[str] = Counter()
+        returns: Counter[str] = Counter()
         events = []
         for field, counter, name in (
             (Parcel.checked_in_at, arrivals, "in"),

@@ -284,7 +284,7 @@ class ParcelService:
             elif full_phone and MOBILE.match(full_phone):
                 villager = Villager.select().where(Villager.phone == full_phone).first()
             if villager is not None:
-                row.villager = villager.id
+                row.villager_id = villager.id
                 row.recipient_name = villager.name
                 row.recipient_phone = villager.phone
                 row.phone_tail = villager.phone_tail

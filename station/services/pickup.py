@@ -20,7 +20,7 @@ from station.domain.overdue import days_on_shelf
 from station.domain.phones import mask_name
 from station.domain.pickup_codes import PickupCode, next_seq, parse_code
 from station.domain.text import clean_text
-from station.printing.layout import Row, Text
+from station.printing.layout import Element, Row, Text
 from station.printing.receipts import build_receipt
 from station.services.common import CounterService, OperatorInfo, may, require_counter
 from station.services.handover_charges import Charge, charges_due, settle
@@ -115,7 +115,7 @@ class PickupService(CounterService[ParcelConfig]):
     def plan(self, parcel_ids: Sequence[int]) -> HandOverPlan:
         """Before asking for proof: the recipients, and the charges to collect (prefilled in the dialog)."""
         rows = self._live_rows(parcel_ids)
-        people = {}
+        people: dict[tuple, str] = {}
         for row in rows:
             people.setdefault(_recipient_key(row), _recipient_label(row))
         return HandOverPlan(tuple(parcel_info(r) for r in rows), tuple(people.values()), tuple(self._charges(rows)))
@@ -200,7 +200,7 @@ class PickupService(CounterService[ParcelConfig]):
                 row.status, row.picked_up_at, row.verified_by = "picked_up", now, method
                 row.collected_by = " ".join(collected_by.split())
                 row.override_reason = override_reason.strip() if method == "override" else ""
-                row.handed_over_by = by.id
+                row.handed_over_by_id = by.id
                 row.save()
             proof_hash = ""
             for charge in charges:
@@ -253,7 +253,7 @@ class PickupService(CounterService[ParcelConfig]):
         t = self.t
         ctx = self.printing.context(by.name)
         names = dict.fromkeys(mask_name(p.recipient_name) or "-" for p in parcels)
-        body = [Row(t("receipt.recipient"), t("list.sep").join(names))]
+        body: list[Element] = [Row(t("receipt.recipient"), t("list.sep").join(names))]
         if collected_by.strip():
             body.append(Row(t("receipt.collected_by"), collected_by.strip()))
         body.append(Row(t("receipt.verified_by"), t(f"pickup.method.{method}")))
@@ -296,7 +296,7 @@ class PickupService(CounterService[ParcelConfig]):
                 raise NotFound("parcels.not_found")
             if row.status != "picked_up":
                 raise NotAllowed("pickup.not_handed_over", code=row.pickup_code)
-            if row.picked_up_at.date() != self.clock.now().date():
+            if row.picked_up_at is None or row.picked_up_at.date() != self.clock.now().date():
                 raise NotAllowed("pickup.undo_too_late", code=row.pickup_code)
             if row.purchase_id:
                 raise NotAllowed("handover.undo_has_order", code=row.pickup_code, no=row.purchase_id)

@@ -342,13 +342,14 @@ class PurchaseService:
                 raise NotAllowed("handover.fee_in_f2", code=parcel.pickup_code, amount_fen=fee)
         for parcel in on_its_shelf:
             parcel.status, parcel.picked_up_at, parcel.verified_by = "picked_up", now, "order"
-            parcel.handed_over_by = by.id
+            parcel.handed_over_by_id = by.id
             parcel.save()
         return posting.last_hash
 
     def due_at_hand_over(self, purchase_ids: Sequence[int]) -> list[tuple[OrderInfo, int]]:
         """What each order still needs paid to be handed over now (credit on the account counts)."""
-        found, running = [], {}
+        found: list[tuple[OrderInfo, int]] = []
+        running: dict[int, int] = {}
         for purchase_id in dict.fromkeys(purchase_ids):
             row = self._row(purchase_id)
             if row.status not in OPEN:

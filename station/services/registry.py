@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
 from peewee import Database
 
@@ -54,9 +54,13 @@ class built_once(Generic[T]):
         self.build = build
         self.name = build.__name__
 
-    def __get__(self, services: Services | None, owner: type) -> T:
+    @overload
+    def __get__(self, services: None, owner: type) -> built_once[T]: ...
+    @overload
+    def __get__(self, services: Services, owner: type) -> T: ...
+    def __get__(self, services: Services | None, owner: type) -> T | built_once[T]:
         if services is None:
-            return self  # type: ignore[return-value]
+            return self
         with services._building:
             if self.name not in services.__dict__:  # once stored there, Python skips this method
                 services.__dict__[self.name] = self.build(services)
@@ -271,6 +275,7 @@ class Services:
         from station.services.dashboard import Tile
 
         shift = self.shifts.current()
+        cash: tuple[tuple[str, str, bool], ...]
         if shift is None:  # no drawer counted in: what the books say
             cash = (("tile.cash_balance", format_fen(self.ledger.balance("cash")), False),)
         else:  # what should be in the drawer: the opening float and the shift's cash

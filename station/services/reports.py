@@ -12,6 +12,7 @@ from station.db.consignment_models import ConsignmentLot, ConsignmentSale
 from station.db.models import LedgerEntry, Villager
 from station.db.parcel_models import Parcel, on_shelf
 from station.db.purchase_models import Purchase
+from station.db.rows import tuples
 from station.domain.overdue import bucket, days_on_shelf
 from station.domain.periods import Period
 from station.services.ledger import PAYMENT_METHODS
@@ -21,29 +22,30 @@ KINDS = ("day", "week", "month")
 
 def parcels_daily(period: Period, thresholds) -> list[tuple[dt.date, int, int, int]]:
     """(day, checked in, handed over, overdue at the end of that day)."""
-    arrived, handed = Counter(), Counter()
-    for (at,) in (
-        Parcel.select(Parcel.checked_in_at)
-        .where((Parcel.checked_in_at >= period.start_at) & (Parcel.checked_in_at < period.end_at))
-        .tuples()
+    arrived: Counter[dt.date] = Counter()
+    handed: Counter[dt.date] = Counter()
+    for (at,) in tuples(
+        Parcel.select(Parcel.checked_in_at).where(
+            (Parcel.checked_in_at >= period.start_at) & (Parcel.checked_in_at < period.end_at)
+        )
     ):
         arrived[at.date()] += 1
-    for (at,) in (
-        Parcel.select(Parcel.picked_up_at)
-        .where((Parcel.picked_up_at >= period.start_at) & (Parcel.picked_up_at < period.end_at))
-        .tuples()
+    for (at,) in tuples(
+        Parcel.select(Parcel.picked_up_at).where(
+            (Parcel.picked_up_at >= period.start_at) & (Parcel.picked_up_at < period.end_at)
+        )
     ):
         handed[at.date()] += 1
     # One read of every parcel on a shelf at some day's end, instead of one per day.
     first_end = dt.datetime.combine(period.start + dt.timedelta(days=1), dt.time())
     stays = [
         (checked_in, picked or returned)
-        for checked_in, picked, returned in Parcel.select(Parcel.checked_in_at, Parcel.picked_up_at, Parcel.returned_at)
-        .where(
-            (Parcel.checked_in_at < period.end_at)
-            & (on_shelf() | (Parcel.picked_up_at >= first_end) | (Parcel.returned_at >= first_end))
+        for checked_in, picked, returned in tuples(
+            Parcel.select(Parcel.checked_in_at, Parcel.picked_up_at, Parcel.returned_at).where(
+                (Parcel.checked_in_at < period.end_at)
+                & (on_shelf() | (Parcel.picked_up_at >= first_end) | (Parcel.returned_at >= first_end))
+            )
         )
-        .tuples()
     ]
     rows = []
     for day in period.days:
@@ -63,7 +65,7 @@ def parcels_daily(period: Period, thresholds) -> list[tuple[dt.date, int, int, i
 def income_daily(period: Period) -> list[tuple[dt.date, dict[str, int]]]:
     """Money into (+) and out of (−) the drawer and accounts, per day and posting kind."""
     totals: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    query = (
+    query = tuples(
         LedgerEntry.select(LedgerEntry.business_date, LedgerEntry.kind, fn.SUM(LedgerEntry.amount_fen))
         .where(
             LedgerEntry.account.in_(PAYMENT_METHODS)
@@ -71,7 +73,6 @@ def income_daily(period: Period) -> list[tuple[dt.date, dict[str, int]]]:
             & (LedgerEntry.business_date < period.end)
         )
         .group_by(LedgerEntry.business_date, LedgerEntry.kind)
-        .tuples()
     )
     for day, kind, total in query:
         day = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
@@ -81,7 +82,7 @@ def income_daily(period: Period) -> list[tuple[dt.date, dict[str, int]]]:
 
 def consignments_by_product(period: Period) -> list[tuple[str, int, int, int]]:
     """(product, quantity in 1/1000 units, sales fen, commission fen), best sellers first."""
-    query = (
+    query = tuples(
         ConsignmentSale.select(
             ConsignmentLot.product,
             fn.SUM(ConsignmentSale.qty_milli),
@@ -91,13 +92,12 @@ def consignments_by_product(period: Period) -> list[tuple[str, int, int, int]]:
         .join(ConsignmentLot)
         .where((ConsignmentSale.at >= period.start_at) & (ConsignmentSale.at < period.end_at))
         .group_by(ConsignmentLot.product)
-        .tuples()
     )
     return sorted(query, key=lambda row: -row[2])
 
 
 def purchases_by_platform(period: Period) -> list[tuple[str, int, int]]:
-    query = (
+    query = tuples(
         Purchase.select(Purchase.platform, fn.COUNT(Purchase.id), fn.SUM(Purchase.total_fen))
         .where(
             (Purchase.created_at >= period.start_at)
@@ -105,26 +105,24 @@ def purchases_by_platform(period: Period) -> list[tuple[str, int, int]]:
             & (Purchase.status != "cancelled")
         )
         .group_by(Purchase.platform)
-        .tuples()
     )
     return sorted(query, key=lambda row: -row[2])
 
 
 def carriers(period: Period) -> list[tuple[str, int]]:
-    query = (
+    query = tuples(
         Parcel.select(Parcel.carrier, fn.COUNT(Parcel.id))
         .where((Parcel.checked_in_at >= period.start_at) & (Parcel.checked_in_at < period.end_at))
         .group_by(Parcel.carrier)
-        .tuples()
     )
     return sorted(((carrier or "unknown", n) for carrier, n in query), key=lambda row: -row[1])
 
 
 def busiest_hours(period: Period) -> list[tuple[int, int]]:
     """Counter visits by hour of day: check-ins and hand-overs."""
-    hours = Counter()
+    hours: Counter[int] = Counter()
     for field in (Parcel.checked_in_at, Parcel.picked_up_at):
-        for (at,) in Parcel.select(field).where((field >= period.start_at) & (field < period.end_at)).tuples():
+        for (at,) in tuples(Parcel.select(field).where((field >= period.start_at) & (field < period.end_at))):
             hours[at.hour] += 1
     return sorted(hours.items(), key=lambda row: (-row[1], row[0]))
 
@@ -133,14 +131,13 @@ def pending_by_villager(limit: int = 10) -> list[tuple[str, int, int]]:
     """(villager, parcels waiting, open orders), most waiting first."""
     parcels = Counter(
         name
-        for (name,) in Parcel.select(Parcel.recipient_name).where(on_shelf() & (Parcel.recipient_name != "")).tuples()
+        for (name,) in tuples(Parcel.select(Parcel.recipient_name).where(on_shelf() & (Parcel.recipient_name != "")))
     )
     orders = Counter(
         name
-        for (name,) in Purchase.select(Villager.name)
-        .join(Villager)
-        .where(Purchase.status.in_(("placed", "shipped", "arrived")))
-        .tuples()
+        for (name,) in tuples(
+            Purchase.select(Villager.name).join(Villager).where(Purchase.status.in_(("placed", "shipped", "arrived")))
+        )
     )
     names = set(parcels) | set(orders)
     ranked = sorted(names, key=lambda n: (-(parcels[n] + orders[n]), n))

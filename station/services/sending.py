@@ -15,7 +15,7 @@ from station.domain.phones import mask_name, mask_phone, parse_phone
 from station.domain.rate_cards import FreightQuote, RateCard, commission_fen, freight, normalise_courier
 from station.domain.scan import clean_scan
 from station.domain.tariffs import format_scaled
-from station.printing.layout import Row, Text
+from station.printing.layout import Element, Row, Text
 from station.printing.receipts import build_receipt
 from station.services.common import CounterService, OperatorInfo, require_counter
 from station.services.couriers import account
@@ -281,7 +281,7 @@ class SendingService(CounterService[None]):
                 "sending.batch", by.id, ref=f"shipment_batch:{batch.id}", n=len(rows), claimed=claimed_count
             )
             t = self.t
-            body = [Row(t("couriers.courier"), t(f"carrier.{courier}"))]
+            body: list[Element] = [Row(t("couriers.courier"), t(f"carrier.{courier}"))]
             for row in sorted(rows, key=lambda r: r.id):
                 body.append(Row(row.shipment_no, row.tracking_no or "-"))
             body += [

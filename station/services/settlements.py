@@ -11,7 +11,7 @@ from station.db.models import Villager
 from station.domain.errors import InvalidInput, NotAllowed, NotFound
 from station.domain.money import format_fen
 from station.domain.tariffs import format_scaled
-from station.printing.layout import Row, Text
+from station.printing.layout import Element, Row, Text
 from station.printing.receipts import build_receipt
 from station.services.common import CounterService, OperatorInfo, require_counter
 from station.services.dashboard import Tile
@@ -163,7 +163,7 @@ class SettlementService(CounterService[CounterConfig]):
 
     def _statement(self, by: OperatorInfo, statement_no: str, preview: SettlementPreview, proof: str) -> int:
         t = self.t
-        body = [
+        body: list[Element] = [
             Row(t("settle.statement_no"), statement_no, bold=True),
             Row(t("consign.consignor"), preview.consignor_name),
             Row(t("settle.period_end"), str(preview.period_end)),

@@ -11,11 +11,12 @@ from station.db.models import LedgerEntry
 from station.db.oversight_models import Complaint, Shift
 from station.db.parcel_models import Parcel
 from station.db.purchase_models import Purchase
+from station.db.rows import tuples
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound
 from station.domain.money import format_fen
 from station.i18n.translator import Translator
-from station.printing.layout import Row, Text
+from station.printing.layout import Element, Row, Text
 from station.printing.queue import PrintService
 from station.printing.receipts import build_receipt
 from station.services.audit import AuditLog
@@ -49,14 +50,14 @@ class Handover:
 
 def method_totals(start: dt.datetime, end: dt.datetime | None) -> dict[str, int]:
     query = (
-        LedgerEntry.select(LedgerEntry.account, fn.SUM(LedgerEntry.amount_fen).alias("total"))
+        LedgerEntry.select(LedgerEntry.account, fn.SUM(LedgerEntry.amount_fen))
         .where(LedgerEntry.account.in_(PAYMENT_METHODS) & (LedgerEntry.at >= start))
         .group_by(LedgerEntry.account)
     )
     if end is not None:
         query = query.where(LedgerEntry.at <= end)
     totals = {method: 0 for method in PAYMENT_METHODS}
-    totals.update({row.account: row.total for row in query})
+    totals.update({account: total for account, total in tuples(query)})
     return totals
 
 
@@ -96,7 +97,7 @@ class ShiftService:
             row.operator.name,
             row.opened_at,
             row.opening_cash_fen,
-            row.expected_cash_fen if row.closed_at else expected,
+            expected if row.expected_cash_fen is None else row.expected_cash_fen,  # set when the shift closes
             totals,
             row.closed_at,
             row.counted_cash_fen,
@@ -171,7 +172,7 @@ class ShiftService:
 
     def _receipt(self, by: OperatorInfo, shift: ShiftInfo, receiver: str) -> int:
         t = self.t
-        body = [
+        body: list[Element] = [
             Row(t("shift.opened_at"), f"{shift.opened_at:%m-%d %H:%M}"),
             Row(t("shift.closed_at"), f"{shift.closed_at:%m-%d %H:%M}"),
             Row(t("shift.opening"), format_fen(shift.opening_cash_fen)),

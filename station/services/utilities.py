@@ -240,11 +240,13 @@ class UtilityService:
                     cap_fen=result.cap_fen,
                     excess_fen=result.excess_fen,
                 )
-            job_id = self._receipt(by, row, result, tariff) if self.printing else None
+            job_id = self._receipt(self.printing, by, row, result, tariff) if self.printing else None
         return RecordedBill(bill_info(row), result, tariff, job_id)
 
-    def _receipt(self, by: OperatorInfo, row: UtilityBill, result: CapResult, tariff: TariffInfo) -> int:
-        t = self.printing.t
+    def _receipt(
+        self, printing: PrintService, by: OperatorInfo, row: UtilityBill, result: CapResult, tariff: TariffInfo
+    ) -> int:
+        t = printing.t
         body = [
             Row(t("utilities.col_category"), t(f"utility.category.{row.category}")),
             Row(t("utilities.col_period"), row.period),
@@ -258,9 +260,9 @@ class UtilityService:
         if result.excess_fen:
             body.append(Row(t("utilities.col_excess"), format_fen(result.excess_fen), bold=True))
         receipt = build_receipt(
-            t, "utility_bill", self.printing.context(by.name), body, proof=f"utility_bill:{row.id}:{result.payable_fen}"
+            t, "utility_bill", printing.context(by.name), body, proof=f"utility_bill:{row.id}:{result.payable_fen}"
         )
-        return self.printing.enqueue(receipt, ref=f"utility_bill:{row.id}")
+        return printing.enqueue(receipt, ref=f"utility_bill:{row.id}")
 
     def _usage(self, category, meter, period, start, end, usage, old_final) -> int:
         """Usage from readings (never backwards, replacement aware) or as given (flat fees)."""

@@ -61,15 +61,15 @@ def summary(year: int) -> list[SummaryRow]:
         .order_by(UtilityBill.period, UtilityBill.category)
     )
     for bill in query:
-        figures = [bill.usage_milli, bill.billed_fen, bill.village_fen, bill.cap_fen, bill.payable_fen, bill.excess_fen]
+        figures = (bill.usage_milli, bill.billed_fen, bill.village_fen, bill.cap_fen, bill.payable_fen, bill.excess_fen)
         rows.append(SummaryRow(bill.period, bill.category, *figures, str(bill.tariff_version)))
         totals[bill.category] = [a + b for a, b in zip(totals[bill.category], figures)]
         versions[bill.category].add(bill.tariff_version)
     for category in CATEGORIES:
         if category in totals:
-            rows.append(
-                SummaryRow(str(year), category, *totals[category], ",".join(str(v) for v in sorted(versions[category])))
-            )
+            usage, billed, village, cap, payable, excess = totals[category]
+            tariff_versions = ",".join(str(v) for v in sorted(versions[category]))
+            rows.append(SummaryRow(str(year), category, usage, billed, village, cap, payable, excess, tariff_versions))
     return rows
 
 

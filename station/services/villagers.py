@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from peewee import Case, Database
+from peewee import Case, Database, Node
 
 from station.db.consignment_models import ConsignmentLot
 from station.db.models import Villager
@@ -50,7 +50,7 @@ def initials_of(name: str) -> str:
     # Imported here: pypinyin loads a large phrase dictionary (~0.25 s) that start-up never needs.
     from pypinyin import Style, lazy_pinyin
 
-    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda chars: list(chars))
+    letters = lazy_pinyin(name, style=Style.FIRST_LETTER)  # other characters come through as they are
     return "".join(letters).lower().replace(" ", "")
 
 
@@ -152,6 +152,7 @@ class VillagerService:
         `consignors_first`: villagers who have consigned goods come before the others."""
         query_text = normalise_number_text(text or "").lower()
         query = Villager.select()
+        order: list[Node]
         if not query_text:
             order = [Villager.updated_at.desc()]
         elif _DIGITS.match(query_text):

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from textual.widget import Widget
 from textual.widgets import Input, Label
 
+W = TypeVar("W", bound=Widget)
 
-def field(label: str, input_: Input) -> tuple[Label, Input]:
+
+def field(label: str, input_: W) -> tuple[Label, W]:
+    """A label above its input (an Input or a Select)."""
     return Label(label, classes="field-label"), input_
 
 

@@ -171,3 +171,21 @@ async def test_a_batch_left_open_can_be_closed_with_its_count(make, set_up):
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert CourierBatch.get().ended_at is not None and CourierBatch.get().claimed_count == 1
+
+
+async def test_an_open_batch_leaves_textuals_batch_update_working(make, set_up):
+    """The screen's open batch once lived in `self.batch`, hiding Textual's Widget.batch(), which
+    App.recompose() and Widget.recompose() call (found by mypy): it must stay callable mid-batch."""
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(app, pilot)
+        await start_batch(app, pilot)
+        await pilot.press(*NUMBERS[0], "enter")
+        await settle(app, pilot)
+        screen = app.screen
+        async with screen.batch():  # was: TypeError, 'BatchInfo' object is not callable
+            screen.query_one("#scan", Input).focus()
+        await pilot.press(*NUMBERS[1], "enter")
+        await settle(app, pilot)
+        assert [p.pickup_code for p in Parcel.select().order_by(Parcel.id)] == ["3-2-0001", "3-2-0002"]
+        assert "3-2-0002" in screen.query_one("#batch-table", DataTable).get_row_at(1)
