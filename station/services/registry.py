@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from peewee import Database
 
-from station.config import StationConfig
+from station.config import PrinterConfig, StationConfig
 from station.domain.clock import Clock
 from station.i18n.translator import Translator
 from station.printing.transports import Transport
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from station.services.purchases import PurchaseService
     from station.services.rate_cards import RateCardService
     from station.services.sending import SendingService
+    from station.services.settings import SettingsService
     from station.services.settlements import SettlementService
     from station.services.shifts import ShiftService
     from station.services.utilities import UtilityService
@@ -111,6 +112,16 @@ class Services:
         return OperatorService(
             self.db, self.clock, self.audit, PinCost(security.pin_cost, security.pin_cost_r), self.config.data_dir
         )
+
+    @built_once
+    def settings(self) -> SettingsService:
+        from station.printing.transports import make_transport
+        from station.services.settings import SettingsService
+
+        def use_printer(printer: PrinterConfig) -> None:
+            self.printing.use_printer(printer, make_transport(printer))
+
+        return SettingsService(self.db, self.audit, self.config, use_printer)
 
     @built_once
     def villagers(self) -> VillagerService:

@@ -188,7 +188,7 @@ MESSAGES: dict[str, str] = {
     "printer.usb_vendor": "USB vendor id (hex)",
     "printer.usb_product": "USB product id (hex)",
     "printer.timeout": "Timeout (s)",
-    "printer.bad_number": "Port, timeout or USB id is not a valid number",
-    "printer.missing": "Fill in: {field}",
+    "printer.bad_number": '{field_key}: "{text}" is not a valid number',
+    "printer.missing": "Fill in: {field_key}",
     "printer.saved": "Printer settings saved: {kind}",
 }

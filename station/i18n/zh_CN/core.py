@@ -188,7 +188,7 @@ MESSAGES: dict[str, str] = {
     "printer.usb_vendor": "USB 厂商号（十六进制）",
     "printer.usb_product": "USB 产品号（十六进制）",
     "printer.timeout": "超时（秒）",
-    "printer.bad_number": "端口、超时或 USB 编号不是有效数字",
-    "printer.missing": "请填写：{field}",
+    "printer.bad_number": "{field_key}：“{text}”不是有效数字",
+    "printer.missing": "请填写：{field_key}",
     "printer.saved": "打印机设置已保存：{kind}",
 }
