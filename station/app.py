@@ -101,7 +101,18 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         def shift():
             from station.screens.shift import ShiftScreen
 
-            return ShiftScreen(services, session, print_job)
+            return ShiftScreen(
+                shifts=services.shifts,
+                ledger=services.ledger,
+                day_close=services.day_close,
+                backup=services.backup,
+                operators=services.operators,
+                audit=services.audit,
+                complaints=services.complaints,
+                villagers=services.villagers,
+                session=session,
+                print_job=print_job,
+            )
 
         def reports():
             from station.screens.reports import ReportsScreen

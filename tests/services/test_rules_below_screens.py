@@ -53,3 +53,44 @@ def test_saving_the_printer_needs_the_right_and_a_good_form_writes_nothing_else(
     assert 'host = "192.168.1.50"' in config.config_file.read_text(encoding="utf-8")
     assert services.printing.config.host == "192.168.1.50"  # used at once
     assert AuditEvent.select().where(AuditEvent.kind == "config.printer").count() == 1
+
+
+def _sale(services, fen):
+    from station.services.ledger import Line
+
+    return services.ledger.post(
+        "purchase.payment", "purchase:1", [Line("cash", fen, "cash"), Line("villager:1", -fen)], operator_id=1
+    )
+
+
+def test_the_ledger_answers_whether_a_reversal_needs_approval_and_from_whom(services, partner, assistant):
+    second = services.operators.add_operator(partner, name="李站长", role="partner", pin="246810")
+    small, large = _sale(services, 1000), _sale(services, 50000)
+    plan = services.ledger.plan_reversal(partner, small.txn)
+    assert not plan.needs_approval and plan.approvers == () and plan.posting.txn == small.txn
+    plan = services.ledger.plan_reversal(partner, large.txn)  # over the threshold: another partner
+    assert plan.needs_approval and [o.name for o in plan.approvers] == ["李站长"]
+    plan = services.ledger.plan_reversal(assistant, small.txn)  # an assistant never alone
+    assert plan.needs_approval and {o.id for o in plan.approvers} == {partner.id, second.id}
+    services.ledger.reverse(small.txn, "wrong amount", partner)
+    with pytest.raises(NotAllowed) as refused:
+        services.ledger.plan_reversal(partner, small.txn)
+    assert refused.value.key == "ledger.already_reversed"
+
+
+def test_an_auditor_may_not_even_ask_to_reverse(services, partner, auditor):
+    posting = _sale(services, 1000)
+    with pytest.raises(NotAllowed):
+        services.ledger.plan_reversal(auditor, posting.txn)
+
+
+def test_the_days_journal_comes_with_the_reversal_state(services, partner):
+    first, second = _sale(services, 1000), _sale(services, 2000)
+    services.ledger.reverse(first.txn, "wrong", partner)
+    journal = services.ledger.journal()
+    assert [(row.posting.txn, row.reversed) for row in journal] == [(first.txn, True), (second.txn, False), (3, False)]
+    assert journal[1].posting == services.ledger.posting(second.txn)
+
+
+def test_the_restore_approvers_are_the_ones_the_permission_table_names(services, partner, assistant, auditor):
+    assert [o.name for o in services.backup.restore_approvers()] == [partner.name]
