@@ -117,7 +117,9 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         def reports():
             from station.screens.reports import ReportsScreen
 
-            return ReportsScreen(services.exports, session, self.config.export_dir, self.config.parcels)
+            return ReportsScreen(
+                services.exports, services.reports, session, self.config.export_dir, self.config.parcels
+            )
 
         def couriers():
             from station.screens.sending import SendingScreen

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from station.services.pickup import PickupService
     from station.services.purchases import PurchaseService
     from station.services.rate_cards import RateCardService
+    from station.services.reports import ReportService
     from station.services.sending import SendingService
     from station.services.settings import SettingsService
     from station.services.settlements import SettlementService
@@ -237,6 +238,12 @@ class Services:
         from station.services.exports import ExportService
 
         return ExportService(self.db, self.clock, self.audit, self.config.data_dir)
+
+    @built_once
+    def reports(self) -> ReportService:
+        from station.services.reports import ReportService
+
+        return ReportService(self.db, self.clock, self.config.parcels)
 
     @built_once
     def rate_cards(self) -> RateCardService:

@@ -94,3 +94,18 @@ def test_the_days_journal_comes_with_the_reversal_state(services, partner):
 
 def test_the_restore_approvers_are_the_ones_the_permission_table_names(services, partner, assistant, auditor):
     assert [o.name for o in services.backup.restore_approvers()] == [partner.name]
+
+
+def test_the_reports_service_says_whose_names_are_masked(services, partner, assistant, auditor):
+    assert services.reports.names_masked(assistant)
+    assert not services.reports.names_masked(partner) and not services.reports.names_masked(auditor)
+
+
+def test_the_report_charts_sum_money_in_fen(services, partner):
+    _sale(services, 1050)
+    _sale(services, 2025)
+    charts = services.reports.charts(services.reports.period("week"))
+    income = charts.charts["income"]
+    assert income.money and income.total == 3075 and income.values[-1] == 3075 and len(income.values) == 7
+    assert charts.income_by_kind_fen == {"purchase.payment": 3075}
+    assert charts.charts["arrivals"].total == 0 and not charts.charts["arrivals"].money

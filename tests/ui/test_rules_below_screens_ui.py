@@ -30,3 +30,20 @@ async def test_a_small_reversal_needs_no_pin_and_a_second_one_is_refused_before_
         assert isinstance(app.screen, ShiftScreen) and not isinstance(app.screen, PinDialog)
         refusal = set_up.t("ledger.already_reversed", txn=posting.txn)
         assert any(refusal == str(n.message) for n in app._notifications)
+
+
+async def test_the_reports_screen_masks_names_for_an_assistant_as_the_service_says(make, set_up):
+    partner = set_up.operators.list_active()[0]
+    batch = set_up.parcels.start_batch(partner, shelf=1, layer=1)
+    parcel = set_up.parcels.check_in(partner, "SF0000000000001", batch_id=batch.id).parcel
+    set_up.parcels.set_recipient(partner, parcel.id, name="张秀兰", phone="1234")
+    app = make()
+    async with app.run_test(size=(150, 50)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("shift+tab", "enter", "down", "enter")  # the operator list: 王秀英 → 小李
+        await settle(app, pilot)
+        await log_in(app, pilot, "5678")
+        await pilot.press("f7")
+        await settle(app, pilot)
+        shown = screen_text(app)
+        assert "张**" in shown and "张秀兰" not in shown
