@@ -21,11 +21,7 @@ def statement_rows(t: Translator, s: Statement) -> tuple[list[str], list[list]]:
     header = [t(k) for k in ("report.day", "couriers.col_kind", "couriers.col_detail", "couriers.col_amount")]
     rows: list[list] = [["", t("couriers.opening"), "", _yuan(s.opening_fen)]]
     for line in s.lines:
-        detail = line.detail
-        if line.kind == "fees":
-            n, fee = line.detail.split("*")
-            detail = t("couriers.fee_detail", n=n, fee_fen=int(fee))
-        rows.append([str(line.day), t(f"couriers.kind.{line.kind}"), detail, _yuan(line.amount_fen)])
+        rows.append([str(line.day), t(f"couriers.kind.{line.kind}"), line.describe(t), _yuan(line.amount_fen)])
     rows.append(["", t("couriers.closing"), "", _yuan(s.closing_fen)])
     received, paid = -s.total("payment", -1), s.total("payment", 1)
     rows.append(["", t("couriers.dir.in"), "", _yuan(received)])

@@ -15,7 +15,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Digits, Footer, Input, Label
 
 from station.domain.carriers import CARRIERS, carrier_in_text
-from station.domain.errors import InvalidInput, StationError
+from station.domain.errors import StationError
+from station.domain.text import parse_count
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.check_in_rows import BatchRows
@@ -289,7 +290,7 @@ class CheckInScreen(ParcelChargeActions, BatchRows, StationScreen):
                 lambda v: self.parcels.end_batch(
                     self.session.require,
                     batch.id,
-                    claimed_count=_count(v["claimed"]),
+                    claimed_count=parse_count(v["claimed"]),
                     courier_name=v["courier"],
                     note=v["note"],
                 ),
@@ -313,10 +314,3 @@ class CheckInScreen(ParcelChargeActions, BatchRows, StationScreen):
         self.query_one("#last-code", Digits).update("")
         self.query_one("#batch-line", Label).update(self.t("checkin.start_hint"))
         self.query_one("#shelf").focus()
-
-
-def _count(text: str) -> int:
-    cleaned = (text or "").strip()
-    if not cleaned.isdigit():
-        raise InvalidInput("parcels.bad_count")
-    return int(cleaned)

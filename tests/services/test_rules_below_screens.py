@@ -109,3 +109,18 @@ def test_the_report_charts_sum_money_in_fen(services, partner):
     assert income.money and income.total == 3075 and income.values[-1] == 3075 and len(income.values) == 7
     assert charts.income_by_kind_fen == {"purchase.payment": 3075}
     assert charts.charts["arrivals"].total == 0 and not charts.charts["arrivals"].money
+
+
+def test_a_fees_line_carries_its_count_and_fee_not_a_string_to_split():
+    import datetime as dt
+
+    from station.i18n.translator import Translator
+    from station.services.courier_reports import AccountLine, Statement
+
+    t = Translator("en")
+    fees = AccountLine(dt.date(2026, 11, 23), "fees", "", "", 450, parcels=3, fee_fen=150)
+    paid = AccountLine(dt.date(2026, 11, 23), "payment", "", "cash", -450)
+    assert fees.describe(t) == t("couriers.fee_detail", n=3, fee_fen=150) and "1.50" in fees.describe(t)
+    assert paid.describe(t) == "cash"
+    statement = Statement("YTO", "2026-11", dt.date(2026, 11, 1), dt.date(2026, 11, 30), 0, (fees, paid))
+    assert statement.parcels == 3 and statement.closing_fen == 0

@@ -20,6 +20,7 @@ MESSAGES: dict[str, str] = {
     "money.zero": "The amount cannot be zero",
     "phone.invalid": '"{text}" is not a phone number: 11-digit mobile or landline with area code',
     "phone.tail_invalid": 'A phone tail is 4 digits: "{text}"',
+    "count.not_a_number": 'Enter the count as a whole number: "{text}"',
     "pin.invalid": "A PIN is 4–8 digits",
     # ledger
     "ledger.empty_posting": "Nothing to post",

@@ -20,6 +20,7 @@ MESSAGES: dict[str, str] = {
     "money.zero": "金额不能为零",
     "phone.invalid": "“{text}”不是有效电话：手机 11 位，或带区号的座机",
     "phone.tail_invalid": "手机尾号应为 4 位数字：“{text}”",
+    "count.not_a_number": "件数请填整数：“{text}”",
     "pin.invalid": "PIN 应为 4–8 位数字",
     # ledger
     "ledger.empty_posting": "没有要记账的金额",
