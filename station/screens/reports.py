@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, ProgressBar, Sparkline
 
 from station.domain.money import fen_to_yuan_text
-from station.domain.periods import Period, parse_period, previous_month
+from station.domain.periods import Period
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.dialogs import ConfirmDialog
@@ -133,23 +133,25 @@ class ReportsScreen(StationScreen):
 
     @work
     async def action_custom_period(self) -> None:
-        today = self.exports.clock.now().date()
+        reports = self.reports
         chosen = await self.app.push_screen_wait(
             FormDialog(
                 self.t("reports.custom_title"),
-                [FormField("period", self.t("reports.custom_hint"), str(today))],
-                lambda v: (parse_period(v["period"], today), v["period"])[1],
+                [FormField("period", self.t("reports.custom_hint"), str(reports.clock.now().date()))],
+                lambda v: (reports.period(v["period"]), v["period"])[1],
             )
         )
         if chosen is not None:
             self.period_text = chosen
             self.reload()
 
+    def action_export(self, masked: bool) -> None:
+        # The month to offer (last month) is the reports service's arithmetic, not the screen's.
+        self.call_service(self.reports.last_month, lambda period: self.export(masked, period.label))
+
     @work
-    async def action_export(self, masked: bool) -> None:
+    async def export(self, masked: bool, last_month: str) -> None:
         operator = self.session.require
-        today = self.exports.clock.now()
-        last_month = previous_month(today.date()).label
         values = await self.app.push_screen_wait(
             FormDialog(
                 self.t("reports.export_title"),

@@ -16,7 +16,7 @@ from station.db.parcel_models import Parcel, on_shelf
 from station.db.purchase_models import Purchase
 from station.domain.clock import Clock
 from station.domain.overdue import bucket, days_on_shelf
-from station.domain.periods import Period, parse_period
+from station.domain.periods import Period, parse_period, previous_month
 from station.services.common import OperatorInfo, may
 from station.services.ledger import PAYMENT_METHODS
 from station.services.utility_reports import summary
@@ -186,6 +186,10 @@ class ReportService:
     def period(self, text: str) -> Period:
         """`day`, `week`, `month`, a month `2026-11` or a range, relative to today."""
         return parse_period(text, self.clock.now().date())
+
+    def last_month(self) -> Period:
+        """The month an export offers first: the last complete one."""
+        return previous_month(self.clock.now().date())
 
     def charts(self, period: Period) -> ReportCharts:
         trend = parcels_daily(period, self.parcels.overdue_days)

@@ -124,3 +124,8 @@ def test_a_fees_line_carries_its_count_and_fee_not_a_string_to_split():
     assert paid.describe(t) == "cash"
     statement = Statement("YTO", "2026-11", dt.date(2026, 11, 1), dt.date(2026, 11, 30), 0, (fees, paid))
     assert statement.parcels == 3 and statement.closing_fen == 0
+
+
+def test_the_export_offers_last_month_from_the_reports_service(services):
+    assert services.reports.last_month().label == "2026-10"  # the clock says 2026-11-23
+    assert services.reports.period("2026-11").label == "2026-11"
