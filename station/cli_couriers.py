@@ -33,7 +33,7 @@ def statement_rows(t: Translator, s: Statement) -> tuple[list[str], list[list]]:
 
 def courier_account_report(services: Services, t: Translator, args: argparse.Namespace) -> str:
     from station.cli_reports import render
-    from station.services.report_tables import ReportTable, save_xlsx
+    from station.presenters.report_tables import ReportTable, save_xlsx
 
     if not getattr(args, "courier", None):
         raise InvalidInput("couriers.report_needs_courier")

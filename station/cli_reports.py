@@ -46,7 +46,7 @@ def utilities_report(services: Services, t: Translator, args: argparse.Namespace
             fen_to_yuan_text(r.cap_fen),
             fen_to_yuan_text(r.payable_fen),
             fen_to_yuan_text(r.excess_fen) if r.excess_fen else "",
-            r.tariff_versions,
+            r.versions_text,
         ]
         for r in summary(year)
     ]
@@ -99,7 +99,7 @@ def trend_report(name: str):
         from pathlib import Path
 
         from station.domain.periods import parse_period
-        from station.services.report_tables import REPORT_TABLES, save_xlsx
+        from station.presenters.report_tables import REPORT_TABLES, save_xlsx
 
         period = parse_period(args.period or "month", services.clock.now().date())
         table = REPORT_TABLES[name](t, period, services.config.parcels, masked)

@@ -14,13 +14,13 @@ from textual.widgets import DataTable, Footer, Label, ProgressBar, Sparkline
 
 from station.domain.money import fen_to_yuan_text
 from station.domain.periods import Period
+from station.presenters.report_tables import REPORT_TABLES, ReportTable
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.dialogs import ConfirmDialog
 from station.screens.form_dialog import FormDialog, FormField
 from station.services.common import Session
 from station.services.exports import ExportResult, ExportService
-from station.services.report_tables import REPORT_TABLES, ReportTable
 from station.services.reports import ReportCharts, ReportService
 from station.widgets.status_line import StatusLine
 

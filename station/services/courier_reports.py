@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 from peewee import fn
 
@@ -196,28 +195,3 @@ def income_by_courier(start: dt.date, end: dt.date) -> list[tuple[str, int, int,
         if fees or sent:
             rows.append((courier, sum(f.parcels for f in fees), sum(f.amount_fen for f in fees), sent))
     return rows
-
-
-def courier_income_table(t, period, config, masked):
-    """F7 and `station report courier-income`: parcel income per courier for the period."""
-    from station.services.report_tables import ReportTable
-
-    last = period.last
-    rows = [
-        [
-            t(f"carrier.{courier}"),
-            parcels,
-            Decimal(fees).scaleb(-2),
-            Decimal(commission).scaleb(-2),
-            Decimal(fees + commission).scaleb(-2),
-        ]
-        for courier, parcels, fees, commission in income_by_courier(period.start, last)
-    ]
-    header = [
-        t("couriers.courier"),
-        t("report.courier_parcels"),
-        t("report.courier_fees"),
-        t("report.courier_commission"),
-        t("report.courier_income"),
-    ]
-    return ReportTable(header, rows, (5,), "bar")

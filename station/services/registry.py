@@ -156,7 +156,14 @@ class Services:
         from station.services.parcel_reports import ParcelReports
 
         return ParcelReports(
-            self.db, self.clock, self.audit, self.printing, self.config.parcels, self.t, self.config.export_dir
+            self.db,
+            self.clock,
+            self.audit,
+            self.ledger,
+            self.printing,
+            self.config.parcels,
+            self.t,
+            export_dir=self.config.export_dir,
         )
 
     @built_once

@@ -201,7 +201,7 @@ class ReportService:
         billed: dict[str, int] = {}
         cap: dict[str, int] = {}
         for row in summary(period.start.year):  # utilities: month by month of the period's year
-            if len(row.period) == 7:
+            if not row.is_total:
                 billed[row.period] = billed.get(row.period, 0) + row.billed_fen
                 cap[row.period] = cap.get(row.period, 0) + row.cap_fen
         charts = {
