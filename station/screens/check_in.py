@@ -214,8 +214,10 @@ class CheckInScreen(ParcelChargeActions, BatchRows, StationScreen):
         self.last = saved.parcel
         self.batch = dataclasses.replace(self.batch, scanned_count=saved.batch_count)
         self.query_one("#last-code", Digits).update(saved.parcel.pickup_code)
-        self.query_one("#scan-message", Label).update("")
-        self.query_one("#scan-message").remove_class("-error")
+        message = self.query_one("#scan-message", Label)
+        if message.has_class("-error"):  # an update is a screen layout: only when there was one
+            message.update("")
+            message.remove_class("-error")
         self.show_last_detail()
         self.rows[saved.parcel.id] = saved.parcel
         table = self.query_one("#batch-table", DataTable)
