@@ -350,9 +350,23 @@ def year_summary(year: int) -> list[BillInfo]:
         of = [b for b in bills if b.category == category]
         if of:
             versions = tuple(sorted({b.tariff_version for b in of}))
-            figures = [
-                sum(getattr(b, name) for b in of)
-                for name in ("usage_milli", "billed_fen", "village_fen", "cap_fen", "payable_fen", "excess_fen")
-            ]
-            totals.append(BillInfo(0, category, "", str(year), *figures, versions[-1], None, None, "", versions))
+            totals.append(
+                BillInfo(
+                    id=0,
+                    category=category,
+                    meter="",
+                    period=str(year),
+                    usage_milli=sum(b.usage_milli for b in of),
+                    billed_fen=sum(b.billed_fen for b in of),
+                    village_fen=sum(b.village_fen for b in of),
+                    cap_fen=sum(b.cap_fen for b in of),
+                    payable_fen=sum(b.payable_fen for b in of),
+                    excess_fen=sum(b.excess_fen for b in of),
+                    tariff_version=versions[-1],
+                    meter_start_milli=None,
+                    meter_end_milli=None,
+                    payer_note="",
+                    tariff_versions=versions,
+                )
+            )
     return bills + totals
