@@ -157,13 +157,19 @@ class CheckInScreen(ParcelChargeActions, BatchRows, StationScreen):
 
     @on(Input.Submitted, "#courier")
     def start_batch(self) -> None:
-        shelf = int(self.query_one("#shelf", Input).value or 1)  # digits only (restrict)
-        layer = int(self.query_one("#layer", Input).value or 1)
+        shelf_text = self.query_one("#shelf", Input).value or "1"  # digits only (restrict)
+        layer_text = self.query_one("#layer", Input).value or "1"
         courier = self.query_one("#courier", Input).value
         carrier = carrier_in_text(courier, {c: self.t(f"carrier.{c}") for c in CARRIERS if c != "OTHER"})
         operator = self.session.require
         self.call_service(
-            lambda: self.parcels.start_batch(operator, shelf=shelf, layer=layer, carrier=carrier, courier_name=courier),
+            lambda: self.parcels.start_batch(
+                operator,
+                shelf=parse_count(shelf_text),
+                layer=parse_count(layer_text),
+                carrier=carrier,
+                courier_name=courier,
+            ),
             self.batch_started,
             self.batch_refused,
         )
