@@ -8,13 +8,12 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.reactive import reactive
 
-from station.config import PrinterConfig, StationConfig, ensure_dirs, save_section
+from station.config import PrinterConfig, StationConfig, ensure_dirs
 from station.db.database import open_database
 from station.domain.clock import Clock, SystemClock
-from station.domain.permissions import allowed
 from station.i18n.translator import Translator
 from station.printing.recovery import recover_interrupted
-from station.printing.transports import Transport, make_transport
+from station.printing.transports import Transport
 from station.screens.actions import APP_ACTIONS, StationAction, app_actions, bindings_for
 from station.screens.base import ServiceCalls, TranslatedBindings
 from station.screens.home import HomeScreen
@@ -104,12 +103,25 @@ class StationApp(TranslatedBindings, ServiceCalls, App[object]):
         def shift():
             from station.screens.shift import ShiftScreen
 
-            return ShiftScreen(services, session, print_job)
+            return ShiftScreen(
+                shifts=services.shifts,
+                ledger=services.ledger,
+                day_close=services.day_close,
+                backup=services.backup,
+                operators=services.operators,
+                audit=services.audit,
+                complaints=services.complaints,
+                villagers=services.villagers,
+                session=session,
+                print_job=print_job,
+            )
 
         def reports():
             from station.screens.reports import ReportsScreen
 
-            return ReportsScreen(services.exports, session, self.config.export_dir, self.config.parcels)
+            return ReportsScreen(
+                services.exports, services.reports, session, self.config.export_dir, self.config.parcels
+            )
 
         def couriers():
             from station.screens.sending import SendingScreen
@@ -224,24 +236,20 @@ class StationApp(TranslatedBindings, ServiceCalls, App[object]):
         operator = self.session.operator
         if operator is None:
             return
-        if not allowed(operator.role, "settings.change"):
-            self.notify(
-                self.t("access.denied", role_key=f"role.{operator.role}", action_key="action.settings.change"),
-                severity="error",
-                timeout=10,
-            )
-            return
+        # The settings service says whether this operator may (an assistant gets its refusal).
+        self.call_service(lambda: self.services.settings.printer(operator), self.printer_settings)
+
+    def printer_settings(self, current: PrinterConfig) -> None:
         from station.screens.printer_settings import PrinterSettingsScreen
 
-        self.push_screen(PrinterSettingsScreen(self.config.printer, self.save_printer, self.print_test_page))
+        self.push_screen(
+            PrinterSettingsScreen(self.services.settings, self.session, current, self.print_test_page, self.use_config)
+        )
 
-    def save_printer(self, printer: PrinterConfig) -> None:
-        """Save the [printer] section and use it at once (runs in a worker)."""
-        operator = self.session.require
-        self.config = save_section(self.config, "printer", printer)
-        self.services.printing.use_printer(printer, make_transport(printer))
-        with self.services.db.atomic():
-            self.services.audit.record("config.printer", operator.id, printer_kind=printer.kind)
+    def use_config(self, config: StationConfig) -> None:
+        """After the settings screen saved: the status line shows the new printer."""
+        self.config = config
+        self.update_status()
 
     def print_test_page(self) -> None:
         operator = self.session.require

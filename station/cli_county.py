@@ -176,8 +176,8 @@ def save_county_xlsx(path: Path, header, rows, totals, over, t: Translator, peri
     from openpyxl.styles import Font
 
     from station.domain.spreadsheet import safe_cell
+    from station.presenters.report_tables import write_workbook
     from station.services.county import FIGURES
-    from station.services.report_tables import write_workbook
 
     workbook = Workbook()
     sheet = workbook.active

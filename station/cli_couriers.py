@@ -20,11 +20,7 @@ def statement_rows(t: Translator, s: Statement) -> tuple[list[str], list[list]]:
     header = [t(k) for k in ("report.day", "couriers.col_kind", "couriers.col_detail", "couriers.col_amount")]
     rows: list[list] = [["", t("couriers.opening"), "", _yuan(s.opening_fen)]]
     for line in s.lines:
-        detail = line.detail
-        if line.kind == "fees":
-            n, fee = line.detail.split("*")
-            detail = t("couriers.fee_detail", n=n, fee_fen=int(fee))
-        rows.append([str(line.day), t(f"couriers.kind.{line.kind}"), detail, _yuan(line.amount_fen)])
+        rows.append([str(line.day), t(f"couriers.kind.{line.kind}"), line.describe(t), _yuan(line.amount_fen)])
     rows.append(["", t("couriers.closing"), "", _yuan(s.closing_fen)])
     received, paid = -s.total("payment", -1), s.total("payment", 1)
     rows.append(["", t("couriers.dir.in"), "", _yuan(received)])
@@ -36,7 +32,7 @@ def statement_rows(t: Translator, s: Statement) -> tuple[list[str], list[list]]:
 
 def courier_account_report(services: Services, t: Translator, args: argparse.Namespace) -> str:
     from station.cli_reports import emit
-    from station.services.report_tables import ReportTable
+    from station.presenters.report_tables import ReportTable
 
     if not getattr(args, "courier", None):
         raise InvalidInput("couriers.report_needs_courier")

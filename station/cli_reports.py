@@ -16,8 +16,8 @@ from station.domain.spreadsheet import safe_cell
 from station.domain.tariffs import format_scaled
 from station.file_modes import write_private_file
 from station.i18n.translator import Translator
+from station.presenters.report_tables import ReportTable, save_xlsx
 from station.services.registry import Services
-from station.services.report_tables import ReportTable, save_xlsx
 from station.services.utility_reports import BILL_COLUMN_KEYS, summary
 
 
@@ -64,7 +64,7 @@ def utilities_report(services: Services, t: Translator, args: argparse.Namespace
             fen_to_yuan_text(r.cap_fen),
             fen_to_yuan_text(r.payable_fen),
             fen_to_yuan_text(r.excess_fen) if r.excess_fen else "",
-            r.tariff_versions,
+            r.versions_text,
         ]
         for r in summary(year)
     ]
@@ -116,7 +116,7 @@ def daily_report(services: Services, t: Translator, args: argparse.Namespace, *,
 def trend_report(name: str):
     def run(services: Services, t: Translator, args: argparse.Namespace, *, masked: bool = True) -> str:
         from station.domain.periods import parse_period
-        from station.services.report_tables import REPORT_TABLES
+        from station.presenters.report_tables import REPORT_TABLES
 
         period = parse_period(args.period or "month", services.clock.now().date())
         table = REPORT_TABLES[name](t, period, services.config.parcels, masked)

@@ -213,6 +213,43 @@ def check_section(name: str, section: Any) -> None:
             raise InvalidInput("validation.setting_overdue_days", setting="parcels.overdue_days", value=days)
 
 
+# What each printer connection cannot do without (the settings form says which field is empty).
+PRINTER_NEEDS = {"network": "host", "file": "path", "serial": "device", "cups": "queue"}
+PRINTER_TEXT_FIELDS = ("host", "port", "path", "device", "queue", "usb_vendor", "usb_product", "timeout")
+
+
+def printer_from_form(current: PrinterConfig, kind: str, paper_mm: int, fields: Mapping[str, str]) -> PrinterConfig:
+    """The printer section from the settings form's text: numbers parsed here (USB ids in hex),
+    the field the connection needs filled in, then the same limits as a hand-edited config.toml.
+    Raises InvalidInput naming the field; nothing is saved on a refusal."""
+    values = {name: (fields.get(name) or "").strip() for name in PRINTER_TEXT_FIELDS}
+
+    def number(name: str, parse: Any, default: str) -> Any:
+        try:
+            return parse(values[name] or default)
+        except ValueError:
+            raise InvalidInput("printer.bad_number", field_key=f"printer.{name}", text=values[name]) from None
+
+    needed = PRINTER_NEEDS.get(kind)
+    if needed and not values[needed]:
+        raise InvalidInput("printer.missing", field_key=f"printer.{needed}")
+    printer = dataclasses.replace(
+        current,
+        kind=kind,
+        paper_mm=paper_mm,
+        host=values["host"],
+        port=number("port", int, "9100"),
+        path=values["path"],
+        device=values["device"],
+        queue=values["queue"],
+        usb_vendor=number("usb_vendor", lambda text: int(text, 16), "0"),
+        usb_product=number("usb_product", lambda text: int(text, 16), "0"),
+        timeout=number("timeout", float, "5"),
+    )
+    check_section("printer", printer)
+    return printer
+
+
 def _validate(config: StationConfig, source: Path) -> None:
     for name in SECTIONS:
         try:

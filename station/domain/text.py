@@ -32,3 +32,11 @@ def clean_text(text: str | None, *, max_len: int = NOTE_MAX, required_key: str |
 def clean_name(text: str | None, *, required_key: str | None = None, max_len: int = NAME_MAX) -> str:
     """A person's, product's or station's name: one line, at most 40 characters."""
     return clean_text(text, max_len=max_len, required_key=required_key)
+
+
+def parse_count(text: str | None) -> int:
+    """A count typed at the counter (parcels handed over, pieces claimed): digits only, 0 or more."""
+    cleaned = (text or "").strip()
+    if not cleaned.isascii() or not cleaned.isdigit():
+        raise InvalidInput("count.not_a_number", text=text or "")
+    return int(cleaned)

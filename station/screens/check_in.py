@@ -15,7 +15,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Digits, Footer, Input, Label
 
 from station.domain.carriers import CARRIERS, carrier_in_text
-from station.domain.errors import InvalidInput, StationError
+from station.domain.errors import StationError
+from station.domain.text import parse_count
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.check_in_rows import BatchRows
@@ -158,13 +159,19 @@ class CheckInScreen(ParcelChargeActions, BatchRows, StationScreen):
 
     @on(Input.Submitted, "#courier")
     def start_batch(self) -> None:
-        shelf = int(self.query_one("#shelf", Input).value or 1)  # digits only (restrict)
-        layer = int(self.query_one("#layer", Input).value or 1)
+        shelf_text = self.query_one("#shelf", Input).value or "1"  # digits only (restrict)
+        layer_text = self.query_one("#layer", Input).value or "1"
         courier = self.query_one("#courier", Input).value
         carrier = carrier_in_text(courier, {c: self.t(f"carrier.{c}") for c in CARRIERS if c != "OTHER"})
         operator = self.session.require
         self.call_service(
-            lambda: self.parcels.start_batch(operator, shelf=shelf, layer=layer, carrier=carrier, courier_name=courier),
+            lambda: self.parcels.start_batch(
+                operator,
+                shelf=parse_count(shelf_text),
+                layer=parse_count(layer_text),
+                carrier=carrier,
+                courier_name=courier,
+            ),
             self.batch_started,
             self.batch_refused,
         )
@@ -216,8 +223,10 @@ class CheckInScreen(ParcelChargeActions, BatchRows, StationScreen):
         self.last = saved.parcel
         self.current_batch = dataclasses.replace(self.current_batch, scanned_count=saved.batch_count)
         self.query_one("#last-code", Digits).update(saved.parcel.pickup_code)
-        self.query_one("#scan-message", Label).update("")
-        self.query_one("#scan-message").remove_class("-error")
+        label = self.query_one("#scan-message", Label)
+        if label.has_class("-error"):  # an update is a screen layout: only when there was one
+            label.update("")
+            label.remove_class("-error")
         self.show_last_detail()
         self.rows[saved.parcel.id] = saved.parcel
         table = self.query_one("#batch-table", DataTable)
@@ -294,7 +303,7 @@ class CheckInScreen(ParcelChargeActions, BatchRows, StationScreen):
                 lambda v: self.parcels.end_batch(
                     self.session.require,
                     batch.id,
-                    claimed_count=_count(v["claimed"]),
+                    claimed_count=parse_count(v["claimed"]),
                     courier_name=v["courier"],
                     note=v["note"],
                 ),
@@ -318,10 +327,3 @@ class CheckInScreen(ParcelChargeActions, BatchRows, StationScreen):
         self.query_one("#last-code", Digits).update("")
         self.query_one("#batch-line", Label).update(self.t("checkin.start_hint"))
         self.query_one("#shelf").focus()
-
-
-def _count(text: str) -> int:
-    cleaned = (text or "").strip()
-    if not cleaned.isdigit():
-        raise InvalidInput("parcels.bad_count")
-    return int(cleaned)

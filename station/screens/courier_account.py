@@ -106,10 +106,7 @@ class CourierAccountScreen(StationScreen):
         table.clear()
         table.add_row("", self.t("couriers.opening"), "", format_fen(statement.opening_fen))
         for line in statement.lines:
-            detail = line.detail
-            if line.kind == "fees":
-                n, fee = line.detail.split("*")
-                detail = self.t("couriers.fee_detail", n=n, fee_fen=int(fee))
+            detail = line.describe(self.app.t)
             table.add_row(str(line.day), self.t(f"couriers.kind.{line.kind}"), detail, format_fen(line.amount_fen))
         table.add_row("", self.t("couriers.closing"), "", format_fen(statement.closing_fen))
         self.query_one("#account-summary", Label).update(summary_text(self.t, statement))

@@ -58,10 +58,10 @@ class PinDialog(StationDialog[Any]):
 
     BINDINGS = [Binding("escape", "cancel", "dialog.cancel", id="dialog.cancel")]
 
-    def __init__(self, prompt: str, operators: list[OperatorInfo], approve, *, roles: tuple[str, ...] = ()) -> None:
+    def __init__(self, prompt: str, operators: list[OperatorInfo], approve) -> None:
         super().__init__()
         self.prompt = prompt
-        self.operators = [op for op in operators if not roles or op.role in roles]
+        self.operators = operators  # who may approve: the service that asks has chosen them
         self.approve = approve  # (operator_id, pin) -> OperatorInfo, raises StationError
 
     def compose(self) -> ComposeResult:

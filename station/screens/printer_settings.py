@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Input, Label, Select
 
-from station.config import PRINTER_KINDS, PrinterConfig, check_section
-from station.domain.errors import InvalidInput
+from station.config import PRINTER_KINDS, PRINTER_TEXT_FIELDS, PrinterConfig, StationConfig
+from station.domain.errors import StationError
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
+from station.services.common import Session
+from station.services.settings import PrinterForm, SettingsService
 from station.widgets.form import field
 from station.widgets.status_line import StatusLine
 
@@ -20,7 +22,6 @@ ACTIONS = (
     StationAction("printer.save", "ctrl+s", "save", "printer.save", "printer.save_help"),
     StationAction("printer.test", "ctrl+t", "test_page", "print.test", "print.test_help"),
 )
-TEXT_FIELDS = ("host", "port", "path", "device", "queue", "usb_vendor", "usb_product", "timeout")
 
 
 class PrinterSettingsScreen(StationScreen):
@@ -31,11 +32,20 @@ class PrinterSettingsScreen(StationScreen):
     ACTIONS = ACTIONS
     BINDINGS = bindings_for(ACTIONS)
 
-    def __init__(self, current: PrinterConfig, save, print_test) -> None:
+    def __init__(
+        self,
+        settings: SettingsService,
+        session: Session,
+        current: PrinterConfig,
+        print_test: Callable[[], None],
+        on_saved: Callable[[StationConfig], None],
+    ) -> None:
         super().__init__()
+        self.settings = settings
+        self.session = session
         self.current = current
-        self.save_config = save  # (PrinterConfig) -> None, raises StationError
         self.print_test = print_test
+        self.on_saved = on_saved
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
@@ -59,7 +69,7 @@ class PrinterSettingsScreen(StationScreen):
                     id="paper",
                 ),
             )
-            for name in TEXT_FIELDS:
+            for name in PRINTER_TEXT_FIELDS:
                 value = getattr(self.current, name)
                 if name.startswith("usb_"):
                     value = f"{value:04x}"
@@ -67,48 +77,27 @@ class PrinterSettingsScreen(StationScreen):
             yield Label("", id="form-message", classes="message")
         yield Footer()
 
-    def read_form(self) -> PrinterConfig:
-        values = {name: self.query_one(f"#{name}", Input).value.strip() for name in TEXT_FIELDS}
-        try:
-            port = int(values["port"] or 9100)
-            timeout = float(values["timeout"] or 5)
-            vendor = int(values["usb_vendor"] or "0", 16)
-            product = int(values["usb_product"] or "0", 16)
-        except ValueError:
-            raise InvalidInput("printer.bad_number") from None
-        kind = self.query_one("#kind", Select).selection or self.current.kind  # never blank: allow_blank=False
-        needed = {"network": "host", "file": "path", "serial": "device", "cups": "queue"}.get(kind)
-        if needed and not values[needed]:
-            raise InvalidInput("printer.missing", field=self.t(f"printer.{needed}"))
-        printer = dataclasses.replace(
-            self.current,
-            kind=kind,
+    def read_form(self) -> PrinterForm:
+        """The form as typed; the settings service parses and checks it."""
+        return PrinterForm(
+            kind=self.query_one("#kind", Select).selection or self.current.kind,  # never blank: allow_blank=False
             paper_mm=self.query_one("#paper", Select).selection or self.current.paper_mm,
-            host=values["host"],
-            port=port,
-            path=values["path"],
-            device=values["device"],
-            queue=values["queue"],
-            usb_vendor=vendor,
-            usb_product=product,
-            timeout=timeout,
+            fields={name: self.query_one(f"#{name}", Input).value for name in PRINTER_TEXT_FIELDS},
         )
-        check_section("printer", printer)  # the same limits as a hand-edited config.toml
-        return printer
 
     def action_save(self) -> None:
-        try:
-            printer = self.read_form()
-        except InvalidInput as error:
-            self.query_one("#form-message", Label).update(self.app.t.error(error))
-            self.app.bell()
-            return
-        self.call_service(lambda: self.save_config(printer), lambda _: self.saved(printer))
+        form, operator = self.read_form(), self.session.require
+        self.call_service(lambda: self.settings.save_printer(operator, form), self.saved, self.refused)
 
-    def saved(self, printer: PrinterConfig) -> None:
-        self.current = printer
+    def refused(self, error: StationError) -> None:
+        self.query_one("#form-message", Label).update(self.app.t.error(error))
+        self.app.bell()
+
+    def saved(self, config: StationConfig) -> None:
+        self.current = config.printer
         self.query_one("#form-message", Label).update("")
-        self.notify(self.t("printer.saved", kind=self.t(f"printer.kind.{printer.kind}")))
+        self.notify(self.t("printer.saved", kind=self.t(f"printer.kind.{config.printer.kind}")))
+        self.on_saved(config)
 
     def action_test_page(self) -> None:
         self.print_test()

@@ -13,29 +13,19 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, ProgressBar, Sparkline
 
 from station.domain.money import fen_to_yuan_text
-from station.domain.periods import parse_period, previous_month
-from station.domain.permissions import allowed
+from station.domain.periods import Period
+from station.presenters.report_tables import REPORT_TABLES, ReportTable
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.dialogs import ConfirmDialog
 from station.screens.form_dialog import FormDialog, FormField
 from station.services.common import Session
 from station.services.exports import ExportResult, ExportService
-from station.services.report_tables import REPORT_TABLES
-from station.services.utility_reports import summary
+from station.services.reports import ReportCharts, ReportService
 from station.widgets.status_line import StatusLine
 
 CHARTS = ("arrivals", "pickups", "overdue", "income", "utility_billed", "utility_cap")
 TABLES = ("carriers", "courier-income", "consignments", "purchases", "hours", "pending")
-
-
-def _monthly(rows, field: str) -> list[int]:
-    """Fen per month (all categories) from the utility summary's month rows."""
-    totals: dict[str, int] = {}
-    for row in rows:
-        if len(row.period) == 7:
-            totals[row.period] = totals.get(row.period, 0) + getattr(row, field)
-    return [totals[month] for month in sorted(totals)]
 
 
 ACTIONS = (
@@ -69,9 +59,12 @@ class ReportsScreen(StationScreen):
         done: int
         total: int
 
-    def __init__(self, exports: ExportService, session: Session, export_dir: Path, parcel_config) -> None:
+    def __init__(
+        self, exports: ExportService, reports: ReportService, session: Session, export_dir: Path, parcel_config
+    ) -> None:
         super().__init__()
         self.exports = exports
+        self.reports = reports
         self.session = session
         self.export_dir = export_dir
         self.parcel_config = parcel_config
@@ -98,48 +91,32 @@ class ReportsScreen(StationScreen):
         self.reload()
 
     def reload(self) -> None:
-        text, today = self.period_text, self.exports.clock.now().date()
-        masked = not allowed(self.session.require.role, "report.names")  # the permission table decides
+        text, operator, reports, t = self.period_text, self.session.require, self.reports, self.app.t
 
-        def load():
-            period = parse_period(text, today)
-            tables = {
-                name: REPORT_TABLES[name](self.app.t, period, self.parcel_config, masked)
-                for name in (*TABLES, "parcels-trend", "income")
-            }
-            return period, tables, summary(period.start.year)
+        def load() -> tuple[Period, dict[str, ReportTable], ReportCharts]:
+            masked = reports.names_masked(operator)  # the reports service decides, not the screen
+            period = reports.period(text)
+            tables = {name: REPORT_TABLES[name](t, period, self.parcel_config, masked) for name in TABLES}
+            return period, tables, reports.charts(period)
 
         self.call_service(load, self.show, group="reports", exclusive=True)
 
-    def show(self, found) -> None:
-        period, tables, utility_rows = found
+    def show(self, found: tuple[Period, dict[str, ReportTable], ReportCharts]) -> None:
+        period, tables, charts = found
         self.query_one("#report-title", Label).update(self.t("reports.period_title", period=period.label))
-        trend, income = tables["parcels-trend"], tables["income"]
-        # Bar heights only: counts, and money as whole fen (exact); totals are shown in yuan.
-        self.charts = {
-            "arrivals": [row[1] for row in trend.rows],
-            "pickups": [row[2] for row in trend.rows],
-            "overdue": [row[3] for row in trend.rows],
-            "income": [int(row[-1].scaleb(2)) for row in income.rows],
-            # utilities: month by month of the period's year, all categories together
-            "utility_billed": _monthly(utility_rows, "billed_fen"),
-            "utility_cap": _monthly(utility_rows, "cap_fen"),
-        }
-        money = {"income", "utility_billed", "utility_cap"}
-        for chart, values in self.charts.items():
-            self.query_one(f"#chart-{chart}", Sparkline).data = values
-            total = fen_to_yuan_text(sum(values)) if chart in money else str(sum(values))
-            self.query_one(f"#label-{chart}", Label).update(
-                self.t(f"reports.chart.{chart}") + self.t("reports.chart_sum", total=total)
+        self.charts = {name: list(chart.values) for name, chart in charts.charts.items()}
+        for name, chart in charts.charts.items():
+            self.query_one(f"#chart-{name}", Sparkline).data = list(chart.values)
+            total = fen_to_yuan_text(chart.total) if chart.money else str(chart.total)
+            self.query_one(f"#label-{name}", Label).update(
+                self.t(f"reports.chart.{name}") + self.t("reports.chart_sum", total=total)
             )
-        # counter money by kind: the income table's columns (kinds) summed over the period
-        by_kind = [
-            f"{name} {sum(row[i] for row in income.rows)}" for i, name in enumerate(income.header[1:-1], start=1)
-        ]
+        # counter money by kind over the period
+        by_kind = [f"{self.t('ledger.kind.' + k)} {fen_to_yuan_text(v)}" for k, v in charts.income_by_kind_fen.items()]
         if by_kind:
             self.query_one("#label-income", Label).update(
                 self.t("reports.chart.income")
-                + self.t("reports.chart_sum", total=fen_to_yuan_text(sum(self.charts["income"])))
+                + self.t("reports.chart_sum", total=fen_to_yuan_text(charts.charts["income"].total))
                 + "  "
                 + self.t("list.sep").join(by_kind)
             )
@@ -156,23 +133,25 @@ class ReportsScreen(StationScreen):
 
     @work
     async def action_custom_period(self) -> None:
-        today = self.exports.clock.now().date()
+        reports = self.reports
         chosen = await self.app.push_screen_wait(
             FormDialog(
                 self.t("reports.custom_title"),
-                [FormField("period", self.t("reports.custom_hint"), str(today))],
-                lambda v: (parse_period(v["period"], today), v["period"])[1],
+                [FormField("period", self.t("reports.custom_hint"), str(reports.clock.now().date()))],
+                lambda v: (reports.period(v["period"]), v["period"])[1],
             )
         )
         if chosen is not None:
             self.period_text = chosen
             self.reload()
 
+    def action_export(self, masked: bool) -> None:
+        # The month to offer (last month) is the reports service's arithmetic, not the screen's.
+        self.call_service(self.reports.last_month, lambda period: self.export(masked, period.label))
+
     @work
-    async def action_export(self, masked: bool) -> None:
+    async def export(self, masked: bool, last_month: str) -> None:
         operator = self.session.require
-        today = self.exports.clock.now()
-        last_month = previous_month(today.date()).label
         values = await self.app.push_screen_wait(
             FormDialog(
                 self.t("reports.export_title"),

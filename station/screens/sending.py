@@ -12,6 +12,7 @@ from station.domain.money import format_fen, parse_yuan
 from station.domain.phones import mask_phone
 from station.domain.rate_cards import parse_weight_kg
 from station.domain.tariffs import format_scaled
+from station.domain.text import parse_count
 from station.printing.queue import PrintService
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
@@ -244,10 +245,3 @@ class SendingScreen(StationScreen):
         from station.screens.rate_cards import RateCardsScreen
 
         self.app.push_screen(RateCardsScreen(self.rate_cards, self.session))
-
-
-def parse_count(text: str) -> int:
-    cleaned = (text or "").strip()
-    if not cleaned.isdigit():
-        raise InvalidInput("sending.bad_count", text=text)
-    return int(cleaned)

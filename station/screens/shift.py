@@ -3,6 +3,8 @@ reverse a posting (with approval), the audit log and the complaints register."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Label
@@ -10,15 +12,22 @@ from textual.widgets import DataTable, Footer, Label
 from station.domain.errors import StationError
 from station.domain.money import format_fen, parse_yuan
 from station.domain.periods import parse_date
-from station.domain.permissions import roles_for
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.dialogs import ConfirmDialog, InfoDialog, PinDialog
 from station.screens.form_dialog import FormDialog, FormField
 from station.services.common import OperatorInfo, Session
-from station.services.ledger import Posting, clean_reason
-from station.services.registry import Services
+from station.services.ledger import JournalRow, LedgerService, ReversalPlan, clean_reason
 from station.services.shifts import ShiftInfo
+
+if TYPE_CHECKING:
+    from station.services.audit import AuditLog
+    from station.services.backup import BackupService
+    from station.services.complaints import ComplaintService
+    from station.services.day_close import DayCloseService
+    from station.services.operators import OperatorService
+    from station.services.shifts import ShiftService
+    from station.services.villagers import VillagerService
 from station.widgets.status_line import StatusLine
 
 ACTIONS = (
@@ -42,9 +51,29 @@ class ShiftScreen(StationScreen):
     ACTIONS = ACTIONS
     BINDINGS = bindings_for(ACTIONS)
 
-    def __init__(self, services: Services, session: Session, print_job) -> None:
+    def __init__(
+        self,
+        *,
+        shifts: ShiftService,
+        ledger: LedgerService,
+        day_close: DayCloseService,
+        backup: BackupService,
+        operators: OperatorService,
+        audit: AuditLog,
+        complaints: ComplaintService,
+        villagers: VillagerService,
+        session: Session,
+        print_job,
+    ) -> None:
         super().__init__()
-        self.services = services
+        self.shifts = shifts
+        self.ledger = ledger
+        self.day_close = day_close
+        self.backup = backup
+        self.operators = operators
+        self.audit = audit
+        self.complaints = complaints
+        self.villagers = villagers
         self.session = session
         self.print_job = print_job
         self.postings: list[int] = []
@@ -74,29 +103,24 @@ class ShiftScreen(StationScreen):
         self.reload()
 
     def reload(self) -> None:
-        services = self.services
+        shifts, ledger = self.shifts, self.ledger
+        self.call_service(lambda: (shifts.current(), ledger.journal()), self.show)
 
-        def load():
-            day = services.clock.now().date()
-            postings = [services.ledger.posting(txn) for txn in services.ledger.txns_on(day)]
-            return services.shifts.current(), postings, {p.txn: services.ledger.is_reversed(p.txn) for p in postings}
-
-        self.call_service(load, self.show)
-
-    def show(self, found) -> None:
-        shift, postings, reversed_ = found
+    def show(self, found: tuple[ShiftInfo | None, list[JournalRow]]) -> None:
+        shift, journal = found
         self.query_one("#shift-body", Label).update(self.describe(shift))
         table = self.query_one("#journal", DataTable)
         table.clear()
-        self.postings = [p.txn for p in postings]
-        for p in postings:
+        self.postings = [row.posting.txn for row in journal]
+        for row in journal:
+            p = row.posting
             table.add_row(
                 str(p.txn),
                 p.at.strftime("%H:%M:%S"),
                 self.t(f"ledger.kind.{p.kind}"),
                 p.ref,
                 format_fen(p.amount_fen),
-                self.t("shift.reversed") if reversed_[p.txn] else "",
+                self.t("shift.reversed") if row.reversed else "",
             )
 
     def describe(self, shift: ShiftInfo | None) -> str:
@@ -125,7 +149,7 @@ class ShiftScreen(StationScreen):
             FormDialog(
                 self.t("shift.open_title"),
                 [FormField("cash", self.t("shift.opening"))],
-                lambda v: self.services.shifts.open_shift(op, parse_yuan(v["cash"])),
+                lambda v: self.shifts.open_shift(op, parse_yuan(v["cash"])),
             )
         )
         if opened is not None:
@@ -133,7 +157,7 @@ class ShiftScreen(StationScreen):
 
     def action_close_shift(self) -> None:
         op = self.session.require
-        self.call_service(lambda: self.services.shifts.operators_for_handover(op), self.close_shift)
+        self.call_service(lambda: self.shifts.operators_for_handover(op), self.close_shift)
 
     @work
     async def close_shift(self, others: list[OperatorInfo]) -> None:
@@ -149,7 +173,7 @@ class ShiftScreen(StationScreen):
                     FormField("handover", t("shift.handover_note")),
                     FormField("pin", t("shift.next_pin"), password=True),
                 ],
-                lambda v: self.services.shifts.close_shift(
+                lambda v: self.shifts.close_shift(
                     op,
                     counted_cash_fen=parse_yuan(v["counted"]),
                     diff_note=v["note"],
@@ -179,10 +203,10 @@ class ShiftScreen(StationScreen):
     @work
     async def action_close_day(self) -> None:
         op = self.session.require
-        day = self.services.clock.now().date()
+        day = self.day_close.clock.now().date()
         if not await self.app.push_screen_wait(ConfirmDialog(self.t("shift.day_close_question", date=str(day)))):
             return
-        self.call_service(lambda: self.services.day_close.close_day(op), self.day_closed, self.day_close_refused)
+        self.call_service(lambda: self.day_close.close_day(op), self.day_closed, self.day_close_refused)
 
     def day_close_refused(self, error: StationError) -> None:
         if error.key == "backup.chain_broken":  # loudly: the status line and a dialog naming the row
@@ -211,7 +235,7 @@ class ShiftScreen(StationScreen):
 
     def action_backup(self) -> None:
         self.call_service(
-            lambda: self.services.day_close.backup(self.session.require),
+            lambda: self.day_close.backup(self.session.require),
             self.backed_up,
             group="backup",
         )
@@ -221,9 +245,9 @@ class ShiftScreen(StationScreen):
         self.app.update_status()  # the backup's age
 
     def action_restore(self) -> None:
-        backups, operators = self.services.backup, self.services.operators
+        backups = self.backup
         self.call_service(
-            lambda: (backups.newest_backup(), operators.list_active()), lambda found: self.restore(*found)
+            lambda: (backups.newest_backup(), backups.restore_approvers()), lambda found: self.restore(*found)
         )
 
     @work
@@ -232,17 +256,15 @@ class ShiftScreen(StationScreen):
         quit and closed the database (a running app is exactly what restore refuses)."""
         from station.services.backup import RestoreRequest
 
-        backups = self.services.backup
+        backups = self.backup
         field = FormField("file", self.t("backup.restore_file"), str(newest or ""))
         source = await self.app.push_screen_wait(
             FormDialog(self.t("backup.restore_title"), [field], lambda v: backups.inspect(v["file"]))
         )
         if source is None:
             return
-        approve = PinRemembered(self.services.operators.approve)
-        partner = await self.app.push_screen_wait(
-            PinDialog(self.t("backup.restore_pin"), operators, approve, roles=("partner",))
-        )
+        approve = PinRemembered(self.operators.approve)
+        partner = await self.app.push_screen_wait(PinDialog(self.t("backup.restore_pin"), operators, approve))
         if partner is None:
             return
         if await self.app.push_screen_wait(ConfirmDialog(self.t("backup.restore_question", path=str(source)))):
@@ -252,37 +274,31 @@ class ShiftScreen(StationScreen):
         table = self.query_one("#journal", DataTable)
         if not self.postings:
             return
-        txn = self.postings[table.cursor_row]
-        op, services = self.session.require, self.services
-
-        def load() -> tuple[Posting, bool, list[OperatorInfo]]:
-            posting = services.ledger.posting(txn)
-            others = [o for o in services.operators.list_active() if o.id != op.id]
-            return posting, services.ledger.needs_approval(op, posting.amount_fen), others
-
-        self.call_service(load, lambda found: self.reverse(txn, *found))
+        txn, op, ledger = self.postings[table.cursor_row], self.session.require, self.ledger
+        # The ledger says whether this needs a second operator's PIN, and whose.
+        self.call_service(lambda: ledger.plan_reversal(op, txn), self.reverse)
 
     @work
-    async def reverse(self, txn: int, posting: Posting, needs_approval: bool, others: list[OperatorInfo]) -> None:
-        op, ledger = self.session.require, self.services.ledger
+    async def reverse(self, plan: ReversalPlan) -> None:
+        op, ledger, txn = self.session.require, self.ledger, plan.posting.txn
+        amount_fen = plan.posting.amount_fen
         reversed_ = await self.app.push_screen_wait(
             FormDialog(
-                self.t("shift.reverse_title", txn=txn, amount_fen=posting.amount_fen),
+                self.t("shift.reverse_title", txn=txn, amount_fen=amount_fen),
                 [FormField("reason", self.t("consign.reason"))],
                 (lambda v: clean_reason(v["reason"]))
-                if needs_approval
+                if plan.needs_approval
                 else (lambda v: ledger.reverse(txn, v["reason"], op)),
             )
         )
-        if reversed_ is not None and needs_approval:
-            # The second partner's PIN goes to the ledger service, which checks it itself.
+        if reversed_ is not None and plan.needs_approval:
+            # One call with the approver's PIN: the ledger checks it and posts.
             reason = reversed_
             reversed_ = await self.app.push_screen_wait(
                 PinDialog(
-                    self.t("shift.approval_prompt", txn=txn, amount_fen=posting.amount_fen),
-                    others,
+                    self.t("shift.approval_prompt", txn=txn, amount_fen=amount_fen),
+                    list(plan.approvers),
                     lambda approver_id, pin: ledger.reverse(txn, reason, op, approver_id=approver_id, approver_pin=pin),
-                    roles=roles_for("ledger.reverse"),
                 )
             )
         if reversed_ is not None:
@@ -290,7 +306,7 @@ class ShiftScreen(StationScreen):
             self.reload()
 
     def action_audit_log(self) -> None:
-        self.call_service(self.services.operators.list_active, self.audit_log)
+        self.call_service(self.operators.list_active, self.audit_log)
 
     @work
     async def audit_log(self, active: list[OperatorInfo]) -> None:
@@ -304,7 +320,7 @@ class ShiftScreen(StationScreen):
                     FormField("kind", t("shift.audit_kind"), placeholder="ledger.reversal / pickup.override / export"),
                     FormField("day", t("shift.audit_day"), placeholder="2026-11-23"),
                 ],
-                lambda v: self.services.audit.read(
+                lambda v: self.audit.read(
                     op,
                     kind=v["kind"].strip() or None,
                     operator_id=v["operator"] or None,
@@ -327,12 +343,12 @@ class ShiftScreen(StationScreen):
     def action_complaints(self) -> None:
         from station.screens.complaints import ComplaintsScreen
 
-        self.app.push_screen(ComplaintsScreen(self.services.complaints, self.services.villagers, self.session))
+        self.app.push_screen(ComplaintsScreen(self.complaints, self.villagers, self.session))
 
     def action_operators(self) -> None:
         from station.screens.operators import OperatorsScreen
 
-        self.app.push_screen(OperatorsScreen(self.services.operators, self.session))
+        self.app.push_screen(OperatorsScreen(self.operators, self.session))
 
 
 class PinRemembered:

@@ -16,8 +16,8 @@ from station.screens.form_dialog import FormDialog, FormField
 from station.screens.tariffs import TariffsScreen
 from station.services.common import Session
 from station.services.ledger import PAYMENT_METHODS
-from station.services.utilities import RecordedBill, UtilityService
-from station.services.utility_reports import BILL_COLUMN_KEYS, SummaryRow, summary
+from station.services.utilities import BillInfo, RecordedBill, UtilityService
+from station.services.utility_reports import BILL_COLUMN_KEYS
 from station.widgets.status_line import StatusLine
 
 ACTIONS = (
@@ -46,7 +46,7 @@ class UtilitiesScreen(StationScreen):
         self.utilities = utilities
         self.session = session
         self.year = utilities.clock.now().year
-        self.rows: list[SummaryRow] = []
+        self.rows: list[BillInfo] = []
         self.bill_ids: list[int | None] = []
 
     def compose(self) -> ComposeResult:
@@ -67,19 +67,17 @@ class UtilitiesScreen(StationScreen):
 
     def reload(self) -> None:
         year = self.year
-        self.call_service(lambda: (summary(year), self.utilities.bills(year=year)), self.show)
+        self.call_service(lambda: self.utilities.summary(year), self.show)
 
-    def show(self, found) -> None:
-        rows, bills = found
+    def show(self, rows: list[BillInfo]) -> None:
         self.query_one("#util-title", Label).update(self.t("utilities.title", year=self.year))
-        by_key = {(b.period, b.category): b.id for b in bills}
-        self.rows, self.bill_ids = rows, [by_key.get((r.period, r.category)) for r in rows]
+        self.rows, self.bill_ids = rows, [None if r.is_total else r.id for r in rows]
         table = self.query_one("#bills", DataTable)
         table.clear()
         for row in rows:
-            style = "bold red" if row.over_cap else ("bold" if len(row.period) == 4 else "")
+            style = "bold red" if row.over_cap else ("bold" if row.is_total else "")
             cells = (
-                row.period if len(row.period) == 7 else self.t("utilities.year_total", year=row.period),
+                self.t("utilities.year_total", year=row.period) if row.is_total else row.period,
                 self.t(f"utility.category.{row.category}"),
                 format_scaled(row.usage_milli, 3),
                 format_fen(row.billed_fen),
@@ -87,7 +85,7 @@ class UtilitiesScreen(StationScreen):
                 format_fen(row.cap_fen),
                 format_fen(row.payable_fen),
                 format_fen(row.excess_fen) if row.excess_fen else "",
-                row.tariff_versions,
+                row.versions_text,
             )
             table.add_row(*(Text(c, style=style) for c in cells))
 

@@ -23,6 +23,7 @@ from station.domain.permissions import ROLES, allowed
 from station.domain.pins import check_pin
 from station.file_modes import make_private
 from station.services.audit import AuditLog
+from station.services.common import OperatorInfo
 from station.services.integrity import anchor_problems, walk_chain
 from station.services.operators import OperatorService, WrongPin
 from station.services.signing import KEY_FILE
@@ -245,6 +246,10 @@ class BackupService:
     def newest_backup(self) -> Path | None:
         taken = {path: at for path in self.backup_dir.glob(BACKUP_GLOB) if (at := backup_taken_at(path)) is not None}
         return max(taken, key=taken.__getitem__, default=None)
+
+    def restore_approvers(self) -> list[OperatorInfo]:
+        """Who may approve a restore with their PIN (the permission table decides)."""
+        return [o for o in self.operators.list_active() if allowed(o.role, "backup.restore")]
 
     def _approve_live(self, operator_name: str, pin: str) -> int:
         for operator in self.operators.list_active():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 from peewee import fn
 
@@ -13,6 +12,7 @@ from station.db.models import LedgerEntry
 from station.db.parcel_models import Parcel
 from station.db.rows import tuples
 from station.domain.rate_cards import FeeLine, fee_lines
+from station.i18n.translator import Translator
 from station.services.rate_cards import couriers_with_cards, load_cards
 
 FEES_KIND = "courier.fees"
@@ -35,6 +35,14 @@ class AccountLine:
     ref: str
     detail: str
     amount_fen: int  # + the courier owes the station more
+    parcels: int = 0  # a fees line: the parcels delivered that day …
+    fee_fen: int = 0  # … at this fee each
+
+    def describe(self, t: Translator) -> str:
+        """The detail column as shown and printed: a fees line says how many parcels at what fee."""
+        if self.kind == "fees":
+            return t("couriers.fee_detail", n=self.parcels, fee_fen=self.fee_fen)
+        return self.detail
 
 
 @dataclass(frozen=True)
@@ -59,7 +67,7 @@ class Statement:
 
     @property
     def parcels(self) -> int:
-        return sum(int(line.detail.split("*")[0]) for line in self.lines if line.kind == "fees")
+        return sum(line.parcels for line in self.lines if line.kind == "fees")
 
     @property
     def closing_fen(self) -> int:
@@ -122,7 +130,7 @@ def account_statement(courier: str, label: str, start: dt.date, end: dt.date) ->
     """Opening balance, then each day's fees and each money line, from `start` to `end` inclusive."""
     opening = account_balance(courier, start - dt.timedelta(days=1))
     lines = [
-        AccountLine(line.day, "fees", "", f"{line.parcels}*{line.fee_fen}", line.amount_fen)
+        AccountLine(line.day, "fees", "", "", line.amount_fen, line.parcels, line.fee_fen)
         for line in parcel_fee_lines(courier, start, end)
     ]
     entries = (
@@ -188,28 +196,3 @@ def income_by_courier(start: dt.date, end: dt.date) -> list[tuple[str, int, int,
         if fees or sent:
             rows.append((courier, sum(f.parcels for f in fees), sum(f.amount_fen for f in fees), sent))
     return rows
-
-
-def courier_income_table(t, period, config, masked):
-    """F7 and `station report courier-income`: parcel income per courier for the period."""
-    from station.services.report_tables import ReportTable
-
-    last = period.last
-    rows = [
-        [
-            t(f"carrier.{courier}"),
-            parcels,
-            Decimal(fees).scaleb(-2),
-            Decimal(commission).scaleb(-2),
-            Decimal(fees + commission).scaleb(-2),
-        ]
-        for courier, parcels, fees, commission in income_by_courier(period.start, last)
-    ]
-    header = [
-        t("couriers.courier"),
-        t("report.courier_parcels"),
-        t("report.courier_fees"),
-        t("report.courier_commission"),
-        t("report.courier_income"),
-    ]
-    return ReportTable(header, rows, (5,), "bar")

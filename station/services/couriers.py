@@ -290,8 +290,8 @@ class CourierService(CounterService[None]):
         ]
         for line in statement.lines:
             body.append(Row(f"{line.day:%m-%d} {t('couriers.kind.' + line.kind)}", format_fen(line.amount_fen)))
-            if line.detail:
-                body.append(Text(f"  {line.detail}"))
+            if line.describe(t):
+                body.append(Text(f"  {line.describe(t)}"))
         body.append(Row(t("couriers.closing"), format_fen(statement.closing_fen), bold=True))
         body.append(Text(t("couriers.owes_station" if statement.closing_fen >= 0 else "couriers.station_owes")))
         with self.db.atomic():

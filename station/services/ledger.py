@@ -20,6 +20,7 @@ from station.db.rows import tuples
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound, StationError
 from station.domain.hashing import GENESIS, ChainBreak, chain_hash, find_break
+from station.domain.permissions import allowed
 from station.domain.text import clean_text
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, may, require
@@ -54,6 +55,22 @@ class Posting:
         return sum(line.amount_fen for line in self.lines if line.amount_fen > 0)
 
 
+@dataclass(frozen=True)
+class ReversalPlan:
+    """What reversing a posting takes, asked before the reason is typed: whether a second
+    operator's PIN is needed and who may give it."""
+
+    posting: Posting
+    needs_approval: bool
+    approvers: tuple[OperatorInfo, ...]  # active operators who may approve, never the asker
+
+
+@dataclass(frozen=True)
+class JournalRow:
+    posting: Posting
+    reversed: bool
+
+
 class DayClosed(StationError):
     key = "ledger.day_closed"
 
@@ -74,6 +91,12 @@ def entry_fields(entry: LedgerEntry) -> dict[str, Any]:
         "memo": entry.memo,
         "reverses_txn": entry.reverses_txn,
     }
+
+
+def _posting(txn: int, entries: Sequence[LedgerEntry]) -> Posting:
+    first = entries[0]
+    lines = tuple(Line(e.account, e.amount_fen, e.method, e.memo) for e in entries)
+    return Posting(txn, first.at, first.business_date, first.kind, first.ref, lines, entries[-1].hash)
 
 
 def clean_reason(text: str) -> str:
@@ -194,6 +217,22 @@ class LedgerService:
             )
         return posting
 
+    def plan_reversal(self, operator: OperatorInfo, txn: int) -> ReversalPlan:
+        """Does reversing `txn` need an approval, and from whom? Refuses what `reverse` would
+        refuse whatever the approval (no right at all, already reversed) before anything is typed."""
+        if not may(operator, "ledger.reverse"):
+            require(operator, "ledger.reverse_with_approval")
+        posting = self.posting(txn)
+        if posting.kind == "reversal" or self._reversal_of(txn) is not None:
+            raise NotAllowed("ledger.already_reversed", txn=txn)
+        needs = self.needs_approval(operator, posting.amount_fen)
+        approvers: tuple[OperatorInfo, ...] = ()
+        if needs and self._approvals is not None:
+            approvers = tuple(
+                o for o in self._approvals().list_active() if o.id != operator.id and allowed(o.role, "ledger.reverse")
+            )
+        return ReversalPlan(posting, needs, approvers)
+
     def needs_approval(self, operator: OperatorInfo, amount_fen: int) -> bool:
         """Assistants never reverse alone; above the threshold even a partner needs a second one."""
         return amount_fen > self.approval_threshold_fen or not may(operator, "ledger.reverse")
@@ -203,9 +242,7 @@ class LedgerService:
         entries = list(LedgerEntry.select().where(LedgerEntry.txn == txn).order_by(LedgerEntry.id))
         if not entries:
             raise NotFound("ledger.no_such_posting", txn=txn)
-        first = entries[0]
-        lines = tuple(Line(e.account, e.amount_fen, e.method, e.memo) for e in entries)
-        return Posting(txn, first.at, first.business_date, first.kind, first.ref, lines, entries[-1].hash)
+        return _posting(txn, entries)
 
     def _reversal_of(self, txn: int) -> int | None:
         row = LedgerEntry.select(LedgerEntry.txn).where(LedgerEntry.reverses_txn == txn).first()
@@ -217,6 +254,18 @@ class LedgerService:
     def postings_for(self, ref: str) -> list[Posting]:
         txns = LedgerEntry.select(LedgerEntry.txn).where(LedgerEntry.ref == ref).distinct().order_by(LedgerEntry.txn)
         return [self.posting(row.txn) for row in txns]
+
+    def journal(self, day: dt.date | None = None) -> list[JournalRow]:
+        """The day's postings (today's by default) with whether each is reversed: two queries."""
+        day = day or self.clock.now().date()
+        entries = list(LedgerEntry.select().where(LedgerEntry.business_date == day).order_by(LedgerEntry.id))
+        by_txn: dict[int, list[LedgerEntry]] = {}
+        for entry in entries:
+            by_txn.setdefault(entry.txn, []).append(entry)
+        of_day = LedgerEntry.select(LedgerEntry.txn).where(LedgerEntry.business_date == day)
+        reversals = LedgerEntry.select(LedgerEntry.reverses_txn).where(LedgerEntry.reverses_txn.in_(of_day))
+        reversed_ = {row.reverses_txn for row in reversals}
+        return [JournalRow(_posting(txn, rows), txn in reversed_) for txn, rows in sorted(by_txn.items())]
 
     def txns_on(self, day: dt.date) -> list[int]:
         query = (

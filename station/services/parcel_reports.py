@@ -9,20 +9,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from peewee import Database, fn
+from peewee import fn
 
 from station.config import ParcelConfig
 from station.db.parcel_models import LIVE_STATUSES, Parcel, on_shelf
-from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound
 from station.domain.overdue import bucket, days_on_shelf
 from station.domain.spreadsheet import safe_cell
-from station.i18n.translator import Translator
 from station.printing.layout import Element, Row, Text
-from station.printing.queue import PrintService
 from station.printing.receipts import build_receipt
-from station.services.audit import AuditLog
-from station.services.common import OperatorInfo, require_counter
+from station.services.common import CounterService, OperatorInfo, require_counter
 from station.services.dashboard import Tile
 from station.services.parcels import ParcelInfo, parcel_info
 
@@ -55,24 +51,13 @@ def _day_range(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1)
 
 
-class ParcelReports:
-    def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        audit: AuditLog,
-        printing: PrintService,
-        config: ParcelConfig,
-        t: Translator,
-        export_dir: Path,
-    ) -> None:
+class ParcelReports(CounterService[ParcelConfig]):
+    """Overdue lists, return batches and the parcels tile; built like the other counter services,
+    plus the folder its lists are saved to."""
+
+    def __init__(self, *args, export_dir: Path, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
         self.export_dir = export_dir
-        self.db = db
-        self.clock = clock
-        self.audit = audit
-        self.printing = printing
-        self.config = config
-        self.t = t
 
     def overdue(self, *, min_bucket: int = 1) -> list[OverdueParcel]:
         """Live parcels at least `overdue_days[0]` days on the shelf, oldest first."""

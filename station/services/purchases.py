@@ -1,4 +1,5 @@
-"""Assisted purchases: orders for villagers, deposits and payments, hand-over, returns, balances.
+"""Assisted purchases: orders for villagers, deposits and payments, balances (hand-over and
+returns: `purchase_handover.py`, a base class of `PurchaseService`).
 
 A villager's account is the ledger account `villager:<id>`: negative means the station holds
 their money (deposit, credit), positive means they owe the station (a receivable).
@@ -8,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
-from peewee import Database, fn
+from peewee import Database
 
 from station.db.models import LedgerEntry, Villager
-from station.db.parcel_models import Parcel, on_shelf
+from station.db.parcel_models import Parcel
 from station.db.purchase_models import Purchase, PurchaseEvent, PurchaseItem
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput, NotAllowed, NotFound
@@ -24,72 +24,16 @@ from station.i18n.translator import Translator
 from station.printing.layout import Row
 from station.printing.queue import PrintService
 from station.printing.receipts import build_receipt
-from station.services.common import OperatorInfo, may, require_counter
-from station.services.couriers import uncollected
+from station.services.common import OperatorInfo, require_counter
 from station.services.dashboard import Tile
 from station.services.ledger import PAYMENT_METHODS, LedgerService, Line
+from station.services.purchase_handover import PurchaseHandOver
+from station.services.purchase_info import MoneyMoved, OrderInfo, StatementLine, account, normal_tracking, paid_on
+
+__all__ = ["MoneyMoved", "OrderInfo", "PurchaseService", "StatementLine", "account", "normal_tracking", "paid_on"]
 
 
-@dataclass(frozen=True)
-class OrderInfo:
-    id: int
-    villager_id: int
-    villager_name: str
-    platform: str
-    external_order_no: str
-    tracking_no: str
-    status: str
-    items: tuple[ItemLine, ...]
-    items_fen: int
-    shipping_fen: int
-    service_fee_fen: int
-    total_fen: int
-    paid_fen: int
-    created_at: dt.datetime
-
-    @property
-    def owed_fen(self) -> int:
-        return self.total_fen - self.paid_fen
-
-
-@dataclass(frozen=True)
-class MoneyMoved:
-    order: OrderInfo
-    job_id: int | None
-
-
-@dataclass(frozen=True)
-class StatementLine:
-    at: dt.datetime
-    ref: str
-    kind: str
-    amount_fen: int  # on the villager's account: + owes more, − paid / credited
-    balance_fen: int
-
-
-def normal_tracking(text: str) -> str:
-    """A tracking number as couriers print it: no spaces, upper case."""
-    return "".join((text or "").split()).upper()
-
-
-def account(villager_id: int) -> str:
-    return f"villager:{villager_id}"
-
-
-def paid_on(purchase_id: int) -> int:
-    """Deposits and payments for this order, less refunds of them."""
-    return -(
-        LedgerEntry.select(fn.COALESCE(fn.SUM(LedgerEntry.amount_fen), 0))
-        .where(
-            (LedgerEntry.ref == f"purchase:{purchase_id}")
-            & LedgerEntry.kind.in_(("purchase.payment", "purchase.refund"))
-            & LedgerEntry.account.startswith("villager:")
-        )
-        .scalar()
-    )
-
-
-class PurchaseService:
+class PurchaseService(PurchaseHandOver):
     def __init__(
         self,
         db: Database,
@@ -297,155 +241,6 @@ class PurchaseService:
                 raise NotAllowed("purchase.closed", status_key=f"purchase.status.{row.status}")
             job_id = self._pay(by, row, amount_fen, method)
         return MoneyMoved(self.info(row), job_id)
-
-    def hand_over(
-        self, by: OperatorInfo, purchase_id: int, *, payment_fen: int = 0, method: str = "cash"
-    ) -> MoneyMoved:
-        """Charge the order to the villager's account; still owed needs the partner (a receivable).
-
-        Its parcels still on the shelf leave with it (the villager has the goods)."""
-        require_counter(by)
-        with self.db.atomic():
-            row = self._row(purchase_id)
-            posting_hash = self._hand_over_row(by, row, payment_fen, method)
-            job_id = self._receipt(by, row, "purchase_handover", row.total_fen, method, posting_hash)
-        return MoneyMoved(self.info(row), job_id)
-
-    def _hand_over_row(self, by: OperatorInfo, row: Purchase, payment_fen: int, method: str) -> str:
-        """Inside the caller's transaction: pay, charge, move the order and its parcels; the last hash."""
-        check_transition(row.status, "handed_over")
-        if payment_fen:
-            self._post_payment(by, row, payment_fen, method)
-        # The account decides: deposits on this order and credit from earlier ones both count.
-        owed = self.ledger.balance(account(row.villager_id)) + row.total_fen
-        if owed > 0 and not may(by, "counter.override"):
-            raise NotAllowed("purchase.owed_needs_partner", owed_fen=owed)
-        posting = self.ledger.post(
-            "purchase.charge",
-            f"purchase:{row.id}",
-            [
-                Line(account(row.villager_id), row.total_fen),
-                Line("purchase:goods", -(row.items_fen + row.shipping_fen)),
-                Line("income:purchase_service", -row.service_fee_fen),
-            ],
-            operator_id=by.id,
-        )
-        self._event(row, by, "handed_over", format_fen(owed) if owed > 0 else "")
-        now = self.clock.now()
-        on_its_shelf = list(Parcel.select().where((Parcel.purchase_id == row.id) & on_shelf()))
-        due = uncollected([parcel.id for parcel in on_its_shelf])
-        if due:  # 到付 is collected by the parcel hand-over (F2), which takes the money with it
-            raise NotAllowed("couriers.collect_in_f2", code=due[0].pickup_code, amount_fen=due[0].amount_fen)
-        for parcel in on_its_shelf:  # so is a holding fee: the goods never leave with it owed
-            fee = self.holding_fee_due(parcel) if self.holding_fee_due else 0
-            if fee:
-                raise NotAllowed("handover.fee_in_f2", code=parcel.pickup_code, amount_fen=fee)
-        for parcel in on_its_shelf:
-            parcel.status, parcel.picked_up_at, parcel.verified_by = "picked_up", now, "order"
-            parcel.handed_over_by_id = by.id
-            parcel.save()
-        return posting.last_hash
-
-    def due_at_hand_over(self, purchase_ids: Sequence[int]) -> list[tuple[OrderInfo, int]]:
-        """What each order still needs paid to be handed over now (credit on the account counts)."""
-        found: list[tuple[OrderInfo, int]] = []
-        running: dict[int, int] = {}
-        for purchase_id in dict.fromkeys(purchase_ids):
-            row = self._row(purchase_id)
-            if row.status not in OPEN:
-                continue  # handed over, returned or cancelled: nothing to collect
-            if row.status != "arrived":
-                raise NotAllowed("handover.order_not_arrived", no=row.id, status_key=f"purchase.status.{row.status}")
-            before = running.get(row.villager_id, self.ledger.balance(account(row.villager_id)))
-            running[row.villager_id] = before + row.total_fen
-            due = max(0, before + row.total_fen) - max(0, before)
-            found.append((self.info(row), due))
-        return found
-
-    def settle_at_hand_over(self, by: OperatorInfo, purchase_id: int, amount_fen: int, method: str) -> str:
-        """Inside the parcel hand-over's transaction: collect, hand the order over; no receipt of its own."""
-        require_counter(by)
-        return self._hand_over_row(by, self._row(purchase_id), amount_fen, method)
-
-    def cancel(self, by: OperatorInfo, purchase_id: int, reason: str, *, refund_method: str = "cash") -> MoneyMoved:
-        """Cancel before hand-over; whatever was paid on the order is refunded."""
-        require_counter(by)
-        if not reason.strip():
-            raise InvalidInput("purchase.reason_required")
-        with self.db.atomic():
-            row = self._row(purchase_id)
-            self._event(row, by, "cancelled", reason)
-            paid = paid_on(row.id)
-            job_id = self._refund(by, row, paid, refund_method) if paid > 0 else None
-        return MoneyMoved(self.info(row), job_id)
-
-    def request(self, by: OperatorInfo, purchase_id: int, kind: str, reason: str) -> OrderInfo:
-        """After hand-over: a return or an exchange is asked for."""
-        require_counter(by)
-        if kind not in ("return_requested", "exchange_requested"):
-            raise InvalidInput("purchase.bad_request")
-        if not reason.strip():
-            raise InvalidInput("purchase.reason_required")
-        with self.db.atomic():
-            row = self._row(purchase_id)
-            self._event(row, by, kind, reason)
-        return self.info(row)
-
-    def complete_return(
-        self, by: OperatorInfo, purchase_id: int, *, refund_fen: int, method: str = "cash"
-    ) -> MoneyMoved:
-        """The platform took the goods back: credit goods and shipping, refund up to the credit."""
-        require_counter(by)
-        with self.db.atomic():
-            row = self._row(purchase_id)
-            self._event(row, by, "returned", format_fen(refund_fen))
-            self.ledger.post(
-                "purchase.return",
-                f"purchase:{row.id}",
-                [
-                    Line(account(row.villager_id), -(row.items_fen + row.shipping_fen)),
-                    Line("purchase:goods", row.items_fen + row.shipping_fen),
-                ],
-                operator_id=by.id,
-            )
-            job_id = self._refund(by, row, refund_fen, method) if refund_fen else None
-        return MoneyMoved(self.info(row), job_id)
-
-    def complete_exchange(self, by: OperatorInfo, purchase_id: int, note: str = "") -> OrderInfo:
-        require_counter(by)
-        with self.db.atomic():
-            row = self._row(purchase_id)
-            self._event(row, by, "exchanged", note)
-        return self.info(row)
-
-    def refund_credit(self, by: OperatorInfo, villager_id: int, amount_fen: int, method: str = "cash") -> int:
-        """Give a villager's credit back in cash (not more than the credit)."""
-        require_counter(by)
-        with self.db.atomic():
-            credit = -self.ledger.balance(account(villager_id))
-            if amount_fen <= 0 or amount_fen > credit:
-                raise InvalidInput("purchase.refund_too_large", amount_fen=amount_fen, limit_fen=max(credit, 0))
-            posting = self.ledger.post(
-                "purchase.refund",
-                f"villager:{villager_id}",
-                [Line(account(villager_id), amount_fen), Line(method, -amount_fen, method)],
-                operator_id=by.id,
-            )
-        return posting.txn
-
-    def _refund(self, by: OperatorInfo, row: Purchase, amount_fen: int, method: str) -> int:
-        if method not in PAYMENT_METHODS:
-            raise InvalidInput("ledger.unknown_method", method=method)
-        credit = -self.ledger.balance(account(row.villager_id))
-        if amount_fen <= 0 or amount_fen > credit:
-            raise InvalidInput("purchase.refund_too_large", amount_fen=amount_fen, limit_fen=max(credit, 0))
-        posting = self.ledger.post(
-            "purchase.refund",
-            f"purchase:{row.id}",
-            [Line(account(row.villager_id), amount_fen), Line(method, -amount_fen, method)],
-            operator_id=by.id,
-        )
-        return self._receipt(by, row, "purchase_refund", amount_fen, method, posting.last_hash)
 
     def _receipt(self, by: OperatorInfo, row: Purchase, kind: str, amount_fen: int, method: str, proof: str) -> int:
         t = self.t

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
 from peewee import Database
 
-from station.config import StationConfig
+from station.config import PrinterConfig, StationConfig
 from station.domain.clock import Clock
 from station.i18n.translator import Translator
 from station.printing.transports import Transport
@@ -36,7 +36,9 @@ if TYPE_CHECKING:
     from station.services.pickup import PickupService
     from station.services.purchases import PurchaseService
     from station.services.rate_cards import RateCardService
+    from station.services.reports import ReportService
     from station.services.sending import SendingService
+    from station.services.settings import SettingsService
     from station.services.settlements import SettlementService
     from station.services.shifts import ShiftService
     from station.services.utilities import UtilityService
@@ -117,6 +119,16 @@ class Services:
         )
 
     @built_once
+    def settings(self) -> SettingsService:
+        from station.printing.transports import make_transport
+        from station.services.settings import SettingsService
+
+        def use_printer(printer: PrinterConfig) -> None:
+            self.printing.use_printer(printer, make_transport(printer))
+
+        return SettingsService(self.db, self.audit, self.config, use_printer)
+
+    @built_once
     def villagers(self) -> VillagerService:
         from station.services.villagers import VillagerService
 
@@ -148,7 +160,14 @@ class Services:
         from station.services.parcel_reports import ParcelReports
 
         return ParcelReports(
-            self.db, self.clock, self.audit, self.printing, self.config.parcels, self.t, self.config.export_dir
+            self.db,
+            self.clock,
+            self.audit,
+            self.ledger,
+            self.printing,
+            self.config.parcels,
+            self.t,
+            export_dir=self.config.export_dir,
         )
 
     @built_once
@@ -230,6 +249,12 @@ class Services:
         from station.services.exports import ExportService
 
         return ExportService(self.db, self.clock, self.audit, self.config.data_dir)
+
+    @built_once
+    def reports(self) -> ReportService:
+        from station.services.reports import ReportService
+
+        return ReportService(self.db, self.clock, self.config.parcels)
 
     @built_once
     def rate_cards(self) -> RateCardService:

@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
-from peewee import fn
+from peewee import Database, fn
 
+from station.config import ParcelConfig
 from station.db.consignment_models import ConsignmentLot, ConsignmentSale
 from station.db.models import LedgerEntry, Villager
 from station.db.parcel_models import Parcel, on_shelf
 from station.db.purchase_models import Purchase
 from station.db.rows import tuples
+from station.domain.clock import Clock
 from station.domain.overdue import bucket, days_on_shelf
-from station.domain.periods import Period
+from station.domain.periods import Period, parse_period, previous_month
+from station.services.common import OperatorInfo, may
 from station.services.ledger import PAYMENT_METHODS
+from station.services.utility_reports import summary
 
 KINDS = ("day", "week", "month")
 
@@ -142,3 +147,66 @@ def pending_by_villager(limit: int = 10) -> list[tuple[str, int, int]]:
     names = set(parcels) | set(orders)
     ranked = sorted(names, key=lambda n: (-(parcels[n] + orders[n]), n))
     return [(name, parcels[name], orders[name]) for name in ranked[:limit]]
+
+
+@dataclass(frozen=True)
+class Chart:
+    values: tuple[int, ...]  # bar heights: counts, or money as whole fen
+    total: int
+    money: bool
+
+
+@dataclass(frozen=True)
+class ReportCharts:
+    """The F7 trends for a period: each series with its total; counter money by posting kind."""
+
+    charts: dict[str, Chart]
+    income_by_kind_fen: dict[str, int]
+
+
+def _chart(values: list[int], *, money: bool = False) -> Chart:
+    return Chart(tuple(values), sum(values), money)
+
+
+class ReportService:
+    """What the reports screen asks: is a name masked for this operator, the period's charts."""
+
+    def __init__(self, db: Database, clock: Clock, parcels: ParcelConfig) -> None:
+        self.db = db
+        self.clock = clock
+        self.parcels = parcels
+
+    def names_masked(self, operator: OperatorInfo) -> bool:
+        """Villagers' names in reports: unmasked for the roles the permission table names."""
+        return not may(operator, "report.names")
+
+    def period(self, text: str) -> Period:
+        """`day`, `week`, `month`, a month `2026-11` or a range, relative to today."""
+        return parse_period(text, self.clock.now().date())
+
+    def last_month(self) -> Period:
+        """The month an export offers first: the last complete one."""
+        return previous_month(self.clock.now().date())
+
+    def charts(self, period: Period) -> ReportCharts:
+        trend = parcels_daily(period, self.parcels.overdue_days)
+        daily = income_daily(period)
+        by_kind: dict[str, int] = {}
+        for _, totals in daily:
+            for kind, fen in totals.items():
+                by_kind[kind] = by_kind.get(kind, 0) + fen
+        billed: dict[str, int] = {}
+        cap: dict[str, int] = {}
+        for row in summary(period.start.year):  # utilities: month by month of the period's year
+            if not row.is_total:
+                billed[row.period] = billed.get(row.period, 0) + row.billed_fen
+                cap[row.period] = cap.get(row.period, 0) + row.cap_fen
+        charts = {
+            "arrivals": _chart([row[1] for row in trend]),
+            "pickups": _chart([row[2] for row in trend]),
+            "overdue": _chart([row[3] for row in trend]),
+            "income": _chart([sum(totals.values()) for _, totals in daily], money=True),
+            "utility_billed": _chart([billed[month] for month in sorted(billed)], money=True),
+            "utility_cap": _chart([cap[month] for month in sorted(cap)], money=True),
+        }
+        return ReportCharts(charts, dict(sorted(by_kind.items())))

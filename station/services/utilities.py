@@ -37,6 +37,9 @@ class TariffInfo:
 
 @dataclass(frozen=True)
 class BillInfo:
+    """One month's bill of one category, or (id 0, period `YYYY`) a year's total of them: the
+    one bill record the F5 screen, the CLI report and the charts read."""
+
     id: int
     category: str
     meter: str
@@ -51,6 +54,19 @@ class BillInfo:
     meter_start_milli: int | None
     meter_end_milli: int | None
     payer_note: str
+    tariff_versions: tuple[int, ...] = ()  # a year total: every tariff version its months used
+
+    @property
+    def over_cap(self) -> bool:
+        return self.excess_fen > 0
+
+    @property
+    def is_total(self) -> bool:
+        return self.id == 0
+
+    @property
+    def versions_text(self) -> str:
+        return ",".join(str(v) for v in (self.tariff_versions or (self.tariff_version,)))
 
 
 @dataclass(frozen=True)
@@ -310,6 +326,10 @@ class UtilityService:
             query = query.where(UtilityBill.category == category)
         return [bill_info(row) for row in query]
 
+    def summary(self, year: int) -> list[BillInfo]:
+        """The year's bills by month and category, then a total per category."""
+        return year_summary(year)
+
     def explain(self, bill_id: int) -> RecordedBill:
         row = UtilityBill.get_or_none(UtilityBill.id == bill_id)
         if row is None:
@@ -317,3 +337,38 @@ class UtilityService:
         tariff = tariff_info(row.tariff)
         result = apply_cap(row.usage_milli, tariff.tiers, tariff.fixed_fee_fen, row.billed_fen)
         return RecordedBill(bill_info(row), result, tariff)
+
+
+def year_summary(year: int) -> list[BillInfo]:
+    """Per month and category, then a year total per category (id 0, period `YYYY`)."""
+    bills = [
+        bill_info(row)
+        for row in UtilityBill.select()
+        .where(UtilityBill.period.startswith(f"{year}-"))
+        .order_by(UtilityBill.period, UtilityBill.category)
+    ]
+    totals = []
+    for category in CATEGORIES:
+        of = [b for b in bills if b.category == category]
+        if of:
+            versions = tuple(sorted({b.tariff_version for b in of}))
+            totals.append(
+                BillInfo(
+                    id=0,
+                    category=category,
+                    meter="",
+                    period=str(year),
+                    usage_milli=sum(b.usage_milli for b in of),
+                    billed_fen=sum(b.billed_fen for b in of),
+                    village_fen=sum(b.village_fen for b in of),
+                    cap_fen=sum(b.cap_fen for b in of),
+                    payable_fen=sum(b.payable_fen for b in of),
+                    excess_fen=sum(b.excess_fen for b in of),
+                    tariff_version=versions[-1],
+                    meter_start_milli=None,
+                    meter_end_milli=None,
+                    payer_note="",
+                    tariff_versions=versions,
+                )
+            )
+    return bills + totals

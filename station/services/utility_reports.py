@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 
 from peewee import Database
@@ -14,10 +12,10 @@ from station.db.utility_models import UtilityBill
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput
 from station.domain.money import fen_to_yuan_text, format_fen, parse_yuan
-from station.domain.tariffs import CATEGORIES, Tier, format_scaled, parse_quantity, parse_rate
+from station.domain.tariffs import Tier, format_scaled, parse_quantity, parse_rate
 from station.services.common import OperatorInfo
 from station.services.dashboard import Tile
-from station.services.utilities import TariffInfo, UtilityService
+from station.services.utilities import BillInfo, TariffInfo, UtilityService, year_summary
 
 # The bill table's columns, in the CLI report and on F5 alike.
 BILL_COLUMN_KEYS = (
@@ -33,44 +31,9 @@ BILL_COLUMN_KEYS = (
 )
 
 
-@dataclass(frozen=True)
-class SummaryRow:
-    period: str  # YYYY-MM, or YYYY for the year total
-    category: str
-    usage_milli: int
-    billed_fen: int
-    village_fen: int
-    cap_fen: int
-    payable_fen: int
-    excess_fen: int
-    tariff_versions: str
-
-    @property
-    def over_cap(self) -> bool:
-        return self.excess_fen > 0
-
-
-def summary(year: int) -> list[SummaryRow]:
-    """Per month and category, then a year total per category."""
-    rows = []
-    totals: dict[str, list[int]] = defaultdict(lambda: [0] * 6)
-    versions: dict[str, set[int]] = defaultdict(set)
-    query = (
-        UtilityBill.select()
-        .where(UtilityBill.period.startswith(f"{year}-"))
-        .order_by(UtilityBill.period, UtilityBill.category)
-    )
-    for bill in query:
-        figures = (bill.usage_milli, bill.billed_fen, bill.village_fen, bill.cap_fen, bill.payable_fen, bill.excess_fen)
-        rows.append(SummaryRow(bill.period, bill.category, *figures, str(bill.tariff_version)))
-        totals[bill.category] = [a + b for a, b in zip(totals[bill.category], figures)]
-        versions[bill.category].add(bill.tariff_version)
-    for category in CATEGORIES:
-        if category in totals:
-            usage, billed, village, cap, payable, excess = totals[category]
-            tariff_versions = ",".join(str(v) for v in sorted(versions[category]))
-            rows.append(SummaryRow(str(year), category, usage, billed, village, cap, payable, excess, tariff_versions))
-    return rows
+def summary(year: int) -> list[BillInfo]:
+    """Per month and category, then a year total per category (see `utilities.year_summary`)."""
+    return year_summary(year)
 
 
 def read_tariff_file(path: Path) -> list[dict]:

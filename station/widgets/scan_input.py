@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual import events
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import Input
 
@@ -27,6 +28,12 @@ class ScanInput(Input):
         @property
         def control(self) -> ScanInput:
             return self.input
+
+    def validate_virtual_size(self, size: Size) -> Size:
+        """Input sets its virtual size to the text's width on every key, and each change is a
+        layout of the whole screen (on the check-in screen, most of a scan's cost; see
+        benchmarks/counter.py). Never narrower than the box: while the code fits, it stays put."""
+        return Size(max(size.width, self.content_size.width), size.height)
 
     def on_key(self, event: events.Key) -> None:
         if event.key == "enter":

@@ -7,9 +7,9 @@ from openpyxl import load_workbook
 from station.domain.errors import InvalidInput
 from station.domain.orders import ItemLine
 from station.domain.periods import parse_period
+from station.presenters.report_tables import REPORT_TABLES, save_xlsx
 from station.services import reports
 from station.services.consignments import SaleLine
-from station.services.report_tables import REPORT_TABLES, save_xlsx
 
 
 @pytest.fixture

@@ -208,3 +208,7 @@ def test_year_summary_flags_months_over_cap(services, partner, tariff):
     rows = summary(2026)
     assert [(r.period, r.over_cap) for r in rows] == [("2026-09", False), ("2026-10", True), ("2026", True)]
     assert rows[-1].billed_fen == 32883 and rows[-1].payable_fen == 4883 + 27194
+    # one bill record for the F5 table, the CLI report and the charts: months carry their bill's id
+    assert rows == services.utilities.summary(2026)
+    assert [r.id for r in rows[:2]] == [b.id for b in reversed(services.utilities.bills(year=2026))]
+    assert rows[-1].is_total and rows[-1].versions_text == "1" and not rows[0].is_total

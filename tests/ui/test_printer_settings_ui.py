@@ -26,3 +26,31 @@ async def test_an_out_of_range_port_is_refused_by_name_and_a_good_one_saved(make
     text = config.config_file.read_text(encoding="utf-8")
     assert "# 小李的打印机" in text and "# 中文界面" in text
     assert "port = 9101" in text and "timeout = 3.0" in text
+
+
+async def test_a_port_that_is_not_a_number_is_named_and_nothing_saved(make, set_up, config):
+    app = make()
+    async with app.run_test(size=(150, 50)) as pilot:
+        await log_in(app, pilot)
+        await pilot.press("ctrl+k")
+        await settle(app, pilot)
+        app.screen.query_one("#port").value = "91OO"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        message = str(app.screen.query_one("#form-message").render())
+        assert "端口" in message and "91OO" in message  # the field by its label, in the UI language
+    assert not config.config_file.exists()
+
+
+async def test_an_assistant_is_refused_the_printer_settings(make, set_up):
+    app = make()
+    async with app.run_test(size=(150, 50)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("shift+tab", "enter", "down", "enter")  # the operator list: 王秀英 → 小李
+        await settle(app, pilot)
+        await log_in(app, pilot, "5678")
+        assert app.session.operator.name == "小李"
+        await pilot.press("ctrl+k")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, PrinterSettingsScreen)
+        assert any("店员" in str(n.message) for n in app._notifications)

@@ -204,3 +204,16 @@ def test_a_lone_surrogate_is_a_message_not_a_crash():
     with pytest.raises(InvalidInput) as caught:
         clean_name("张\ud800三")
     assert caught.value.key == "validation.control_char"
+
+
+def test_one_count_parser_for_the_counter():
+    import pytest
+
+    from station.domain.errors import InvalidInput
+    from station.domain.text import parse_count
+
+    assert parse_count(" 12 ") == 12 and parse_count("0") == 0
+    for bad in ("", "-1", "1.5", "十", "１２", "3 4"):
+        with pytest.raises(InvalidInput) as refused:
+            parse_count(bad)
+        assert refused.value.key == "count.not_a_number"

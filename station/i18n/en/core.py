@@ -20,6 +20,7 @@ MESSAGES: dict[str, str] = {
     "money.zero": "The amount cannot be zero",
     "phone.invalid": '"{text}" is not a phone number: 11-digit mobile or landline with area code',
     "phone.tail_invalid": 'A phone tail is 4 digits: "{text}"',
+    "count.not_a_number": 'Enter the count as a whole number: "{text}"',
     "pin.invalid": "A PIN is 4–8 digits",
     # ledger
     "ledger.empty_posting": "Nothing to post",
@@ -189,7 +190,7 @@ MESSAGES: dict[str, str] = {
     "printer.usb_vendor": "USB vendor id (hex)",
     "printer.usb_product": "USB product id (hex)",
     "printer.timeout": "Timeout (s)",
-    "printer.bad_number": "Port, timeout or USB id is not a valid number",
-    "printer.missing": "Fill in: {field}",
+    "printer.bad_number": '{field_key}: "{text}" is not a valid number',
+    "printer.missing": "Fill in: {field_key}",
     "printer.saved": "Printer settings saved: {kind}",
 }

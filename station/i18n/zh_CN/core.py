@@ -20,6 +20,7 @@ MESSAGES: dict[str, str] = {
     "money.zero": "金额不能为零",
     "phone.invalid": "“{text}”不是有效电话：手机 11 位，或带区号的座机",
     "phone.tail_invalid": "手机尾号应为 4 位数字：“{text}”",
+    "count.not_a_number": "件数请填整数：“{text}”",
     "pin.invalid": "PIN 应为 4–8 位数字",
     # ledger
     "ledger.empty_posting": "没有要记账的金额",
@@ -189,7 +190,7 @@ MESSAGES: dict[str, str] = {
     "printer.usb_vendor": "USB 厂商号（十六进制）",
     "printer.usb_product": "USB 产品号（十六进制）",
     "printer.timeout": "超时（秒）",
-    "printer.bad_number": "端口、超时或 USB 编号不是有效数字",
-    "printer.missing": "请填写：{field}",
+    "printer.bad_number": "{field_key}：“{text}”不是有效数字",
+    "printer.missing": "请填写：{field_key}",
     "printer.saved": "打印机设置已保存：{kind}",
 }

@@ -1,4 +1,5 @@
-"""Every report as (header keys, rows, chart columns): the CLI prints or saves it, the TUI shows it."""
+"""Every report as a translated table (header, rows, chart columns): the CLI prints or saves it,
+the TUI shows it. A presenter: the figures come from `services/reports.py` and friends."""
 
 from __future__ import annotations
 
@@ -94,9 +95,21 @@ def pending(t: Translator, period: Period, config: ParcelConfig, masked: bool) -
 
 
 def courier_income_table(t: Translator, period: Period, config: ParcelConfig, masked: bool) -> ReportTable:
-    from station.services.courier_reports import courier_income_table as build
+    """F7 and `station report courier-income`: parcel income per courier for the period."""
+    from station.services.courier_reports import income_by_courier
 
-    return build(t, period, config, masked)
+    rows = [
+        [t(f"carrier.{courier}"), parcels, _yuan(fees), _yuan(commission), _yuan(fees + commission)]
+        for courier, parcels, fees, commission in income_by_courier(period.start, period.last)
+    ]
+    header = [
+        t("couriers.courier"),
+        t("report.courier_parcels"),
+        t("report.courier_fees"),
+        t("report.courier_commission"),
+        t("report.courier_income"),
+    ]
+    return ReportTable(header, rows, (5,), "bar")
 
 
 REPORT_TABLES: dict[str, Builder] = {
