@@ -31,6 +31,8 @@ def _ints(values: set[str]) -> bool:
     digits = joined.replace("-", "")
     if not (joined.isascii() and digits.isdigit() and max(map(len, values)) <= 18):
         return False
+    if len(digits) == len(joined):
+        return True  # ASCII digits only: each value is 1 to 18 of them
     deque(map(int, values), 0)  # ValueError for "1-2", "--1", "-"
     return True
 
@@ -57,33 +59,37 @@ class FastRows:
 
     def __init__(self, table: Table, period: Period) -> None:
         self.width = len(table.columns)
-        self.cells = [(itemgetter(i), _KIND_CHECKS[c.kind]) for i, c in enumerate(table.columns) if c.kind != TEXT]
-        self.dated = [itemgetter(i) for i, c in enumerate(table.columns) if c.name in table.dated]
-        self.after_first = period.start.isoformat().__le__
-        self.before_last = (period.end - dt.timedelta(days=1)).isoformat().__ge__
+        self.cells = [(i, itemgetter(i), _KIND_CHECKS[c.kind]) for i, c in enumerate(table.columns) if c.kind != TEXT]
+        dated = [i for i, c in enumerate(table.columns) if c.name in table.dated]
+        self.first_dated = dated[0] if dated else None
+        self.dated = [itemgetter(i) for i in dated]
+        self.first = period.start.isoformat()
+        self.last = (period.end - dt.timedelta(days=1)).isoformat()
 
     def passes(self, rows: Sequence[list[str]]) -> bool:
         if not rows:
             return True
         if set(map(len, rows)) != {self.width}:
             return False
+        distinct = {}
         try:
-            for cell, check in self.cells:
-                values = set(map(cell, rows))
-                values.discard("")
-                if values and not check(values):
+            for i, cell, check in self.cells:
+                values = distinct[i] = set(map(cell, rows))
+                if len(values) > ("" in values) and not check(values - {""}):
                     return False
         except ValueError:
             return False
-        if not self.dated:
+        if self.first_dated is None:
             return True
-        days = set(map(_DAY, map(self.dated[0], rows)))  # a month's rows fall on a few days
-        if all(map(self.after_first, days)) and all(map(self.before_last, days)):
-            return True  # every row's first dated cell is in the period
+        days = distinct.get(self.first_dated) or set(map(self.dated[0], rows))
+        # min and max commute with [:10]: every row's first dated cell lies in the period
+        if "" not in days and self.first <= min(days)[:10] and max(days)[:10] <= self.last:
+            return True
         if len(self.dated) == 1:
             return False
+        after_first, before_last = self.first.__le__, self.last.__ge__
         in_period = [
-            map(and_, map(self.after_first, map(_DAY, map(c, rows))), map(self.before_last, map(_DAY, map(c, rows))))
+            map(and_, map(after_first, map(_DAY, map(c, rows))), map(before_last, map(_DAY, map(c, rows))))
             for c in self.dated
         ]
         return all(map(any, zip(*in_period)))
