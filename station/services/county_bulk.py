@@ -1,11 +1,16 @@
 """County load at disk speed: every exported row into the county's row tables inside the
-caller's transaction — PostgreSQL by COPY into a staging table and one INSERT … SELECT per
-table, SQLite by executemany — and verification of many folders in parallel processes.
-Memory stays flat in the row count: files are streamed, never read whole."""
+caller's transaction — PostgreSQL by COPY of the file itself (straight into the row table
+when no column needs converting, else into a staging table and one INSERT … SELECT), SQLite
+by executemany — and verification of many folders in parallel processes. Memory stays flat
+in the row count: files are streamed, never read whole.
+
+The bytes loaded are hashed as they stream in; when the caller passes the verified manifest's
+hashes, a file that changed after it was verified raises `ChangedFile` (the caller's
+transaction rolls back: nothing of that export stays)."""
 
 from __future__ import annotations
 
-import csv
+import hashlib
 import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -19,8 +24,12 @@ from station.services.county_rows import (
     RowTable,
     create_sql,
     delete_sql,
+    direct_copy,
     pg_copy_sql,
+    pg_defaults_sql,
+    pg_direct_copy_sql,
     pg_insert_sql,
+    pg_load_keys_sql,
     pg_quoted_sql,
     pg_stage_sql,
     pg_summarize_sql,
@@ -28,6 +37,7 @@ from station.services.county_rows import (
     sqlite_rows,
 )
 from station.services.export_tables import TABLES
+from station.services.hashed_csv import HashedCsv
 
 BOM = b"\xef\xbb\xbf"
 COPY_BUFFER = 1 << 20
@@ -41,11 +51,31 @@ def is_postgres(db: Database) -> bool:
     return isinstance(db, PostgresqlDatabase)
 
 
+class ChangedFile(Exception):
+    """A file's bytes, as loaded, are not the ones verified (its SHA-256 differs)."""
+
+    def __init__(self, file: str) -> None:
+        super().__init__(file)
+        self.file = file
+
+
 def create_row_tables(db: Database, tables: Sequence[RowTable] | None = None) -> None:
     postgres = is_postgres(db)
     for table in tables or row_tables():
         for statement in create_sql(table, postgres):
             db.execute_sql(statement)
+        if postgres:  # a county made before the row tables took their keys from the load
+            for statement in pg_defaults_sql(table, _missing_defaults(db, table)):
+                db.execute_sql(statement)
+
+
+def _missing_defaults(db: Database, table: RowTable) -> list[str]:
+    rows = db.execute_sql(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+        "AND table_name = %s AND column_name IN ('station_code', 'export_period') AND column_default IS NULL",
+        (table.table,),
+    ).fetchall()
+    return [r[0] for r in rows]
 
 
 def load_rows(
@@ -56,23 +86,30 @@ def load_rows(
     tables: Sequence[RowTable] | None = None,
     *,
     replacing: bool = True,
+    digests: Mapping[str, str] | None = None,
 ) -> dict[str, int]:
     """Put the folder's rows in for this station+period (first removing what an earlier load
     of it left, when `replacing`); call inside a transaction. Returns the rows loaded per
-    table. The folder must have been verified first."""
+    table. The folder must have been verified first; `digests` (file name → SHA-256, from the
+    verified manifest) makes a file that changed since raise `ChangedFile`."""
     postgres = is_postgres(db)
     mark = "%s" if postgres else "?"
     loaded = {}
+    if postgres:
+        db.execute_sql(pg_load_keys_sql(), (code, period))
     for table in tables or row_tables():
         path = directory / f"{table.name}.csv"
         if replacing:
             db.execute_sql(delete_sql(table, mark), (code, period))
-        if not path.is_file() or _header_only(path):
+        if not path.is_file():
             loaded[table.name] = 0
             continue
-        loaded[table.name] = (
-            _copy_pg(db, table, path, code, period) if postgres else _insert_sqlite(db, table, path, code, period)
-        )
+        expected = (digests or {}).get(path.name)
+        if _header_only(path) and (expected is None or hashlib.sha256(path.read_bytes()).hexdigest() == expected):
+            loaded[table.name] = 0
+            continue
+        load = _copy_pg if postgres else _insert_sqlite
+        loaded[table.name] = load(db, table, path, code, period, expected)
     return loaded
 
 
@@ -83,22 +120,48 @@ def _header_only(path: Path) -> bool:
         return bool(first) and not handle.read(1)
 
 
-def _copy_pg(db: Database, table: RowTable, path: Path, code: str, period: str) -> int:
+class _Streamed:
+    """The file as COPY reads it: every byte hashed (the BOM too, as verify hashed it), the
+    BOM itself not passed on, and noted whether any `'` went by (else no cell needs `restore`)."""
+
+    def __init__(self, handle) -> None:
+        self.handle, self.digest, self.quote, self.started = handle, hashlib.sha256(), False, False
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        self.digest.update(data)
+        self.quote = self.quote or b"'" in data
+        if not self.started:
+            self.started = True
+            if data.startswith(BOM):
+                return data[len(BOM) :] or self.read(size)
+        return data
+
+    def check(self, expected: str | None, file: str) -> None:
+        if expected is not None and self.digest.hexdigest() != expected:
+            raise ChangedFile(file)
+
+
+def _copy_pg(db: Database, table: RowTable, path: Path, code: str, period: str, expected: str | None) -> int:
     cursor = db.cursor()
-    for statement in pg_stage_sql(table):
-        cursor.execute(statement)
+    direct = direct_copy(table)
+    if not direct:
+        for statement in pg_stage_sql(table):
+            cursor.execute(statement)
     with path.open("rb") as handle:
-        if handle.read(len(BOM)) != BOM:
-            handle.seek(0)
-        cursor.copy_expert(pg_copy_sql(table), handle, size=COPY_BUFFER)
-    quoted = pg_quoted_sql(table)
-    if quoted:
-        cursor.execute(quoted[0])
+        streamed = _Streamed(handle)
+        cursor.copy_expert(pg_direct_copy_sql(table) if direct else pg_copy_sql(table), streamed, size=COPY_BUFFER)
+    streamed.check(expected, path.name)
+    loaded = cursor.rowcount
+    quoted = pg_quoted_sql(table, direct) if streamed.quote else None
+    if quoted:  # a text cell may carry the export's `'` guard: put back what `restore` makes of it
+        cursor.execute(quoted[0], (code, period) if direct else None)
         fixes = [(*(restore(v) for v in texts), tid) for tid, *texts in cursor.fetchall()]
         if fixes:
             cursor.executemany(quoted[1], fixes)
-    cursor.execute(pg_insert_sql(table), (code, period))
-    loaded = cursor.rowcount
+    if not direct:
+        cursor.execute(pg_insert_sql(table), (code, period))
+        loaded = cursor.rowcount
     # BRIN summarises new pages only when asked: unsummarised ones match every search, so
     # without this each load's figures (and a replacement's delete) would read all rows
     # loaded since, and loading N stations would cost N².
@@ -106,12 +169,14 @@ def _copy_pg(db: Database, table: RowTable, path: Path, code: str, period: str) 
     return loaded
 
 
-def _insert_sqlite(db: Database, table: RowTable, path: Path, code: str, period: str) -> int:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
+def _insert_sqlite(db: Database, table: RowTable, path: Path, code: str, period: str, expected: str | None) -> int:
+    reading = HashedCsv(path)
+    with reading as reader:
         next(reader, None)  # the header (verified already)
         cursor = db.cursor()
         cursor.executemany(sqlite_insert_sql(table), sqlite_rows(table, code, period, reader))
+        if expected is not None and reading.sha256() != expected:
+            raise ChangedFile(path.name)
         return cursor.rowcount
 
 

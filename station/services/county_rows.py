@@ -54,12 +54,22 @@ _SQLITE_TYPES = {INT: "INTEGER", MONEY: "INTEGER", DATE: "TEXT", DATETIME: "TEXT
 EXTRA_INDEXES = {"parcels": ("export_period", "status"), "purchases": ("export_period", "status")}
 
 
+# PostgreSQL: a load sets these for its transaction (`pg_load_keys_sql`), and the row tables
+# take their keys from them, so COPY can fill a row table straight from the exported file.
+LOAD_KEYS = {"station_code": "county.station_code", "export_period": "county.export_period"}
+
+
+def _pg_default(column: str) -> str:
+    return f"DEFAULT current_setting('{LOAD_KEYS[column]}')"
+
+
 def create_sql(table: RowTable, postgres: bool) -> list[str]:
     types = _PG_TYPES if postgres else _SQLITE_TYPES
     columns = ", ".join(f"{_q(n)} {types[k]}" for n, (_, k) in zip(table.stored, table.columns, strict=True))
+    code, period = (f" {_pg_default(k)}" for k in LOAD_KEYS) if postgres else ("", "")
     statements = [
         f"CREATE TABLE IF NOT EXISTS {table.table} "
-        f"(station_code TEXT NOT NULL, export_period TEXT NOT NULL, {columns})",
+        f"(station_code TEXT NOT NULL{code}, export_period TEXT NOT NULL{period}, {columns})",
     ]
     if postgres:
         # An export's rows arrive together, so block ranges map to one station-month: a BRIN
@@ -115,17 +125,40 @@ def _pg_cast(name: str, kind: str) -> str:
     return c
 
 
-def pg_quoted_sql(table: RowTable) -> tuple[str, str] | None:
-    """The staged rows with a text cell starting with ' (the export's mark on formula-like
-    text: rare), and the update that puts back what `restore` makes of them: the one Python
-    `restore` decides, so the county keeps exactly what the station had."""
+def pg_defaults_sql(table: RowTable, columns: Sequence[str]) -> list[str]:
+    """For a row table made before its keys had defaults."""
+    return [f"ALTER TABLE {table.table} ALTER COLUMN {c} SET {_pg_default(c)}" for c in columns]
+
+
+def pg_load_keys_sql() -> str:
+    """`%s, %s`: the station code and period of the rows this transaction loads."""
+    return "SELECT " + ", ".join(f"set_config('{key}', %s, true)" for key in LOAD_KEYS.values())
+
+
+def direct_copy(table: RowTable) -> bool:
+    """COPY can fill the row table itself: no money column (yuan in the file, fen in the county)."""
+    return all(kind != MONEY for _, kind in table.columns)
+
+
+def pg_direct_copy_sql(table: RowTable) -> str:
+    return pg_copy_sql(table).replace(f"COPY {stage_name(table)} ", f"COPY {table.table} ", 1)
+
+
+def pg_quoted_sql(table: RowTable, direct: bool = False) -> tuple[str, str] | None:
+    """The loaded rows with a text cell starting with ' (the export's mark on formula-like
+    text: rare) — in the staging table, or (`direct`: `%s, %s` are the station code and
+    period) in the row table — and the update that puts back what `restore` makes of them:
+    the one Python `restore` decides, so the county keeps exactly what the station had."""
     texts = [name for name, kind in table.columns if kind == TEXT]
     if not texts:
         return None
+    target = table.table if direct else stage_name(table)
     where = " OR ".join(f"starts_with({_q(n)}, '''')" for n in texts)
-    select = f"SELECT ctid::text, {', '.join(_q(n) for n in texts)} FROM {stage_name(table)} WHERE {where}"
+    if direct:
+        where = "station_code = %s AND export_period = %s AND (" + where + ")"
+    select = f"SELECT ctid::text, {', '.join(_q(n) for n in texts)} FROM {target} WHERE {where}"
     assignments = ", ".join(f"{_q(n)} = %s" for n in texts)
-    return select, f"UPDATE {stage_name(table)} SET {assignments} WHERE ctid = %s::tid"
+    return select, f"UPDATE {target} SET {assignments} WHERE ctid = %s::tid"
 
 
 def pg_insert_sql(table: RowTable) -> str:
