@@ -131,8 +131,12 @@ def pg_defaults_sql(table: RowTable, columns: Sequence[str]) -> list[str]:
 
 
 def pg_load_keys_sql() -> str:
-    """`%s, %s`: the station code and period of the rows this transaction loads."""
-    return "SELECT " + ", ".join(f"set_config('{key}', %s, true)" for key in LOAD_KEYS.values())
+    """`%s, %s`: the station code and period of the rows this transaction loads. And: find
+    them by the BRIN index, never by reading the whole table. Rows just copied in have no
+    statistics yet, so the planner would scan every station's rows to count one station's:
+    loading N stations would cost N²."""
+    keys = ", ".join(f"set_config('{key}', %s, true)" for key in LOAD_KEYS.values())
+    return f"SELECT {keys}, set_config('enable_seqscan', 'off', true)"
 
 
 def direct_copy(table: RowTable) -> bool:
