@@ -33,7 +33,11 @@ from station.services.county_rows import (
     pg_quoted_sql,
     pg_stage_sql,
     pg_summarize_sql,
+    sqlite_direct_insert_sql,
+    sqlite_fixed,
+    sqlite_fixes_sql,
     sqlite_insert_sql,
+    sqlite_raw_rows,
     sqlite_rows,
 )
 from station.services.export_tables import TABLES
@@ -170,14 +174,24 @@ def _copy_pg(db: Database, table: RowTable, path: Path, code: str, period: str, 
 
 
 def _insert_sqlite(db: Database, table: RowTable, path: Path, code: str, period: str, expected: str | None) -> int:
+    direct = direct_copy(table)  # no money: SQLite types the cells itself
     reading = HashedCsv(path)
     with reading as reader:
         next(reader, None)  # the header (verified already)
         cursor = db.cursor()
-        cursor.executemany(sqlite_insert_sql(table), sqlite_rows(table, code, period, reader))
+        if direct:
+            cursor.executemany(sqlite_direct_insert_sql(table), sqlite_raw_rows(table, code, period, reader))
+        else:
+            cursor.executemany(sqlite_insert_sql(table), sqlite_rows(table, code, period, reader))
         if expected is not None and reading.sha256() != expected:
             raise ChangedFile(path.name)
-        return cursor.rowcount
+        loaded = cursor.rowcount
+    fixes = sqlite_fixes_sql(table) if direct else None
+    if fixes:
+        found = sqlite_fixed(table, cursor.execute(fixes[0], (code, period)).fetchall())
+        if found:
+            cursor.executemany(fixes[1], found)
+    return loaded
 
 
 def figures(db: Database, code: str, period: str) -> dict[str, int]:

@@ -74,9 +74,10 @@ def create_sql(table: RowTable, postgres: bool) -> list[str]:
     if postgres:
         # An export's rows arrive together, so block ranges map to one station-month: a BRIN
         # index finds them (to replace, to report) and costs next to nothing to keep up on COPY.
+        # Small ranges (16 pages, 128 KiB): a station's search reads little of its neighbours'.
         statements.append(
             f"CREATE INDEX IF NOT EXISTS {table.table}_period_station ON {table.table} "
-            "USING brin (export_period, station_code)"
+            "USING brin (export_period, station_code) WITH (pages_per_range = 16)"
         )
         return statements
     statements.append(f"CREATE INDEX IF NOT EXISTS {table.table}_station_period ON {table.table} ({KEYS})")
@@ -202,6 +203,51 @@ def sqlite_rows(table: RowTable, code: str, period: str, rows: Iterable[Sequence
         if len(raw) != width:
             raise ValueError(f"{table.name}: {len(raw)} cells, {width} columns")
         yield (code, period, *(f(t) for f, t in zip(convert, raw, strict=True)))
+
+
+# -- SQLite, a table with no money column: the cells go in as the file has them and SQLite types
+# -- them (INTEGER affinity; '' is NULL); then the few rows whose cells SQLite could not take as
+# -- they are — a text cell carrying the `'` guard, an integer in other than ASCII digits — are
+# -- put right in Python, by the same `restore` and `int` as `sqlite_rows`.
+
+
+def sqlite_direct_insert_sql(table: RowTable) -> str:
+    target = ", ".join(_q(n) for n in table.stored)
+    values = ", ".join("?" if kind == TEXT else "NULLIF(?, '')" for _, kind in table.columns)
+    return f"INSERT INTO {table.table} ({KEYS}, {target}) VALUES (?, ?, {values})"
+
+
+def sqlite_raw_rows(table: RowTable, code: str, period: str, rows: Iterable[Sequence[str]]) -> Iterable[tuple]:
+    width = len(table.columns)
+    for raw in rows:
+        if len(raw) != width:
+            raise ValueError(f"{table.name}: {len(raw)} cells, {width} columns")
+        yield (code, period, *raw)
+
+
+def sqlite_fixes_sql(table: RowTable) -> tuple[str, str] | None:
+    """`?, ?` are the station code and period: the rows to put right, and the update."""
+    texts = [n for n, kind in table.columns if kind == TEXT]
+    ints = [n for n, kind in table.columns if kind == INT]
+    if not texts and not ints:
+        return None
+    odd = [f"substr({_q(n)}, 1, 1) = ''''" for n in texts] + [f"typeof({_q(n)}) = 'text'" for n in ints]
+    columns = ", ".join(_q(n) for n in texts + ints)
+    where = f"station_code = ? AND export_period = ? AND ({' OR '.join(odd)})"
+    assignments = ", ".join(f"{_q(n)} = ?" for n in texts + ints)
+    return (
+        f"SELECT rowid, {columns} FROM {table.table} WHERE {where}",
+        f"UPDATE {table.table} SET {assignments} WHERE rowid = ?",
+    )
+
+
+def sqlite_fixed(table: RowTable, found: Iterable[Sequence]) -> list[tuple]:
+    """The update's parameters for the rows `sqlite_fixes_sql` found."""
+    n = sum(1 for _, kind in table.columns if kind == TEXT)
+    return [
+        (*(restore(v) for v in cells[:n]), *(int(v) if isinstance(v, str) else v for v in cells[n:]), rowid)
+        for rowid, *cells in found
+    ]
 
 
 # -- the figures a county load keeps per station and period, summed from the loaded rows ------

@@ -92,3 +92,11 @@ def test_an_export_changed_after_verification_is_refused_whole(tmp_path, request
     assert CountyLoad.select().count() == 0
     assert db.execute_sql("SELECT count(*) FROM county_rows_purchases").fetchone()[0] == 0
     db.close()
+
+
+def test_sqlite_puts_right_what_it_cannot_type_itself(tmp_path):
+    """An integer in other than ASCII digits (verify's pattern takes any digit) is `int`-ed."""
+    text = PLAIN_CSV.replace("'hello,1,", "'hello,\u0661\u0662,")
+    loaded, rows = load_plain(str(tmp_path / "county.db"), tmp_path, text)
+    assert loaded == {"plain": 5}
+    assert ("A01", "2026-11", "'hello", 12, None) in rows
