@@ -195,27 +195,35 @@ def _insert_sqlite(db: Database, table: RowTable, path: Path, code: str, period:
 
 
 def figures(db: Database, code: str, period: str) -> dict[str, int]:
-    """The per-station figures of a county load, summed by the database from the loaded rows."""
+    """The per-station figures of a county load, summed by the database from the loaded rows
+    (one statement: each table's aggregate is one row, joined side by side)."""
     mark = "%s" if is_postgres(db) else "?"
-
-    def one(name: str) -> tuple:
-        return db.execute_sql(FIGURES_SQL[name].format(p=mark), (code, period)).fetchone()
-
-    parcels, picked_up = one("parcels")
-    purchases, purchases_fen = one("purchases")
-    sales_fen, commission_fen = one("consignment_sales")
-    fees_fen, courier_balance_fen = one("courier_accounts")
+    names = list(FIGURES_SQL)
+    columns = ", NULL, ".join(f"{name}.*" for name in names)  # NULL between: no figure is NULL
+    parts = ", ".join(f"({FIGURES_SQL[name].format(p=mark)}) AS {name}" for name in names)
+    row = db.execute_sql(f"SELECT {columns} FROM {parts}", (code, period) * len(names)).fetchone()
+    found: list[list[int]] = [[]]
+    for value in row:
+        if value is None:
+            found.append([])
+        else:
+            found[-1].append(int(value))
+    values = dict(zip(names, found, strict=True))
+    parcels, picked_up = values["parcels"]
+    purchases, purchases_fen = values["purchases"]
+    sales_fen, commission_fen = values["consignment_sales"]
+    fees_fen, courier_balance_fen = values["courier_accounts"]
     return {
-        "parcels": int(parcels),
-        "parcels_picked_up": int(picked_up),
-        "purchases": int(purchases),
-        "purchases_fen": int(purchases_fen),
-        "consignment_sales_fen": int(sales_fen),
-        "commission_fen": int(commission_fen),
-        "cash_diff_fen": int(one("shifts")[0]),
-        "complaints_open": int(one("complaints")[0]),
-        "parcel_income_fen": int(fees_fen) + int(one("shipments")[0]),
-        "courier_balance_fen": int(courier_balance_fen),
+        "parcels": parcels,
+        "parcels_picked_up": picked_up,
+        "purchases": purchases,
+        "purchases_fen": purchases_fen,
+        "consignment_sales_fen": sales_fen,
+        "commission_fen": commission_fen,
+        "cash_diff_fen": values["shifts"][0],
+        "complaints_open": values["complaints"][0],
+        "parcel_income_fen": fees_fen + values["shipments"][0],
+        "courier_balance_fen": courier_balance_fen,
     }
 
 
