@@ -175,31 +175,41 @@ def raw_copy_script(dirs: list[Path]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def load_phase(url: str, dirs: list[Path], checked: dict) -> tuple[float, float]:
+    """The load alone (each export in its own transaction, its verification already done:
+    `checked`), as `county load` runs it after its parallel verify; then `county report`."""
+    from station.services.county import connect_county, load_one, report
+    from station.services.county_bulk import create_row_tables
+
+    enrol_all(url, dirs)
+    db = connect_county(url)
+    create_row_tables(db)
+    load_s, outcomes = timed(lambda: [load_one(db, d, DAY, checked=checked[d]) for d in dirs])
+    assert all(o.status == "loaded" for o in outcomes), outcomes[:3]
+    report_s, _ = timed(lambda: report("2026-11"))
+    db.close()
+    return load_s, report_s
+
+
 def bench_load(dirs: list[Path], root: Path, rows: int, jobs: int) -> dict:
-    """`county load` as run (verify in parallel, then each export in its own transaction) on a
-    fresh county, minus the verification time measured alone just before, against psql."""
-    from station.services.county import connect_county, load_many, report
+    """`county load`'s two phases timed apart on a fresh county: the parallel verify of every
+    folder against its enrolled key, then the load; the load against psql `\\copy`."""
     from station.services.county_bulk import verify_many
 
     keys = {d: (d.parent / f"{d.name}.key").read_text(encoding="utf-8") for d in dirs}
-    verify_s, _ = timed(lambda: verify_many(dirs, jobs, keys))
+    verify_s, checked = timed(lambda: verify_many(dirs, jobs, keys))
+    assert not any(checked.values())
     out: dict = {"rows": rows, "verify_s": verify_s}
     if (PG_BIN / "initdb").exists():
         with throwaway_postgres() as (url, psql):
             script = root / "raw_copy.sql"
             script.write_text(raw_copy_script(dirs), encoding="utf-8")
             copy_s, _ = timed(lambda: subprocess.run([*psql, "-f", str(script)], check=True))
-            enrol_all(url, dirs)
-            total_s, outcomes = timed(lambda: load_many(url, dirs, DAY, jobs=jobs))
-            assert all(o.status == "loaded" for o in outcomes), outcomes[:3]
-            db = connect_county(url)
-            report_s, _ = timed(lambda: report("2026-11"))
-            db.close()
-            load_s = total_s - verify_s
+            load_s, report_s = load_phase(url, dirs, checked)
             out["postgresql"] = {
                 "raw_copy_s": copy_s,
-                "county_load_s": total_s,
                 "load_s": load_s,
+                "county_load_s": verify_s + load_s,
                 "rows_per_s": rows / load_s,
                 "raw_copy_rows_per_s": rows / copy_s,
                 "ratio": load_s / copy_s,
@@ -207,19 +217,13 @@ def bench_load(dirs: list[Path], root: Path, rows: int, jobs: int) -> dict:
             }
     else:
         out["postgresql"] = "skipped: no PostgreSQL 15 binaries"
-    county = str(root / "county.db")
-    enrol_all(county, dirs)
-    total_s, outcomes = timed(lambda: load_many(county, dirs, DAY, jobs=jobs))
-    assert all(o.status == "loaded" for o in outcomes)
-    db = connect_county(county)
-    report_s, _ = timed(lambda: report("2026-11"))
-    db.close()
+    load_s, report_s = load_phase(str(root / "county.db"), dirs, checked)
     rss_db = str(root / "rss.db")
     enrol_all(rss_db, dirs)
     out["sqlite"] = {
-        "county_load_s": total_s,
-        "load_s": total_s - verify_s,
-        "rows_per_s": rows / (total_s - verify_s),
+        "load_s": load_s,
+        "county_load_s": verify_s + load_s,
+        "rows_per_s": rows / load_s,
         "report_s": report_s,
         "peak_rss_mb_load": peak_rss_mb(
             "import datetime as dt; from pathlib import Path; from station.services.county import load_many\n"
@@ -231,7 +235,12 @@ def bench_load(dirs: list[Path], root: Path, rows: int, jobs: int) -> dict:
 
 
 def run_county(stations: int, rows: int, jobs: int) -> dict:
-    results: dict = {"stations": stations, "rows_per_station": rows, "jobs": jobs}
+    results: dict = {
+        "stations": stations,
+        "rows_per_station": rows,
+        "jobs": jobs,
+        "load_average_start": os.getloadavg(),
+    }
     with tempfile.TemporaryDirectory(prefix="station-county-") as tmp:
         root = Path(tmp)
         os.chmod(root, 0o755)
@@ -242,6 +251,7 @@ def run_county(stations: int, rows: int, jobs: int) -> dict:
         print("county verify", json.dumps(results["verify"]), flush=True)
         results["load"] = bench_load(dirs, root, results["verify"]["rows"], jobs)
         print("county load", json.dumps(results["load"]), flush=True)
+    results["load_average_end"] = os.getloadavg()
     return results
 
 

@@ -4,6 +4,7 @@ caps, report across stations and check a villager's receipt against what was loa
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
@@ -34,8 +35,9 @@ from station.services.county_checks import (
     station_tariffs,
 )
 from station.services.export_tables import TABLE_BY_NAME
-from station.services.export_verify import read_manifest, read_rows, verify
+from station.services.export_verify import Manifest, check_signature, read_manifest, verify
 from station.services.exports import MANIFEST, sha256_of
+from station.services.hashed_csv import HashedCsv
 from station.services.signing import fingerprint, parse_public_key
 
 __all__ = ["CountyLoad", "connect_county"]
@@ -111,12 +113,20 @@ def _extends(existing: CountyLoad, directory: Path, opening: str) -> bool:
     return any(row["hash"] == existing.closing_hash for row in _dict_rows(directory, "ledger"))
 
 
-def _dict_rows(directory: Path, name: str) -> Iterator[dict]:
+def _dict_rows(directory: Path, name: str, manifest: Manifest | None = None) -> Iterator[dict]:
+    """The rows as dicts; with `manifest`, read to the end they must hash to its SHA-256 (a
+    file changed after it was verified raises ChangedFile)."""
     header = TABLE_BY_NAME[name].header
-    rows = read_rows(directory / f"{name}.csv")
-    next(rows, None)
-    for raw in rows:
-        yield dict(zip(header, raw, strict=True))
+    reading = HashedCsv(directory / f"{name}.csv")
+    try:
+        with reading as rows:
+            next(rows, None)
+            for raw in rows:
+                yield dict(zip(header, raw, strict=True))
+            if manifest is not None and reading.sha256() != manifest.files[f"{name}.csv"]["sha256"]:
+                raise county_bulk.ChangedFile(f"{name}.csv")
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise ValueError(type(error).__name__) from None
 
 
 def load_one(
@@ -139,6 +149,8 @@ def load_one(
     if station is None:
         return Outcome(directory, "refused", "county.unknown_station", {"code": code}, code, period)
     problems = checked if checked is not None else verify(directory, station.public_key)
+    if checked is not None and not problems:  # verified in another process: still the signed manifest?
+        problems = check_signature(directory, manifest, station.public_key)
     if problems:
         return Outcome(directory, "refused", problems[0].key, problems[0].values, code, period)
     digest = sha256_of(directory / MANIFEST)
@@ -152,17 +164,37 @@ def load_one(
     if refusal and not reason:
         return Outcome(directory, "refused", refusal[0], refusal[1], code, period)
 
+    try:
+        return _load_checked(db, directory, now, manifest, digest, existing, refusal, reason, official)
+    except county_bulk.ChangedFile as changed:  # nothing of it was kept: the transaction rolled back
+        values = {"file": changed.file, "code": code, "period": period}
+        return Outcome(directory, "refused", "county.changed_while_loading", values, code, period)
+
+
+def _load_checked(
+    db: Database,
+    directory: Path,
+    now: dt.datetime,
+    manifest: Manifest,
+    digest: str,
+    existing: CountyLoad | None,
+    refusal: tuple[str, dict] | None,
+    reason: str,
+    official: Sequence[dict] | None,
+) -> Outcome:
+    code, period = manifest.code, manifest.period.label
     try:  # signed and well-formed, yet its content may still not add up: refused by name
-        tariffs = station_tariffs(_dict_rows(directory, "tariffs"))
-        bills = [recompute_bill(row, tariffs) for row in _dict_rows(directory, "utility_bills")]
+        tariffs = station_tariffs(_dict_rows(directory, "tariffs", manifest))
+        bills = [recompute_bill(row, tariffs) for row in _dict_rows(directory, "utility_bills", manifest)]
         flags = [flag for bill in bills for flag in bill.flags]
         if official is not None:
             flags += official_differences(tariffs.values(), official)
-        proofs = postings(_dict_rows(directory, "ledger"))
+        proofs = postings(_dict_rows(directory, "ledger", manifest))
     except (ValueError, KeyError, TypeError, InvalidInput) as error:
         detail = type(error).__name__
         return Outcome(directory, "refused", "county.bad_content", {"detail": detail}, code, period)
     reversed_by = {p.reverses_txn: p.txn for p in proofs if p.reverses_txn is not None}
+    digests = {name: entry["sha256"] for name, entry in manifest.files.items()}
     with db.atomic():
         for model in (CountyLoad, CountyUtility, CountyPosting, CountyFlag):
             model.delete().where((model.station_code == code) & (model.period == period)).execute()
@@ -181,7 +213,7 @@ def load_one(
                     }
                 ),
             )
-        county_bulk.load_rows(db, directory, code, period, replacing=existing is not None)
+        county_bulk.load_rows(db, directory, code, period, replacing=existing is not None, digests=digests)
         CountyLoad.create(
             station_code=code,
             station_name=manifest.name,

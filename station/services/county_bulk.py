@@ -1,11 +1,16 @@
 """County load at disk speed: every exported row into the county's row tables inside the
-caller's transaction — PostgreSQL by COPY into a staging table and one INSERT … SELECT per
-table, SQLite by executemany — and verification of many folders in parallel processes.
-Memory stays flat in the row count: files are streamed, never read whole."""
+caller's transaction — PostgreSQL by COPY of the file itself (straight into the row table
+when no column needs converting, else into a staging table and one INSERT … SELECT), SQLite
+by executemany — and verification of many folders in parallel processes. Memory stays flat
+in the row count: files are streamed, never read whole.
+
+The bytes loaded are hashed as they stream in; when the caller passes the verified manifest's
+hashes, a file that changed after it was verified raises `ChangedFile` (the caller's
+transaction rolls back: nothing of that export stays)."""
 
 from __future__ import annotations
 
-import csv
+import hashlib
 import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -19,15 +24,24 @@ from station.services.county_rows import (
     RowTable,
     create_sql,
     delete_sql,
+    direct_copy,
     pg_copy_sql,
+    pg_defaults_sql,
+    pg_direct_copy_sql,
     pg_insert_sql,
+    pg_load_keys_sql,
     pg_quoted_sql,
     pg_stage_sql,
     pg_summarize_sql,
+    sqlite_direct_insert_sql,
+    sqlite_fixed,
+    sqlite_fixes_sql,
     sqlite_insert_sql,
+    sqlite_raw_rows,
     sqlite_rows,
 )
 from station.services.export_tables import TABLES
+from station.services.hashed_csv import HashedCsv
 
 BOM = b"\xef\xbb\xbf"
 COPY_BUFFER = 1 << 20
@@ -41,11 +55,31 @@ def is_postgres(db: Database) -> bool:
     return isinstance(db, PostgresqlDatabase)
 
 
+class ChangedFile(Exception):
+    """A file's bytes, as loaded, are not the ones verified (its SHA-256 differs)."""
+
+    def __init__(self, file: str) -> None:
+        super().__init__(file)
+        self.file = file
+
+
 def create_row_tables(db: Database, tables: Sequence[RowTable] | None = None) -> None:
     postgres = is_postgres(db)
     for table in tables or row_tables():
         for statement in create_sql(table, postgres):
             db.execute_sql(statement)
+        if postgres:  # a county made before the row tables took their keys from the load
+            for statement in pg_defaults_sql(table, _missing_defaults(db, table)):
+                db.execute_sql(statement)
+
+
+def _missing_defaults(db: Database, table: RowTable) -> list[str]:
+    rows = db.execute_sql(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+        "AND table_name = %s AND column_name IN ('station_code', 'export_period') AND column_default IS NULL",
+        (table.table,),
+    ).fetchall()
+    return [r[0] for r in rows]
 
 
 def load_rows(
@@ -56,49 +90,90 @@ def load_rows(
     tables: Sequence[RowTable] | None = None,
     *,
     replacing: bool = True,
+    digests: Mapping[str, str] | None = None,
 ) -> dict[str, int]:
     """Put the folder's rows in for this station+period (first removing what an earlier load
     of it left, when `replacing`); call inside a transaction. Returns the rows loaded per
-    table. The folder must have been verified first."""
+    table. The folder must have been verified first; `digests` (file name → SHA-256, from the
+    verified manifest) makes a file that changed since raise `ChangedFile`."""
     postgres = is_postgres(db)
     mark = "%s" if postgres else "?"
     loaded = {}
+    if postgres:
+        db.execute_sql(pg_load_keys_sql(), (code, period))
     for table in tables or row_tables():
         path = directory / f"{table.name}.csv"
         if replacing:
             db.execute_sql(delete_sql(table, mark), (code, period))
-        if not path.is_file() or _header_only(path):
+        if not path.is_file():
             loaded[table.name] = 0
             continue
-        loaded[table.name] = (
-            _copy_pg(db, table, path, code, period) if postgres else _insert_sqlite(db, table, path, code, period)
-        )
+        expected = (digests or {}).get(path.name)
+        if _header_only(path, expected):
+            loaded[table.name] = 0
+            continue
+        load = _copy_pg if postgres else _insert_sqlite
+        loaded[table.name] = load(db, table, path, code, period, expected)
     return loaded
 
 
-def _header_only(path: Path) -> bool:
-    """No data rows (most tables of a station's month): nothing to stage."""
+def _header_only(path: Path, expected: str | None) -> bool:
+    """No data rows (most tables of a station's month): nothing to stage. Judged on the bytes
+    that are hashed, read once (a header-only file other than the verified one: ChangedFile)."""
     with path.open("rb") as handle:
-        first = handle.readline()
-        return bool(first) and not handle.read(1)
+        data = handle.read(1 << 16)
+        if handle.read(1):
+            return False
+    _, _, rest = data.partition(b"\n")
+    if not data or rest:
+        return False
+    if expected is not None and hashlib.sha256(data).hexdigest() != expected:
+        raise ChangedFile(path.name)
+    return True
 
 
-def _copy_pg(db: Database, table: RowTable, path: Path, code: str, period: str) -> int:
+class _Streamed:
+    """The file as COPY reads it: every byte hashed (the BOM too, as verify hashed it), the
+    BOM itself not passed on, and noted whether any `'` went by (else no cell needs `restore`)."""
+
+    def __init__(self, handle) -> None:
+        self.handle, self.digest, self.quote, self.started = handle, hashlib.sha256(), False, False
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        self.digest.update(data)
+        self.quote = self.quote or b"'" in data
+        if not self.started:
+            self.started = True
+            if data.startswith(BOM):
+                return data[len(BOM) :] or self.read(size)
+        return data
+
+    def check(self, expected: str | None, file: str) -> None:
+        if expected is not None and self.digest.hexdigest() != expected:
+            raise ChangedFile(file)
+
+
+def _copy_pg(db: Database, table: RowTable, path: Path, code: str, period: str, expected: str | None) -> int:
     cursor = db.cursor()
-    for statement in pg_stage_sql(table):
-        cursor.execute(statement)
+    direct = direct_copy(table)
+    if not direct:
+        for statement in pg_stage_sql(table):
+            cursor.execute(statement)
     with path.open("rb") as handle:
-        if handle.read(len(BOM)) != BOM:
-            handle.seek(0)
-        cursor.copy_expert(pg_copy_sql(table), handle, size=COPY_BUFFER)
-    quoted = pg_quoted_sql(table)
-    if quoted:
-        cursor.execute(quoted[0])
+        streamed = _Streamed(handle)
+        cursor.copy_expert(pg_direct_copy_sql(table) if direct else pg_copy_sql(table), streamed, size=COPY_BUFFER)
+    streamed.check(expected, path.name)
+    loaded = cursor.rowcount
+    quoted = pg_quoted_sql(table, direct) if streamed.quote else None
+    if quoted:  # a text cell may carry the export's `'` guard: put back what `restore` makes of it
+        cursor.execute(quoted[0], (code, period) if direct else None)
         fixes = [(*(restore(v) for v in texts), tid) for tid, *texts in cursor.fetchall()]
         if fixes:
             cursor.executemany(quoted[1], fixes)
-    cursor.execute(pg_insert_sql(table), (code, period))
-    loaded = cursor.rowcount
+    if not direct:
+        cursor.execute(pg_insert_sql(table), (code, period))
+        loaded = cursor.rowcount
     # BRIN summarises new pages only when asked: unsummarised ones match every search, so
     # without this each load's figures (and a replacement's delete) would read all rows
     # loaded since, and loading N stations would cost N².
@@ -106,37 +181,57 @@ def _copy_pg(db: Database, table: RowTable, path: Path, code: str, period: str) 
     return loaded
 
 
-def _insert_sqlite(db: Database, table: RowTable, path: Path, code: str, period: str) -> int:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
+def _insert_sqlite(db: Database, table: RowTable, path: Path, code: str, period: str, expected: str | None) -> int:
+    direct = direct_copy(table)  # no money: SQLite types the cells itself
+    reading = HashedCsv(path)
+    with reading as reader:
         next(reader, None)  # the header (verified already)
         cursor = db.cursor()
-        cursor.executemany(sqlite_insert_sql(table), sqlite_rows(table, code, period, reader))
-        return cursor.rowcount
+        if direct:
+            cursor.executemany(sqlite_direct_insert_sql(table), sqlite_raw_rows(table, code, period, reader))
+        else:
+            cursor.executemany(sqlite_insert_sql(table), sqlite_rows(table, code, period, reader))
+        if expected is not None and reading.sha256() != expected:
+            raise ChangedFile(path.name)
+        loaded = cursor.rowcount
+    fixes = sqlite_fixes_sql(table) if direct else None
+    if fixes:
+        found = sqlite_fixed(table, cursor.execute(fixes[0], (code, period)).fetchall())
+        if found:
+            cursor.executemany(fixes[1], found)
+    return loaded
 
 
 def figures(db: Database, code: str, period: str) -> dict[str, int]:
-    """The per-station figures of a county load, summed by the database from the loaded rows."""
+    """The per-station figures of a county load, summed by the database from the loaded rows
+    (one statement: each table's aggregate is one row, joined side by side)."""
     mark = "%s" if is_postgres(db) else "?"
-
-    def one(name: str) -> tuple:
-        return db.execute_sql(FIGURES_SQL[name].format(p=mark), (code, period)).fetchone()
-
-    parcels, picked_up = one("parcels")
-    purchases, purchases_fen = one("purchases")
-    sales_fen, commission_fen = one("consignment_sales")
-    fees_fen, courier_balance_fen = one("courier_accounts")
+    names = list(FIGURES_SQL)
+    columns = ", NULL, ".join(f"{name}.*" for name in names)  # NULL between: no figure is NULL
+    parts = ", ".join(f"({FIGURES_SQL[name].format(p=mark)}) AS {name}" for name in names)
+    row = db.execute_sql(f"SELECT {columns} FROM {parts}", (code, period) * len(names)).fetchone()
+    found: list[list[int]] = [[]]
+    for value in row:
+        if value is None:
+            found.append([])
+        else:
+            found[-1].append(int(value))
+    values = dict(zip(names, found, strict=True))
+    parcels, picked_up = values["parcels"]
+    purchases, purchases_fen = values["purchases"]
+    sales_fen, commission_fen = values["consignment_sales"]
+    fees_fen, courier_balance_fen = values["courier_accounts"]
     return {
-        "parcels": int(parcels),
-        "parcels_picked_up": int(picked_up),
-        "purchases": int(purchases),
-        "purchases_fen": int(purchases_fen),
-        "consignment_sales_fen": int(sales_fen),
-        "commission_fen": int(commission_fen),
-        "cash_diff_fen": int(one("shifts")[0]),
-        "complaints_open": int(one("complaints")[0]),
-        "parcel_income_fen": int(fees_fen) + int(one("shipments")[0]),
-        "courier_balance_fen": int(courier_balance_fen),
+        "parcels": parcels,
+        "parcels_picked_up": picked_up,
+        "purchases": purchases,
+        "purchases_fen": purchases_fen,
+        "consignment_sales_fen": sales_fen,
+        "commission_fen": commission_fen,
+        "cash_diff_fen": values["shifts"][0],
+        "complaints_open": values["complaints"][0],
+        "parcel_income_fen": fees_fen + values["shipments"][0],
+        "courier_balance_fen": courier_balance_fen,
     }
 
 

@@ -54,19 +54,30 @@ _SQLITE_TYPES = {INT: "INTEGER", MONEY: "INTEGER", DATE: "TEXT", DATETIME: "TEXT
 EXTRA_INDEXES = {"parcels": ("export_period", "status"), "purchases": ("export_period", "status")}
 
 
+# PostgreSQL: a load sets these for its transaction (`pg_load_keys_sql`), and the row tables
+# take their keys from them, so COPY can fill a row table straight from the exported file.
+LOAD_KEYS = {"station_code": "county.station_code", "export_period": "county.export_period"}
+
+
+def _pg_default(column: str) -> str:
+    return f"DEFAULT current_setting('{LOAD_KEYS[column]}')"
+
+
 def create_sql(table: RowTable, postgres: bool) -> list[str]:
     types = _PG_TYPES if postgres else _SQLITE_TYPES
     columns = ", ".join(f"{_q(n)} {types[k]}" for n, (_, k) in zip(table.stored, table.columns, strict=True))
+    code, period = (f" {_pg_default(k)}" for k in LOAD_KEYS) if postgres else ("", "")
     statements = [
         f"CREATE TABLE IF NOT EXISTS {table.table} "
-        f"(station_code TEXT NOT NULL, export_period TEXT NOT NULL, {columns})",
+        f"(station_code TEXT NOT NULL{code}, export_period TEXT NOT NULL{period}, {columns})",
     ]
     if postgres:
         # An export's rows arrive together, so block ranges map to one station-month: a BRIN
         # index finds them (to replace, to report) and costs next to nothing to keep up on COPY.
+        # Small ranges (16 pages, 128 KiB): a station's search reads little of its neighbours'.
         statements.append(
             f"CREATE INDEX IF NOT EXISTS {table.table}_period_station ON {table.table} "
-            "USING brin (export_period, station_code)"
+            "USING brin (export_period, station_code) WITH (pages_per_range = 16)"
         )
         return statements
     statements.append(f"CREATE INDEX IF NOT EXISTS {table.table}_station_period ON {table.table} ({KEYS})")
@@ -115,17 +126,44 @@ def _pg_cast(name: str, kind: str) -> str:
     return c
 
 
-def pg_quoted_sql(table: RowTable) -> tuple[str, str] | None:
-    """The staged rows with a text cell starting with ' (the export's mark on formula-like
-    text: rare), and the update that puts back what `restore` makes of them: the one Python
-    `restore` decides, so the county keeps exactly what the station had."""
+def pg_defaults_sql(table: RowTable, columns: Sequence[str]) -> list[str]:
+    """For a row table made before its keys had defaults."""
+    return [f"ALTER TABLE {table.table} ALTER COLUMN {c} SET {_pg_default(c)}" for c in columns]
+
+
+def pg_load_keys_sql() -> str:
+    """`%s, %s`: the station code and period of the rows this transaction loads. And: find
+    them by the BRIN index, never by reading the whole table. Rows just copied in have no
+    statistics yet, so the planner would scan every station's rows to count one station's:
+    loading N stations would cost N²."""
+    keys = ", ".join(f"set_config('{key}', %s, true)" for key in LOAD_KEYS.values())
+    return f"SELECT {keys}, set_config('enable_seqscan', 'off', true)"
+
+
+def direct_copy(table: RowTable) -> bool:
+    """COPY can fill the row table itself: no money column (yuan in the file, fen in the county)."""
+    return all(kind != MONEY for _, kind in table.columns)
+
+
+def pg_direct_copy_sql(table: RowTable) -> str:
+    return pg_copy_sql(table).replace(f"COPY {stage_name(table)} ", f"COPY {table.table} ", 1)
+
+
+def pg_quoted_sql(table: RowTable, direct: bool = False) -> tuple[str, str] | None:
+    """The loaded rows with a text cell starting with ' (the export's mark on formula-like
+    text: rare) — in the staging table, or (`direct`: `%s, %s` are the station code and
+    period) in the row table — and the update that puts back what `restore` makes of them:
+    the one Python `restore` decides, so the county keeps exactly what the station had."""
     texts = [name for name, kind in table.columns if kind == TEXT]
     if not texts:
         return None
+    target = table.table if direct else stage_name(table)
     where = " OR ".join(f"starts_with({_q(n)}, '''')" for n in texts)
-    select = f"SELECT ctid::text, {', '.join(_q(n) for n in texts)} FROM {stage_name(table)} WHERE {where}"
+    if direct:
+        where = "station_code = %s AND export_period = %s AND (" + where + ")"
+    select = f"SELECT ctid::text, {', '.join(_q(n) for n in texts)} FROM {target} WHERE {where}"
     assignments = ", ".join(f"{_q(n)} = %s" for n in texts)
-    return select, f"UPDATE {stage_name(table)} SET {assignments} WHERE ctid = %s::tid"
+    return select, f"UPDATE {target} SET {assignments} WHERE ctid = %s::tid"
 
 
 def pg_insert_sql(table: RowTable) -> str:
@@ -165,6 +203,51 @@ def sqlite_rows(table: RowTable, code: str, period: str, rows: Iterable[Sequence
         if len(raw) != width:
             raise ValueError(f"{table.name}: {len(raw)} cells, {width} columns")
         yield (code, period, *(f(t) for f, t in zip(convert, raw, strict=True)))
+
+
+# -- SQLite, a table with no money column: the cells go in as the file has them and SQLite types
+# -- them (INTEGER affinity; '' is NULL); then the few rows whose cells SQLite could not take as
+# -- they are — a text cell carrying the `'` guard, an integer in other than ASCII digits — are
+# -- put right in Python, by the same `restore` and `int` as `sqlite_rows`.
+
+
+def sqlite_direct_insert_sql(table: RowTable) -> str:
+    target = ", ".join(_q(n) for n in table.stored)
+    values = ", ".join("?" if kind == TEXT else "NULLIF(?, '')" for _, kind in table.columns)
+    return f"INSERT INTO {table.table} ({KEYS}, {target}) VALUES (?, ?, {values})"
+
+
+def sqlite_raw_rows(table: RowTable, code: str, period: str, rows: Iterable[Sequence[str]]) -> Iterable[tuple]:
+    width = len(table.columns)
+    for raw in rows:
+        if len(raw) != width:
+            raise ValueError(f"{table.name}: {len(raw)} cells, {width} columns")
+        yield (code, period, *raw)
+
+
+def sqlite_fixes_sql(table: RowTable) -> tuple[str, str] | None:
+    """`?, ?` are the station code and period: the rows to put right, and the update."""
+    texts = [n for n, kind in table.columns if kind == TEXT]
+    ints = [n for n, kind in table.columns if kind == INT]
+    if not texts and not ints:
+        return None
+    odd = [f"substr({_q(n)}, 1, 1) = ''''" for n in texts] + [f"typeof({_q(n)}) = 'text'" for n in ints]
+    columns = ", ".join(_q(n) for n in texts + ints)
+    where = f"station_code = ? AND export_period = ? AND ({' OR '.join(odd)})"
+    assignments = ", ".join(f"{_q(n)} = ?" for n in texts + ints)
+    return (
+        f"SELECT rowid, {columns} FROM {table.table} WHERE {where}",
+        f"UPDATE {table.table} SET {assignments} WHERE rowid = ?",
+    )
+
+
+def sqlite_fixed(table: RowTable, found: Iterable[Sequence]) -> list[tuple]:
+    """The update's parameters for the rows `sqlite_fixes_sql` found."""
+    n = sum(1 for _, kind in table.columns if kind == TEXT)
+    return [
+        (*(restore(v) for v in cells[:n]), *(int(v) if isinstance(v, str) else v for v in cells[n:]), rowid)
+        for rowid, *cells in found
+    ]
 
 
 # -- the figures a county load keeps per station and period, summed from the loaded rows ------

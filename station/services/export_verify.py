@@ -18,6 +18,8 @@ from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import count as count_from
+from itertools import islice
 from pathlib import Path
 
 from station.domain.errors import InvalidInput
@@ -28,11 +30,13 @@ from station.services.export_tables import DATE, DATETIME, INT, MONEY, TABLES, T
 from station.services.exports import FORMAT, MANIFEST, SIGNATURE, WORKBOOK, sha256_of
 from station.services.hashed_csv import HashedCsv
 from station.services.signing import fingerprint, signature_ok
+from station.services.verify_columns import FastRows
 from station.services.xlsx_check import check_workbook_structure
 
 _INT = re.compile(r"^-?\d{1,18}$")
 _MONEY = re.compile(r"^-?\d{1,15}\.\d{2}$")
 _HASH = re.compile(r"^[0-9a-f]{64}$")
+BLOCK = 2048  # rows checked at once by the fast path
 EXPECTED_FILES = frozenset({f"{t.name}.csv" for t in TABLES} | {WORKBOOK})
 
 
@@ -263,7 +267,7 @@ def check_table(
 ) -> list[Problem]:
     """One pass over the CSV: its rows checked and its bytes hashed (`seen[file]` gets the
     SHA-256 and `seen[name]` the row count, for check_files and the workbook)."""
-    check = RowCheck(table, manifest.period)
+    check, fast = RowCheck(table, manifest.period), FastRows(table, manifest.period)
     count = 0
     problems: list[Problem] = []
     reading = HashedCsv(out_dir / check.file)
@@ -272,11 +276,14 @@ def check_table(
             header = next(rows, None)
             if header is None or check.header(header):
                 return [Problem("verify.bad_header", {"file": check.file})]
-            for number, raw in enumerate(rows, start=2):  # row 1 is the header
-                count += 1
+            while block := list(islice(rows, BLOCK)):
+                number, count = count + 2, count + len(block)  # row 1 is the header
                 if problems:
                     continue  # one named problem per file is enough; keep counting
-                problem = check.row(number, raw) or (chain.row(number, raw) if chain else None)
+                if fast.passes(block):  # then only the chain is checked row by row
+                    problem = next(filter(None, map(chain.row, count_from(number), block)), None) if chain else None
+                else:
+                    problem = _first_problem(check, chain, number, block)
                 if problem:
                     problems.append(problem)
             if seen is not None:
@@ -289,6 +296,15 @@ def check_table(
     if chain and not problems:
         problems += chain.finish()
     return problems
+
+
+def _first_problem(check: RowCheck, chain: ChainCheck | None, number: int, block: list) -> Problem | None:
+    """The exact checks, row by row: the first problem of the block, named."""
+    for n, raw in enumerate(block, start=number):
+        problem = check.row(n, raw) or (chain.row(n, raw) if chain else None)
+        if problem:
+            return problem
+    return None
 
 
 def verify(out_dir: Path, public_key: str | None = None, *, deep: bool = False) -> list[Problem]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,12 +38,15 @@ class HashedCsv:
 
     def __enter__(self) -> Iterator[list[str]]:
         self._file = self.path.open("rb", buffering=0)
+        # a small file gets a small buffer: most of an export's tables are a header line
+        self._size = max(1 << 12, min(self.buffer, os.fstat(self._file.fileno()).st_size + 1))
         self._hashing = HashingReader(self._file)
-        self._text = io.TextIOWrapper(io.BufferedReader(self._hashing, self.buffer), encoding="utf-8-sig", newline="")
+        self._text = io.TextIOWrapper(io.BufferedReader(self._hashing, self._size), encoding="utf-8-sig", newline="")
         return csv.reader(self._text)
 
     def sha256(self) -> str:
-        while self._hashing.readinto(bytearray(self.buffer)):
+        rest = bytearray(self._size)
+        while self._hashing.readinto(rest):
             pass
         return self._hashing.digest.hexdigest()
 

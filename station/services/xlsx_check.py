@@ -53,14 +53,16 @@ def _scan(book: zipfile.ZipFile, member: str) -> tuple[int, int, list[str]]:
         while chunk := handle.read(CHUNK):
             if len(head) < 1 << 16:
                 head += chunk[: (1 << 16) - len(head)]
-            window = tail + chunk
-            rows += window.count(_ROW) - tail.count(_ROW)  # a tag split across chunks counts once
-            at = window.rfind(_ROW)
+            seam = tail + chunk[:64]  # a tag split across chunks: counted here, once
+            rows += chunk.count(_ROW) + seam.count(_ROW) - tail.count(_ROW) - chunk[:64].count(_ROW)
+            at = chunk.rfind(_ROW)
             if at >= 0:
-                last_tag = window[at : at + 32]  # may be cut short: completed from the next chunk
+                last_tag = chunk[at : at + 32]  # may be cut short: completed from the next chunk
+            elif (at := seam.rfind(_ROW)) >= 0:
+                last_tag = seam[at : at + 32]
             elif last_tag and not last_tag.endswith(b">"):
                 last_tag += chunk[:32]
-            tail = window[-64:]
+            tail = (tail + chunk)[-64:] if len(chunk) < 64 else chunk[-64:]
     number = _ROW_NUMBER.match(last_tag)
     last = int(number.group(1)) if number else 0
     first = _FIRST_ROW.search(head)

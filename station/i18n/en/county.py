@@ -5,4 +5,5 @@ MESSAGES: dict[str, str] = {
     "county.loaded_accepted": "Loaded {code} {period} (it would have been refused: accepted by --replace, the reason is in the county database)",
     "county.db_unreachable": "Cannot connect to the county's PostgreSQL database: is the server running, "
     "and are the socket folder, user and database name in --db right?",
+    "county.changed_while_loading": "File {file} changed after it was verified: nothing of {code} {period} was loaded",
 }

@@ -4,4 +4,5 @@ MESSAGES: dict[str, str] = {
     "county.no_db": "{path} 没有县级数据库（请检查 --db 路径；county enrol 和 county load 会创建它）",
     "county.loaded_accepted": "已导入 {code} {period}（本会被拒绝：按 --replace 接受，原因已记入县级数据库）",
     "county.db_unreachable": "连不上县里的 PostgreSQL 数据库：服务器是否在运行？--db 里的套接字目录、用户名和库名是否正确？",
+    "county.changed_while_loading": "文件 {file} 在校验之后被改动：{code} {period} 的数据一行也没有导入",
 }
