@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+import tempfile
+from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from station.config import SecurityConfig, StationConfig, load_config
 from station.db.database import open_database
@@ -33,10 +37,33 @@ def write_test_config(home) -> None:
     (home / "config.toml").write_text(f"[security]\npin_cost = {TEST_PIN_COST}\n", encoding="utf-8")
 
 
+def config_for(home) -> StationConfig:
+    """The configuration of a station kept in `home`, with the small test PIN cost."""
+    config = load_config({"STATION_HOME": str(home)})
+    return dataclasses.replace(config, security=SecurityConfig(pin_cost=TEST_PIN_COST))
+
+
+def built_once_per_run(tmp_path_factory, name: str, build) -> Path:
+    """`build(folder)` run once for the whole test run, shared by every pytest-xdist worker.
+
+    The first worker to get here builds into a scratch folder and renames it into place under
+    the run's common temp directory; the others wait on the lock and reuse it (a session
+    fixture alone would build it once per worker). Callers copy what they need out of it."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # pytest-N/, shared by popen-gw0, popen-gw1, ...
+    done = base / f"shared-{name}"
+    with FileLock(str(base / f"shared-{name}.lock")):
+        if not done.exists():
+            scratch = Path(tempfile.mkdtemp(prefix=f"building-{name}-", dir=base))
+            build(scratch)
+            scratch.rename(done)
+    return done
+
+
 @pytest.fixture
 def config(station_home) -> StationConfig:
-    config = load_config({"STATION_HOME": str(station_home)})
-    return dataclasses.replace(config, security=SecurityConfig(pin_cost=TEST_PIN_COST))
+    return config_for(station_home)
 
 
 @pytest.fixture

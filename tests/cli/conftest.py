@@ -1,4 +1,4 @@
-"""One `station demo` per size per test process, copied into each test's home (a demo run
+"""One `station demo` per size per test run, copied into each test's home (a demo run
 costs seconds; a copy of its folder, milliseconds)."""
 
 import shutil
@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_cli import run
+from tests.conftest import built_once_per_run
 
 
 @pytest.fixture(scope="session")
@@ -15,9 +16,11 @@ def _demo_homes(tmp_path_factory):
 
     def get(villagers: int) -> Path:
         if villagers not in made:
-            home = tmp_path_factory.mktemp(f"demo-{villagers}")
-            run("demo", "--villagers", str(villagers), home=home)
-            made[villagers] = home
+            made[villagers] = built_once_per_run(
+                tmp_path_factory,
+                f"cli-demo-{villagers}",
+                lambda home: run("demo", "--villagers", str(villagers), home=home),
+            )
         return made[villagers]
 
     return get
