@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from station.config import load_config
 from station.db.database import open_database
 from station.db.models import LedgerEntry, Villager
 from station.db.parcel_models import Parcel
@@ -24,7 +23,7 @@ from station.domain.errors import StationError
 from station.services.db_errors import as_station_error
 from station.services.registry import build_services
 from tests.cli.test_cli import station_command
-from tests.conftest import write_test_config
+from tests.conftest import config_for, write_test_config
 
 
 @pytest.fixture
@@ -67,7 +66,7 @@ def counts():
 
 
 def test_counter_actions_on_a_full_disk_say_so_and_write_nothing(small_disk):
-    config = load_config({"STATION_HOME": str(small_disk / "home")})
+    config = config_for(small_disk / "home")
     db = open_database(config.db_path)
     services = build_services(db, config, SystemClock())
     partner = services.operators.set_up_station(
