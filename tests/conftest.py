@@ -93,3 +93,18 @@ def assistant(services, partner):
 @pytest.fixture
 def auditor(services, partner):
     return services.operators.add_operator(partner, name="审计员", role="auditor", pin="9999")
+
+
+# The kinds of test that take longest run first: with pytest-xdist's worksteal (pyproject.toml)
+# an idle worker takes the short ones from the end of a busy worker's queue, so the run does not
+# end with one worker alone on a minute-long UI walk. Order inside a folder is kept.
+LONGEST_FIRST = ("snapshots", "ui", "cli", "reliability", "services", "printing", "unit")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    def rank(item) -> int:
+        parts = item.nodeid.split("/")
+        kind = parts[1] if len(parts) > 2 and parts[0] == "tests" else ""
+        return LONGEST_FIRST.index(kind) if kind in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
