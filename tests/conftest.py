@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -108,3 +109,34 @@ def pytest_collection_modifyitems(items) -> None:
         return LONGEST_FIRST.index(kind) if kind in LONGEST_FIRST else len(LONGEST_FIRST)
 
     items.sort(key=rank)
+
+
+@pytest.fixture(scope="session")
+def _demo_homes(tmp_path_factory):
+    """`station demo --villagers N` run once per size for the whole test run."""
+    from tests.cli.test_cli import run
+
+    made: dict[int, Path] = {}
+
+    def get(villagers: int) -> Path:
+        if villagers not in made:
+            made[villagers] = built_once_per_run(
+                tmp_path_factory,
+                f"cli-demo-{villagers}",
+                lambda home: run("demo", "--villagers", str(villagers), home=home),
+            )
+        return made[villagers]
+
+    return get
+
+
+@pytest.fixture
+def demo_home(_demo_homes):
+    """`demo_home(home, villagers)`: `home` as `station --home home demo --villagers N` leaves it
+    (with the test PIN cost). A demo run costs seconds; a copy of its folder, milliseconds."""
+
+    def copy(home: Path, villagers: int) -> Path:
+        shutil.copytree(_demo_homes(villagers), home, dirs_exist_ok=True)
+        return home
+
+    return copy
