@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from station.config import SecurityConfig, StationConfig, load_config
 from station.db.database import open_database
@@ -33,10 +38,33 @@ def write_test_config(home) -> None:
     (home / "config.toml").write_text(f"[security]\npin_cost = {TEST_PIN_COST}\n", encoding="utf-8")
 
 
+def config_for(home) -> StationConfig:
+    """The configuration of a station kept in `home`, with the small test PIN cost."""
+    config = load_config({"STATION_HOME": str(home)})
+    return dataclasses.replace(config, security=SecurityConfig(pin_cost=TEST_PIN_COST))
+
+
+def built_once_per_run(tmp_path_factory, name: str, build) -> Path:
+    """`build(folder)` run once for the whole test run, shared by every pytest-xdist worker.
+
+    The first worker to get here builds into a scratch folder and renames it into place under
+    the run's common temp directory; the others wait on the lock and reuse it (a session
+    fixture alone would build it once per worker). Callers copy what they need out of it."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # pytest-N/, shared by popen-gw0, popen-gw1, ...
+    done = base / f"shared-{name}"
+    with FileLock(str(base / f"shared-{name}.lock")):
+        if not done.exists():
+            scratch = Path(tempfile.mkdtemp(prefix=f"building-{name}-", dir=base))
+            build(scratch)
+            scratch.rename(done)
+    return done
+
+
 @pytest.fixture
 def config(station_home) -> StationConfig:
-    config = load_config({"STATION_HOME": str(station_home)})
-    return dataclasses.replace(config, security=SecurityConfig(pin_cost=TEST_PIN_COST))
+    return config_for(station_home)
 
 
 @pytest.fixture
@@ -66,3 +94,49 @@ def assistant(services, partner):
 @pytest.fixture
 def auditor(services, partner):
     return services.operators.add_operator(partner, name="审计员", role="auditor", pin="9999")
+
+
+# The kinds of test that take longest run first: with pytest-xdist's worksteal (pyproject.toml)
+# an idle worker takes the short ones from the end of a busy worker's queue, so the run does not
+# end with one worker alone on a minute-long UI walk. Order inside a folder is kept.
+LONGEST_FIRST = ("snapshots", "ui", "cli", "reliability", "services", "printing", "unit")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    def rank(item) -> int:
+        parts = item.nodeid.split("/")
+        kind = parts[1] if len(parts) > 2 and parts[0] == "tests" else ""
+        return LONGEST_FIRST.index(kind) if kind in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
+
+
+@pytest.fixture(scope="session")
+def _demo_homes(tmp_path_factory):
+    """`station demo --villagers N` run once per size for the whole test run."""
+    from tests.cli.test_cli import run
+
+    made: dict[int, Path] = {}
+
+    def get(villagers: int) -> Path:
+        if villagers not in made:
+            made[villagers] = built_once_per_run(
+                tmp_path_factory,
+                f"cli-demo-{villagers}",
+                lambda home: run("demo", "--villagers", str(villagers), home=home),
+            )
+        return made[villagers]
+
+    return get
+
+
+@pytest.fixture
+def demo_home(_demo_homes):
+    """`demo_home(home, villagers)`: `home` as `station --home home demo --villagers N` leaves it
+    (with the test PIN cost). A demo run costs seconds; a copy of its folder, milliseconds."""
+
+    def copy(home: Path, villagers: int) -> Path:
+        shutil.copytree(_demo_homes(villagers), home, dirs_exist_ok=True)
+        return home
+
+    return copy

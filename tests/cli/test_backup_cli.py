@@ -19,8 +19,8 @@ HOLD_LIKE_THE_APP = textwrap.dedent("""
 """)
 
 
-def test_check_says_ok_then_names_the_edited_row_and_exits_1(tmp_path):
-    run("demo", "--villagers", "0", home=tmp_path)
+def test_check_says_ok_then_names_the_edited_row_and_exits_1(tmp_path, demo_home):
+    demo_home(tmp_path, villagers=0)
     run("backup", home=tmp_path)
     ok = run("check", home=tmp_path)
     assert ok.stdout.startswith("正常：") and ok.returncode == 0
@@ -35,8 +35,8 @@ def test_check_says_ok_then_names_the_edited_row_and_exits_1(tmp_path):
     assert as_json["problems"][0]["key"] == "check.chain_broken" and as_json["problems"][0]["values"]["id"] == 7
 
 
-def test_check_names_the_files_others_can_read(tmp_path):
-    run("demo", "--villagers", "0", home=tmp_path)
+def test_check_names_the_files_others_can_read(tmp_path, demo_home):
+    demo_home(tmp_path, villagers=0)
     backup = tmp_path / run("backup", home=tmp_path).stdout.split("已备份到 ")[1].split("（")[0]
     key = tmp_path / "station-signing.key"
     key.chmod(0o644)  # copied off a USB stick, or a careless chmod
@@ -60,8 +60,8 @@ def test_check_names_the_files_others_can_read(tmp_path):
     assert run("check", home=tmp_path, check=False).stdout.startswith(f"{config}：")
 
 
-def test_restore_is_refused_while_the_app_runs_before_any_pin_is_asked(tmp_path):
-    run("demo", "--villagers", "0", home=tmp_path)
+def test_restore_is_refused_while_the_app_runs_before_any_pin_is_asked(tmp_path, demo_home):
+    demo_home(tmp_path, villagers=0)
     backup = run("backup", home=tmp_path).stdout.split("已备份到 ")[1].split("（")[0]
     script = tmp_path / "app.py"
     script.write_text(HOLD_LIKE_THE_APP)

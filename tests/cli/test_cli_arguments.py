@@ -7,21 +7,16 @@ import subprocess
 import pytest
 
 from tests.cli.test_cli import LOGIN, station_command
-from tests.conftest import write_test_config
 
 PARTNER = ("--operator", "王秀英")
 ENV = {**os.environ, "STATION_PIN": "123456"}  # the demo partner, as a script logs in
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo(tmp_path_factory, _demo_homes):
     root = tmp_path_factory.mktemp("cli-args")
     home = root / "home"
-    home.mkdir()
-    write_test_config(home)  # the small test PIN cost
-    subprocess.run(
-        [station_command(), "--home", str(home), "demo", "--villagers", "0"], check=True, capture_output=True
-    )
+    shutil.copytree(_demo_homes(0), home)  # as `station --home home demo --villagers 0` leaves it
     good = root / "good"
     subprocess.run(
         [station_command(), "--home", str(home), "export", "--period", "2026-11", "--out", str(good), *PARTNER],

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from station.config import load_config
 from station.db.database import open_database
 from station.db.models import LedgerEntry, Villager
 from station.db.parcel_models import Parcel
@@ -24,7 +23,7 @@ from station.domain.errors import StationError
 from station.services.db_errors import as_station_error
 from station.services.registry import build_services
 from tests.cli.test_cli import station_command
-from tests.conftest import write_test_config
+from tests.conftest import config_for
 
 
 @pytest.fixture
@@ -67,7 +66,7 @@ def counts():
 
 
 def test_counter_actions_on_a_full_disk_say_so_and_write_nothing(small_disk):
-    config = load_config({"STATION_HOME": str(small_disk / "home")})
+    config = config_for(small_disk / "home")
     db = open_database(config.db_path)
     services = build_services(db, config, SystemClock())
     partner = services.operators.set_up_station(
@@ -114,11 +113,8 @@ def test_counter_actions_on_a_full_disk_say_so_and_write_nothing(small_disk):
 
 
 @pytest.mark.parametrize("leave", [0, 40_000])
-def test_an_export_to_a_full_disk_says_so_and_leaves_no_partial_files(tmp_path, small_disk, leave):
-    home = tmp_path / "home"
-    home.mkdir()
-    write_test_config(home)  # the small test PIN cost
-    subprocess.run([station_command(), "--home", str(home), "demo"], check=True, capture_output=True)
+def test_an_export_to_a_full_disk_says_so_and_leaves_no_partial_files(tmp_path, small_disk, leave, demo_home):
+    home = demo_home(tmp_path / "home", villagers=60)  # `station demo`, with the small test PIN cost
     fill(small_disk, leave=leave)
     out = small_disk / "2026-11"
     result = subprocess.run(
@@ -148,11 +144,8 @@ def test_an_export_to_a_full_disk_says_so_and_leaves_no_partial_files(tmp_path, 
     raw.close()
 
 
-def test_cli_commands_with_the_database_on_a_full_disk_end_with_a_message(small_disk):
-    home = small_disk / "home"
-    subprocess.run(
-        [station_command(), "--home", str(home), "demo", "--villagers", "5"], check=True, capture_output=True
-    )
+def test_cli_commands_with_the_database_on_a_full_disk_end_with_a_message(small_disk, demo_home):
+    home = demo_home(small_disk / "home", villagers=5)
     filler = fill(small_disk)
     said_full = 0
     for arguments in (["backup"], ["report", "daily"], ["print-test"], ["where"]):

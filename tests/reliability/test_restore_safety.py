@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from station.config import load_config
 from station.db.database import open_database
 from station.db.models import LedgerEntry
 from station.domain.clock import SystemClock
@@ -21,6 +20,7 @@ from station.services.backup import BackupFailed, RestoreRefused
 from station.services.ledger import Line
 from station.services.registry import build_services
 from station.services.station_lock import StationInUse
+from tests.conftest import config_for
 from tests.reliability.test_crash_and_faults import WRITER
 
 APP_HOLDING_THE_LOCK = textwrap.dedent("""
@@ -125,7 +125,7 @@ def test_backup_and_restore_on_a_nearly_full_disk_leave_nothing_broken(tmp_path,
     disk = tmp_path / "disk"
     mount_tmpfs(disk, "6m")
     try:
-        config = load_config({"STATION_HOME": str(disk / "home")})
+        config = config_for(disk / "home")
         config.data_dir.mkdir(parents=True)
         db = open_database(config.db_path)
         services = build_services(db, config, clock)

@@ -9,7 +9,6 @@ import stat
 
 import pytest
 
-from station.config import load_config
 from station.db.database import open_database
 from station.db.migrations import MIGRATIONS
 from station.domain.errors import NotAllowed, NotFound
@@ -19,6 +18,7 @@ from station.services.ledger import Line
 from station.services.operators import WrongPin
 from station.services.registry import build_services
 from station.services.signing import KEY_FILE
+from tests.conftest import config_for
 
 
 def cash_in(services, operator, fen):
@@ -175,7 +175,7 @@ def test_restore_on_a_new_pc_brings_the_station_secrets(services, partner, assis
     (config.data_dir / KEY_FILE).write_bytes(b"the station's identity")
     good = make_backup(services, partner, tmp_path)
     services.db.close()
-    new_config = load_config({"STATION_HOME": str(tmp_path / "new-pc")})
+    new_config = config_for(tmp_path / "new-pc")
     new_config.data_dir.mkdir(parents=True)
     db = open_database(new_config.db_path)
     fresh = build_services(db, new_config, services.clock)

@@ -1,6 +1,5 @@
 """Three stations export November; the county loads them into SQLite and PostgreSQL 15."""
 
-import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -10,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from station.config import SecurityConfig, load_config
 from station.db.database import open_database
 from station.domain.clock import FixedClock
 from station.domain.orders import ItemLine
@@ -18,16 +16,14 @@ from station.domain.tariffs import Tier
 from station.services.county import CountyLoad, connect_county, enrol, load_many, report
 from station.services.registry import build_services
 from station.services.signing import load_key
-from tests.conftest import TEST_PIN_COST
+from tests.conftest import config_for
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 NOW = dt.datetime(2026, 11, 23, 9, 0)
 
 
 def make_station(root: Path, code: str, billed_fen: int, orders: int) -> tuple[Path, dict]:
-    config = dataclasses.replace(
-        load_config({"STATION_HOME": str(root / code)}), security=SecurityConfig(pin_cost=TEST_PIN_COST)
-    )
+    config = config_for(root / code)
     db = open_database(config.db_path)
     services = build_services(db, config, FixedClock(NOW))
     partner = services.operators.set_up_station(
