@@ -73,6 +73,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
                 print_job,
                 services.purchases,
                 services.couriers,
+                services.complaints,
             )
 
         def purchases():
@@ -86,7 +87,12 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
             from station.screens.consignments import ConsignmentsScreen
 
             return ConsignmentsScreen(
-                services.consignments, services.settlements, services.villagers, session, print_job
+                services.consignments,
+                services.settlements,
+                services.villagers,
+                session,
+                print_job,
+                complaints=services.complaints,
             )
 
         def utilities():

@@ -15,6 +15,7 @@ from textual.worker import Worker, WorkerState
 
 from station.domain.errors import StationError
 from station.services.db_errors import as_station_error
+from station.widgets.form import FormSelect, focus_next_field
 
 if TYPE_CHECKING:
     from station.app import StationApp
@@ -129,7 +130,16 @@ class ServiceCalls:
             self.app.push_screen(ErrorDialog(self.app.t("error.unexpected", detail=type(error).__name__)))  # type: ignore[attr-defined]
 
 
-class StationScreen(TranslatedBindings, ServiceCalls, Screen):
+class NextFieldOnEnter:
+    """Enter on a closed select moves to the next field, as Enter in an Input does (a form
+    that submits on its last field or on Enter overrides this)."""
+
+    def on_form_select_entered(self, event: FormSelect.Entered) -> None:
+        event.stop()
+        focus_next_field(event.select)
+
+
+class StationScreen(NextFieldOnEnter, TranslatedBindings, ServiceCalls, Screen):
     """A full screen of the station app."""
 
     if TYPE_CHECKING:  # a station screen only ever runs in the station app
@@ -142,7 +152,7 @@ class StationScreen(TranslatedBindings, ServiceCalls, Screen):
 ResultType = TypeVar("ResultType")
 
 
-class StationDialog(TranslatedBindings, ServiceCalls, ModalScreen[ResultType], Generic[ResultType]):
+class StationDialog(NextFieldOnEnter, TranslatedBindings, ServiceCalls, ModalScreen[ResultType], Generic[ResultType]):
     """A modal dialog that returns its answer through `dismiss`."""
 
     if TYPE_CHECKING:

@@ -79,12 +79,14 @@ class ShiftScreen(StationScreen):
         def load():
             day = services.clock.now().date()
             postings = [services.ledger.posting(txn) for txn in services.ledger.txns_on(day)]
-            return services.shifts.current(), postings, {p.txn: services.ledger.is_reversed(p.txn) for p in postings}
+            reversed_ = {p.txn: services.ledger.is_reversed(p.txn) for p in postings}
+            labels = {p.ref: services.ledger_labels.ref(p.ref) for p in postings}
+            return services.shifts.current(), postings, reversed_, labels
 
         self.call_service(load, self.show)
 
     def show(self, found) -> None:
-        shift, postings, reversed_ = found
+        shift, postings, reversed_, labels = found
         self.query_one("#shift-body", Label).update(self.describe(shift))
         table = self.query_one("#journal", DataTable)
         table.clear()
@@ -94,7 +96,7 @@ class ShiftScreen(StationScreen):
                 str(p.txn),
                 p.at.strftime("%H:%M:%S"),
                 self.t(f"ledger.kind.{p.kind}"),
-                p.ref,
+                labels[p.ref],
                 format_fen(p.amount_fen),
                 self.t("shift.reversed") if reversed_[p.txn] else "",
             )
