@@ -375,6 +375,12 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         elif self.current_mode not in ("home", "login", "_default"):
             await self.switch_mode("home")
 
+    def get_key_display(self, binding) -> str:
+        """Keys in the footer and F1 in the UI language ("Ctrl+P", "Esc", "回车"), not Textual's "^p"."""
+        from station.screens.keys import key_display
+
+        return binding.key_display or key_display(self.t, binding.key)
+
     def action_toggle_help(self) -> None:
         if self.screen.query("KeyPanel"):
             self.action_hide_help_panel()
