@@ -30,8 +30,9 @@ class TranslatedBindings:
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
-        """Translated, and in the order the footer should show them: the focused widget's and
-        the screen's own keys first (as declared), the app's after them (as declared)."""
+        """Translated, and in the order the footer should show them, so that a narrow terminal
+        cuts the least important: the screen's own keys first (as declared: its main task
+        first), then the focused widget's, then the app's (areas, help, log-out)."""
         label = self.app.t.label  # type: ignore[attr-defined]
         found = super().active_bindings  # type: ignore[misc]
         app = self.app  # type: ignore[attr-defined]
@@ -41,7 +42,8 @@ class TranslatedBindings:
             declared = [
                 k for b in getattr(type(active.node), "BINDINGS", ()) if hasattr(b, "key") for k in b.key.split(",")
             ]
-            return (1 if active.node is app else 0, declared.index(key) if key in declared else len(declared))
+            rank = 2 if active.node is app else 0 if active.node is self else 1
+            return (rank, declared.index(key) if key in declared else len(declared))
 
         return {
             key: active._replace(binding=replace(active.binding, description=label(active.binding.description)))

@@ -15,6 +15,7 @@ from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.dialogs import ConfirmDialog, InfoDialog, PinDialog
 from station.screens.form_dialog import FormDialog, FormField
+from station.screens.keys import key_display
 from station.services.common import OperatorInfo, Session
 from station.services.ledger import Posting, clean_reason
 from station.services.registry import Services
@@ -38,6 +39,7 @@ class ShiftScreen(StationScreen):
     DEFAULT_CSS = """
     ShiftScreen #shift-body { margin: 1 2; height: auto; }
     ShiftScreen #journal { height: 1fr; margin: 0 1; }
+    ShiftScreen #shift-keys { margin: 0 1; color: $text-muted; height: auto; }
     """
     ACTIONS = ACTIONS
     BINDINGS = bindings_for(ACTIONS)
@@ -64,6 +66,8 @@ class ShiftScreen(StationScreen):
             self.t("shift.col_reversed"),
         )
         yield table
+        # More keys than a 100-column footer holds: all of them here, wrapped.
+        yield Label(" · ".join(f"{key_display(self.t, a.key)} {self.t(a.label)}" for a in ACTIONS), id="shift-keys")
         yield Footer()
 
     def on_mount(self) -> None:
