@@ -385,6 +385,10 @@ class StationApp(TranslatedBindings, ServiceCalls, App[None]):
         if self.screen.query("KeyPanel"):
             self.action_hide_help_panel()
         else:
+            from textual.widgets import Input
+
+            for field in self.screen.query(Input):  # the key panel's heading for a text field's keys
+                field.BINDING_GROUP_TITLE = self.t("textual.Input")
             self.action_show_help_panel()
 
     def action_command_palette(self) -> None:

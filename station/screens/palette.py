@@ -9,9 +9,12 @@ from rich.text import Text
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.widgets.option_list import Option
 
+from station.screens.base import TranslatedBindings
 
-class StationPalette(CommandPalette):
-    """Textual's palette with its own texts in the UI language (placeholder, "No matches")."""
+
+class StationPalette(TranslatedBindings, CommandPalette):
+    """Textual's palette with its own texts in the UI language (placeholder, "No matches", and
+    its keys' descriptions in F1)."""
 
     def __init__(self, placeholder: str, providers=None) -> None:
         # No fixed id: an area key (F7) or Ctrl+R from the palette leaves it on the stack below,

@@ -18,6 +18,12 @@ def key_column(app) -> list[str]:
     return [str(cell) for cell in table.columns[0]._cells]
 
 
+def descriptions(app) -> list[str]:
+    """What F1 says each key does, and its headings."""
+    table = app.screen.query_one("KeyPanel").query_one("BindingsTable").render()
+    return [str(cell) for column in table.columns[1:] for cell in column._cells]
+
+
 async def test_f1_over_the_palette_and_a_screen_names_keys_in_chinese(make, set_up):
     app = make()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -35,6 +41,9 @@ async def test_f1_over_the_palette_and_a_screen_names_keys_in_chinese(make, set_
         keys = key_column(app)
         assert "Esc" in keys and "回车" in " ".join(keys), keys
         assert not [k for k in keys if ENGLISH_KEYS.search(k)], keys
+        said = descriptions(app)
+        assert "关闭命令面板" in said and "光标左移" in said, said
+        assert not [text for text in said if re.search(r"[A-Za-z]{3}", text)], said
         footer = " ".join(str(k.key_display) for k in app.screen.query("FooterKey")) if app.screen.query(Footer) else ""
         assert not ENGLISH_KEYS.search(footer), footer
 

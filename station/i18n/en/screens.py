@@ -69,6 +69,7 @@ MESSAGES: dict[str, str] = {
     "textual.Focus Previous": "Focus Previous",
     "textual.Quit": "Quit",
     "textual.palette": "Command palette",
+    "textual.Input": "Input",
     "textual.Theme": "Theme",
     "textual.Change the current theme": "Change the current theme",
     "textual.Quit the application as soon as possible": "Quit (asks first if a shift is open)",

@@ -69,6 +69,7 @@ MESSAGES: dict[str, str] = {
     "textual.Focus Previous": "上一项",
     "textual.Quit": "关闭程序",
     "textual.palette": "命令面板",
+    "textual.Input": "输入框",
     "textual.Theme": "配色",
     "textual.Change the current theme": "换一种界面配色",
     "textual.Quit the application as soon as possible": "关闭程序（有未交的班会先问）",
