@@ -145,8 +145,6 @@ MESSAGES: dict[str, str] = {
     "ledger.account.income:purchase_service": "Income: ordering service fees",
     "ledger.account.income:sending_commission": "Income: sending commission",
     "complaint.mark": "complaint #{no}",
-    "complaint.none_here": "",
-    "complaint.under_cursor": "Complaint #{no} ({status_key}) {about}: {text}",
     # key names in the footer and F1 (screens/keys.py)
     "key.ctrl": "Ctrl",
     "key.shift": "Shift",

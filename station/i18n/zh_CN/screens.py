@@ -145,8 +145,6 @@ MESSAGES: dict[str, str] = {
     "ledger.account.income:purchase_service": "收入：代购服务费",
     "ledger.account.income:sending_commission": "收入：寄件佣金",
     "complaint.mark": "投诉 #{no}",
-    "complaint.none_here": "",
-    "complaint.under_cursor": "投诉 #{no}（{status_key}）{about}：{text}",
     # key names in the footer and F1 (screens/keys.py)
     "key.ctrl": "Ctrl",
     "key.shift": "Shift",
