@@ -26,3 +26,13 @@ def test_references_and_accounts_read_as_words(services, partner):
     assert labels.account("income:parcel_fee") == "收入：保管费"
     assert labels.account("expense:utility:electricity") == "支出：电费"
     assert labels.account("courier:ZTO") == "快递往来 中通"
+
+
+def test_a_statement_line_knows_its_order_only_when_it_has_one(services, partner):
+    wang = services.villagers.add(partner, name="王大妈", phone="13611112222")
+    services.purchases.create(
+        partner, villager_id=wang.id, platform="pdd", items=[ItemLine("锅", 1, 5000)], deposit_fen=8000
+    )
+    services.purchases.refund_credit(partner, wang.id, 3000, "cash")  # posted under villager:N
+    lines = services.purchases.statement(wang.id)
+    assert [(line.kind, line.order_no) for line in lines] == [("purchase.payment", 1), ("purchase.refund", None)]
