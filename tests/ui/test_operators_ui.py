@@ -35,6 +35,7 @@ async def test_partner_adds_unlocks_and_deactivates_by_keyboard(make, set_up):
         await settle(app, pilot)
         await type_text(pilot, "Zhao")
         await pilot.press("enter")
+        await pilot.press("enter")  # the role: a select, assistant already chosen; Enter moves on
         await type_text(pilot, "2468")
         await pilot.press("enter")
         await type_text(pilot, "2469")  # typed wrong the second time
@@ -78,7 +79,7 @@ async def test_an_assistant_is_refused_on_the_operators_screen(make, set_up):
         await pilot.press("ctrl+n")
         await settle(app, pilot)
         await type_text(pilot, "Wang")
-        await pilot.press("enter")
+        await pilot.press("enter", "enter")  # the name, then the role (a select: Enter moves on)
         await type_text(pilot, "1111")
         await pilot.press("enter")
         await type_text(pilot, "1111")
