@@ -74,6 +74,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[object]):
                 print_job,
                 services.purchases,
                 services.couriers,
+                services.complaints,
             )
 
         def purchases():
@@ -87,7 +88,12 @@ class StationApp(TranslatedBindings, ServiceCalls, App[object]):
             from station.screens.consignments import ConsignmentsScreen
 
             return ConsignmentsScreen(
-                services.consignments, services.settlements, services.villagers, session, print_job
+                services.consignments,
+                services.settlements,
+                services.villagers,
+                session,
+                print_job,
+                complaints=services.complaints,
             )
 
         def utilities():
@@ -106,6 +112,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[object]):
             return ShiftScreen(
                 shifts=services.shifts,
                 ledger=services.ledger,
+                ledger_labels=services.ledger_labels,
                 day_close=services.day_close,
                 backup=services.backup,
                 operators=services.operators,
@@ -383,10 +390,20 @@ class StationApp(TranslatedBindings, ServiceCalls, App[object]):
         elif self.current_mode not in ("home", "login", "_default"):
             await self.switch_mode("home")
 
+    def get_key_display(self, binding) -> str:
+        """Keys in the footer and F1 in the UI language ("Ctrl+P", "Esc", "回车"), not Textual's "^p"."""
+        from station.screens.keys import key_display
+
+        return binding.key_display or key_display(self.t, binding.key)
+
     def action_toggle_help(self) -> None:
         if self.screen.query("KeyPanel"):
             self.action_hide_help_panel()
         else:
+            from textual.widgets import Input
+
+            for field in self.screen.query(Input):  # the key panel's heading for a text field's keys
+                field.BINDING_GROUP_TITLE = self.t("textual.Input")
             self.action_show_help_panel()
 
     def action_command_palette(self) -> None:

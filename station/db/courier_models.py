@@ -61,6 +61,7 @@ class Shipment(BaseModel):
     created_at = DateTimeField(index=True)
     operator = ForeignKeyField(Operator, backref="shipments")
     sender = ForeignKeyField(Villager, backref="shipments")
+    sender_id: int  # the foreign key's column, for the type checker
     receiver_name = TextField()
     receiver_phone = TextField()
     receiver_address = TextField()

@@ -15,6 +15,7 @@ from textual.worker import Worker, WorkerState
 
 from station.domain.errors import StationError
 from station.services.db_errors import as_station_error
+from station.widgets.form import FormSelect, focus_next_field
 
 if TYPE_CHECKING:
     from station.app import StationApp
@@ -31,8 +32,9 @@ class TranslatedBindings:
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
-        """Translated, and in the order the footer should show them: the focused widget's and
-        the screen's own keys first (as declared), the app's after them (as declared)."""
+        """Translated, and in the order the footer should show them, so that a narrow terminal
+        cuts the least important: the screen's own keys first (as declared: its main task
+        first), then the focused widget's, then the app's (areas, help, log-out)."""
         label = self.app.t.label  # type: ignore[attr-defined]
         found = super().active_bindings  # type: ignore[misc]
         app = self.app  # type: ignore[attr-defined]
@@ -42,7 +44,8 @@ class TranslatedBindings:
             declared = [
                 k for b in getattr(type(active.node), "BINDINGS", ()) if hasattr(b, "key") for k in b.key.split(",")
             ]
-            return (1 if active.node is app else 0, declared.index(key) if key in declared else len(declared))
+            rank = 2 if active.node is app else 0 if active.node is self else 1
+            return (rank, declared.index(key) if key in declared else len(declared))
 
         return {
             key: active._replace(binding=replace(active.binding, description=label(active.binding.description)))
@@ -131,7 +134,16 @@ class ServiceCalls:
             self.app.push_screen(ErrorDialog(self.app.t("error.unexpected", detail=type(error).__name__)))  # type: ignore[attr-defined]
 
 
-class StationScreen(TranslatedBindings, ServiceCalls, Screen):
+class NextFieldOnEnter:
+    """Enter on a closed select moves to the next field, as Enter in an Input does (a form
+    that submits on its last field or on Enter overrides this)."""
+
+    def on_form_select_entered(self, event: FormSelect.Entered) -> None:
+        event.stop()
+        focus_next_field(event.select)
+
+
+class StationScreen(NextFieldOnEnter, TranslatedBindings, ServiceCalls, Screen):
     """A full screen of the station app."""
 
     if TYPE_CHECKING:  # a station screen only ever runs in the station app
@@ -144,7 +156,7 @@ class StationScreen(TranslatedBindings, ServiceCalls, Screen):
 ResultType = TypeVar("ResultType")
 
 
-class StationDialog(TranslatedBindings, ServiceCalls, ModalScreen[ResultType], Generic[ResultType]):
+class StationDialog(NextFieldOnEnter, TranslatedBindings, ServiceCalls, ModalScreen[ResultType], Generic[ResultType]):
     """A modal dialog that returns its answer through `dismiss`."""
 
     if TYPE_CHECKING:

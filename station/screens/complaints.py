@@ -27,6 +27,18 @@ def link_label(t, link: Link | None) -> str:
     return t(f"complaint.link.{link.kind}", text=link.text) if link else "-"
 
 
+def complaint_marks(t, found: list[ComplaintInfo]) -> str:
+    """ "投诉 #3" for each complaint about a row of a list (a parcel, a lot)."""
+    return " ".join(t("complaint.mark", no=c.id) for c in found)
+
+
+def complaint_lines(t, found: list[ComplaintInfo]) -> str:
+    """ "投诉 #3（处理中）：盒子压坏了" — one line each, shown with the parcel, order or lot."""
+    return "\n".join(
+        t("complaint.on_record", no=c.id, text=c.text, status_key=f"complaints.status.{c.status}") for c in found
+    )
+
+
 class ComplaintsScreen(StationScreen):
     DEFAULT_CSS = "ComplaintsScreen #complaints { height: 1fr; margin: 0 1; }"
     ACTIONS = ACTIONS

@@ -13,10 +13,12 @@ from station.domain.periods import parse_shelf_life
 from station.domain.tariffs import format_scaled, parse_quantity
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
+from station.screens.complaints import complaint_lines, complaint_marks
 from station.screens.dialogs import InfoDialog
 from station.screens.form_dialog import FormDialog, FormField
 from station.screens.villager_picker import VillagerPickerDialog
 from station.services.common import Session
+from station.services.complaints import ComplaintInfo, ComplaintService
 from station.services.consignments import ConsignmentService, LotInfo, SaleLine
 from station.services.ledger import PAYMENT_METHODS
 from station.services.settlements import SETTLE_METHODS, SettlementPreview, SettlementService
@@ -39,6 +41,7 @@ class ConsignmentsScreen(StationScreen):
     ConsignmentsScreen #lots { height: 1fr; margin: 0 1; }
     ConsignmentsScreen #lot-filter { margin: 0 1; }
     ConsignmentsScreen #lots-hint { margin: 0 1; color: $text-muted; }
+    ConsignmentsScreen #lot-complaints { margin: 0 1; color: $warning; height: auto; }
     """
     ACTIONS = ACTIONS
     BINDINGS = bindings_for(ACTIONS)
@@ -50,8 +53,11 @@ class ConsignmentsScreen(StationScreen):
         villagers: VillagerService,
         session: Session,
         print_job,
+        complaints: ComplaintService | None = None,
     ) -> None:
         super().__init__()
+        self.complaints = complaints
+        self.about: dict[int, list[ComplaintInfo]] = {}  # complaints about the lots, by lot id
         self.consignments = consignments
         self.settlements = settlements
         self.villagers = villagers
@@ -82,6 +88,7 @@ class ConsignmentsScreen(StationScreen):
             ),
         )
         yield table
+        yield Label("", id="lot-complaints")
         yield Label(self.t("consign.hint"), id="lots-hint")
         yield Footer()
 
@@ -90,10 +97,17 @@ class ConsignmentsScreen(StationScreen):
         self.reload()
 
     def reload(self) -> None:
-        self.call_service(self.consignments.lots, self.show)
+        consignments, complaints = self.consignments, self.complaints
 
-    def show(self, lots: list[LotInfo]) -> None:
+        def load():
+            lots = consignments.lots()
+            return lots, complaints.about_many("lot", [lot.id for lot in lots]) if complaints else {}
+
+        self.call_service(load, lambda loaded: self.show(*loaded))
+
+    def show(self, lots: list[LotInfo], about: dict[int, list[ComplaintInfo]] | None = None) -> None:
         self.all_lots = lots
+        self.about = about or {}
         self.apply_filter(self.query_one("#lot-filter", Input).value)
 
     @on(Input.Changed, "#lot-filter")
@@ -124,6 +138,8 @@ class ConsignmentsScreen(StationScreen):
             flags.append(self.t("consign.near_expiry"))
         if lot.markdown_price_fen is not None:
             flags.append(self.t("consign.markdown", price_fen=lot.markdown_price_fen))
+        if lot.id in self.about:
+            flags.append(complaint_marks(self.t, self.about[lot.id]))
         style = "bold red" if lot.expired else "bold yellow" if lot.near_expiry else ""
         return (
             lot.lot_no,
@@ -136,6 +152,13 @@ class ConsignmentsScreen(StationScreen):
             str(lot.expires_on or ""),
             Text(" ".join(flags), style=style),
         )
+
+    @on(SelectableTable.RowHighlighted, "#lots")
+    def row_highlighted(self, event: SelectableTable.RowHighlighted) -> None:
+        """The complaints about the lot under the cursor, in full, under the list."""
+        ids = self.query_one("#lots", SelectableTable).ids
+        about = self.about.get(ids[event.cursor_row], []) if event.cursor_row < len(ids) else []
+        self.query_one("#lot-complaints", Label).update(complaint_lines(self.t, about))
 
     def chosen(self) -> list[LotInfo]:
         return [self.lots[i] for i in self.query_one("#lots", SelectableTable).chosen()]

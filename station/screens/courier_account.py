@@ -17,6 +17,7 @@ from station.screens.sending import choices
 from station.services.common import Session
 from station.services.couriers import CourierService, Statement
 from station.services.ledger import PAYMENT_METHODS
+from station.widgets.form import FormSelect
 from station.widgets.status_line import StatusLine
 
 ACTIONS = (
@@ -70,7 +71,7 @@ class CourierAccountScreen(StationScreen):
         yield StatusLine()
         yield Label(self.t("couriers.account_title"), classes="title")
         with Horizontal(id="account-choice"):
-            yield Select((), prompt=self.t("couriers.courier"), id="account-courier")
+            yield FormSelect((), prompt=self.t("couriers.courier"), id="account-courier")
             yield Input(self.couriers.clock.now().strftime("%Y-%m"), id="account-period")
         table: DataTable[str] = DataTable(id="account-lines", cursor_type="row", zebra_stripes=True)
         table.add_columns(

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Select
 from station.domain.errors import StationError
 from station.screens.base import StationDialog
 from station.services.common import OperatorInfo
+from station.widgets.form import FormSelect
 
 
 class ConfirmDialog(StationDialog[bool]):
@@ -67,7 +68,7 @@ class PinDialog(StationDialog[Any]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(self.prompt, id="prompt")
-            yield Select(
+            yield FormSelect(
                 [(f"{op.name} ({self.t('role.' + op.role)})", op.id) for op in self.operators],
                 prompt=self.t("login.choose_operator"),
                 id="approver",

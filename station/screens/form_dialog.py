@@ -10,11 +10,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Input, Label, Select
 
 from station.domain.errors import StationError
 from station.screens.base import StationDialog
-from station.widgets.form import focus_next_input
+from station.widgets.form import FormSelect, focus_next_field
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,8 @@ class FormField:
 
 
 class FormDialog(StationDialog[Any]):
-    """Enter moves to the next field; Enter on the last (or Ctrl+S) submits.
+    """Enter moves to the next field; Enter on the last (or Ctrl+S) submits. A select is a
+    field like any other: Enter on it (closed) moves on; Space, ↓ or ↑ open its list.
 
     `submit(values)` runs in a worker; its result dismisses the dialog, a StationError is
     shown under the fields and nothing is dismissed.
@@ -67,7 +69,7 @@ class FormDialog(StationDialog[Any]):
             for f in self.fields:
                 yield Label(f.label, classes="field-label")
                 if f.options is not None:
-                    yield Select(
+                    yield FormSelect(
                         f.options, value=f.value if f.value != "" else f.options[0][1], allow_blank=False, id=f.id
                     )
                 else:
@@ -87,9 +89,16 @@ class FormDialog(StationDialog[Any]):
             self.query_one("#form-preview", Label).update(self.preview(self.values()))
 
     @on(Input.Submitted)
-    def next_or_submit(self, event: Input.Submitted) -> None:
+    def input_entered(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.submit_on_enter or not focus_next_input(event.input) or event.input.id == self.fields[-1].id:
+        self.next_or_submit(event.input)
+
+    def on_form_select_entered(self, event: FormSelect.Entered) -> None:
+        event.stop()
+        self.next_or_submit(event.select)
+
+    def next_or_submit(self, current: Widget) -> None:
+        if self.submit_on_enter or current.id == self.fields[-1].id or not focus_next_field(current):
             self.action_submit()
 
     def values(self) -> dict[str, Any]:

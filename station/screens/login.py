@@ -11,7 +11,7 @@ from station.domain.errors import StationError
 from station.screens.base import StationScreen
 from station.services.common import OperatorInfo
 from station.services.operators import OperatorService
-from station.widgets.form import field
+from station.widgets.form import FormSelect, field
 
 
 class LoginScreen(StationScreen):
@@ -27,7 +27,7 @@ class LoginScreen(StationScreen):
             yield Label(self.t("login.title"), classes="title")
             yield Label("", id="station-name", classes="hint")
             yield from field(
-                self.t("login.operator"), Select([], id="operator", prompt=self.t("login.choose_operator"))
+                self.t("login.operator"), FormSelect([], id="operator", prompt=self.t("login.choose_operator"))
             )
             yield from field(self.t("login.pin"), Input(id="pin", password=True))
             with Vertical(id="messages"):

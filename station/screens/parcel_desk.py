@@ -13,11 +13,13 @@ from station.domain.pickup_codes import parse_code
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.check_in import CheckInScreen
+from station.screens.complaints import complaint_lines, complaint_marks
 from station.screens.dialogs import ConfirmDialog
 from station.screens.form_dialog import FormDialog, FormField
 from station.screens.handover_dialogs import TodayHandOversDialog
 from station.screens.parcel_lists import NotifyScreen, OverdueScreen
 from station.services.common import Session
+from station.services.complaints import ComplaintInfo, ComplaintService
 from station.services.couriers import CourierService
 from station.services.ledger import PAYMENT_METHODS
 from station.services.parcel_reports import ParcelReports
@@ -44,6 +46,7 @@ class ParcelDeskScreen(StationScreen):
     ParcelDeskScreen #waiting { height: 1fr; margin: 0 1; }
     ParcelDeskScreen #desk-hint { margin: 0 1; color: $text-muted; }
     ParcelDeskScreen #desk-ticks { margin: 0 1; }
+    ParcelDeskScreen #desk-complaints { margin: 0 1; color: $warning; height: auto; }
     """
     ACTIONS = ACTIONS
     BINDINGS = bindings_for(ACTIONS)
@@ -58,8 +61,11 @@ class ParcelDeskScreen(StationScreen):
         print_job,
         purchases: PurchaseService | None = None,
         couriers: CourierService | None = None,
+        complaints: ComplaintService | None = None,
     ) -> None:
         super().__init__()
+        self.complaints = complaints
+        self.about: dict[int, list[ComplaintInfo]] = {}  # complaints about the shown parcels
         self.couriers = couriers
         self.purchases = purchases
         self.parcels = parcels
@@ -87,6 +93,7 @@ class ParcelDeskScreen(StationScreen):
             self.t("parcels.col_status"),
         )
         yield table
+        yield Label("", id="desk-complaints")
         yield Label(self.t("handover.ticked", n=0), id="desk-ticks")
         yield Label(self.t("parcels.desk_hint"), id="desk-hint")
         yield Footer()
@@ -117,15 +124,30 @@ class ParcelDeskScreen(StationScreen):
 
     def find(self, text: str, *, quiet: bool = False, keep_focus: bool = False) -> None:
         self.last_query = text.strip()
+        complaints = self.complaints
+
+        def load():
+            found = self.pickup.find_waiting(text)
+            about = complaints.about_many("parcel", [p.id for p in found]) if complaints else {}
+            return found, about
+
         self.call_service(
-            lambda: self.pickup.find_waiting(text),
-            lambda found: self.show(found, quiet=quiet, keep_focus=keep_focus),
+            load,
+            lambda loaded: self.show(loaded[0], about=loaded[1], quiet=quiet, keep_focus=keep_focus),
             group="search",
             exclusive=True,
         )
 
-    def show(self, found: list[ParcelInfo], *, quiet: bool = False, keep_focus: bool = False) -> None:
+    def show(
+        self,
+        found: list[ParcelInfo],
+        *,
+        about: dict[int, list[ComplaintInfo]] | None = None,
+        quiet: bool = False,
+        keep_focus: bool = False,
+    ) -> None:
         self.shown = found
+        self.about = about or {}
         table = self.query_one("#waiting", SelectableTable)
         # A code names one person: tick all of theirs. A phone tail may name several people.
         tick = [p.id for p in found] if self._query_is_code() else []
@@ -154,6 +176,8 @@ class ParcelDeskScreen(StationScreen):
             status += " " + self.t("parcels.damaged_mark")
         if p.purchase_id:
             status += " " + self.t("parcels.order_mark", no=p.purchase_id)
+        if p.id in self.about:
+            status += " " + complaint_marks(self.t, self.about[p.id])
         return (
             p.pickup_code,
             p.recipient_display or "-",
@@ -170,6 +194,13 @@ class ParcelDeskScreen(StationScreen):
     def row_entered(self) -> None:
         """Enter on the list hands over (what is ticked, or the row under the cursor)."""
         self.action_hand_over()
+
+    @on(SelectableTable.RowHighlighted, "#waiting")
+    def row_highlighted(self, event: SelectableTable.RowHighlighted) -> None:
+        """The complaints about the parcel under the cursor, in full, under the list."""
+        parcel = self.shown[event.cursor_row] if event.cursor_row < len(self.shown) else None
+        found = self.about.get(parcel.id, []) if parcel else []
+        self.query_one("#desk-complaints", Label).update(complaint_lines(self.t, found))
 
     @on(SelectableTable.TicksChanged, "#waiting")
     def ticks_changed(self, event: SelectableTable.TicksChanged) -> None:

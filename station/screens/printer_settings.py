@@ -15,7 +15,7 @@ from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.services.common import Session
 from station.services.settings import PrinterForm, SettingsService
-from station.widgets.form import field
+from station.widgets.form import FormSelect, field
 from station.widgets.status_line import StatusLine
 
 ACTIONS = (
@@ -53,7 +53,7 @@ class PrinterSettingsScreen(StationScreen):
             yield Label(self.t("printer.title"), classes="title")
             yield from field(
                 self.t("printer.kind"),
-                Select(
+                FormSelect(
                     [(self.t(f"printer.kind.{k}"), k) for k in PRINTER_KINDS],
                     value=self.current.kind,
                     allow_blank=False,
@@ -62,7 +62,7 @@ class PrinterSettingsScreen(StationScreen):
             )
             yield from field(
                 self.t("printer.paper"),
-                Select(
+                FormSelect(
                     [("58 mm (32)", 58), ("80 mm (48)", 80)],
                     value=80 if self.current.paper_mm >= 80 else 58,
                     allow_blank=False,

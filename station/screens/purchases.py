@@ -232,9 +232,11 @@ class PurchasesScreen(StationScreen):
         body = []
         for line in lines:
             key = f"statement.{line.kind}"
+            if line.order_no is None and f"{key}.no_order" in self.app.t.messages:
+                key += ".no_order"
             if key not in self.app.t.messages:
                 key = "statement.other"
-            values = {"date": f"{line.at:%m-%d}", "no": line.ref.rpartition(":")[2], "amount_fen": abs(line.amount_fen)}
+            values = {"date": f"{line.at:%m-%d}", "no": line.order_no, "amount_fen": abs(line.amount_fen)}
             body.append(self.t(key, kind_key=f"ledger.kind.{line.kind}", **values))
             body.append(self._where("statement.after", line.balance_fen))
         balance = lines[-1].balance_fen if lines else 0

@@ -16,6 +16,7 @@ from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.dialogs import ConfirmDialog, InfoDialog, PinDialog
 from station.screens.form_dialog import FormDialog, FormField
+from station.screens.keys import key_display
 from station.services.common import OperatorInfo, Session
 from station.services.ledger import JournalRow, LedgerService, ReversalPlan, clean_reason
 from station.services.shifts import ShiftInfo
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from station.services.backup import BackupService
     from station.services.complaints import ComplaintService
     from station.services.day_close import DayCloseService
+    from station.services.ledger_labels import LedgerLabels
     from station.services.operators import OperatorService
     from station.services.shifts import ShiftService
     from station.services.villagers import VillagerService
@@ -47,6 +49,7 @@ class ShiftScreen(StationScreen):
     DEFAULT_CSS = """
     ShiftScreen #shift-body { margin: 1 2; height: auto; }
     ShiftScreen #journal { height: 1fr; margin: 0 1; }
+    ShiftScreen #shift-keys { margin: 0 1; color: $text-muted; height: auto; }
     """
     ACTIONS = ACTIONS
     BINDINGS = bindings_for(ACTIONS)
@@ -56,6 +59,7 @@ class ShiftScreen(StationScreen):
         *,
         shifts: ShiftService,
         ledger: LedgerService,
+        ledger_labels: LedgerLabels,
         day_close: DayCloseService,
         backup: BackupService,
         operators: OperatorService,
@@ -68,6 +72,7 @@ class ShiftScreen(StationScreen):
         super().__init__()
         self.shifts = shifts
         self.ledger = ledger
+        self.ledger_labels = ledger_labels
         self.day_close = day_close
         self.backup = backup
         self.operators = operators
@@ -93,6 +98,8 @@ class ShiftScreen(StationScreen):
             self.t("shift.col_reversed"),
         )
         yield table
+        # More keys than a 100-column footer holds: all of them here, wrapped.
+        yield Label(" · ".join(f"{key_display(self.t, a.key)} {self.t(a.label)}" for a in ACTIONS), id="shift-keys")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -103,11 +110,16 @@ class ShiftScreen(StationScreen):
         self.reload()
 
     def reload(self) -> None:
-        shifts, ledger = self.shifts, self.ledger
-        self.call_service(lambda: (shifts.current(), ledger.journal()), self.show)
+        shifts, ledger, labels = self.shifts, self.ledger, self.ledger_labels
 
-    def show(self, found: tuple[ShiftInfo | None, list[JournalRow]]) -> None:
-        shift, journal = found
+        def load() -> tuple[ShiftInfo | None, list[JournalRow], dict[str, str]]:
+            journal = ledger.journal()
+            return shifts.current(), journal, {row.posting.ref: labels.ref(row.posting.ref) for row in journal}
+
+        self.call_service(load, self.show)
+
+    def show(self, found: tuple[ShiftInfo | None, list[JournalRow], dict[str, str]]) -> None:
+        shift, journal, labels = found
         self.query_one("#shift-body", Label).update(self.describe(shift))
         table = self.query_one("#journal", DataTable)
         table.clear()
@@ -118,7 +130,7 @@ class ShiftScreen(StationScreen):
                 str(p.txn),
                 p.at.strftime("%H:%M:%S"),
                 self.t(f"ledger.kind.{p.kind}"),
-                p.ref,
+                labels[p.ref],
                 format_fen(p.amount_fen),
                 self.t("shift.reversed") if row.reversed else "",
             )

@@ -138,6 +138,18 @@ class ComplaintService:
         column = getattr(Complaint, COLUMNS[kind])
         return [self.info(row) for row in Complaint.select().where(column == record_id).order_by(Complaint.id)]
 
+    def about_many(self, kind: str, record_ids: list[int]) -> dict[int, list[ComplaintInfo]]:
+        """Complaints about each of these parcels or lots (for a list's marks), by record id."""
+        if kind not in LINK_KINDS:
+            raise InvalidInput("complaint.bad_link", link=kind)
+        column = getattr(Complaint, COLUMNS[kind])
+        found: dict[int, list[ComplaintInfo]] = {}
+        if not record_ids:
+            return found
+        for row in Complaint.select().where(column.in_(record_ids)).order_by(Complaint.id):
+            found.setdefault(getattr(row, COLUMNS[kind]), []).append(self.info(row))
+        return found
+
     def register(
         self,
         by: OperatorInfo,

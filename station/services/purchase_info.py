@@ -48,6 +48,12 @@ class StatementLine:
     amount_fen: int  # on the villager's account: + owes more, − paid / credited
     balance_fen: int
 
+    @property
+    def order_no(self) -> int | None:
+        """The order this entry is about; None for money not tied to one (a refund of a credit)."""
+        kind, _, number = self.ref.partition(":")
+        return int(number) if kind == "purchase" and number.isdigit() else None
+
 
 def normal_tracking(text: str) -> str:
     """A tracking number as couriers print it: no spaces, upper case."""

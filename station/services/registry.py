@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from station.services.exports import ExportService
     from station.services.integrity import IntegrityService
     from station.services.ledger import LedgerService
+    from station.services.ledger_labels import LedgerLabels
     from station.services.operators import OperatorService
     from station.services.parcel_reports import ParcelReports
     from station.services.parcels import ParcelService
@@ -243,6 +244,12 @@ class Services:
         from station.services.complaints import ComplaintService
 
         return ComplaintService(self.db, self.clock, self.audit)
+
+    @built_once
+    def ledger_labels(self) -> LedgerLabels:
+        from station.services.ledger_labels import LedgerLabels
+
+        return LedgerLabels(self.t)
 
     @built_once
     def exports(self) -> ExportService:

@@ -1,11 +1,19 @@
-"""Form helpers: Enter moves to the next field; a label for each field."""
+"""Form helpers: Enter moves to the next field; a label for each field; a Select that agrees.
+
+Every form answers Enter the same way, whatever the field: an Input or a closed select moves to
+the next field (the last one submits, where the form submits). A select's list opens with
+Space, ↓ or ↑; Enter in the open list picks the option and the focus stays on the select.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TypeVar
 
+from textual.binding import Binding
+from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, Select
 
 W = TypeVar("W", bound=Widget)
 
@@ -15,11 +23,38 @@ def field(label: str, input_: W) -> tuple[Label, W]:
     return Label(label, classes="field-label"), input_
 
 
-def focus_next_input(current: Input) -> bool:
-    """Move focus to the next Input on the screen; False when `current` is the last one."""
-    inputs = [w for w in current.screen.query(Input) if w.display and not w.disabled]
-    index = inputs.index(current)
-    if index + 1 < len(inputs):
-        inputs[index + 1].focus()
+class FormSelect(Select):
+    """A Select whose Enter (closed) says "this field is done", like an Input's Enter."""
+
+    BINDINGS = [Binding("enter", "entered", "textual.Submit", show=False)]
+
+    @dataclass
+    class Entered(Message):
+        select: FormSelect
+
+        @property
+        def control(self) -> FormSelect:
+            return self.select
+
+    def action_entered(self) -> None:
+        self.post_message(self.Entered(self))
+
+
+def form_fields(screen) -> list[Widget]:
+    """The fields of a form in screen order: Inputs and Selects that can take the focus."""
+    return [w for w in screen.query("Input, Select") if w.display and not w.disabled]
+
+
+def focus_next_field(current: Widget) -> bool:
+    """Move focus to the next field (Input or select); False when `current` is the last one."""
+    fields = form_fields(current.screen)
+    index = fields.index(current)
+    if index + 1 < len(fields):
+        fields[index + 1].focus()
         return True
     return False
+
+
+def focus_next_input(current: Input) -> bool:
+    """Enter in an Input: the next field (Input or select); False when it is the last one."""
+    return focus_next_field(current)

@@ -51,7 +51,7 @@ class SelectableTable(DataTable):
 
     def _show_tick(self, row_id: int) -> None:
         column = next(iter(self.columns))
-        self.update_cell(str(row_id), column, TICK if row_id in self.ticked else "")
+        self.update_cell(str(row_id), column, TICK if row_id in self.ticked else "", update_width=True)
 
     def action_toggle_row(self) -> None:
         if not self.ids or self.cursor_row >= len(self.ids):

@@ -1,11 +1,13 @@
 """Issue #20: the partner manages operators from F8 → Ctrl+U by keyboard; a partner with a
 4-digit PIN from before the 6-digit rule must change it at log-in."""
 
+from pathlib import Path
+
 import pytest
 
 from station.db.models import AuditEvent, Operator
 from station.domain.errors import StationError
-from station.domain.pins import PinCost, check_pin, hash_pin
+from station.domain.pins import check_pin
 from station.screens.login import LoginScreen
 from station.screens.operators import OperatorsScreen
 from tests.ui.helpers import log_in, screen_text, settle, type_text
@@ -33,6 +35,7 @@ async def test_partner_adds_unlocks_and_deactivates_by_keyboard(make, set_up):
         await settle(app, pilot)
         await type_text(pilot, "Zhao")
         await pilot.press("enter")
+        await pilot.press("enter")  # the role: a select, assistant already chosen; Enter moves on
         await type_text(pilot, "2468")
         await pilot.press("enter")
         await type_text(pilot, "2469")  # typed wrong the second time
@@ -66,7 +69,7 @@ async def test_an_assistant_is_refused_on_the_operators_screen(make, set_up):
     app = make()
     async with app.run_test(size=(150, 50)) as pilot:
         await settle(app, pilot)
-        await pilot.press("shift+tab", "enter", "down", "enter")  # the operator list: 王秀英 → 小李
+        await pilot.press("shift+tab", "down", "down", "enter")  # the operator list opened (↓): 王秀英 → 小李
         await settle(app, pilot)
         await log_in(app, pilot, "5678")
         assert app.session.operator.name == "小李"
@@ -76,7 +79,7 @@ async def test_an_assistant_is_refused_on_the_operators_screen(make, set_up):
         await pilot.press("ctrl+n")
         await settle(app, pilot)
         await type_text(pilot, "Wang")
-        await pilot.press("enter")
+        await pilot.press("enter", "enter")  # the name, then the role (a select: Enter moves on)
         await type_text(pilot, "1111")
         await pilot.press("enter")
         await type_text(pilot, "1111")
@@ -86,10 +89,22 @@ async def test_an_assistant_is_refused_on_the_operators_screen(make, set_up):
     assert not Operator.select().where(Operator.name == "Wang").exists()
 
 
-async def test_a_partner_with_an_old_four_digit_pin_changes_it_at_log_in(make, set_up, config):
+def load_legacy_pins(set_up):
+    """The station as an older version left it (see fixtures/legacy_pins.sql): loaded before the
+    app starts, like the database a real upgrade opens; the test itself only presses keys."""
     partner = set_up.operators.list_active()[0]
-    # as an older station stored it: 4 digits, an older (cheaper) scrypt cost
-    Operator.update(pin_hash=hash_pin("1234", PinCost(n_log2=4, r=1))).where(Operator.id == partner.id).execute()
+    second = set_up.operators.add_operator(partner, name="李站长", role="partner", pin="246810")
+    sql = (Path(__file__).parent / "fixtures" / "legacy_pins.sql").read_text(encoding="utf-8")
+    lines = [line for line in sql.splitlines() if not line.startswith("--")]
+    for statement in "\n".join(lines).split(";"):
+        if statement.strip():
+            set_up.db.execute_sql(statement)
+    return second
+
+
+async def test_a_partner_with_an_old_four_digit_pin_changes_it_at_log_in(make, set_up, config):
+    second = load_legacy_pins(set_up)
+    partner = set_up.operators.list_active()[0]
     app = make()
     async with app.run_test(size=(150, 50)) as pilot:
         await log_in(app, pilot, "1234")
@@ -108,9 +123,14 @@ async def test_a_partner_with_an_old_four_digit_pin_changes_it_at_log_in(make, s
         assert app.session.operator.name == partner.name
         await pilot.press("ctrl+l")
         await settle(app, pilot)
-        # and a partner who does not change it is logged out again
-        Operator.update(pin_hash=hash_pin("1234", PinCost(n_log2=4, r=1))).where(Operator.id == partner.id).execute()
-        await log_in(app, pilot, "1234")
+        # and a partner who does not change it (the other one, still on 2468) is logged out again
+        await pilot.press("shift+tab", "down", "down", "down", "enter")  # pick 李站长 from the list
+        await settle(app, pilot)
+        assert app.screen.query_one("#operator").value == second.id
+        await type_text(pilot, "2468")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.session.operator is not None and app.session.operator.pin_change_due
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, LoginScreen) and app.session.operator is None

@@ -37,7 +37,29 @@ async def test_order_with_deposit_then_hand_over_with_cash(make, set_up):
         await pilot.press("enter")
         await settle(app, pilot)
         assert (Purchase.get().status, Purchase.get().external_order_no) == ("placed", "PDD123")
-        Purchase.update(status="arrived").where(Purchase.id == order.id).execute()  # the parcel desk linked it
+        await pilot.press("ctrl+s")  # shipped, with the tracking number the platform shows
+        await settle(app, pilot)
+        await type_text(pilot, "YT1234567890123")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert Purchase.get().status == "shipped"
+        # the parcel comes in: checked in at the desk, and linked to the order when asked
+        for key in ("f2", "ctrl+n"):
+            await pilot.press(key)
+            await settle(app, pilot)
+        await pilot.press("3", "enter", "2", "enter")
+        await type_text(pilot, "圆通")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press(*"YT1234567890123", "enter")
+        await settle(app, pilot)
+        assert "#1" in str(app.screen.query_one("#question").render())  # link it to order #1?
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert Purchase.get().status == "arrived"
+        await pilot.press("f3")  # back to the order, still open in the orders area
+        await settle(app, pilot)
+        assert isinstance(app.screen, OrderScreen)
         await pilot.press("f10")
         await settle(app, pilot)
         await pilot.press("ctrl+s")  # cash, ¥61.00 pre-filled

@@ -41,8 +41,9 @@ async def test_send_a_parcel_and_see_its_receipt(make, set_up):
         await settle(app, pilot)
         await fill(pilot, "1234")  # the sender by phone tail: one match, Enter picks him
         await settle(app, pilot)
-        # receiver, phone, address, province, weight, contents, freight (empty: card), reason
-        await fill(pilot, "赵小明", "13712345678", "杭州市西湖区文三路1号", "浙江省", "3.01", "土鸡蛋", "", "")
+        # receiver, phone, address, province, weight, contents, payment method (a select: Enter keeps
+        # cash and moves on), freight (empty: card), reason
+        await fill(pilot, "赵小明", "13712345678", "杭州市西湖区文三路1号", "浙江省", "3.01", "土鸡蛋", "", "", "")
         await settle(app, pilot)
         shipment = Shipment.get()
         assert (shipment.freight_fen, shipment.courier, shipment.chargeable_g) == (1400, "ZTO", 4000)
@@ -64,7 +65,7 @@ async def test_an_override_without_a_reason_is_refused_on_the_form(make, set_up)
         await settle(app, pilot)
         await fill(pilot, "1234")
         await settle(app, pilot)
-        await fill(pilot, "赵小明", "13712345678", "上海市", "上海", "1", "茶叶", "8", "")
+        await fill(pilot, "赵小明", "13712345678", "上海市", "上海", "1", "茶叶", "", "8", "")  # "": the method
         await settle(app, pilot)
         message = str(app.screen.query_one("#form-message", Label).render())
         assert "¥10.00" in message and "原因" in message
@@ -92,7 +93,7 @@ async def test_the_couriers_account_answers_what_was_paid_and_what_is_owed(make,
         assert "派费 3 件 ¥1.50" in summary and "中通欠你 ¥1.50" in summary
         await pilot.press("ctrl+g")  # ZTO pays ¥1.00 by WeChat... typed as cash (the default)
         await settle(app, pilot)
-        await fill(pilot, "1", "")
+        await fill(pilot, "1", "", "")  # amount, the method (a select: Enter moves on), note
         await settle(app, pilot)
         summary = str(app.screen.query_one("#account-summary", Label).render())
         assert "快递公司付给你 ¥1.00" in summary and "中通欠你 ¥0.50" in summary
