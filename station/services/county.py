@@ -93,7 +93,7 @@ def _nearby_loads(code: str, period: str) -> dict[str, CountyLoad]:
         .order_by(CountyLoad.period.desc())
         .limit(3)
     )
-    found = {}
+    found: dict[str, CountyLoad] = {}
     for load in rows:
         key = "after" if load.period > period else "this" if load.period == period else "before"
         found.setdefault(key, load)
