@@ -23,10 +23,16 @@ def _looks_like_formula(value: str) -> bool:
     return head[0] in _DANGEROUS and not _NUMBER.match(value)
 
 
+# A first character that is printable ASCII, not a space and not dangerous is the first
+# character that counts whatever follows (NFKC composes nothing into = + - @ | % '), so most
+# cells are judged on it alone.
+_SAFE_START = frozenset(map(chr, range(0x21, 0x7F))) - set(_DANGEROUS)
+
+
 def neutralise(value: str) -> str:
     """A text cell starting (after spaces) with = + - @ | % ' or a control character gets a
     leading ' so a spreadsheet shows it as text."""
-    if value and _looks_like_formula(value):
+    if value and value[0] not in _SAFE_START and _looks_like_formula(value):
         return "'" + value
     return value
 

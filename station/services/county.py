@@ -84,20 +84,33 @@ def _neighbour(period: str, step: int) -> str:
     return month_of(month.end if step > 0 else month.start - dt.timedelta(days=1)).label
 
 
-def _anchor_problem(code: str, period: str, opening: str, closing: str) -> tuple[str, dict] | None:
-    """Does this month link to the loaded month before it (and after it, if loaded)?"""
-    before = (
+def _nearby_loads(code: str, period: str) -> dict[str, CountyLoad]:
+    """This station's loads of this month, the month after, and the latest before it (one
+    query: periods are unique per station, so the three newest up to the month after)."""
+    rows = (
         CountyLoad.select()
-        .where((CountyLoad.station_code == code) & (CountyLoad.period < period))
+        .where((CountyLoad.station_code == code) & (CountyLoad.period <= _neighbour(period, 1)))
         .order_by(CountyLoad.period.desc())
-        .first()
+        .limit(3)
     )
+    found: dict[str, CountyLoad] = {}
+    for load in rows:
+        key = "after" if load.period > period else "this" if load.period == period else "before"
+        found.setdefault(key, load)
+    return found
+
+
+def _anchor_problem(
+    code: str, period: str, opening: str, closing: str, nearby: dict[str, CountyLoad]
+) -> tuple[str, dict] | None:
+    """Does this month link to the loaded month before it (and after it, if loaded)?"""
+    before = nearby.get("before")
     if before is not None:
         if before.period != _neighbour(period, -1):
             return "county.gap", {"code": code, "period": period, "missing": _neighbour(period, -1)}
         if before.closing_hash != opening:
             return "county.anchor_mismatch", {"code": code, "period": period, "previous": before.period}
-    after = CountyLoad.get_or_none((CountyLoad.station_code == code) & (CountyLoad.period == _neighbour(period, 1)))
+    after = nearby.get("after")
     if after is not None and after.opening_hash != closing:
         return "county.anchor_mismatch_next", {"code": code, "period": period, "next": after.period}
     return None
@@ -154,11 +167,12 @@ def load_one(
     if problems:
         return Outcome(directory, "refused", problems[0].key, problems[0].values, code, period)
     digest = sha256_of(directory / MANIFEST)
-    existing = CountyLoad.get_or_none((CountyLoad.station_code == code) & (CountyLoad.period == period))
+    nearby = _nearby_loads(code, period)
+    existing = nearby.get("this")
     if existing is not None and existing.manifest_sha256 == digest:
         return Outcome(directory, "unchanged", "county.unchanged", {"code": code, "period": period}, code, period)
     reason = replace_reason.strip()
-    refusal = _anchor_problem(code, period, manifest.first_prev_hash, manifest.last_hash)
+    refusal = _anchor_problem(code, period, manifest.first_prev_hash, manifest.last_hash, nearby)
     if refusal is None and existing is not None and not _extends(existing, directory, manifest.first_prev_hash):
         refusal = ("county.already_loaded", {"code": code, "period": period})
     if refusal and not reason:
@@ -196,8 +210,9 @@ def _load_checked(
     reversed_by = {p.reverses_txn: p.txn for p in proofs if p.reverses_txn is not None}
     digests = {name: entry["sha256"] for name, entry in manifest.files.items()}
     with db.atomic():
-        for model in (CountyLoad, CountyUtility, CountyPosting, CountyFlag):
-            model.delete().where((model.station_code == code) & (model.period == period)).execute()
+        county_bulk.clear_load(
+            db, [m._meta.table_name for m in (CountyLoad, CountyUtility, CountyPosting, CountyFlag)], code, period
+        )
         if refusal or existing is not None:  # history keeps every replacement, and why
             CountyEvent.create(
                 at=now,

@@ -30,9 +30,11 @@ from station.services.county_rows import (
     pg_direct_copy_sql,
     pg_insert_sql,
     pg_load_keys_sql,
+    pg_pin_keys_sql,
     pg_quoted_sql,
     pg_stage_sql,
     pg_summarize_sql,
+    pg_unpin_keys_sql,
     sqlite_direct_insert_sql,
     sqlite_fixed,
     sqlite_fixes_sql,
@@ -80,6 +82,18 @@ def _missing_defaults(db: Database, table: RowTable) -> list[str]:
         (table.table,),
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def clear_load(db: Database, tables: Sequence[str], code: str, period: str) -> None:
+    """Delete this station+period from each of `tables` (keyed by `station_code`, `period`):
+    on PostgreSQL in one round trip."""
+    mark = "%s" if is_postgres(db) else "?"
+    statements = [f'DELETE FROM "{t}" WHERE station_code = {mark} AND period = {mark}' for t in tables]
+    if is_postgres(db):
+        db.execute_sql("; ".join(statements), (code, period) * len(statements))
+        return
+    for statement in statements:
+        db.execute_sql(statement, (code, period))
 
 
 def load_rows(
@@ -157,7 +171,9 @@ class _Streamed:
 def _copy_pg(db: Database, table: RowTable, path: Path, code: str, period: str, expected: str | None) -> int:
     cursor = db.cursor()
     direct = direct_copy(table)
-    if not direct:
+    if direct:
+        cursor.execute(pg_pin_keys_sql(table), (code, period))
+    else:
         for statement in pg_stage_sql(table):
             cursor.execute(statement)
     with path.open("rb") as handle:
@@ -177,7 +193,8 @@ def _copy_pg(db: Database, table: RowTable, path: Path, code: str, period: str, 
     # BRIN summarises new pages only when asked: unsummarised ones match every search, so
     # without this each load's figures (and a replacement's delete) would read all rows
     # loaded since, and loading N stations would cost N².
-    cursor.execute(pg_summarize_sql(table))
+    # One round trip: the resting key defaults back, and the new pages summarised.
+    cursor.execute((pg_unpin_keys_sql(table) + "; " if direct else "") + pg_summarize_sql(table))
     return loaded
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+
+from peewee import DateTimeField
 
 from station.db.consignment_models import ConsignmentLot, ConsignmentSale, ConsignmentSettlement
 from station.db.models import AuditEvent, DayClose, LedgerEntry, Villager
@@ -24,6 +27,25 @@ def _money(fen: int | None) -> str:
 
 def _at(value) -> str:
     return "" if value is None else value.isoformat(sep=" ") if isinstance(value, dt.datetime) else str(value)
+
+
+_CANONICAL_AT = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{6})?")
+
+
+def _at_stored(field: DateTimeField) -> Callable[[object], str]:
+    """`_at` of a time column's value as the database returns it, unconverted: the text
+    peewee stored (str of a datetime) is already what `_at` writes; anything else is first
+    converted by the field as a model read would."""
+    canonical = _CANONICAL_AT.fullmatch
+
+    def at(value) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, str) and canonical(value):
+            return value
+        return _at(field.python_value(value))
+
+    return at
 
 
 def ledger_rows(period: Period) -> Iterator[list]:
@@ -91,8 +113,10 @@ def parcel_rows(period: Period) -> Iterator[list]:
             | ((Parcel.returned_at >= period.start_at) & (Parcel.returned_at < period.end_at))
         )
         .order_by(Parcel.id)
-        .tuples()
     )
+    # The database's own values, not peewee's per-cell conversion (most of the time of a big
+    # month): times as SQLite holds them are already the text `_at` would write.
+    at = _at_stored(Parcel.checked_in_at)
     for (
         parcel_id,
         tracking_no,
@@ -111,7 +135,7 @@ def parcel_rows(period: Period) -> Iterator[list]:
         returned_at,
         damaged,
         purchase_id,
-    ) in query.iterator():
+    ) in Parcel._meta.database.execute_sql(*query.sql()):
         yield [
             parcel_id,
             tracking_no,
@@ -120,13 +144,13 @@ def parcel_rows(period: Period) -> Iterator[list]:
             status,
             name,
             phone or (f"****{tail}" if tail else ""),
-            _at(checked_in_at),
-            _at(notified_at),
+            at(checked_in_at),
+            at(notified_at),
             channel,
             "" if consent is None else int(consent),
-            _at(picked_up_at),
+            at(picked_up_at),
             verified_by,
-            _at(returned_at),
+            at(returned_at),
             int(damaged),
             purchase_id or "",
         ]

@@ -193,11 +193,12 @@ class _Counted:
         self.first = self.last = ""
 
     def __iter__(self):
+        write, dated = self.writer.writerow, self.dated
         for row in self.rows:
-            texts = ["" if v is None else str(v) for v in row]
-            self.writer.writerow([neutralise(t) if isinstance(v, str) else t for v, t in zip(row, texts, strict=True)])
+            texts = [v if isinstance(v, str) else "" if v is None else str(v) for v in row]
+            write([neutralise(v) if isinstance(v, str) else t for v, t in zip(row, texts, strict=True)])
             self.count += 1
-            for i in self.dated:
+            for i in dated:
                 day = texts[i][:10]
                 if day:
                     self.first = min(self.first, day) if self.first else day

@@ -5,6 +5,7 @@ nothing of its export behind."""
 import hashlib
 
 import pytest
+from peewee import DatabaseError
 
 from station.services import county_bulk
 from station.services.county import CountyLoad, connect_county, load_one
@@ -100,3 +101,32 @@ def test_sqlite_puts_right_what_it_cannot_type_itself(tmp_path):
     loaded, rows = load_plain(str(tmp_path / "county.db"), tmp_path, text)
     assert loaded == {"plain": 5}
     assert ("A01", "2026-11", "'hello", 12, None) in rows
+
+
+def _key_defaults(db):
+    return db.execute_sql(
+        "SELECT column_name, column_default FROM information_schema.columns WHERE table_name = 'county_rows_plain' "
+        "AND column_name IN ('station_code', 'export_period') ORDER BY column_name"
+    ).fetchall()
+
+
+@pytest.mark.parametrize("changed", [False, True])
+def test_the_keys_pinned_for_a_copy_are_unpinned_before_commit(tmp_path, postgres, changed):  # noqa: F811
+    """COPY takes the station and period as constants for its transaction only: after a load,
+    or a refused one, the row table's defaults are the load's settings again, so an INSERT
+    outside a load fails instead of taking the last station's keys."""
+    digest = hashlib.sha256(PLAIN_CSV.encode("utf-8")).hexdigest()
+    text = PLAIN_CSV.replace("7,", "8,") if changed else PLAIN_CSV
+    if changed:
+        with pytest.raises(county_bulk.ChangedFile):
+            load_plain(postgres, tmp_path, text, {"plain.csv": digest})
+    else:
+        load_plain(postgres, tmp_path, text, {"plain.csv": digest})
+    db = connect_county(postgres)
+    assert [(c, "current_setting" in d) for c, d in _key_defaults(db)] == [
+        ("export_period", True),
+        ("station_code", True),
+    ]
+    with pytest.raises(DatabaseError, match=r"county\.station_code"), db.atomic():
+        db.execute_sql("INSERT INTO county_rows_plain (name) VALUES ('x')")
+    db.close()
