@@ -46,7 +46,7 @@ async def test_an_assistant_is_refused_the_printer_settings(make, set_up):
     app = make()
     async with app.run_test(size=(150, 50)) as pilot:
         await settle(app, pilot)
-        await pilot.press("shift+tab", "enter", "down", "enter")  # the operator list: 王秀英 → 小李
+        await pilot.press("shift+tab", "down", "down", "enter")  # the operator list opened (↓): 王秀英 → 小李
         await settle(app, pilot)
         await log_in(app, pilot, "5678")
         assert app.session.operator.name == "小李"

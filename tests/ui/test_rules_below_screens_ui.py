@@ -40,7 +40,7 @@ async def test_the_reports_screen_masks_names_for_an_assistant_as_the_service_sa
     app = make()
     async with app.run_test(size=(150, 50)) as pilot:
         await settle(app, pilot)
-        await pilot.press("shift+tab", "enter", "down", "enter")  # the operator list: 王秀英 → 小李
+        await pilot.press("shift+tab", "down", "down", "enter")  # the operator list opened (↓): 王秀英 → 小李
         await settle(app, pilot)
         await log_in(app, pilot, "5678")
         await pilot.press("f7")
