@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Digits, Footer, Input, Label
+from textual.widgets import DataTable, Digits, Input, Label
 
 from station.domain.carriers import CARRIERS, carrier_in_text
 from station.domain.errors import StationError
@@ -29,6 +29,7 @@ from station.services.parcels import BatchInfo, CheckedIn, ParcelInfo, ParcelSer
 from station.services.purchases import PurchaseService
 from station.services.recipients import RecipientService
 from station.services.villagers import VillagerService
+from station.widgets.footer import Footer
 from station.widgets.scan_input import ScanInput
 from station.widgets.status_line import StatusLine
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
 
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
@@ -13,6 +13,7 @@ from station.screens.villager_picker import VillagerPickerDialog
 from station.services.common import Session
 from station.services.complaints import CATEGORIES, CHANNELS, ComplaintInfo, ComplaintService, Link
 from station.services.villagers import VillagerService
+from station.widgets.footer import Footer
 from station.widgets.status_line import StatusLine
 
 ACTIONS = (

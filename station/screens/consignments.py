@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 
 from station.domain.commission import UNITS, parse_percent_bp
 from station.domain.money import format_fen, parse_yuan
@@ -23,6 +23,7 @@ from station.services.consignments import ConsignmentService, LotInfo, SaleLine
 from station.services.ledger import PAYMENT_METHODS
 from station.services.settlements import SETTLE_METHODS, SettlementPreview, SettlementService
 from station.services.villagers import VillagerService
+from station.widgets.footer import Footer
 from station.widgets.selectable_table import SelectableTable
 from station.widgets.status_line import StatusLine
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Input, Label, Select
+from textual.widgets import DataTable, Input, Label, Select
 
 from station.domain.money import format_fen, parse_yuan
 from station.domain.periods import parse_date
@@ -17,6 +17,7 @@ from station.screens.sending import choices
 from station.services.common import Session
 from station.services.couriers import CourierService, Statement
 from station.services.ledger import PAYMENT_METHODS
+from station.widgets.footer import Footer
 from station.widgets.form import FormSelect
 from station.widgets.status_line import StatusLine
 

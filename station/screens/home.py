@@ -8,10 +8,11 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from station.screens.base import StationScreen
 from station.services.dashboard import DashboardService, Tile
+from station.widgets.footer import Footer
 from station.widgets.status_line import StatusLine
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Label, Select
+from textual.widgets import Input, Label, Select
 
 from station.domain.errors import StationError
 from station.screens.base import StationScreen
 from station.services.common import OperatorInfo
 from station.services.operators import OperatorService
+from station.widgets.footer import Footer
 from station.widgets.form import FormSelect, field
 
 

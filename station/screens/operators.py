@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
 
 from station.domain.errors import InvalidInput
 from station.domain.permissions import ROLES
@@ -18,6 +18,7 @@ from station.screens.dialogs import ConfirmDialog
 from station.screens.form_dialog import FormDialog, FormField
 from station.services.common import Session
 from station.services.operators import OperatorRow, OperatorService
+from station.widgets.footer import Footer
 from station.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:

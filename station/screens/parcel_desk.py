@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 
 from station.domain.errors import InvalidInput
 from station.domain.money import fen_to_yuan_text, parse_yuan
@@ -27,6 +27,7 @@ from station.services.parcels import ParcelInfo, ParcelService
 from station.services.pickup import METHODS, HandOver, HandOverPlan, PickupService
 from station.services.purchases import PurchaseService
 from station.services.villagers import VillagerService
+from station.widgets.footer import Footer
 from station.widgets.selectable_table import SelectableTable
 from station.widgets.status_line import StatusLine
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Footer, Label
+from textual.widgets import Label
 
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
@@ -14,6 +14,7 @@ from station.screens.form_dialog import FormDialog, FormField
 from station.services.common import Session
 from station.services.parcel_reports import OverdueParcel, ParcelReports, ReturnBatch
 from station.services.parcels import CHANNELS, ParcelInfo, ParcelService
+from station.widgets.footer import Footer
 from station.widgets.selectable_table import SelectableTable
 from station.widgets.status_line import StatusLine
 

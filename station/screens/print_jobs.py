@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
 
 from station.printing.queue import JobInfo, PrintService
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.receipt_preview import ReceiptPreview
+from station.widgets.footer import Footer
 from station.widgets.status_line import StatusLine
 
 ACTIONS = (

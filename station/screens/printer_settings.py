@@ -7,7 +7,7 @@ from collections.abc import Callable
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Input, Label, Select
+from textual.widgets import Input, Label, Select
 
 from station.config import PRINTER_KINDS, PRINTER_TEXT_FIELDS, PrinterConfig, StationConfig
 from station.domain.errors import StationError
@@ -15,6 +15,7 @@ from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.services.common import Session
 from station.services.settings import PrinterForm, SettingsService
+from station.widgets.footer import Footer
 from station.widgets.form import FormSelect, field
 from station.widgets.status_line import StatusLine
 

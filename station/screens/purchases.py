@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Input, Label
+from textual.widgets import DataTable, Input, Label
 
 from station.domain.errors import StationError
 from station.domain.money import fen_to_yuan_text, format_fen, parse_yuan
@@ -19,6 +19,7 @@ from station.services.complaints import ComplaintService
 from station.services.ledger import PAYMENT_METHODS
 from station.services.purchases import OrderInfo, PurchaseService
 from station.services.villagers import VillagerService
+from station.widgets.footer import Footer
 from station.widgets.status_line import StatusLine
 
 LIST_ACTIONS = (

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
 
 from station.domain.money import format_fen
 from station.domain.rate_cards import RateCard
@@ -16,6 +16,7 @@ from station.screens.base import StationScreen
 from station.screens.form_dialog import FormDialog, FormField
 from station.services.common import Session
 from station.services.rate_cards import RateCardService, write_cards
+from station.widgets.footer import Footer
 from station.widgets.status_line import StatusLine
 
 ACTIONS = (

@@ -10,7 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Label, ProgressBar, Sparkline
+from textual.widgets import DataTable, Label, ProgressBar, Sparkline
 
 from station.domain.money import fen_to_yuan_text
 from station.domain.periods import Period
@@ -22,6 +22,7 @@ from station.screens.form_dialog import FormDialog, FormField
 from station.services.common import Session
 from station.services.exports import ExportResult, ExportService
 from station.services.reports import ReportCharts, ReportService
+from station.widgets.footer import Footer
 from station.widgets.status_line import StatusLine
 
 CHARTS = ("arrivals", "pickups", "overdue", "income", "utility_billed", "utility_cap")

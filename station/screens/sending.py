@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import Footer, Label
+from textual.widgets import Label
 
 from station.domain.errors import InvalidInput
 from station.domain.money import format_fen, parse_yuan
@@ -25,6 +25,7 @@ from station.services.ledger import PAYMENT_METHODS
 from station.services.rate_cards import RateCardService
 from station.services.sending import SendingService, Sent, ShipmentInfo
 from station.services.villagers import VillagerService
+from station.widgets.footer import Footer
 from station.widgets.selectable_table import SelectableTable
 from station.widgets.status_line import StatusLine
 

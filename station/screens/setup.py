@@ -5,12 +5,13 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 
 from station.domain.errors import InvalidInput, StationError
 from station.screens.base import StationScreen
 from station.services.common import OperatorInfo
 from station.services.operators import OperatorService
+from station.widgets.footer import Footer
 from station.widgets.form import field, focus_next_input
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
 
 from station.domain.errors import StationError
 from station.domain.money import format_fen, parse_yuan
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from station.services.operators import OperatorService
     from station.services.shifts import ShiftService
     from station.services.villagers import VillagerService
+from station.widgets.footer import Footer
 from station.widgets.status_line import StatusLine
 
 ACTIONS = (

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
 
 from station.domain.money import format_fen, parse_yuan
 from station.domain.periods import parse_date
@@ -17,6 +17,7 @@ from station.screens.form_dialog import FormDialog, FormField
 from station.services.common import Session
 from station.services.utilities import TariffInfo, UtilityService
 from station.services.utility_reports import export_tariffs, import_tariffs
+from station.widgets.footer import Footer
 from station.widgets.status_line import StatusLine
 
 ACTIONS = (

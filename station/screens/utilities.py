@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
 
 from station.domain.money import format_fen, parse_yuan
 from station.domain.tariffs import CATEGORIES, exact_yuan_text, format_scaled, parse_quantity
@@ -18,6 +18,7 @@ from station.services.common import Session
 from station.services.ledger import PAYMENT_METHODS
 from station.services.utilities import BillInfo, RecordedBill, UtilityService
 from station.services.utility_reports import BILL_COLUMN_KEYS
+from station.widgets.footer import Footer
 from station.widgets.status_line import StatusLine
 
 ACTIONS = (

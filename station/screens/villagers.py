@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Input, Label
+from textual.widgets import DataTable, Input, Label
 
 from station.screens.actions import StationAction, bindings_for
 from station.screens.base import StationScreen
 from station.screens.villager_dialog import VillagerDialog
 from station.services.common import Session
 from station.services.villagers import VillagerInfo, VillagerService
+from station.widgets.footer import Footer
 from station.widgets.status_line import StatusLine
 
 ACTIONS = (
