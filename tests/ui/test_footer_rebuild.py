@@ -1,0 +1,72 @@
+"""The footer rebuilds when the keys it shows change, and only then (Textual's rebuilt on every
+focus change: half the time of a walk through every screen's keys)."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input, Static
+
+from station.widgets.footer import Footer
+
+
+class Special(Static, can_focus=True):
+    BINDINGS = [Binding("ctrl+b", "noop", "only-here")]
+
+    def action_noop(self) -> None:
+        pass
+
+
+class Form(App):
+    BINDINGS = [Binding("ctrl+s", "noop", "save")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rebuilds = 0
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="a")
+        yield Input(id="b")
+        yield Special("x", id="special")
+        yield Footer()
+
+    def action_noop(self) -> None:
+        pass
+
+
+def shown(app: Form) -> str:
+    return " ".join(str(key.render()) for key in app.query("FooterKey"))
+
+
+async def test_the_same_keys_are_not_rebuilt_and_new_keys_are_shown(monkeypatch):
+    app = Form()
+    original = Footer.recompose
+
+    async def counted(self):
+        app.rebuilds += 1
+        return await original(self)
+
+    monkeypatch.setattr(Footer, "recompose", counted)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app.query_one("#a").focus()
+        await pilot.pause()
+        start = app.rebuilds
+        for _ in range(5):  # Tab between two inputs: the same keys
+            await pilot.press("tab")
+            await pilot.pause()
+            app.query_one("#a").focus()
+            await pilot.pause()
+        assert app.rebuilds == start
+        assert "save" in shown(app) and "only-here" not in shown(app)
+
+        app.query_one("#special").focus()  # its own key: the footer must show it
+        await pilot.pause()
+        await pilot.pause()
+        assert app.rebuilds == start + 1
+        assert "only-here" in shown(app)
+
+        app.query_one("#b").focus()
+        await pilot.pause()
+        await pilot.pause()
+        assert "only-here" not in shown(app) and app.rebuilds == start + 2
