@@ -46,6 +46,7 @@ async def still(app, pilot) -> None:
         field.cursor_blink = False
     app.clear_notifications()
     await pilot.pause()
+    await pilot.pause()  # a footer rebuilt after the last refresh (call_after_refresh) is drawn too
 
 
 async def walk(app, pilot, snapshot, prefix: str) -> list[str]:
