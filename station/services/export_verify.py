@@ -30,12 +30,10 @@ from station.services.export_tables import DATE, DATETIME, INT, MONEY, TABLES, T
 from station.services.exports import FORMAT, MANIFEST, SIGNATURE, WORKBOOK, sha256_of
 from station.services.hashed_csv import HashedCsv
 from station.services.signing import fingerprint, signature_ok
-from station.services.verify_columns import FastRows
+from station.services.verify_columns import DATE_TEXT, DATETIME_TEXT, INT_TEXT, MONEY_TEXT, FastRows
 from station.services.xlsx_check import check_workbook_structure
 
-_INT = re.compile(r"^-?\d{1,18}$")
-_MONEY = re.compile(r"^-?\d{1,15}\.\d{2}$")
-_HASH = re.compile(r"^[0-9a-f]{64}$")
+_HASH = re.compile(r"[0-9a-f]{64}").fullmatch
 BLOCK = 2048  # rows checked at once by the fast path
 EXPECTED_FILES = frozenset({f"{t.name}.csv" for t in TABLES} | {WORKBOOK})
 
@@ -105,7 +103,7 @@ def check_manifest(raw) -> tuple[Manifest | None, list[Problem]]:
     except InvalidInput:
         return bad("period")
     if not isinstance(ledger, dict) or not all(
-        isinstance(ledger.get(k), str) and _HASH.match(ledger[k]) for k in ("first_prev_hash", "last_hash")
+        isinstance(ledger.get(k), str) and _HASH(ledger[k]) for k in ("first_prev_hash", "last_hash")
     ):
         return bad("ledger")
     for k in ("opening_balances_fen", "closing_balances_fen"):
@@ -168,14 +166,16 @@ def cell_ok(kind: str, text: str) -> bool:
     if text == "" or kind == TEXT:
         return True
     if kind == INT:
-        return bool(_INT.match(text))
+        return bool(INT_TEXT(text))
     if kind == MONEY:
-        return bool(_MONEY.match(text))
+        return bool(MONEY_TEXT(text))
+    if not (DATETIME_TEXT if kind == DATETIME else DATE_TEXT)(text):
+        return False
     try:
         (dt.datetime if kind == DATETIME else dt.date).fromisoformat(text)
     except ValueError:
         return False
-    return kind != DATE or len(text) == 10
+    return True
 
 
 class RowCheck:
