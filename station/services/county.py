@@ -169,6 +169,10 @@ def load_one(
     except county_bulk.ChangedFile as changed:  # nothing of it was kept: the transaction rolled back
         values = {"file": changed.file, "code": code, "period": period}
         return Outcome(directory, "refused", "county.changed_while_loading", values, code, period)
+    except county_bulk.NotAsVerified as differs:  # read otherwise than verify read it: rolled back too
+        return Outcome(
+            directory, "refused", differs.key, {**differs.values, "code": code, "period": period}, code, period
+        )
 
 
 def _load_checked(
@@ -195,6 +199,7 @@ def _load_checked(
         return Outcome(directory, "refused", "county.bad_content", {"detail": detail}, code, period)
     reversed_by = {p.reverses_txn: p.txn for p in proofs if p.reverses_txn is not None}
     digests = {name: entry["sha256"] for name, entry in manifest.files.items()}
+    counts = {name: entry["rows"] for name, entry in manifest.files.items() if name.endswith(".csv")}
     with db.atomic():
         for model in (CountyLoad, CountyUtility, CountyPosting, CountyFlag):
             model.delete().where((model.station_code == code) & (model.period == period)).execute()
@@ -213,7 +218,9 @@ def _load_checked(
                     }
                 ),
             )
-        county_bulk.load_rows(db, directory, code, period, replacing=existing is not None, digests=digests)
+        county_bulk.load_rows(
+            db, directory, code, period, replacing=existing is not None, digests=digests, counts=counts
+        )
         CountyLoad.create(
             station_code=code,
             station_name=manifest.name,

@@ -6,4 +6,6 @@ MESSAGES: dict[str, str] = {
     "county.db_unreachable": "Cannot connect to the county's PostgreSQL database: is the server running, "
     "and are the socket folder, user and database name in --db right?",
     "county.changed_while_loading": "File {file} changed after it was verified: nothing of {code} {period} was loaded",
+    "county.rows_differ": "File {file} loaded as {loaded} rows but verify read {listed}: nothing of {code} {period} was loaded",
+    "county.copy_refused": "PostgreSQL could not read {file} as verify read it ({detail}): nothing of {code} {period} was loaded",
 }

@@ -5,4 +5,6 @@ MESSAGES: dict[str, str] = {
     "county.loaded_accepted": "已导入 {code} {period}（本会被拒绝：按 --replace 接受，原因已记入县级数据库）",
     "county.db_unreachable": "连不上县里的 PostgreSQL 数据库：服务器是否在运行？--db 里的套接字目录、用户名和库名是否正确？",
     "county.changed_while_loading": "文件 {file} 在校验之后被改动：{code} {period} 的数据一行也没有导入",
+    "county.rows_differ": "文件 {file} 导入时读出 {loaded} 行，校验时是 {listed} 行：{code} {period} 的数据一行也没有导入",
+    "county.copy_refused": "PostgreSQL 读 {file} 与校验时读法不同（{detail}）：{code} {period} 的数据一行也没有导入",
 }

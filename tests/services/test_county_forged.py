@@ -1,0 +1,81 @@
+"""Exports signed by the station itself whose bytes verify reads one way and the county's
+database another: each is loaded exactly as verified, or refused whole by name."""
+
+import json
+
+import pytest
+
+from station.config import load_config
+from station.services import county_bulk
+from station.services.county import CountyLoad, connect_county, load_one
+from station.services.exports import MANIFEST, SIGNATURE, sha256_of
+from station.services.signing import load_key
+from tests.services.test_county import NOW, enrol_all, exports, postgres  # noqa: F401  (fixtures)
+
+
+def resign(folder, code, root):
+    """What a station's own key holder can do: any bytes, hashed and signed again."""
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    for name, entry in manifest["files"].items():
+        entry["sha256"] = sha256_of(folder / name)
+    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    key = load_key(load_config({"STATION_HOME": str(root / code)}).data_dir)
+    (folder / SIGNATURE).write_text(key.sign((folder / MANIFEST).read_bytes()), encoding="ascii")
+
+
+def purchases_loaded(db):
+    return db.execute_sql("SELECT count(*) FROM county_rows_purchases").fetchone()[0]
+
+
+@pytest.mark.parametrize("where", ["sqlite", "postgresql"])
+def test_rows_ending_in_cr_alone_are_all_loaded(tmp_path, request, exports, where):  # noqa: F811
+    """A file with no LF at all was taken for a header-only file: verify passed its rows and
+    the load kept none of them, silently."""
+    url = str(tmp_path / "county.db") if where == "sqlite" else request.getfixturevalue("postgres")
+    dirs, _ = exports
+    enrol_all(url, exports)
+    path = dirs[2] / "purchases.csv"
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\r"))
+    resign(dirs[2], "A03", tmp_path)
+    db = connect_county(url)
+    county_bulk.create_row_tables(db)
+    outcome = load_one(db, dirs[2], NOW)
+    assert outcome.status == "loaded", outcome.key
+    assert purchases_loaded(db) == 3
+    db.close()
+
+
+def test_a_file_loaded_as_other_rows_than_verified_is_refused_whole(tmp_path, exports, monkeypatch):  # noqa: F811
+    url = str(tmp_path / "county.db")
+    dirs, _ = exports
+    enrol_all(url, exports)
+    monkeypatch.setattr(county_bulk, "_header_only", lambda path, expected: path.name == "purchases.csv")
+    db = connect_county(url)
+    county_bulk.create_row_tables(db)
+    outcome = load_one(db, dirs[2], NOW)
+    assert (outcome.status, outcome.key) == ("refused", "county.rows_differ")
+    assert (outcome.values["file"], outcome.values["loaded"], outcome.values["listed"]) == ("purchases.csv", 0, 3)
+    assert (
+        CountyLoad.select().count() == 0
+        and db.execute_sql("SELECT count(*) FROM county_rows_ledger").fetchone()[0] == 0
+    )
+    db.close()
+
+
+def test_mixed_line_endings_postgresql_cannot_copy_are_refused_by_name(tmp_path, exports, postgres):  # noqa: F811
+    """Python's csv module reads CRLF and LF mixed; COPY stops with BadCopyFileFormat, which
+    ended the whole `county load` with "unexpected error"."""
+    dirs, _ = exports
+    enrol_all(postgres, exports)
+    path = dirs[2] / "purchases.csv"
+    data = path.read_bytes()
+    cut = data.index(b"\r\n") + 2
+    path.write_bytes(data[:cut] + data[cut:].replace(b"\r\n", b"\n"))
+    resign(dirs[2], "A03", tmp_path)
+    db = connect_county(postgres)
+    county_bulk.create_row_tables(db)
+    outcome = load_one(db, dirs[2], NOW)
+    assert (outcome.status, outcome.key, outcome.values["file"]) == ("refused", "county.copy_refused", "purchases.csv")
+    assert CountyLoad.select().count() == 0 and purchases_loaded(db) == 0
+    assert load_one(db, dirs[0], NOW).status == "loaded"  # the connection is usable for the next folder
+    db.close()
