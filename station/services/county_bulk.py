@@ -23,10 +23,12 @@ from peewee import Database, PostgresqlDatabase
 from station.domain.spreadsheet import restore
 from station.services.county_rows import (
     FIGURES_SQL,
+    ROW_SUMS,
     RowTable,
     create_sql,
     delete_sql,
     direct_copy,
+    duplicate_id_sql,
     pg_copy_sql,
     pg_defaults_sql,
     pg_direct_copy_sql,
@@ -35,6 +37,7 @@ from station.services.county_rows import (
     pg_quoted_sql,
     pg_stage_sql,
     pg_summarize_sql,
+    row_sum_sql,
     sqlite_direct_insert_sql,
     sqlite_fixed,
     sqlite_fixes_sql,
@@ -44,6 +47,7 @@ from station.services.county_rows import (
 )
 from station.services.export_tables import TABLES
 from station.services.hashed_csv import HashedCsv
+from station.services.xlsx_stream import INT
 
 BOM = b"\xef\xbb\xbf"
 COPY_BUFFER = 1 << 20
@@ -146,6 +150,17 @@ def load_rows(
         listed = (counts or {}).get(f"{table_name}.csv")
         if listed is not None and rows != listed:
             raise RowCountDiffers(f"{table_name}.csv", rows, listed)
+    for table in tables or row_tables():
+        if loaded.get(table.name, 0) > 1 and ("id", INT) in table.columns:
+            row_id = db.execute_sql(duplicate_id_sql(table).format(p=mark), (code, period)).fetchone()[0]
+            if row_id is not None:
+                raise NotAsVerified("county.duplicate_id", file=f"{table.name}.csv", id=row_id)
+    for name, total, parts in ROW_SUMS:
+        if loaded.get(name):
+            row_id = db.execute_sql(row_sum_sql(name, total, parts).format(p=mark), (code, period)).fetchone()[0]
+            if row_id is not None:
+                column = total.removesuffix("_fen") + "_yuan"  # as the CSV names it
+                raise NotAsVerified("county.total_differs", file=f"{name}.csv", id=row_id, column=column)
     return loaded
 
 

@@ -1,6 +1,8 @@
 """Exports signed by the station itself whose bytes verify reads one way and the county's
 database another: each is loaded exactly as verified, or refused whole by name."""
 
+import csv
+import io
 import json
 
 import pytest
@@ -78,4 +80,57 @@ def test_mixed_line_endings_postgresql_cannot_copy_are_refused_by_name(tmp_path,
     assert (outcome.status, outcome.key, outcome.values["file"]) == ("refused", "county.copy_refused", "purchases.csv")
     assert CountyLoad.select().count() == 0 and purchases_loaded(db) == 0
     assert load_one(db, dirs[0], NOW).status == "loaded"  # the connection is usable for the next folder
+    db.close()
+
+
+@pytest.mark.parametrize("where", ["sqlite", "postgresql"])
+@pytest.mark.parametrize(
+    "table, column, value",
+    [("purchases", "total_yuan", "999.00"), ("purchases", "total_yuan", ""), ("shifts", "diff_yuan", "5.00")],
+)
+def test_a_total_not_its_parts_is_refused(tmp_path, request, exports, where, table, column, value):  # noqa: F811
+    """The county report sums these totals: a re-signed export with one edited loaded as is."""
+    url = str(tmp_path / "county.db") if where == "sqlite" else request.getfixturevalue("postgres")
+    dirs, _ = exports
+    enrol_all(url, exports)
+    path = dirs[2] / f"{table}.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+    if table == "shifts":  # the exported month has no shift: a closed one, its diff right at first
+        rows.insert(1, ["1", "王", "2026-11-23 08:00:00", "100.00", "2026-11-23 18:00:00", "150.00", "150.00", "0.00",
+                        "", ""])  # fmt: skip
+    rows[1][rows[0].index(column)] = value
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(("\ufeff" + text.getvalue()).encode("utf-8"))
+    manifest = json.loads((dirs[2] / MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"][f"{table}.csv"]["rows"] = len(rows) - 1
+    (dirs[2] / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    resign(dirs[2], "A03", tmp_path)
+    db = connect_county(url)
+    county_bulk.create_row_tables(db)
+    outcome = load_one(db, dirs[2], NOW, checked=[])  # the workbook is not what is summed: skip its check
+    assert (outcome.status, outcome.key) == ("refused", "county.total_differs")
+    assert (outcome.values["file"], outcome.values["column"]) == (f"{table}.csv", column)
+    assert CountyLoad.select().count() == 0 and purchases_loaded(db) == 0
+    db.close()
+
+
+@pytest.mark.parametrize("where", ["sqlite", "postgresql"])
+def test_a_row_given_twice_is_refused_whole(tmp_path, request, exports, where):  # noqa: F811
+    """A purchase copied under its own id: the county report counted and summed it twice."""
+    url = str(tmp_path / "county.db") if where == "sqlite" else request.getfixturevalue("postgres")
+    dirs, _ = exports
+    enrol_all(url, exports)
+    path = dirs[2] / "purchases.csv"
+    lines = path.read_bytes().split(b"\r\n")
+    path.write_bytes(b"\r\n".join([*lines[:2], lines[1], *lines[2:]]))
+    manifest = json.loads((dirs[2] / MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"]["purchases.csv"]["rows"] += 1
+    (dirs[2] / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    resign(dirs[2], "A03", tmp_path)
+    db = connect_county(url)
+    county_bulk.create_row_tables(db)
+    outcome = load_one(db, dirs[2], NOW, checked=[])  # the workbook is not what is summed: skip its check
+    assert (outcome.status, outcome.key, outcome.values["file"]) == ("refused", "county.duplicate_id", "purchases.csv")
+    assert CountyLoad.select().count() == 0 and purchases_loaded(db) == 0
     db.close()

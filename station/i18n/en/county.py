@@ -8,4 +8,6 @@ MESSAGES: dict[str, str] = {
     "county.changed_while_loading": "File {file} changed after it was verified: nothing of {code} {period} was loaded",
     "county.rows_differ": "File {file} loaded as {loaded} rows but verify read {listed}: nothing of {code} {period} was loaded",
     "county.copy_refused": "PostgreSQL could not read {file} as verify read it ({detail}): nothing of {code} {period} was loaded",
+    "county.total_differs": "{file}: the row with id {id} has a {column} other than the sum of its parts: nothing of {code} {period} was loaded",
+    "county.duplicate_id": "{file}: two rows have the id {id}: nothing of {code} {period} was loaded",
 }

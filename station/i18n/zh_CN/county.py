@@ -7,4 +7,6 @@ MESSAGES: dict[str, str] = {
     "county.changed_while_loading": "文件 {file} 在校验之后被改动：{code} {period} 的数据一行也没有导入",
     "county.rows_differ": "文件 {file} 导入时读出 {loaded} 行，校验时是 {listed} 行：{code} {period} 的数据一行也没有导入",
     "county.copy_refused": "PostgreSQL 读 {file} 与校验时读法不同（{detail}）：{code} {period} 的数据一行也没有导入",
+    "county.total_differs": "{file}：id 为 {id} 的行，{column} 与各项之和不符：{code} {period} 的数据一行也没有导入",
+    "county.duplicate_id": "{file}：有两行的 id 都是 {id}：{code} {period} 的数据一行也没有导入",
 }
