@@ -62,12 +62,18 @@ class Outcome:
 
 def enrol(db: Database, code: str, public_key: str, now: dt.datetime, *, replace_reason: str = "") -> str:
     """Record the key a station's exports must be signed with; returns its fingerprint. A new
-    key for an enrolled station needs a reason (kept in the county's event log)."""
+    key for an enrolled station needs a reason (kept in the county's event log); so does a key
+    enrolled for another station (one key under two codes: either's exports pass as the other's)."""
     code = parse_station_code(code, required_key="county.bad_code")
     parse_public_key(public_key)
     key = public_key.strip()
     with db.atomic():
         existing = CountyStation.get_or_none(CountyStation.code == code)
+        other = CountyStation.get_or_none((CountyStation.public_key == key) & (CountyStation.code != code))
+        if other is not None and not replace_reason.strip():  # one key, two codes: relabelled exports pass
+            raise InvalidInput(
+                "county.key_enrolled_elsewhere", code=code, other=other.code, fingerprint=fingerprint(key)
+            )
         if existing and existing.public_key != key:
             if not replace_reason.strip():
                 raise InvalidInput("county.enrolled_other_key", code=code, fingerprint=fingerprint(existing.public_key))

@@ -134,3 +134,19 @@ def test_a_row_given_twice_is_refused_whole(tmp_path, request, exports, where): 
     assert (outcome.status, outcome.key, outcome.values["file"]) == ("refused", "county.duplicate_id", "purchases.csv")
     assert CountyLoad.select().count() == 0 and purchases_loaded(db) == 0
     db.close()
+
+
+def test_one_key_is_not_enrolled_for_two_stations(tmp_path, exports):  # noqa: F811
+    """A clerk enrolling A01's key for A02 too: A01's exports relabelled A02 and re-signed passed."""
+    from station.domain.errors import InvalidInput
+    from station.services.county import CountyStation, enrol
+
+    _, expected = exports
+    db = connect_county(str(tmp_path / "county.db"))
+    enrol(db, "A01", expected[0]["key"], NOW)
+    with pytest.raises(InvalidInput) as refused:
+        enrol(db, "A02", expected[0]["key"], NOW)
+    assert refused.value.key == "county.key_enrolled_elsewhere" and refused.value.values["other"] == "A01"
+    assert [s.code for s in CountyStation.select()] == ["A01"]
+    enrol(db, "A02", expected[0]["key"], NOW, replace_reason="A01 was a typo for A02")  # a mistake put right
+    db.close()
