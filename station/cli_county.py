@@ -164,10 +164,10 @@ def county_report(t: Translator, args: argparse.Namespace) -> int:
         [f"{r.station_code} {r.station_name}", r.period, *(shown(n, getattr(r, n)) for n in FIGURES)] for r in rows
     ]
     table.append([t("report.total"), args.period or "", *(shown(n, totals[n]) for n in FIGURES)])
+    if args.xlsx:  # first: a reader that stops early (`| head`) must not cost the file
+        save_county_xlsx(Path(args.xlsx), header, rows, totals, over, t, args.period or "")
     print(render(header, table, "table"), end="")
     print(t("county.over_cap", stations=t("list.sep").join(over) if over else "-"))
-    if args.xlsx:
-        save_county_xlsx(Path(args.xlsx), header, rows, totals, over, t, args.period or "")
     return 0
 
 
