@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +37,6 @@ from station.services.county_checks import (
 )
 from station.services.export_tables import TABLE_BY_NAME
 from station.services.export_verify import Manifest, check_signature, read_manifest, verify
-from station.services.exports import MANIFEST, sha256_of
 from station.services.hashed_csv import HashedCsv
 from station.services.signing import fingerprint, parse_public_key
 
@@ -155,11 +155,11 @@ def load_one(
     if station is None:
         return Outcome(directory, "refused", "county.unknown_station", {"code": code}, code, period)
     problems = checked if checked is not None else verify(directory, station.public_key)
-    if checked is not None and not problems:  # verified in another process: still the signed manifest?
+    if not problems:  # verified here or in another process: is the manifest read above the signed one?
         problems = check_signature(directory, manifest, station.public_key)
     if problems:
         return Outcome(directory, "refused", problems[0].key, problems[0].values, code, period)
-    digest = sha256_of(directory / MANIFEST)
+    digest = hashlib.sha256(manifest.data).hexdigest()
     existing = CountyLoad.get_or_none((CountyLoad.station_code == code) & (CountyLoad.period == period))
     if existing is not None and existing.manifest_sha256 == digest:
         return Outcome(directory, "unchanged", "county.unchanged", {"code": code, "period": period}, code, period)

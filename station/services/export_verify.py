@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import binascii
 import csv
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -56,6 +57,7 @@ class Manifest:
     files: dict[str, dict]
     first_prev_hash: str
     last_hash: str
+    data: bytes = b""  # the bytes this was parsed from: the signature is checked over these
 
     @property
     def fingerprint(self) -> str:
@@ -77,10 +79,13 @@ def read_manifest(out_dir: Path) -> tuple[Manifest | None, list[Problem]]:
     if not path.is_file():
         return None, [Problem("verify.no_manifest", {"path": str(out_dir)})]
     try:
-        raw = json.loads(path.read_bytes().decode("utf-8"))
+        data = path.read_bytes()
+        raw = json.loads(data.decode("utf-8"))
     except (ValueError, OSError, RecursionError) as error:  # RecursionError: "[[[[…" nested too deep
         return None, [Problem("verify.bad_manifest", {"detail": type(error).__name__})]
-    return check_manifest(raw)
+    manifest, problems = check_manifest(raw)
+    # read once: a manifest.json swapped while the CSVs are checked cannot lend its signature
+    return (dataclasses.replace(manifest, data=data) if manifest else None), problems
 
 
 def check_manifest(raw) -> tuple[Manifest | None, list[Problem]]:
@@ -137,7 +142,7 @@ def check_signature(out_dir: Path, manifest: Manifest, expected_key: str | None)
         signature = path.read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError, binascii.Error):
         return [Problem("verify.bad_signature", {})]
-    if not signature_ok(manifest.public_key, signature, (out_dir / MANIFEST).read_bytes()):
+    if not signature_ok(manifest.public_key, signature, manifest.data or (out_dir / MANIFEST).read_bytes()):
         return [Problem("verify.bad_signature", {})]
     if expected_key is not None and expected_key.strip() != manifest.public_key:
         return [Problem("verify.key_mismatch", {"expected": fingerprint(expected_key), "found": manifest.fingerprint})]

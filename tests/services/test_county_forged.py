@@ -150,3 +150,35 @@ def test_one_key_is_not_enrolled_for_two_stations(tmp_path, exports):  # noqa: F
     assert [s.code for s in CountyStation.select()] == ["A01"]
     enrol(db, "A02", expected[0]["key"], NOW, replace_reason="A01 was a typo for A02")  # a mistake put right
     db.close()
+
+
+def test_a_manifest_swapped_while_the_rows_are_checked_lends_no_signature(tmp_path, exports, monkeypatch):  # noqa: F811
+    """Forged rows with a forged (unsigned) manifest listing their hashes; the genuine manifest
+    put back while verify reads the CSVs: the signature was checked on the file read again."""
+    from station.services import export_verify
+
+    dirs, expected = exports
+    folder = dirs[2]
+    genuine = (folder / MANIFEST).read_bytes()
+    path = folder / "purchases.csv"
+    path.write_bytes(path.read_bytes().replace(b"jd", b"pd"))
+    manifest = json.loads(genuine)
+    manifest["files"]["purchases.csv"]["sha256"] = sha256_of(path)
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")  # the signature is the genuine one's
+    check_table = export_verify.check_table
+
+    def swapping(*args, **kwargs):
+        (folder / MANIFEST).write_bytes(genuine)
+        return check_table(*args, **kwargs)
+
+    monkeypatch.setattr(export_verify, "check_table", swapping)
+    assert [p.key for p in export_verify.verify(folder, expected[2]["key"])][:1] == ["verify.bad_signature"]
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    url = str(tmp_path / "county.db")
+    enrol_all(url, exports)
+    db = connect_county(url)
+    county_bulk.create_row_tables(db)
+    outcome = load_one(db, folder, NOW)
+    assert (outcome.status, outcome.key) == ("refused", "verify.bad_signature")
+    assert CountyLoad.select().count() == 0 and purchases_loaded(db) == 0
+    db.close()
