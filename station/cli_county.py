@@ -59,20 +59,19 @@ def cmd_key(config: StationConfig, args: argparse.Namespace) -> int:
 
 
 def cmd_verify(config: StationConfig, args: argparse.Namespace) -> int:
-    from station.services.export_verify import read_manifest, verify
+    from station.services.export_verify import verify_export
 
     t = Translator(config.locale)
     if args.key:
         from station.services.signing import parse_public_key
 
         parse_public_key(args.key)
-    problems = verify(Path(args.dir), args.key, deep=args.deep)
-    manifest, unreadable = read_manifest(Path(args.dir))
-    for problem in problems or unreadable:  # unreadable: the folder changed since it was verified
+    manifest, problems = verify_export(Path(args.dir), args.key, deep=args.deep)  # the manifest it checked
+    for problem in problems:
         print(t(problem.key, **problem.values))
     if problems or manifest is None:
         return 1
-    print(t("verify.ok", path=args.dir))
+    print(t("verify.ok_deep" if args.deep else "verify.ok", path=args.dir))
     print(t("signing.signed_by", code=manifest.code, period=manifest.period.label, fingerprint=manifest.fingerprint))
     return 0
 

@@ -313,6 +313,12 @@ def _first_problem(check: RowCheck, chain: ChainCheck | None, number: int, block
 
 
 def verify(out_dir: Path, public_key: str | None = None, *, deep: bool = False) -> list[Problem]:
+    return verify_export(out_dir, public_key, deep=deep)[1]
+
+
+def verify_export(
+    out_dir: Path, public_key: str | None = None, *, deep: bool = False
+) -> tuple[Manifest | None, list[Problem]]:
     """Everything wrong with an export folder; an empty list means it checks out. With
     `public_key` (the enrolled one) the manifest must also be signed by that key.
 
@@ -321,7 +327,11 @@ def verify(out_dir: Path, public_key: str | None = None, *, deep: bool = False) 
     workbook whose hash differs, to name the row) compares every workbook cell with the CSV."""
     manifest, problems = read_manifest(out_dir)
     if manifest is None:
-        return problems
+        return None, problems
+    return manifest, _problems(out_dir, manifest, public_key, deep)
+
+
+def _problems(out_dir: Path, manifest: Manifest, public_key: str | None, deep: bool) -> list[Problem]:
     seen: dict = {}
     table_problems = []
     for table in TABLES:

@@ -182,3 +182,31 @@ def test_a_manifest_swapped_while_the_rows_are_checked_lends_no_signature(tmp_pa
     assert (outcome.status, outcome.key) == ("refused", "verify.bad_signature")
     assert CountyLoad.select().count() == 0 and purchases_loaded(db) == 0
     db.close()
+
+
+def test_verify_names_the_signer_of_the_manifest_it_checked(tmp_path, exports, monkeypatch, capsys):  # noqa: F811
+    """`station verify` read manifest.json again to print who signed it: swapped after the
+    check, the clerk read out another station's code and fingerprint."""
+    from station import cli
+    from station.services import export_verify
+
+    dirs, _ = exports
+    other = (dirs[0] / MANIFEST).read_bytes()
+    problems = export_verify._problems
+
+    def swapping(out_dir, *args, **kwargs):
+        found = problems(out_dir, *args, **kwargs)
+        (out_dir / MANIFEST).write_bytes(other)  # A01's genuine manifest, after A03's was checked
+        return found
+
+    monkeypatch.setattr(export_verify, "_problems", swapping)
+    import logging
+
+    try:
+        assert cli.main(["--home", str(tmp_path / "A03"), "verify", str(dirs[2])]) == 0
+    finally:
+        for handler in list(logging.getLogger("station").handlers):
+            handler.close()
+            logging.getLogger("station").removeHandler(handler)
+    out = capsys.readouterr().out
+    assert "A03" in out and "A01" not in out
