@@ -125,7 +125,8 @@ def county_load(t: Translator, args: argparse.Namespace) -> int:
         for flag in outcome.flags:
             print("  " + t("signing.flagged", code=outcome.station_code, detail=t(flag.key, **flag.values)))
     refused = sum(1 for o in outcomes if o.refused)
-    print(t("signing.load_summary", loaded=len(outcomes) - refused, refused=refused))
+    unchanged = sum(1 for o in outcomes if o.status == "unchanged")  # already in: not loaded again
+    print(t("signing.load_summary", loaded=len(outcomes) - refused - unchanged, unchanged=unchanged, refused=refused))
     return 1 if refused else 0
 
 

@@ -210,3 +210,24 @@ def test_verify_names_the_signer_of_the_manifest_it_checked(tmp_path, exports, m
             logging.getLogger("station").removeHandler(handler)
     out = capsys.readouterr().out
     assert "A03" in out and "A01" not in out
+
+
+def test_the_load_summary_does_not_count_a_folder_already_loaded(tmp_path, exports, capsys):  # noqa: F811
+    """The same folder given twice said "2 loaded": the clerk thinks two months came in."""
+    import logging
+
+    from station import cli
+
+    dirs, _ = exports
+    url = str(tmp_path / "county.db")
+    enrol_all(url, exports)
+    try:
+        assert (
+            cli.main(["--home", str(tmp_path / "A01"), "county", "load", str(dirs[0]), str(dirs[0]), "--db", url]) == 0
+        )
+    finally:
+        for handler in list(logging.getLogger("station").handlers):
+            handler.close()
+            logging.getLogger("station").removeHandler(handler)
+    summary = capsys.readouterr().out.strip().splitlines()[-1]
+    assert "导入 1 个" in summary and "未变 1 个" in summary, summary
