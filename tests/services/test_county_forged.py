@@ -231,3 +231,21 @@ def test_the_load_summary_does_not_count_a_folder_already_loaded(tmp_path, expor
             logging.getLogger("station").removeHandler(handler)
     summary = capsys.readouterr().out.strip().splitlines()[-1]
     assert "导入 1 个" in summary and "未变 1 个" in summary, summary
+
+
+def test_county_tables_never_go_into_a_station_database_or_a_csv(tmp_path, exports):  # noqa: F811
+    """`--db` naming the counter's own station.sqlite3 created the county's tables in it; naming
+    a CSV said "the database is damaged, restore a backup (station restore)"."""
+    from station.domain.errors import InvalidInput
+
+    dirs, _ = exports
+    station_db = load_config({"STATION_HOME": str(tmp_path / "A01")}).db_path
+    before = station_db.read_bytes()
+    with pytest.raises(InvalidInput) as refused:
+        connect_county(str(station_db))
+    assert refused.value.key == "county.station_db" and station_db.read_bytes() == before
+    csv_file = dirs[0] / "ledger.csv"
+    data = csv_file.read_bytes()
+    with pytest.raises(InvalidInput) as refused:
+        connect_county(str(csv_file))
+    assert refused.value.key == "county.not_a_db" and csv_file.read_bytes() == data
