@@ -58,6 +58,9 @@ def run_checked(command: Callable[[StationConfig, argparse.Namespace], int], con
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader stopped early (`station … | head`): what it wanted it has
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the exit flush must not fail again
+        return 141  # as a shell reports a pipe closed under a writer (128 + SIGPIPE)
     except Exception as error:  # the last line of defence: logged with its traceback, said in one sentence
         explained = as_station_error(error)
         if explained is not None and explained.key == "validation.db_io_error" and _disk_full(config.data_dir):

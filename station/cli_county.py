@@ -59,20 +59,19 @@ def cmd_key(config: StationConfig, args: argparse.Namespace) -> int:
 
 
 def cmd_verify(config: StationConfig, args: argparse.Namespace) -> int:
-    from station.services.export_verify import read_manifest, verify
+    from station.services.export_verify import verify_export
 
     t = Translator(config.locale)
     if args.key:
         from station.services.signing import parse_public_key
 
         parse_public_key(args.key)
-    problems = verify(Path(args.dir), args.key, deep=args.deep)
-    manifest, unreadable = read_manifest(Path(args.dir))
-    for problem in problems or unreadable:  # unreadable: the folder changed since it was verified
+    manifest, problems = verify_export(Path(args.dir), args.key, deep=args.deep)  # the manifest it checked
+    for problem in problems:
         print(t(problem.key, **problem.values))
     if problems or manifest is None:
         return 1
-    print(t("verify.ok", path=args.dir))
+    print(t("verify.ok_deep" if args.deep else "verify.ok", path=args.dir))
     print(t("signing.signed_by", code=manifest.code, period=manifest.period.label, fingerprint=manifest.fingerprint))
     return 0
 
@@ -126,7 +125,8 @@ def county_load(t: Translator, args: argparse.Namespace) -> int:
         for flag in outcome.flags:
             print("  " + t("signing.flagged", code=outcome.station_code, detail=t(flag.key, **flag.values)))
     refused = sum(1 for o in outcomes if o.refused)
-    print(t("signing.load_summary", loaded=len(outcomes) - refused, refused=refused))
+    unchanged = sum(1 for o in outcomes if o.status == "unchanged")  # already in: not loaded again
+    print(t("signing.load_summary", loaded=len(outcomes) - refused - unchanged, unchanged=unchanged, refused=refused))
     return 1 if refused else 0
 
 
@@ -164,10 +164,10 @@ def county_report(t: Translator, args: argparse.Namespace) -> int:
         [f"{r.station_code} {r.station_name}", r.period, *(shown(n, getattr(r, n)) for n in FIGURES)] for r in rows
     ]
     table.append([t("report.total"), args.period or "", *(shown(n, totals[n]) for n in FIGURES)])
+    if args.xlsx:  # first: a reader that stops early (`| head`) must not cost the file
+        save_county_xlsx(Path(args.xlsx), header, rows, totals, over, t, args.period or "")
     print(render(header, table, "table"), end="")
     print(t("county.over_cap", stations=t("list.sep").join(over) if over else "-"))
-    if args.xlsx:
-        save_county_xlsx(Path(args.xlsx), header, rows, totals, over, t, args.period or "")
     return 0
 
 

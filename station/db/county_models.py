@@ -11,14 +11,18 @@ from peewee import (
     BooleanField,
     CharField,
     Database,
+    DatabaseError,
     DatabaseProxy,
     DateTimeField,
     IntegerField,
     Model,
+    OperationalError,
     PostgresqlDatabase,
     SqliteDatabase,
     TextField,
 )
+
+from station.domain.errors import InvalidInput
 
 county_db = DatabaseProxy()
 
@@ -120,6 +124,9 @@ class CountyEvent(CountyModel):
 COUNTY_TABLES = (CountyStation, CountyLoad, CountyUtility, CountyPosting, CountyFlag, CountyEvent)
 
 
+STATION_TABLES = frozenset({"ledger_entry", "operator", "villager"})  # a station's database has these
+
+
 def connect_county(url: str) -> Database:
     """`postgresql://user@/dbname?host=/socket/dir`, `sqlite:///path.db`, or a plain file path."""
     db: Database
@@ -138,7 +145,17 @@ def connect_county(url: str) -> Database:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         db = SqliteDatabase(path, pragmas={"journal_mode": "wal", "foreign_keys": 1})
     county_db.initialize(db)
-    db.connect(reuse_if_open=True)
+    try:
+        db.connect(reuse_if_open=True)
+        tables = set(db.get_tables())
+    except DatabaseError as error:
+        if isinstance(error, OperationalError):  # unreachable, cannot open: said elsewhere
+            raise
+        db.close()  # `--db` names a file that is no SQLite database (a CSV, a workbook)
+        raise InvalidInput("county.not_a_db", path=url) from None
+    if STATION_TABLES <= tables:  # the counter's own database: county tables do not go in there
+        db.close()
+        raise InvalidInput("county.station_db", path=url)
     db.create_tables(COUNTY_TABLES)
     _add_missing_columns(db)
     return db

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +37,6 @@ from station.services.county_checks import (
 )
 from station.services.export_tables import TABLE_BY_NAME
 from station.services.export_verify import Manifest, check_signature, read_manifest, verify
-from station.services.exports import MANIFEST, sha256_of
 from station.services.hashed_csv import HashedCsv
 from station.services.signing import fingerprint, parse_public_key
 
@@ -62,12 +62,18 @@ class Outcome:
 
 def enrol(db: Database, code: str, public_key: str, now: dt.datetime, *, replace_reason: str = "") -> str:
     """Record the key a station's exports must be signed with; returns its fingerprint. A new
-    key for an enrolled station needs a reason (kept in the county's event log)."""
+    key for an enrolled station needs a reason (kept in the county's event log); so does a key
+    enrolled for another station (one key under two codes: either's exports pass as the other's)."""
     code = parse_station_code(code, required_key="county.bad_code")
     parse_public_key(public_key)
     key = public_key.strip()
     with db.atomic():
         existing = CountyStation.get_or_none(CountyStation.code == code)
+        other = CountyStation.get_or_none((CountyStation.public_key == key) & (CountyStation.code != code))
+        if other is not None and not replace_reason.strip():  # one key, two codes: relabelled exports pass
+            raise InvalidInput(
+                "county.key_enrolled_elsewhere", code=code, other=other.code, fingerprint=fingerprint(key)
+            )
         if existing and existing.public_key != key:
             if not replace_reason.strip():
                 raise InvalidInput("county.enrolled_other_key", code=code, fingerprint=fingerprint(existing.public_key))
@@ -162,11 +168,11 @@ def load_one(
     if station is None:
         return Outcome(directory, "refused", "county.unknown_station", {"code": code}, code, period)
     problems = checked if checked is not None else verify(directory, station.public_key)
-    if checked is not None and not problems:  # verified in another process: still the signed manifest?
+    if not problems:  # verified here or in another process: is the manifest read above the signed one?
         problems = check_signature(directory, manifest, station.public_key)
     if problems:
         return Outcome(directory, "refused", problems[0].key, problems[0].values, code, period)
-    digest = sha256_of(directory / MANIFEST)
+    digest = hashlib.sha256(manifest.data).hexdigest()  # the bytes that were checked
     nearby = _nearby_loads(code, period)
     existing = nearby.get("this")
     if existing is not None and existing.manifest_sha256 == digest:
@@ -183,6 +189,10 @@ def load_one(
     except county_bulk.ChangedFile as changed:  # nothing of it was kept: the transaction rolled back
         values = {"file": changed.file, "code": code, "period": period}
         return Outcome(directory, "refused", "county.changed_while_loading", values, code, period)
+    except county_bulk.NotAsVerified as differs:  # read otherwise than verify read it: rolled back too
+        return Outcome(
+            directory, "refused", differs.key, {**differs.values, "code": code, "period": period}, code, period
+        )
 
 
 def _load_checked(
@@ -209,6 +219,7 @@ def _load_checked(
         return Outcome(directory, "refused", "county.bad_content", {"detail": detail}, code, period)
     reversed_by = {p.reverses_txn: p.txn for p in proofs if p.reverses_txn is not None}
     digests = {name: entry["sha256"] for name, entry in manifest.files.items()}
+    counts = {name: entry["rows"] for name, entry in manifest.files.items() if name.endswith(".csv")}
     with db.atomic():
         county_bulk.clear_load(
             db, [m._meta.table_name for m in (CountyLoad, CountyUtility, CountyPosting, CountyFlag)], code, period
@@ -228,7 +239,9 @@ def _load_checked(
                     }
                 ),
             )
-        county_bulk.load_rows(db, directory, code, period, replacing=existing is not None, digests=digests)
+        county_bulk.load_rows(
+            db, directory, code, period, replacing=existing is not None, digests=digests, counts=counts
+        )
         CountyLoad.create(
             station_code=code,
             station_name=manifest.name,

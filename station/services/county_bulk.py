@@ -10,7 +10,9 @@ transaction rolls back: nothing of that export stays)."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -21,10 +23,12 @@ from peewee import Database, PostgresqlDatabase
 from station.domain.spreadsheet import restore
 from station.services.county_rows import (
     FIGURES_SQL,
+    ROW_SUMS,
     RowTable,
     create_sql,
     delete_sql,
     direct_copy,
+    duplicate_id_sql,
     pg_copy_sql,
     pg_defaults_sql,
     pg_direct_copy_sql,
@@ -35,6 +39,7 @@ from station.services.county_rows import (
     pg_stage_sql,
     pg_summarize_sql,
     pg_unpin_keys_sql,
+    row_sum_sql,
     sqlite_direct_insert_sql,
     sqlite_fixed,
     sqlite_fixes_sql,
@@ -44,6 +49,7 @@ from station.services.county_rows import (
 )
 from station.services.export_tables import TABLES
 from station.services.hashed_csv import HashedCsv
+from station.services.xlsx_stream import INT
 
 BOM = b"\xef\xbb\xbf"
 COPY_BUFFER = 1 << 20
@@ -55,6 +61,29 @@ def row_tables() -> list[RowTable]:
 
 def is_postgres(db: Database) -> bool:
     return isinstance(db, PostgresqlDatabase)
+
+
+class NotAsVerified(Exception):
+    """A verified file the database reads otherwise than verify read it: `key` and `values`
+    name it (the export is refused whole; the caller's transaction rolls back)."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key, self.values = key, values
+
+
+class RowCountDiffers(NotAsVerified):
+    """A file loaded as another number of rows than verify counted (and the manifest lists)."""
+
+    def __init__(self, file: str, loaded: int, listed: int) -> None:
+        super().__init__("county.rows_differ", file=file, loaded=loaded, listed=listed)
+
+
+class CopyRefused(NotAsVerified):
+    """PostgreSQL's COPY refused bytes Python's csv module read (e.g. mixed line endings)."""
+
+    def __init__(self, file: str, detail: str) -> None:
+        super().__init__("county.copy_refused", file=file, detail=detail)
 
 
 class ChangedFile(Exception):
@@ -105,11 +134,14 @@ def load_rows(
     *,
     replacing: bool = True,
     digests: Mapping[str, str] | None = None,
+    counts: Mapping[str, int] | None = None,
 ) -> dict[str, int]:
     """Put the folder's rows in for this station+period (first removing what an earlier load
     of it left, when `replacing`); call inside a transaction. Returns the rows loaded per
     table. The folder must have been verified first; `digests` (file name → SHA-256, from the
-    verified manifest) makes a file that changed since raise `ChangedFile`."""
+    verified manifest) makes a file that changed since raise `ChangedFile`; `counts` (file name →
+    rows, from the same manifest) makes a file loaded as other rows than verify read raise
+    `RowCountDiffers`."""
     postgres = is_postgres(db)
     mark = "%s" if postgres else "?"
     loaded = {}
@@ -128,18 +160,37 @@ def load_rows(
             continue
         load = _copy_pg if postgres else _insert_sqlite
         loaded[table.name] = load(db, table, path, code, period, expected)
+    for table_name, rows in loaded.items():
+        listed = (counts or {}).get(f"{table_name}.csv")
+        if listed is not None and rows != listed:
+            raise RowCountDiffers(f"{table_name}.csv", rows, listed)
+    for table in tables or row_tables():
+        if loaded.get(table.name, 0) > 1 and ("id", INT) in table.columns:
+            row_id = db.execute_sql(duplicate_id_sql(table).format(p=mark), (code, period)).fetchone()[0]
+            if row_id is not None:
+                raise NotAsVerified("county.duplicate_id", file=f"{table.name}.csv", id=row_id)
+    for name, total, parts in ROW_SUMS:
+        if loaded.get(name):
+            row_id = db.execute_sql(row_sum_sql(name, total, parts).format(p=mark), (code, period)).fetchone()[0]
+            if row_id is not None:
+                column = total.removesuffix("_fen") + "_yuan"  # as the CSV names it
+                raise NotAsVerified("county.total_differs", file=f"{name}.csv", id=row_id, column=column)
     return loaded
 
 
 def _header_only(path: Path, expected: str | None) -> bool:
     """No data rows (most tables of a station's month): nothing to stage. Judged on the bytes
-    that are hashed, read once (a header-only file other than the verified one: ChangedFile)."""
+    that are hashed, read once (a header-only file other than the verified one: ChangedFile),
+    parsed as verify parses them (rows may end in CR alone, a quoted cell may hold a newline)."""
     with path.open("rb") as handle:
         data = handle.read(1 << 16)
         if handle.read(1):
             return False
-    _, _, rest = data.partition(b"\n")
-    if not data or rest:
+    try:
+        records = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    except (UnicodeDecodeError, csv.Error):
+        return False
+    if not data or len(records) > 1:
         return False
     if expected is not None and hashlib.sha256(data).hexdigest() != expected:
         raise ChangedFile(path.name)
@@ -176,9 +227,15 @@ def _copy_pg(db: Database, table: RowTable, path: Path, code: str, period: str, 
     else:
         for statement in pg_stage_sql(table):
             cursor.execute(statement)
+    from psycopg2 import DataError  # only on PostgreSQL (the `postgres` extra)
+
     with path.open("rb") as handle:
         streamed = _Streamed(handle)
-        cursor.copy_expert(pg_direct_copy_sql(table) if direct else pg_copy_sql(table), streamed, size=COPY_BUFFER)
+        try:
+            cursor.copy_expert(pg_direct_copy_sql(table) if direct else pg_copy_sql(table), streamed, size=COPY_BUFFER)
+        except DataError as error:  # the transaction is aborted: the caller rolls it back
+            detail = (error.diag.message_primary or "") + (f" ({error.diag.context})" if error.diag.context else "")
+            raise CopyRefused(path.name, detail.strip()[:200]) from None
     streamed.check(expected, path.name)
     loaded = cursor.rowcount
     quoted = pg_quoted_sql(table, direct) if streamed.quote else None

@@ -282,5 +282,28 @@ FIGURES_SQL = {  # {p} is the placeholder of the driver
 }
 
 
+# Totals each row carries that its parts decide (what the station computed them as): a row
+# whose total differs is a forged or broken export. (table, total, its parts as SQL)
+ROW_SUMS = (
+    ("purchases", "total_fen", "items_fen + shipping_fen + service_fee_fen"),
+    ("consignment_sales", "payable_fen", "amount_fen - commission_fen"),
+    ("settlements", "payout_fen", "gross_fen - commission_fen"),
+    ("shifts", "diff_fen", "counted_fen - expected_fen"),
+)
+
+
+def row_sum_sql(table: str, total: str, parts: str) -> str:
+    """The first row (by id) of this station+period whose `total` is not its `parts`."""
+    return f"SELECT min(id) FROM {PREFIX}{table} {WHERE_KEYS} AND coalesce({total}, -1) <> coalesce({parts}, -1)"
+
+
+def duplicate_id_sql(table: RowTable) -> str:
+    """The smallest id that two rows of this station+period share (an export holds each once)."""
+    return (
+        f"SELECT min(id) FROM (SELECT id FROM {table.table} {WHERE_KEYS} AND id IS NOT NULL "
+        "GROUP BY id HAVING count(*) > 1) AS twice"
+    )
+
+
 def pg_summarize_sql(table: RowTable) -> str:
     return f"SELECT brin_summarize_new_values('{table.table}_period_station'::regclass)"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import binascii
 import csv
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -30,12 +31,10 @@ from station.services.export_tables import DATE, DATETIME, INT, MONEY, TABLES, T
 from station.services.exports import FORMAT, MANIFEST, SIGNATURE, WORKBOOK, sha256_of
 from station.services.hashed_csv import HashedCsv
 from station.services.signing import fingerprint, signature_ok
-from station.services.verify_columns import FastRows
+from station.services.verify_columns import DATE_TEXT, DATETIME_TEXT, INT_TEXT, MONEY_TEXT, FastRows
 from station.services.xlsx_check import check_workbook_structure
 
-_INT = re.compile(r"^-?\d{1,18}$")
-_MONEY = re.compile(r"^-?\d{1,15}\.\d{2}$")
-_HASH = re.compile(r"^[0-9a-f]{64}$")
+_HASH = re.compile(r"[0-9a-f]{64}").fullmatch
 BLOCK = 2048  # rows checked at once by the fast path
 EXPECTED_FILES = frozenset({f"{t.name}.csv" for t in TABLES} | {WORKBOOK})
 
@@ -58,6 +57,7 @@ class Manifest:
     files: dict[str, dict]
     first_prev_hash: str
     last_hash: str
+    data: bytes = b""  # the bytes this was parsed from: the signature is checked over these
 
     @property
     def fingerprint(self) -> str:
@@ -79,10 +79,13 @@ def read_manifest(out_dir: Path) -> tuple[Manifest | None, list[Problem]]:
     if not path.is_file():
         return None, [Problem("verify.no_manifest", {"path": str(out_dir)})]
     try:
-        raw = json.loads(path.read_bytes().decode("utf-8"))
+        data = path.read_bytes()
+        raw = json.loads(data.decode("utf-8"))
     except (ValueError, OSError, RecursionError) as error:  # RecursionError: "[[[[…" nested too deep
         return None, [Problem("verify.bad_manifest", {"detail": type(error).__name__})]
-    return check_manifest(raw)
+    manifest, problems = check_manifest(raw)
+    # read once: a manifest.json swapped while the CSVs are checked cannot lend its signature
+    return (dataclasses.replace(manifest, data=data) if manifest else None), problems
 
 
 def check_manifest(raw) -> tuple[Manifest | None, list[Problem]]:
@@ -105,7 +108,7 @@ def check_manifest(raw) -> tuple[Manifest | None, list[Problem]]:
     except InvalidInput:
         return bad("period")
     if not isinstance(ledger, dict) or not all(
-        isinstance(ledger.get(k), str) and _HASH.match(ledger[k]) for k in ("first_prev_hash", "last_hash")
+        isinstance(ledger.get(k), str) and _HASH(ledger[k]) for k in ("first_prev_hash", "last_hash")
     ):
         return bad("ledger")
     for k in ("opening_balances_fen", "closing_balances_fen"):
@@ -139,7 +142,7 @@ def check_signature(out_dir: Path, manifest: Manifest, expected_key: str | None)
         signature = path.read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError, binascii.Error):
         return [Problem("verify.bad_signature", {})]
-    if not signature_ok(manifest.public_key, signature, (out_dir / MANIFEST).read_bytes()):
+    if not signature_ok(manifest.public_key, signature, manifest.data or (out_dir / MANIFEST).read_bytes()):
         return [Problem("verify.bad_signature", {})]
     if expected_key is not None and expected_key.strip() != manifest.public_key:
         return [Problem("verify.key_mismatch", {"expected": fingerprint(expected_key), "found": manifest.fingerprint})]
@@ -168,14 +171,16 @@ def cell_ok(kind: str, text: str) -> bool:
     if text == "" or kind == TEXT:
         return True
     if kind == INT:
-        return bool(_INT.match(text))
+        return bool(INT_TEXT(text))
     if kind == MONEY:
-        return bool(_MONEY.match(text))
+        return bool(MONEY_TEXT(text))
+    if not (DATETIME_TEXT if kind == DATETIME else DATE_TEXT)(text):
+        return False
     try:
         (dt.datetime if kind == DATETIME else dt.date).fromisoformat(text)
     except ValueError:
         return False
-    return kind != DATE or len(text) == 10
+    return True
 
 
 class RowCheck:
@@ -308,6 +313,12 @@ def _first_problem(check: RowCheck, chain: ChainCheck | None, number: int, block
 
 
 def verify(out_dir: Path, public_key: str | None = None, *, deep: bool = False) -> list[Problem]:
+    return verify_export(out_dir, public_key, deep=deep)[1]
+
+
+def verify_export(
+    out_dir: Path, public_key: str | None = None, *, deep: bool = False
+) -> tuple[Manifest | None, list[Problem]]:
     """Everything wrong with an export folder; an empty list means it checks out. With
     `public_key` (the enrolled one) the manifest must also be signed by that key.
 
@@ -316,7 +327,11 @@ def verify(out_dir: Path, public_key: str | None = None, *, deep: bool = False) 
     workbook whose hash differs, to name the row) compares every workbook cell with the CSV."""
     manifest, problems = read_manifest(out_dir)
     if manifest is None:
-        return problems
+        return None, problems
+    return manifest, _problems(out_dir, manifest, public_key, deep)
+
+
+def _problems(out_dir: Path, manifest: Manifest, public_key: str | None, deep: bool) -> list[Problem]:
     seen: dict = {}
     table_problems = []
     for table in TABLES:

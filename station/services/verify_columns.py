@@ -5,8 +5,8 @@ again row by row by the exact `RowCheck`, which names the first problem. A block
 here only when the exact check would pass every row of it:
 
 - INT: ASCII digits and `-` only, at most 18 characters, and `int` parses it — that is
-  `-?\\d{1,18}`; DATE / DATETIME: `fromisoformat` parses it (DATE: 10 characters); MONEY: an
-  ASCII-only subset of the exact pattern. None starts with `'`, so `restore` leaves it as is;
+  `-?[0-9]{1,18}`; DATE / DATETIME / MONEY: the exact check's pattern, and for dates
+  `fromisoformat` parses it. None starts with `'`, so `restore` leaves it as is;
 - a dated row is in the period when one of its dated cells' first 10 characters lie between
   the period's first and last day: the exact comparison, on the sliced strings.
 """
@@ -22,7 +22,14 @@ from operator import and_, itemgetter
 from station.domain.periods import Period
 from station.services.export_tables import DATE, DATETIME, INT, MONEY, TEXT, Table
 
-_MONEY = re.compile(r"-?[0-9]{1,15}\.[0-9]{2}").fullmatch
+# The exact check's cell forms (also used by `export_verify.cell_ok`): ASCII digits only and the
+# whole text (`\d` would take "١٢" and "１２", `$` a trailing newline); dates and times only as
+# the station writes them (a datetime may be a bare date), not every form `fromisoformat` reads
+# ("2026-W47-1", "…x09:00:00", "…T09", "+08:00": PostgreSQL's TIMESTAMP drops an offset).
+INT_TEXT = re.compile(r"-?[0-9]{1,18}").fullmatch
+MONEY_TEXT = re.compile(r"-?[0-9]{1,15}\.[0-9]{2}").fullmatch
+DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
+DATETIME_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?)?").fullmatch
 _DAY = itemgetter(slice(0, 10))
 
 
@@ -38,17 +45,21 @@ def _ints(values: set[str]) -> bool:
 
 
 def _dates(values: set[str]) -> bool:
+    if not all(map(DATE_TEXT, values)):
+        return False
     deque(map(dt.date.fromisoformat, values), 0)
-    return set(map(len, values)) == {10}
+    return True
 
 
 def _datetimes(values: set[str]) -> bool:
+    if not all(map(DATETIME_TEXT, values)):
+        return False
     deque(map(dt.datetime.fromisoformat, values), 0)
     return True
 
 
 def _money(values: set[str]) -> bool:
-    return all(map(_MONEY, values))
+    return all(map(MONEY_TEXT, values))
 
 
 _KIND_CHECKS = {INT: _ints, DATE: _dates, DATETIME: _datetimes, MONEY: _money}

@@ -7,6 +7,7 @@ import subprocess
 import pytest
 
 from tests.cli.test_cli import LOGIN, station_command
+from tests.conftest import write_test_config
 
 PARTNER = ("--operator", "王秀英")
 ENV = {**os.environ, "STATION_PIN": "123456"}  # the demo partner, as a script logs in
@@ -131,3 +132,32 @@ def test_an_unexpected_error_is_logged_with_its_traceback_and_said_in_one_senten
     assert "boom" not in stderr
     logged = (tmp_path / "logs" / "station.log").read_text(encoding="utf-8")
     assert "Traceback" in logged and "RuntimeError: boom in a place nobody foresaw" in logged
+
+
+def test_a_reader_that_stops_early_is_no_error_and_costs_no_file(tmp_path):
+    """`station county report … --xlsx F | head -1`: the pipe closed before the table was
+    printed ended in "unexpected error (BrokenPipeError)", and the workbook was never written."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from station.services.signing import StationKey
+
+    home = tmp_path / "home"
+    home.mkdir()
+    write_test_config(home)
+    env = {**os.environ, "STATION_HOME": str(home)}
+    county, workbook = tmp_path / "county.db", tmp_path / "county.xlsx"
+    key = StationKey(Ed25519PrivateKey.generate()).public_b64
+    subprocess.run([station_command(), "county", "enrol", "A01", key, "--db", str(county)], env=env, check=True,
+                   capture_output=True, timeout=60)  # fmt: skip
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has already gone
+    try:
+        done = subprocess.run(
+            [station_command(), "county", "report", "--db", str(county), "--xlsx", str(workbook)],
+            env=env, stdout=write_end, stderr=subprocess.PIPE, timeout=60,
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert done.returncode == 141, done.stderr.decode()
+    assert done.stderr == b""
+    assert workbook.is_file()

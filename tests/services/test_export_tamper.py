@@ -295,3 +295,29 @@ def test_county_refuses_signed_content_it_cannot_recompute(out, station_key, tmp
     outcome = load_one(db, out, dt.datetime(2027, 1, 1))
     assert (outcome.status, outcome.key) == ("refused", "county.bad_content")
     db.close()
+
+
+@pytest.mark.parametrize(
+    "table, column, value",
+    [
+        ("consignment_sales", "qty_milli", "\u0665\u0660\u0660\u0660"),  # Arabic-Indic digits
+        ("consignment_sales", "qty_milli", "\uff15\uff10\uff10\uff10"),  # full-width digits
+        ("purchases", "total_yuan", "1.00\n"),  # a trailing newline inside the quoted cell
+        ("tariffs", "effective_from", "2026-W01-4"),  # an ISO week date, 10 characters
+        ("purchases", "created_at", "2026-11-20T09:00:00+08:00"),  # an offset
+    ],
+)
+def test_a_cell_the_station_never_writes_is_refused_even_signed_by_it(out, station_key, table, column, value, tmp_path):
+    from station.services.county import connect_county, enrol, load_one
+
+    rows = rows_of(out / f"{table}.csv")
+    rows[1][rows[0].index(column)] = value
+    write_rows(out / f"{table}.csv", rows)
+    rewrite_manifest(out, station_key)
+    problems = verify(out, station_key.public_b64)
+    assert keys(problems) == ["verify.bad_cell"] and problems[0].values["column"] == column
+    db = connect_county(str(tmp_path / "county.db"))
+    enrol(db, "ZJ-0317", station_key.public_b64, dt.datetime(2027, 1, 1))
+    outcome = load_one(db, out, dt.datetime(2027, 1, 1))
+    assert (outcome.status, outcome.key) == ("refused", "verify.bad_cell")
+    db.close()

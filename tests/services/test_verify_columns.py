@@ -84,3 +84,24 @@ def test_the_first_bad_row_is_named_whatever_the_block_size(exports, monkeypatch
     bad = [(p.key, p.values.get("row"), p.values.get("column")) for p in export_verify.verify(dirs[2])]
     assert ("verify.bad_cell", 6, "id") in bad
     assert ("verify.bad_cell", 7, "id") not in bad
+
+
+NOT_AS_WRITTEN = {
+    INT: ["+5", " 12", "1_000", "\u0661\u0662", "\uff11\uff12", "12\n", "0x10", "1e3"],
+    MONEY: ["\u0661.\u0660\u0660", "\uff11.\uff10\uff10", "1.50\n", "1,029.90", "1e2"],
+    DATE: ["2026-W47-1", "20261123", "2026-11-3", "\uff12\uff10\uff12\uff16-11-23", "2026-11-23\n", "2026-11-31"],
+    DATETIME: ["2026-11-23x09:00:00", "2026-11-23 09:00", "2026-11-23T09", "2026-11-3",
+               "2026-11-23 09:00:00+08:00", "2026-11-23 09:00:00Z", "20261123T090000", "2026-W47-1T09:00:00",
+               "2026-11-23 09:00:00\n"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_AS_WRITTEN))
+def test_the_exact_check_refuses_forms_the_station_never_writes(kind):
+    """`\\d` and `$` took Arabic-Indic and full-width digits and a trailing newline, and
+    `fromisoformat` ISO weeks, offsets and any separator: a re-signed forgery loaded."""
+    table = table_of(kind)
+    exact, fast = RowCheck(table, NOVEMBER), FastRows(table, NOVEMBER)
+    for text in NOT_AS_WRITTEN[kind]:
+        assert exact.row(2, [text, "x"]) is not None, (kind, text)
+        assert not fast.passes([[text, "x"]]), (kind, text)

@@ -6,4 +6,11 @@ MESSAGES: dict[str, str] = {
     "county.db_unreachable": "Cannot connect to the county's PostgreSQL database: is the server running, "
     "and are the socket folder, user and database name in --db right?",
     "county.changed_while_loading": "File {file} changed after it was verified: nothing of {code} {period} was loaded",
+    "county.rows_differ": "File {file} loaded as {loaded} rows but verify read {listed}: nothing of {code} {period} was loaded",
+    "county.copy_refused": "PostgreSQL could not read {file} as verify read it ({detail}): nothing of {code} {period} was loaded",
+    "county.total_differs": "{file}: the row with id {id} has a {column} other than the sum of its parts: nothing of {code} {period} was loaded",
+    "county.duplicate_id": "{file}: two rows have the id {id}: nothing of {code} {period} was loaded",
+    "county.key_enrolled_elsewhere": "The key with fingerprint {fingerprint} is already enrolled for {other}: a station's key cannot be enrolled for {code} too (check which station read it out; a code enrolled by mistake: give --reason)",
+    "county.not_a_db": "{path} is not a county database (check --db: it names another kind of file)",
+    "county.station_db": "{path} is a station's own database: the county keeps its data in a database of its own (check --db)",
 }

@@ -10,7 +10,7 @@ MESSAGES: dict[str, str] = {
     "signing.replace_needs_reason": "--replace and --reason go together (the reason is kept in the county database)",
     "signing.refused": "Refused {path}: {reason}",
     "signing.flagged": "{code} to check: {detail}",
-    "signing.load_summary": "{loaded} loaded, {refused} refused",
+    "signing.load_summary": "{loaded} loaded, {unchanged} already loaded (unchanged), {refused} refused",
     "verify.no_dir": "{path} is not a directory",
     "verify.no_signature": "The signature file {file} is missing",
     "verify.bad_signature": "The signature of manifest.json does not match (the manifest was changed, or another key signed it)",

@@ -10,7 +10,7 @@ MESSAGES: dict[str, str] = {
     "signing.replace_needs_reason": "--replace 和 --reason 必须一起给出（替换的原因会记入县级数据库）",
     "signing.refused": "拒绝 {path}：{reason}",
     "signing.flagged": "{code} 需核查：{detail}",
-    "signing.load_summary": "导入 {loaded} 个，拒绝 {refused} 个",
+    "signing.load_summary": "导入 {loaded} 个，已导入过未变 {unchanged} 个，拒绝 {refused} 个",
     "verify.no_dir": "{path} 不是一个目录",
     "verify.no_signature": "缺少签名文件 {file}",
     "verify.bad_signature": "manifest.json 的签名不对（清单被改动，或不是这个站点签的）",
