@@ -39,6 +39,14 @@ class AppendTable(DataTable[str]):
         self._row_renderable_cache.clear()
         self._line_cache.clear()
         self._row_render_cache.clear()
+        # Measure the new row now rather than when the table is next idle: then a cursor moved to
+        # it scrolls at once, and the row is painted in view on the next screen update instead of
+        # one update later (DataTable defers the scroll until after a refresh otherwise).
+        if self._require_update_dimensions and not self._updated_cells:
+            self._require_update_dimensions = False
+            new_rows = self._new_rows.copy()
+            self._new_rows.clear()
+            self._update_dimensions(new_rows)
         return row_key
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
