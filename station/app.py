@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -163,11 +164,21 @@ class StationApp(TranslatedBindings, ServiceCalls, App[object]):
         self.add_mode("login", lambda: LoginScreen(self.services.operators, self.logged_in))
         self.call_service(self.services.operators.needs_setup, self.show_first_screen)
 
+    def keep_loaded(self) -> None:
+        """What is loaded by now (Textual, the services, the catalogues, the screens) lives as long
+        as the app: kept out of the garbage collector's full passes, which otherwise stall the
+        counter's screen for 50-200 ms now and then (benchmarks/counter.py). Undone on unmount."""
+        gc.freeze()
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # all collectable again once the app is gone (tests run many apps in one process)
+
     def show_first_screen(self, needs_setup: bool) -> None:
         if needs_setup:
             self.push_screen(SetupScreen(self.services.operators, self.logged_in))
         else:
             self.switch_mode("login")
+        self.call_after_refresh(self.keep_loaded)
         self.call_service(self.services.integrity.verify_incremental, self.chain_checked, group="integrity")
 
     def chain_checked(self, result) -> None:
@@ -189,6 +200,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[object]):
         self.session.operator = operator
         self.update_status()
         self.switch_mode("home")
+        self.call_after_refresh(self.keep_loaded)  # the home screen and the session stay too
         if operator.pin_change_due:
             self.force_pin_change()
 

@@ -29,6 +29,7 @@ from station.services.parcels import BatchInfo, CheckedIn, ParcelInfo, ParcelSer
 from station.services.purchases import PurchaseService
 from station.services.recipients import RecipientService
 from station.services.villagers import VillagerService
+from station.widgets.append_table import AppendTable
 from station.widgets.footer import Footer
 from station.widgets.scan_input import ScanInput
 from station.widgets.status_line import StatusLine
@@ -105,7 +106,7 @@ class CheckInScreen(ParcelChargeActions, BatchRows, StationScreen):
                 yield Label(self.t("checkin.last_code"), classes="hint")
                 yield Digits("", id="last-code")
                 yield Label("", id="last-detail")
-        table: DataTable[str] = DataTable(id="batch-table", cursor_type="row", zebra_stripes=True)
+        table = AppendTable(id="batch-table", cursor_type="row", zebra_stripes=True)
         table.add_columns(
             self.t("parcels.col_code"),
             self.t("parcels.col_tracking"),
