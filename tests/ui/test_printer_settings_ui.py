@@ -1,5 +1,7 @@
 """Issue 17: the printer settings screen uses the config's limits, and saving keeps comments."""
 
+from textual.widgets import Input
+
 from station.screens.printer_settings import PrinterSettingsScreen
 from tests.ui.helpers import log_in, settle
 
@@ -54,3 +56,27 @@ async def test_an_assistant_is_refused_the_printer_settings(make, set_up):
         await settle(app, pilot)
         assert not isinstance(app.screen, PrinterSettingsScreen)
         assert any("店员" in str(n.message) for n in app._notifications)
+
+
+async def test_enter_walks_the_printer_form_field_by_field_and_saves_on_the_last(make, set_up, config):
+    """Like every form: the first field has the focus; Enter in a field moves on, the last saves."""
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(app, pilot)
+        await pilot.press("ctrl+k")
+        await settle(app, pilot)
+        assert app.focused is app.screen.query_one("#kind")
+        await pilot.press("enter", "enter")  # kind, paper: the closed selects move on
+        await settle(app, pilot)
+        assert app.focused is app.screen.query_one("#host")
+        await pilot.press("enter")  # the host is not the last field: nothing saved yet
+        await settle(app, pilot)
+        assert app.focused is app.screen.query_one("#port")
+        assert not config.config_file.exists()
+        for _ in range(12):
+            await pilot.press("enter")
+            await settle(app, pilot)
+            if config.config_file.exists():
+                break
+        assert app.focused is app.screen.query(Input).last()
+    assert config.config_file.exists()
