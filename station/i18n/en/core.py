@@ -30,6 +30,7 @@ MESSAGES: dict[str, str] = {
     "ledger.reason_required": "A reversal needs a reason",
     "ledger.already_reversed": "Posting {txn} is already reversed (or is a reversal)",
     "ledger.approval_required": "Reversing posting {txn} needs another partner's PIN (over {threshold_fen} or started by an assistant)",
+    "ledger.no_approver": "Reversing posting {txn} needs another partner's PIN (over {threshold_fen} or started by an assistant), but no other partner can approve it",
     "ledger.no_such_posting": "No posting {txn}",
     # dialogs
     "dialog.yes": "Yes",

@@ -30,6 +30,7 @@ MESSAGES: dict[str, str] = {
     "ledger.reason_required": "冲正必须填写原因",
     "ledger.already_reversed": "第 {txn} 笔已冲正过（或本身是冲正），不能重复冲正",
     "ledger.approval_required": "冲正第 {txn} 笔需要另一位站长输入 PIN 批准（超过 {threshold_fen} 或由店员发起）",
+    "ledger.no_approver": "冲正第 {txn} 笔需要另一位站长输入 PIN 批准（超过 {threshold_fen} 或由店员发起），但本站没有别的站长可以批准",
     "ledger.no_such_posting": "没有第 {txn} 笔账",
     # dialogs
     "dialog.yes": "确定",
