@@ -19,7 +19,7 @@ async def test_an_out_of_range_port_is_refused_by_name_and_a_good_one_saved(make
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         message = str(app.screen.query_one("#form-message").render())
-        assert "printer.port" in message and "65535" in message
+        assert message == "端口：必须在 1 到 65535 之间（现在是“70000”）"  # the label, not `printer.port`
         assert config.config_file.read_text(encoding="utf-8") == before
         app.screen.query_one("#port").value = "9101"
         app.screen.query_one("#timeout").value = "3"
@@ -28,6 +28,20 @@ async def test_an_out_of_range_port_is_refused_by_name_and_a_good_one_saved(make
     text = config.config_file.read_text(encoding="utf-8")
     assert "# 小李的打印机" in text and "# 中文界面" in text
     assert "port = 9101" in text and "timeout = 3.0" in text
+
+
+async def test_a_usb_id_out_of_range_is_said_by_its_label_in_hex_as_typed(make, set_up, config):
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(app, pilot)
+        await pilot.press("ctrl+k")
+        await settle(app, pilot)
+        app.screen.query_one("#usb_vendor").value = "1ffff"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        message = str(app.screen.query_one("#form-message").render())
+        assert message == "USB 厂商号（十六进制）：必须在 0000 到 ffff 之间（现在是“1ffff”）"
+    assert not config.config_file.exists()
 
 
 async def test_a_port_that_is_not_a_number_is_named_and_nothing_saved(make, set_up, config):

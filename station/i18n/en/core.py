@@ -193,5 +193,6 @@ MESSAGES: dict[str, str] = {
     "printer.timeout": "Timeout (s)",
     "printer.bad_number": '{field_key}: "{text}" is not a valid number',
     "printer.missing": "Fill in: {field_key}",
+    "printer.out_of_range": '{field_key}: must be between {low} and {high} (now "{text}")',
     "printer.saved": "Printer settings saved: {kind}",
 }

@@ -193,5 +193,6 @@ MESSAGES: dict[str, str] = {
     "printer.timeout": "超时（秒）",
     "printer.bad_number": "{field_key}：“{text}”不是有效数字",
     "printer.missing": "请填写：{field_key}",
+    "printer.out_of_range": "{field_key}：必须在 {low} 到 {high} 之间（现在是“{text}”）",
     "printer.saved": "打印机设置已保存：{kind}",
 }
