@@ -38,10 +38,14 @@ class AuditLog:
 
     def read(self, by, **filters: Any) -> list[AuditRow]:
         """The audit log for a screen or command: partners and auditors only."""
+        self.check_reader(by)
+        return self.list(**filters)
+
+    def check_reader(self, by) -> None:
+        """Refuse who may not read the log before a filter is typed (NotAllowed)."""
         from station.services.common import require
 
         require(by, "audit.view")
-        return self.list(**filters)
 
     def list(
         self,
