@@ -24,3 +24,17 @@ async def test_an_assistant_is_refused_the_audit_log_before_its_filter_form(make
         assert isinstance(app.screen, ShiftScreen) and not isinstance(app.screen, FormDialog)
         messages = [str(n.message) for n in app._notifications]
         assert "店员无权查看审计日志" in messages, messages
+
+
+async def test_an_empty_backup_file_is_asked_for_not_refused_as_the_current_folder(make, set_up):
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(app, pilot)
+        await pilot.press("f8")
+        await settle(app, pilot)
+        await pilot.press("ctrl+t")  # no backup yet: the file field is empty
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert str(app.screen.query_one("#form-message").render()) == "请填写备份文件的路径"  # was: “.”不存在
