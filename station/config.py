@@ -246,8 +246,27 @@ def printer_from_form(current: PrinterConfig, kind: str, paper_mm: int, fields: 
         usb_product=number("usb_product", lambda text: int(text, 16), "0"),
         timeout=number("timeout", float, "5"),
     )
-    check_section("printer", printer)
+    try:
+        check_section("printer", printer)
+    except InvalidInput as error:  # the form's field by its label, as typed (not `printer.port`)
+        if error.key != "validation.setting_range":
+            raise
+        name = error.values["setting"].removeprefix("printer.")
+        raise InvalidInput(
+            "printer.out_of_range",
+            field_key=f"printer.{name}",
+            text=values.get(name, ""),
+            low=_as_typed(name, error.values["low"]),
+            high=_as_typed(name, error.values["high"]),
+        ) from None
     return printer
+
+
+def _as_typed(name: str, limit: float) -> str:
+    """A limit as the form's field takes it: USB ids in hex, other numbers without a needless .0."""
+    if name.startswith("usb_"):
+        return f"{int(limit):04x}"
+    return f"{limit:g}"
 
 
 def _validate(config: StationConfig, source: Path) -> None:

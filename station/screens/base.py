@@ -48,7 +48,10 @@ class TranslatedBindings:
             return (rank, declared.index(key) if key in declared else len(declared))
 
         return {
-            key: active._replace(binding=replace(active.binding, description=label(active.binding.description)))
+            # No tooltip: Textual's own (Ctrl+P "Open the command palette") are English; ours say it all.
+            key: active._replace(
+                binding=replace(active.binding, description=label(active.binding.description), tooltip="")
+            )
             for key, active in sorted(found.items(), key=place)
         }
 

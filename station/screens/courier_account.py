@@ -97,7 +97,7 @@ class CourierAccountScreen(StationScreen):
     @on(Input.Submitted, "#account-period")
     def reload(self) -> None:
         courier = self.query_one("#account-courier", Select).value
-        if courier in (Select.BLANK, None):
+        if courier is Select.NULL or courier is None:
             return
         period = self.query_one("#account-period", Input).value
         self.call_service(lambda: self.couriers.statement(str(courier), period), self.show)

@@ -72,7 +72,9 @@ class PinDialog(StationDialog[Any]):
                 [(f"{op.name} ({self.t('role.' + op.role)})", op.id) for op in self.operators],
                 prompt=self.t("login.choose_operator"),
                 id="approver",
-                value=self.operators[0].id if len(self.operators) == 1 else Select.BLANK,
+                value=self.operators[0].id
+                if len(self.operators) == 1
+                else Select.NULL,  # NULL: no choice yet (BLANK is a Widget flag)
             )
             yield Input(placeholder=self.t("login.pin"), password=True, id="pin")
             yield Label("", id="pin-message", classes="message")
@@ -87,7 +89,7 @@ class PinDialog(StationDialog[Any]):
     @on(Input.Submitted, "#pin")
     def pin_entered(self, event: Input.Submitted) -> None:
         chosen = self.query_one("#approver", Select).value
-        if chosen is Select.BLANK:
+        if chosen is Select.NULL:
             self.query_one("#pin-message", Label).update(self.t("login.choose_operator"))
             return
         pin = event.value

@@ -16,7 +16,7 @@ from station.screens.base import StationScreen
 from station.services.common import Session
 from station.services.settings import PrinterForm, SettingsService
 from station.widgets.footer import Footer
-from station.widgets.form import FormSelect, field
+from station.widgets.form import FormSelect, field, focus_next_field
 from station.widgets.status_line import StatusLine
 
 ACTIONS = (
@@ -103,6 +103,12 @@ class PrinterSettingsScreen(StationScreen):
     def action_test_page(self) -> None:
         self.print_test()
 
+    def on_mount(self) -> None:
+        self.query_one("#kind", Select).focus()  # the first field, as in every form: keys work at once
+
     @on(Input.Submitted)
-    def submitted(self) -> None:
-        self.action_save()
+    def submitted(self, event: Input.Submitted) -> None:
+        """Enter moves to the next field, as in every form; on the last one it saves."""
+        event.stop()
+        if not focus_next_field(event.input):
+            self.action_save()

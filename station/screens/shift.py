@@ -319,7 +319,13 @@ class ShiftScreen(StationScreen):
             self.reload()
 
     def action_audit_log(self) -> None:
-        self.call_service(self.operators.list_active, self.audit_log)
+        audit, operators, op = self.audit, self.operators, self.session.require
+
+        def load() -> list[OperatorInfo]:
+            audit.check_reader(op)  # an assistant is refused here, not after filling the filter
+            return operators.list_active()
+
+        self.call_service(load, self.audit_log)
 
     @work
     async def audit_log(self, active: list[OperatorInfo]) -> None:

@@ -43,6 +43,12 @@ class AuditLog:
         require(by, "audit.view")
         return self.list(**filters)
 
+    def check_reader(self, by) -> None:
+        """Refuse who may not read the log before a filter is typed (NotAllowed)."""
+        from station.services.common import require
+
+        require(by, "audit.view")
+
     def list(
         self,
         *,

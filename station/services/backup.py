@@ -18,7 +18,7 @@ from peewee import Database
 from station.db import files
 from station.db.migrations import MIGRATIONS
 from station.domain.clock import Clock
-from station.domain.errors import NotAllowed, NotFound, StationError
+from station.domain.errors import InvalidInput, NotAllowed, NotFound, StationError
 from station.domain.permissions import ROLES, allowed
 from station.domain.pins import check_pin
 from station.file_modes import make_private
@@ -228,6 +228,8 @@ class BackupService:
 
     def inspect(self, source: Path) -> Path:
         """Check a file the way restore will, without restoring (the app asks before it quits)."""
+        if not str(source).strip():  # Path("") is ".": the refusal would name the current folder
+            raise InvalidInput("backup.file_required")
         source = Path(source).expanduser()
         live = None if self.operators.needs_setup() else self.operators.station()
         work = self.backup_dir / ".inspect.sqlite3"

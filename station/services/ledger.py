@@ -231,6 +231,8 @@ class LedgerService:
             approvers = tuple(
                 o for o in self._approvals().list_active() if o.id != operator.id and allowed(o.role, "ledger.reverse")
             )
+        if needs and not approvers:  # nobody could approve: say so before a reason is typed
+            raise NotAllowed("ledger.no_approver", txn=txn, threshold_fen=self.approval_threshold_fen)
         return ReversalPlan(posting, needs, approvers)
 
     def needs_approval(self, operator: OperatorInfo, amount_fen: int) -> bool:

@@ -21,12 +21,12 @@ def test_the_printer_form_is_parsed_and_checked_by_the_config_layer():
     ("field", "text", "key"),
     [
         ("port", "91OO", "printer.bad_number"),
-        ("port", "-5", "validation.setting_range"),
-        ("port", "70000", "validation.setting_range"),
-        ("timeout", "nan", "validation.setting_range"),
-        ("timeout", "0.1", "validation.setting_range"),
+        ("port", "-5", "printer.out_of_range"),
+        ("port", "70000", "printer.out_of_range"),
+        ("timeout", "nan", "printer.out_of_range"),
+        ("timeout", "0.1", "printer.out_of_range"),
         ("usb_vendor", "xyz", "printer.bad_number"),
-        ("usb_product", "10000", "validation.setting_range"),
+        ("usb_product", "10000", "printer.out_of_range"),
         ("host", "", "printer.missing"),
     ],
 )

@@ -58,3 +58,15 @@ async def test_f1_in_english_names_keys_in_english(make, set_up, config):
         await settle(app, pilot)
         keys = key_column(app)
         assert "Ctrl+N" in keys and "Esc" in keys
+
+
+async def test_f1_says_what_each_key_does_in_chinese_only(make, set_up):
+    app = make()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await log_in(app, pilot)
+        await pilot.press("f1")
+        await settle(app, pilot)
+        said = descriptions(app)
+        assert "命令" in " ".join(said)
+        english = [d for d in said if re.search(r"[A-Za-z]{3,}", d)]
+        assert not english, english  # was: Ctrl+P 命令 "Open the command palette"

@@ -39,6 +39,7 @@ MESSAGES: dict[str, str] = {
     "aside and what the backup lacks is recorded. Continue?",
     "backup.pin_prompt": "PIN of {name}: ",
     "backup.operator_required": "Give the restoring partner with --operator NAME",
+    "backup.file_required": "Fill in the backup file's path",
     "check.ok": "OK: {db} (integrity, ledger chain of {entries} entries, day-close anchors, balances, print queue, backups)",
     "check.integrity": "integrity_check: {detail}",
     "check.chain_broken": "ledger_entry {id}: the hash chain breaks here ({reason_key})",

@@ -30,6 +30,7 @@ MESSAGES: dict[str, str] = {
     "ledger.reason_required": "A reversal needs a reason",
     "ledger.already_reversed": "Posting {txn} is already reversed (or is a reversal)",
     "ledger.approval_required": "Reversing posting {txn} needs another partner's PIN (over {threshold_fen} or started by an assistant)",
+    "ledger.no_approver": "Reversing posting {txn} needs another partner's PIN (over {threshold_fen} or started by an assistant), but no other partner can approve it",
     "ledger.no_such_posting": "No posting {txn}",
     # dialogs
     "dialog.yes": "Yes",
@@ -192,5 +193,6 @@ MESSAGES: dict[str, str] = {
     "printer.timeout": "Timeout (s)",
     "printer.bad_number": '{field_key}: "{text}" is not a valid number',
     "printer.missing": "Fill in: {field_key}",
+    "printer.out_of_range": '{field_key}: must be between {low} and {high} (now "{text}")',
     "printer.saved": "Printer settings saved: {kind}",
 }

@@ -37,6 +37,7 @@ MESSAGES: dict[str, str] = {
     "backup.restore_question": "程序将关闭并用 {path} 替换数据库。原数据库会另存，备份中缺少的记录会被记下。继续吗？",
     "backup.pin_prompt": "{name} 的 PIN：",
     "backup.operator_required": "请用 --operator 姓名 指定进行恢复的站长",
+    "backup.file_required": "请填写备份文件的路径",
     "check.ok": "正常：{db}（完整性、{entries} 条账本哈希链、日结锚点、余额、打印队列、备份）",
     "check.integrity": "完整性检查：{detail}",
     "check.chain_broken": "ledger_entry {id}：哈希链在此断开（{reason_key}）",

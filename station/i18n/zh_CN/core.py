@@ -30,6 +30,7 @@ MESSAGES: dict[str, str] = {
     "ledger.reason_required": "冲正必须填写原因",
     "ledger.already_reversed": "第 {txn} 笔已冲正过（或本身是冲正），不能重复冲正",
     "ledger.approval_required": "冲正第 {txn} 笔需要另一位站长输入 PIN 批准（超过 {threshold_fen} 或由店员发起）",
+    "ledger.no_approver": "冲正第 {txn} 笔需要另一位站长输入 PIN 批准（超过 {threshold_fen} 或由店员发起），但本站没有别的站长可以批准",
     "ledger.no_such_posting": "没有第 {txn} 笔账",
     # dialogs
     "dialog.yes": "确定",
@@ -192,5 +193,6 @@ MESSAGES: dict[str, str] = {
     "printer.timeout": "超时（秒）",
     "printer.bad_number": "{field_key}：“{text}”不是有效数字",
     "printer.missing": "请填写：{field_key}",
+    "printer.out_of_range": "{field_key}：必须在 {low} 到 {high} 之间（现在是“{text}”）",
     "printer.saved": "打印机设置已保存：{kind}",
 }
