@@ -179,3 +179,9 @@ class StationDialog(NextFieldOnEnter, TranslatedBindings, ServiceCalls, ModalScr
 
     def t(self, key: str, **values: Any) -> str:
         return self.app.t(key, **values)
+
+    def on_mount(self) -> None:
+        # The dialog's own keys at the bottom, over the screen's below (which do nothing here).
+        from station.widgets.footer import Footer
+
+        self.mount(Footer())

@@ -70,3 +70,19 @@ async def test_the_same_keys_are_not_rebuilt_and_new_keys_are_shown(monkeypatch)
         await pilot.pause()
         await pilot.pause()
         assert "only-here" not in shown(app) and app.rebuilds == start + 2
+
+
+async def test_a_dialog_shows_its_own_keys_not_the_dead_keys_of_the_screen_below(make, set_up):
+    from tests.ui.helpers import log_in, settle
+
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        await pilot.press("ctrl+n")  # a new bill: a form dialog over the utilities screen
+        await settle(app, pilot)
+        await pilot.pause()
+        keys = " ".join(str(key.render()) for key in app.screen.query_one(Footer).query("FooterKey"))
+        assert "Esc" in keys and "取消" in keys
+        assert "录账单" not in keys  # Ctrl+N of the screen below does nothing in the dialog
