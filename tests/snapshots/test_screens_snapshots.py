@@ -49,6 +49,20 @@ async def still(app, pilot) -> None:
     await pilot.pause()  # a footer rebuilt after the last refresh (call_after_refresh) is drawn too
 
 
+async def steady_screenshot(app, pilot) -> str:
+    """The screen once it has stopped changing: a footer or a tile rebuilt after the last refresh
+    (call_after_refresh) is drawn a frame later on a busy machine. A screen that never settles
+    is still compared, and fails."""
+    shot = app.export_screenshot(title="station")
+    for _ in range(40):
+        await pilot.pause(0.05)
+        again = app.export_screenshot(title="station")
+        if again == shot:
+            return shot
+        shot = again
+    return shot
+
+
 async def walk(app, pilot, snapshot, prefix: str) -> list[str]:
     failed = []
     await log_in(app, pilot)
@@ -61,7 +75,7 @@ async def walk(app, pilot, snapshot, prefix: str) -> list[str]:
             await pilot.press(key)
             await settle(app, pilot)
         await still(app, pilot)
-        if not snapshot(name=f"{prefix}-{name}") == app.export_screenshot(title="station"):
+        if not snapshot(name=f"{prefix}-{name}") == await steady_screenshot(app, pilot):
             failed.append(name)
         for key in after:
             await pilot.press(key)
