@@ -7,12 +7,13 @@ put a third of the event loop's time there, so the rebuild now waits for a real 
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
 
 
 class Footer(TextualFooter):
-    _shown: tuple = ()
+    _shown: tuple | None = None  # the keys the last compose drew (None: not drawn yet)
 
     def shown_keys(self, screen: Screen) -> tuple:
         """What the footer would draw: each shown key with its label, state and tooltip."""
@@ -22,10 +23,14 @@ class Footer(TextualFooter):
             if binding.show
         )
 
+    def compose(self) -> ComposeResult:
+        # Remember what is drawn, when it is drawn: the keys at the signal may differ from
+        # the keys when the rebuild runs (a screen still being switched to).
+        self._shown = self.shown_keys(self.screen) if self._bindings_ready else None
+        yield from super().compose()
+
     def bindings_changed(self, screen: Screen) -> None:
         if screen.app.app_focus and self.is_attached and screen is self.screen:
-            shown = self.shown_keys(screen)
-            if self._bindings_ready and shown == self._shown:
-                return  # the same keys: nothing to rebuild
-            self._shown = shown
+            if self._shown is not None and self.shown_keys(screen) == self._shown:
+                return  # the same keys as drawn: nothing to rebuild
         super().bindings_changed(screen)
