@@ -1,13 +1,7 @@
 """Three stations export November; the county loads them into SQLite and PostgreSQL 15."""
 
 import datetime as dt
-import os
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
-
-import pytest
 
 from station.db.database import open_database
 from station.domain.clock import FixedClock
@@ -18,7 +12,6 @@ from station.services.registry import build_services
 from station.services.signing import load_key
 from tests.conftest import config_for
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 NOW = dt.datetime(2026, 11, 23, 9, 0)
 
 
@@ -50,15 +43,6 @@ def make_station(root: Path, code: str, billed_fen: int, orders: int) -> tuple[P
         "excess": max(0, billed_fen - 5150),
     }
     return out, expected
-
-
-@pytest.fixture
-def exports(tmp_path):
-    made = [
-        make_station(tmp_path, code, billed, orders)
-        for code, billed, orders in (("A01", 5000, 1), ("A02", 6000, 2), ("A03", 5150, 3))
-    ]
-    return [m[0] for m in made], [m[1] for m in made]
 
 
 def enrol_all(url, exports):
@@ -100,39 +84,6 @@ def test_a_tampered_export_is_refused(tmp_path, exports):
         ("A02", "refused", "verify.sha_mismatch"),
         ("A03", "loaded", "county.loaded"),
     ]
-
-
-@pytest.fixture
-def postgres(tmp_path):
-    if not (PG_BIN / "initdb").exists():
-        pytest.skip("PostgreSQL 15 binaries are not installed here")
-    # Not under pytest's tmp_path: root's private temp dirs are closed to the postgres user.
-    root = Path(tempfile.mkdtemp(prefix="station-pg-"))
-    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if as_postgres:
-        shutil.chown(root, "postgres")
-
-    def run(*cmd):
-        return subprocess.run([*as_postgres, *cmd], check=True, capture_output=True, timeout=120)
-
-    run(str(PG_BIN / "initdb"), "-D", str(root / "data"), "-A", "trust", "-U", "station")
-    run(
-        str(PG_BIN / "pg_ctl"),
-        "-D",
-        str(root / "data"),
-        "-o",
-        f"-k {root} -c listen_addresses=''",
-        "-l",
-        str(root / "log"),
-        "-w",
-        "start",
-    )
-    try:
-        run(str(PG_BIN / "createdb"), "-h", str(root), "-U", "station", "county")
-        yield f"postgresql://station@/county?host={root}"
-    finally:
-        run(str(PG_BIN / "pg_ctl"), "-D", str(root / "data"), "-m", "immediate", "stop")
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_county_roll_up_in_postgresql(postgres, exports):

@@ -10,7 +10,7 @@ from station.services import county_bulk
 from station.services.county import CountyLoad, connect_county, load_many, load_one
 from station.services.county_rows import RowTable, sqlite_rows
 from station.services.xlsx_stream import DATETIME, INT, MONEY, TEXT
-from tests.services.test_county import NOW, enrol_all, exports, postgres  # noqa: F401  (fixtures)
+from tests.services.test_county import NOW, enrol_all
 
 SAMPLE = RowTable("sample", (("name", TEXT), ("total_yuan", MONEY), ("n", INT), ("at", DATETIME)))
 SAMPLE_CSV = (
@@ -53,7 +53,7 @@ def test_text_is_restored_money_becomes_fen_blanks_null_in_sqlite(tmp_path):
     assert rows == EXPECTED
 
 
-def test_copy_into_postgresql_types_the_same_way(tmp_path, postgres):  # noqa: F811
+def test_copy_into_postgresql_types_the_same_way(tmp_path, postgres):
     loaded, rows = load_sample(postgres, tmp_path)
     assert loaded == {"sample": 5}
     assert rows == EXPECTED
@@ -76,7 +76,7 @@ def county_rows(url):
     return parcels, [tuple(r) for r in purchases], loads
 
 
-def check_rows_match_figures(url, exports):  # noqa: F811
+def check_rows_match_figures(url, exports):
     dirs, expected = exports
     enrol_all(url, exports)
     assert [o.status for o in load_many(url, dirs, NOW, jobs=2)] == ["loaded"] * 3
@@ -92,15 +92,15 @@ def check_rows_match_figures(url, exports):  # noqa: F811
     assert loads == {code: (n, fen) for code, n, fen in purchases}
 
 
-def test_every_row_is_loaded_and_the_figures_are_summed_from_them_in_sqlite(tmp_path, exports):  # noqa: F811
+def test_every_row_is_loaded_and_the_figures_are_summed_from_them_in_sqlite(tmp_path, exports):
     check_rows_match_figures(str(tmp_path / "county.db"), exports)
 
 
-def test_every_row_is_loaded_and_the_figures_are_summed_from_them_in_postgresql(postgres, exports):  # noqa: F811
+def test_every_row_is_loaded_and_the_figures_are_summed_from_them_in_postgresql(postgres, exports):
     check_rows_match_figures(postgres, exports)
 
 
-def test_a_load_that_fails_half_way_leaves_nothing_of_that_export(tmp_path, exports):  # noqa: F811
+def test_a_load_that_fails_half_way_leaves_nothing_of_that_export(tmp_path, exports):
     dirs, _ = exports
     url = str(tmp_path / "county.db")
     path = dirs[1] / "shifts.csv"  # the tables load in order; this one comes after parcels
@@ -115,7 +115,7 @@ def test_a_load_that_fails_half_way_leaves_nothing_of_that_export(tmp_path, expo
     db.close()
 
 
-def test_parallel_verify_reports_each_folder(tmp_path, exports):  # noqa: F811
+def test_parallel_verify_reports_each_folder(tmp_path, exports):
     dirs, _ = exports
     path = dirs[2] / "purchases.csv"
     path.write_bytes(path.read_bytes().replace(b"jd", b"pd"))

@@ -11,7 +11,7 @@ from station.services import county_bulk
 from station.services.county import CountyLoad, connect_county, load_one
 from station.services.county_rows import RowTable, direct_copy
 from station.services.xlsx_stream import DATETIME, INT, MONEY, TEXT
-from tests.services.test_county import NOW, enrol_all, exports, postgres  # noqa: F401  (fixtures)
+from tests.services.test_county import NOW, enrol_all
 
 PLAIN = RowTable("plain", (("name", TEXT), ("n", INT), ("at", DATETIME)))
 PLAIN_CSV = (
@@ -67,7 +67,7 @@ def test_bytes_other_than_the_verified_ones_are_refused_and_nothing_stays(tmp_pa
     db.close()
 
 
-def test_a_row_table_made_before_the_keys_had_defaults_gets_them(tmp_path, postgres):  # noqa: F811
+def test_a_row_table_made_before_the_keys_had_defaults_gets_them(tmp_path, postgres):
     db = connect_county(postgres)
     db.execute_sql("CREATE TABLE county_rows_plain (station_code TEXT NOT NULL, export_period TEXT NOT NULL, "
                    "name TEXT, n BIGINT, at TIMESTAMP)")  # fmt: skip
@@ -78,7 +78,7 @@ def test_a_row_table_made_before_the_keys_had_defaults_gets_them(tmp_path, postg
 
 @pytest.mark.parametrize("where", ["sqlite", "postgresql"])
 @pytest.mark.parametrize("name", ["purchases.csv", "ledger.csv", "parcels.csv"])  # parcels: header only
-def test_an_export_changed_after_verification_is_refused_whole(tmp_path, request, exports, where, name):  # noqa: F811
+def test_an_export_changed_after_verification_is_refused_whole(tmp_path, request, exports, where, name):
     """Verified in a parallel process, then a file is swapped before the load reads it."""
     url = str(tmp_path / "county.db") if where == "sqlite" else request.getfixturevalue("postgres")
     dirs, _ = exports
@@ -111,7 +111,7 @@ def _key_defaults(db):
 
 
 @pytest.mark.parametrize("changed", [False, True])
-def test_the_keys_pinned_for_a_copy_are_unpinned_before_commit(tmp_path, postgres, changed):  # noqa: F811
+def test_the_keys_pinned_for_a_copy_are_unpinned_before_commit(tmp_path, postgres, changed):
     """COPY takes the station and period as constants for its transaction only: after a load,
     or a refused one, the row table's defaults are the load's settings again, so an INSERT
     outside a load fails instead of taking the last station's keys."""

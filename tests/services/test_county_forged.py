@@ -12,7 +12,7 @@ from station.services import county_bulk
 from station.services.county import CountyLoad, connect_county, load_one
 from station.services.exports import MANIFEST, SIGNATURE, sha256_of
 from station.services.signing import load_key
-from tests.services.test_county import NOW, enrol_all, exports, postgres  # noqa: F401  (fixtures)
+from tests.services.test_county import NOW, enrol_all
 
 
 def resign(folder, code, root):
@@ -30,7 +30,7 @@ def purchases_loaded(db):
 
 
 @pytest.mark.parametrize("where", ["sqlite", "postgresql"])
-def test_rows_ending_in_cr_alone_are_all_loaded(tmp_path, request, exports, where):  # noqa: F811
+def test_rows_ending_in_cr_alone_are_all_loaded(tmp_path, request, exports, where):
     """A file with no LF at all was taken for a header-only file: verify passed its rows and
     the load kept none of them, silently."""
     url = str(tmp_path / "county.db") if where == "sqlite" else request.getfixturevalue("postgres")
@@ -47,7 +47,7 @@ def test_rows_ending_in_cr_alone_are_all_loaded(tmp_path, request, exports, wher
     db.close()
 
 
-def test_a_file_loaded_as_other_rows_than_verified_is_refused_whole(tmp_path, exports, monkeypatch):  # noqa: F811
+def test_a_file_loaded_as_other_rows_than_verified_is_refused_whole(tmp_path, exports, monkeypatch):
     url = str(tmp_path / "county.db")
     dirs, _ = exports
     enrol_all(url, exports)
@@ -64,7 +64,7 @@ def test_a_file_loaded_as_other_rows_than_verified_is_refused_whole(tmp_path, ex
     db.close()
 
 
-def test_mixed_line_endings_postgresql_cannot_copy_are_refused_by_name(tmp_path, exports, postgres):  # noqa: F811
+def test_mixed_line_endings_postgresql_cannot_copy_are_refused_by_name(tmp_path, exports, postgres):
     """Python's csv module reads CRLF and LF mixed; COPY stops with BadCopyFileFormat, which
     ended the whole `county load` with "unexpected error"."""
     dirs, _ = exports
@@ -88,7 +88,7 @@ def test_mixed_line_endings_postgresql_cannot_copy_are_refused_by_name(tmp_path,
     "table, column, value",
     [("purchases", "total_yuan", "999.00"), ("purchases", "total_yuan", ""), ("shifts", "diff_yuan", "5.00")],
 )
-def test_a_total_not_its_parts_is_refused(tmp_path, request, exports, where, table, column, value):  # noqa: F811
+def test_a_total_not_its_parts_is_refused(tmp_path, request, exports, where, table, column, value):
     """The county report sums these totals: a re-signed export with one edited loaded as is."""
     url = str(tmp_path / "county.db") if where == "sqlite" else request.getfixturevalue("postgres")
     dirs, _ = exports
@@ -116,7 +116,7 @@ def test_a_total_not_its_parts_is_refused(tmp_path, request, exports, where, tab
 
 
 @pytest.mark.parametrize("where", ["sqlite", "postgresql"])
-def test_a_row_given_twice_is_refused_whole(tmp_path, request, exports, where):  # noqa: F811
+def test_a_row_given_twice_is_refused_whole(tmp_path, request, exports, where):
     """A purchase copied under its own id: the county report counted and summed it twice."""
     url = str(tmp_path / "county.db") if where == "sqlite" else request.getfixturevalue("postgres")
     dirs, _ = exports
@@ -136,7 +136,7 @@ def test_a_row_given_twice_is_refused_whole(tmp_path, request, exports, where): 
     db.close()
 
 
-def test_one_key_is_not_enrolled_for_two_stations(tmp_path, exports):  # noqa: F811
+def test_one_key_is_not_enrolled_for_two_stations(tmp_path, exports):
     """A clerk enrolling A01's key for A02 too: A01's exports relabelled A02 and re-signed passed."""
     from station.domain.errors import InvalidInput
     from station.services.county import CountyStation, enrol
@@ -152,7 +152,7 @@ def test_one_key_is_not_enrolled_for_two_stations(tmp_path, exports):  # noqa: F
     db.close()
 
 
-def test_a_manifest_swapped_while_the_rows_are_checked_lends_no_signature(tmp_path, exports, monkeypatch):  # noqa: F811
+def test_a_manifest_swapped_while_the_rows_are_checked_lends_no_signature(tmp_path, exports, monkeypatch):
     """Forged rows with a forged (unsigned) manifest listing their hashes; the genuine manifest
     put back while verify reads the CSVs: the signature was checked on the file read again."""
     from station.services import export_verify
@@ -184,7 +184,7 @@ def test_a_manifest_swapped_while_the_rows_are_checked_lends_no_signature(tmp_pa
     db.close()
 
 
-def test_verify_names_the_signer_of_the_manifest_it_checked(tmp_path, exports, monkeypatch, capsys):  # noqa: F811
+def test_verify_names_the_signer_of_the_manifest_it_checked(tmp_path, exports, monkeypatch, capsys):
     """`station verify` read manifest.json again to print who signed it: swapped after the
     check, the clerk read out another station's code and fingerprint."""
     from station import cli
@@ -212,7 +212,7 @@ def test_verify_names_the_signer_of_the_manifest_it_checked(tmp_path, exports, m
     assert "A03" in out and "A01" not in out
 
 
-def test_the_load_summary_does_not_count_a_folder_already_loaded(tmp_path, exports, capsys):  # noqa: F811
+def test_the_load_summary_does_not_count_a_folder_already_loaded(tmp_path, exports, capsys):
     """The same folder given twice said "2 loaded": the clerk thinks two months came in."""
     import logging
 
@@ -233,7 +233,7 @@ def test_the_load_summary_does_not_count_a_folder_already_loaded(tmp_path, expor
     assert "导入 1 个" in summary and "未变 1 个" in summary, summary
 
 
-def test_county_tables_never_go_into_a_station_database_or_a_csv(tmp_path, exports):  # noqa: F811
+def test_county_tables_never_go_into_a_station_database_or_a_csv(tmp_path, exports):
     """`--db` naming the counter's own station.sqlite3 created the county's tables in it; naming
     a CSV said "the database is damaged, restore a backup (station restore)"."""
     from station.domain.errors import InvalidInput

@@ -19,7 +19,6 @@ from station.services.exports import read_csv
 from station.services.ledger import Line
 from station.services.signing import load_key
 from tests.printing.decode import decode
-from tests.services.test_county import postgres  # noqa: F401  (the throwaway PostgreSQL fixture)
 from tests.services.test_export_tamper import rewrite_manifest, write_rows
 
 NOW = dt.datetime(2027, 1, 5, 9, 0)
