@@ -208,6 +208,8 @@ class BackupService:
         kept aside. This closes the service's own connection: the caller stops afterwards."""
         source = Path(source)
         live_station = None if self.operators.needs_setup() else self.operators.station()
+        if live_station is not None:
+            self._refuse_if_open_elsewhere(source)
         approver = self._approve_live(operator_name, pin) if live_station else None
         self.db.close()
         lock = StationLock(self.data_dir, self.db_path, "restore")
@@ -225,6 +227,18 @@ class BackupService:
             raise
         finally:
             lock.release()
+
+    def _refuse_if_open_elsewhere(self, source: Path) -> None:
+        """Refused before the PIN check when another process has the database open: the check's
+        writes would wait on that process's write lock (only the refusal has to be written)."""
+        self.db.close()  # asking the kernel drops this process's own SQLite locks: none held
+        pid = files.process_with_database_open(self.db_path)
+        if pid is not None:
+            refused = StationInUse(pid=pid, what="sqlite")
+            with self.db.atomic():
+                self.audit.record("backup.restore_refused", None, ref=str(source), reason=refused.key)
+            self.db.close()
+            raise refused
 
     def inspect(self, source: Path) -> Path:
         """Check a file the way restore will, without restoring (the app asks before it quits)."""

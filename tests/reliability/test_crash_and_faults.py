@@ -21,6 +21,7 @@ from station.services.registry import build_services
 
 WRITER = textwrap.dedent("""
     import sys
+    import time
     from station.config import load_config
     from station.db.database import open_database
     from station.domain.clock import SystemClock
@@ -33,6 +34,7 @@ WRITER = textwrap.dedent("""
     me = OperatorInfo(1, "p", "partner")
     batch = services.parcels.start_batch(me, shelf=1, layer=1)
     n = int(sys.argv[2])
+    pause = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0  # a counter's think time between sales
     while True:
         n += 1
         with services.db.atomic():
@@ -40,6 +42,7 @@ WRITER = textwrap.dedent("""
                                            [Line("cash", n, "cash"), Line("villager:1", -n)], operator_id=1)
             services.parcels.check_in(me, f"SF{n:013d}", batch_id=batch.id)
         print(posting.txn, flush=True)  # reported only after the commit
+        time.sleep(pause)
 """)
 
 

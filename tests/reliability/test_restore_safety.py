@@ -61,7 +61,7 @@ def test_restore_is_refused_while_another_process_writes(config, services, partn
     script = tmp_path / "writer.py"
     script.write_text(WRITER)
     writer = subprocess.Popen(
-        [sys.executable, str(script), str(config.data_dir), "0"], stdout=subprocess.PIPE, text=True
+        [sys.executable, str(script), str(config.data_dir), "0", "0.01"], stdout=subprocess.PIPE, text=True
     )
     reported = [writer.stdout.readline() for _ in range(5)]  # it is writing
     try:
