@@ -96,6 +96,22 @@ def auditor(services, partner):
     return services.operators.add_operator(partner, name="审计员", role="auditor", pin="9999")
 
 
+@pytest.fixture
+def cards(services, partner):
+    """The sample courier rate cards (ZTO, YD) on file."""
+    from tests.courier_setup import import_cards
+
+    return import_cards(services, partner)
+
+
+@pytest.fixture
+def sender(services, partner):
+    """A villager who sends parcels."""
+    from tests.courier_setup import add_sender
+
+    return add_sender(services, partner)
+
+
 # The kinds of test that take longest run first: with pytest-xdist's worksteal (pyproject.toml)
 # an idle worker takes the short ones from the end of a busy worker's queue, so the run does not
 # end with one worker alone on a minute-long UI walk. Order inside a folder is kept.

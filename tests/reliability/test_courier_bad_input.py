@@ -4,8 +4,6 @@ each gets a catalogued error and the database is unchanged."""
 from __future__ import annotations
 
 import random
-from importlib import resources
-from pathlib import Path
 
 import pytest
 
@@ -13,9 +11,9 @@ from station.domain.errors import StationError
 from station.domain.money import parse_yuan
 from station.domain.rate_cards import parse_weight_kg
 from station.i18n import zh_CN
+from tests.courier_setup import SAMPLE, add_sender, check_in, import_cards, send
 from tests.reliability.test_bad_input import BAD_CHARS, GARBAGE, checksum, mangled
 
-SAMPLE = Path(str(resources.files("station.assets").joinpath("sample_rate_cards.toml")))
 CSV_CARD = (
     "courier,effective_from,fee_basis,delivery_fee_yuan,commission_percent,first_weight_kg,unit_kg,"
     "source_note,zone,provinces,upto_kg,first_yuan,extra_yuan\r\n"
@@ -24,52 +22,28 @@ CSV_CARD = (
 
 
 def test_malformed_courier_input_changes_nothing(services, partner, tmp_path):
-    services.rate_cards.import_file(partner, SAMPLE)
-    sender = services.villagers.add(partner, name="赵师傅", phone="13900001234")
-    batch = services.parcels.start_batch(partner, shelf=1, layer=1, carrier="ZTO")
-    parcel = services.parcels.check_in(partner, "75123456780001", batch_id=batch.id).parcel
-    shipment = services.sending.send(
-        partner,
-        sender_id=sender.id,
-        receiver_name="买家",
-        receiver_phone="13712345678",
-        receiver_address="上海市",
-        province="上海",
-        weight_g=1000,
-        contents="茶叶",
-        courier="ZTO",
-        method="cash",
-    ).shipment
+    import_cards(services, partner)
+    sender = add_sender(services, partner)
+    parcel = check_in(services, partner, "75123456780001")
+    shipment = send(services, partner, sender).shipment
     before = checksum(services.db)
     rng = random.Random(23)
     numeric_junk = "".join(c for c in BAD_CHARS if c not in "+,。")
     plain = [g for g in GARBAGE if g not in ("１２３４５",)]
 
-    def send(**changes):
-        details = dict(
-            sender_id=sender.id,
-            receiver_name="买家",
-            receiver_phone="13712345678",
-            receiver_address="上海市",
-            province="上海",
-            weight_g=1000,
-            contents="茶叶",
-            courier="ZTO",
-            method="cash",
-        )
-        details.update(changes)
-        return services.sending.send(partner, **details)
+    def send_with(**changes):
+        return send(services, partner, sender, **changes)
 
     attempts = (
-        [("weight", lambda t=t: send(weight_g=parse_weight_kg(t))) for t in plain]
+        [("weight", lambda t=t: send_with(weight_g=parse_weight_kg(t))) for t in plain]
         + [
-            ("weight", lambda t=t: send(weight_g=parse_weight_kg(t)))
+            ("weight", lambda t=t: send_with(weight_g=parse_weight_kg(t)))
             for t in [mangled(rng, "1.25", numeric_junk) for _ in range(20)]
         ]
-        + [("province", lambda t=t: send(province=t)) for t in GARBAGE if t.strip()]
-        + [("freight", lambda t=t: send(freight_fen=parse_yuan(t), override_reason="x")) for t in plain]
-        + [("phone", lambda t=t: send(receiver_phone=t)) for t in plain]
-        + [("courier", lambda t=t: send(courier=t)) for t in GARBAGE[:12]]
+        + [("province", lambda t=t: send_with(province=t)) for t in GARBAGE if t.strip()]
+        + [("freight", lambda t=t: send_with(freight_fen=parse_yuan(t), override_reason="x")) for t in plain]
+        + [("phone", lambda t=t: send_with(receiver_phone=t)) for t in plain]
+        + [("courier", lambda t=t: send_with(courier=t)) for t in GARBAGE[:12]]
         + [
             (
                 "charge",

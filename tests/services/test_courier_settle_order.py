@@ -8,34 +8,22 @@ import pytest
 
 from station.domain.errors import NotAllowed
 from station.services.couriers import account
-from tests.services.test_couriers import SAMPLE
-
-
-@pytest.fixture
-def cards(services, partner):
-    return services.rate_cards.import_file(partner, SAMPLE)
-
-
-@pytest.fixture
-def sender(services, partner):
-    return services.villagers.add(partner, name="赵师傅", phone="13900001234")
+from tests.courier_setup import send
 
 
 def test_settling_again_through_an_earlier_day_does_not_pay_the_settlement_back(
     services, partner, cards, sender, clock
 ):
     clock.at = dt.datetime(2026, 11, 20, 10, 0)
-    services.sending.send(
+    send(
+        services,
         partner,
-        sender_id=sender.id,
+        sender,
         receiver_name="赵小明",
-        receiver_phone="13712345678",
         receiver_address="杭州市西湖区文三路 1 号",
         province="浙江省",
         weight_g=3010,
         contents="土鸡蛋",
-        courier="ZTO",
-        method="cash",
     )
     first = services.couriers.settle(partner, "ZTO", through=dt.date(2026, 11, 20), method="cash")
     assert first.fees_posted_fen == 0 and first.paid_fen == -1260  # freight less commission, paid out

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from importlib import resources
-from pathlib import Path
 
 import pytest
 
@@ -13,28 +11,8 @@ from station.db.models import LedgerEntry, PrintJob
 from station.domain.errors import InvalidInput, NotAllowed
 from station.services.couriers import account
 from station.services.rate_cards import read_cards, write_cards
+from tests.courier_setup import SAMPLE, check_in, hand_over, send
 from tests.printing.decode import decode
-
-SAMPLE = Path(str(resources.files("station.assets").joinpath("sample_rate_cards.toml")))
-
-
-@pytest.fixture
-def cards(services, partner):
-    return services.rate_cards.import_file(partner, SAMPLE)
-
-
-@pytest.fixture
-def sender(services, partner):
-    return services.villagers.add(partner, name="赵师傅", phone="13900001234")
-
-
-def check_in(services, partner, number, carrier="ZTO"):
-    batch = services.parcels.start_batch(partner, shelf=1, layer=1, carrier=carrier)
-    return services.parcels.check_in(partner, number, batch_id=batch.id).parcel
-
-
-def hand_over(services, partner, parcel_id):
-    return services.pickup.hand_over(partner, [parcel_id], method="override", override_reason="test")
 
 
 def test_the_sample_cards_import_and_round_trip_through_toml_and_csv(services, cards, tmp_path):
@@ -137,18 +115,7 @@ def test_sending_with_an_override_needs_a_reason(services, partner, cards, sende
 def test_a_batch_to_the_courier_with_a_wrong_count_needs_a_note(services, partner, cards, sender):
     ids = []
     for _ in range(2):
-        sent = services.sending.send(
-            partner,
-            sender_id=sender.id,
-            receiver_name="买家",
-            receiver_phone="13712345678",
-            receiver_address="上海市",
-            province="上海",
-            weight_g=500,
-            contents="茶叶",
-            courier="ZTO",
-            method="wechat",
-        )
+        sent = send(services, partner, sender, weight_g=500, method="wechat")
         ids.append(sent.shipment.id)
     with pytest.raises(InvalidInput) as refused:
         services.sending.hand_over_batch(partner, "ZTO", ids, claimed_count=1)
@@ -175,18 +142,7 @@ def test_a_statement_equals_the_sum_of_its_lines_and_settling_posts_to_the_ledge
         hand_over(services, partner, pid)
     check_in(services, partner, "75123456790099")  # still on the shelf: earns nothing yet
     check_in(services, partner, "YT1234567890123", carrier="YTO")  # no card: nothing
-    services.sending.send(
-        partner,
-        sender_id=sender.id,
-        receiver_name="买家",
-        receiver_phone="13712345678",
-        receiver_address="上海市",
-        province="上海",
-        weight_g=1500,
-        contents="茶叶",
-        courier="ZTO",
-        method="cash",
-    )  # ¥15.00 freight, ¥1.50 commission → ¥13.50 owed to ZTO
+    send(services, partner, sender, weight_g=1500)  # ¥15.00 freight, ¥1.50 commission → ¥13.50 owed to ZTO
     clock.at = dt.datetime(2026, 11, 5, 10, 0)
     services.couriers.record_payment(partner, "ZTO", 2000, direction="out", method="wechat", note="结10月")
 
@@ -260,18 +216,7 @@ def test_export_rows_carry_each_couriers_month_and_the_parcels_sent(services, pa
     from station.services.export_tables import TABLE_BY_NAME
 
     hand_over(services, partner, check_in(services, partner, "75123456780001").id)
-    services.sending.send(
-        partner,
-        sender_id=sender.id,
-        receiver_name="买家王五",
-        receiver_phone="13712345678",
-        receiver_address="上海市浦东新区某路 8 号",
-        province="上海",
-        weight_g=800,
-        contents="茶叶",
-        courier="ZTO",
-        method="cash",
-    )
+    send(services, partner, sender, receiver_name="买家王五", receiver_address="上海市浦东新区某路 8 号", weight_g=800)
     month = parse_month("2026-11")
     accounts = {row[0]: row for row in courier_account_rows(month)}
     assert len(accounts["ZTO"]) == len(TABLE_BY_NAME["courier_accounts"].columns)
@@ -292,18 +237,7 @@ def test_the_county_export_carries_courier_accounts_and_masked_shipments(service
         return list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
 
     hand_over(services, partner, check_in(services, partner, "75123456780001").id)
-    services.sending.send(
-        partner,
-        sender_id=sender.id,
-        receiver_name="买家王五",
-        receiver_phone="13712345678",
-        receiver_address="上海市浦东新区某路 8 号",
-        province="上海",
-        weight_g=800,
-        contents="茶叶",
-        courier="ZTO",
-        method="cash",
-    )
+    send(services, partner, sender, receiver_name="买家王五", receiver_address="上海市浦东新区某路 8 号", weight_g=800)
     out = tmp_path / "export"
     services.exports.export(partner, "2026-11", out)
     assert verify(out) == []
@@ -321,18 +255,7 @@ def test_the_county_roll_up_shows_what_parcel_work_earns(services, partner, card
 
     for n in range(4):
         hand_over(services, partner, check_in(services, partner, f"7512345678{n:04d}").id)  # ¥2.00 fees
-    services.sending.send(
-        partner,
-        sender_id=sender.id,
-        receiver_name="买家",
-        receiver_phone="13712345678",
-        receiver_address="上海市",
-        province="上海",
-        weight_g=800,
-        contents="茶叶",
-        courier="ZTO",
-        method="cash",
-    )  # ¥10.00 freight, ¥1.00 commission, ¥9.00 owed to ZTO
+    send(services, partner, sender, weight_g=800)  # ¥10.00 freight, ¥1.00 commission, ¥9.00 owed to ZTO
     out = tmp_path / "export"
     services.exports.export(partner, "2026-11", out)
     url = str(tmp_path / "county.db")
