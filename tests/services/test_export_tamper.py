@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import json
 import os
+import shutil
 import stat
 
 import pytest
@@ -12,20 +13,23 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from openpyxl import load_workbook
 
 from station.cli import main
+from station.db.database import open_database
+from station.domain.clock import FixedClock
 from station.domain.hashing import chain_hash
 from station.domain.orders import ItemLine
 from station.domain.tariffs import Tier
 from station.services.consignments import SaleLine
 from station.services.export_verify import verify
 from station.services.exports import MANIFEST, SIGNATURE, read_csv, sha256_of
+from station.services.registry import build_services
 from station.services.signing import KEY_FILE, StationKey, load_key
+from tests.conftest import NOV_23_0900, built_once_per_run, config_for
 
 JIN = 1000
 
 
-@pytest.fixture
-def out(services, partner, clock, config, tmp_path):
-    """November with a row in every money table, exported and signed."""
+def export_november(services, partner, clock, path):
+    """November with a row in every money table, exported and signed into `path`."""
     villager = services.villagers.add(partner, name="张阿姨", phone="13611112222")
     services.shifts.open_shift(partner, 30000)
     order = services.purchases.create(
@@ -54,8 +58,27 @@ def out(services, partner, clock, config, tmp_path):
     clock.advance(hours=8)
     services.shifts.close_shift(partner, counted_cash_fen=30000 + 10000 + 2000 + 4500 - 5150 + 100, diff_note="多一元")
     services.day_close.close_day(partner)
-    path = tmp_path / "export"
     services.exports.export(partner, "2026-11", path)
+
+
+@pytest.fixture
+def out(tmp_path_factory, station_home, tmp_path):
+    """`export_november` of the test's station: built once per run, the station's home and its
+    export copied for each test (a test forges its copy)."""
+
+    def build(folder):
+        config = config_for(folder / "home")
+        db = open_database(config.db_path)
+        services = build_services(db, config, FixedClock(NOV_23_0900))
+        partner = services.operators.set_up_station(
+            station_name="青山村服务站", station_code="ZJ-0317", partner_name="王秀英", pin="123456"
+        )
+        export_november(services, partner, services.clock, folder / "export")
+        db.close()
+
+    built = built_once_per_run(tmp_path_factory, "tampered-export", build)
+    shutil.copytree(built / "home", station_home, dirs_exist_ok=True)
+    path = shutil.copytree(built / "export", tmp_path / "export")
     assert verify(path) == []
     return path
 
