@@ -114,7 +114,7 @@ def test_counter_actions_on_a_full_disk_say_so_and_write_nothing(small_disk):
 
 @pytest.mark.parametrize("leave", [0, 40_000])
 def test_an_export_to_a_full_disk_says_so_and_leaves_no_partial_files(tmp_path, small_disk, leave, demo_home):
-    home = demo_home(tmp_path / "home", villagers=60)  # `station demo`, with the small test PIN cost
+    home = demo_home(tmp_path / "home", villagers=5)  # `station demo` (built once per run, shared)
     fill(small_disk, leave=leave)
     out = small_disk / "2026-11"
     result = subprocess.run(
