@@ -8,7 +8,6 @@ from station.services import export_verify
 from station.services.export_tables import DATE, DATETIME, INT, MONEY, TEXT, Column, Table
 from station.services.export_verify import RowCheck
 from station.services.verify_columns import FastRows
-from tests.services.test_county import exports  # noqa: F401  (fixture)
 
 NOVEMBER = parse_month("2026-11")
 TRICKY = {
@@ -67,7 +66,7 @@ def test_rows_of_the_wrong_width_are_left_to_the_exact_check():
 
 
 @pytest.mark.parametrize("block", [1, 2, 3, 2048])
-def test_the_first_bad_row_is_named_whatever_the_block_size(exports, monkeypatch, block):  # noqa: F811
+def test_the_first_bad_row_is_named_whatever_the_block_size(exports, monkeypatch, block):
     """A forged cell several rows in (row 6 of the file): the same problem, whichever block it falls in."""
     import csv
 

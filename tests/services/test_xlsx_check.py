@@ -5,7 +5,6 @@ import pytest
 from station.services import xlsx_check
 from station.services.xlsx_check import check_workbook_structure
 from station.services.xlsx_stream import INT, MONEY, TEXT, XlsxStream
-from tests.services.test_county import exports  # noqa: F401  (fixture)
 
 HEADER = ["id", "name", "total_yuan"]
 ROWS = [[str(n), f"名字{n} <&> =x" if n % 2 else "'=1+1", f"{n}.50"] for n in range(1, 301)]
@@ -56,14 +55,14 @@ def test_a_damaged_workbook_is_refused_not_crashed(workbook, tmp_path):
     assert check_workbook_structure(tmp_path / "text.xlsx", EXPECTED)[0][0] == "verify.bad_workbook"
 
 
-def test_verify_by_structure_and_deep_agree_on_a_good_export(exports):  # noqa: F811
+def test_verify_by_structure_and_deep_agree_on_a_good_export(exports):
     from station.services.export_verify import verify
 
     dirs, _ = exports
     assert verify(dirs[0]) == [] and verify(dirs[0], deep=True) == []
 
 
-def test_a_workbook_short_of_a_row_is_found_even_with_its_hash_rewritten(exports):  # noqa: F811
+def test_a_workbook_short_of_a_row_is_found_even_with_its_hash_rewritten(exports):
     """A station whose workbook disagrees with its CSVs (the manifest hashes what it wrote)."""
     import json
 
