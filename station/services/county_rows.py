@@ -135,9 +135,13 @@ def pg_load_keys_sql() -> str:
     """`%s, %s`: the station code and period of the rows this transaction loads. And: find
     them by the BRIN index, never by reading the whole table. Rows just copied in have no
     statistics yet, so the planner would scan every station's rows to count one station's:
-    loading N stations would cost N²."""
+    loading N stations would cost N². And no parallel workers: the rows of one export are few
+    (a worker costs more to start than it saves), and the cores are better left to COPY."""
     keys = ", ".join(f"set_config('{key}', %s, true)" for key in LOAD_KEYS.values())
-    return f"SELECT {keys}, set_config('enable_seqscan', 'off', true)"
+    return (
+        f"SELECT {keys}, set_config('enable_seqscan', 'off', true), "
+        "set_config('max_parallel_workers_per_gather', '0', true)"
+    )
 
 
 def pg_pin_keys_sql(table: RowTable) -> str:
@@ -292,16 +296,29 @@ ROW_SUMS = (
 )
 
 
-def row_sum_sql(table: str, total: str, parts: str) -> str:
-    """The first row (by id) of this station+period whose `total` is not its `parts`."""
-    return f"SELECT min(id) FROM {PREFIX}{table} {WHERE_KEYS} AND coalesce({total}, -1) <> coalesce({parts}, -1)"
-
-
 def duplicate_id_sql(table: RowTable) -> str:
     """The smallest id that two rows of this station+period share (an export holds each once)."""
     return (
         f"SELECT min(id) FROM (SELECT id FROM {table.table} {WHERE_KEYS} AND id IS NOT NULL "
         "GROUP BY id HAVING count(*) > 1) AS twice"
+    )
+
+
+def row_checks_sql(tables: Sequence[tuple[str, bool, tuple[str, str] | None]]) -> str:
+    """One statement, one scan per table: for each (table, check its ids, (total, parts) or
+    None), how many of this station+period's ids are there twice or more (`count - count
+    DISTINCT`: half the time of grouping; `duplicate_id_sql` then names the id, only when one
+    is) and the first row whose total is not its parts. Each table's {p}, {p} follow in order."""
+    parts = []
+    for name, ids, sums in tables:
+        twice = "count(id) - count(DISTINCT id)" if ids else "0"
+        differs = f"min(id) FILTER (WHERE coalesce({sums[0]}, -1) <> coalesce({sums[1]}, -1))" if sums else "NULL"
+        parts.append(f"(SELECT {twice}, {differs} FROM {PREFIX}{name} {WHERE_KEYS})")
+    return (
+        "SELECT "
+        + ", ".join(f"c{n}.*" for n in range(len(parts)))
+        + " FROM "
+        + ", ".join(f"{part} AS c{n}" for n, part in enumerate(parts))
     )
 
 
