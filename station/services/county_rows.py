@@ -269,20 +269,18 @@ def sqlite_fixed(table: RowTable, found: Iterable[Sequence]) -> list[tuple]:
 
 # -- the figures a county load keeps per station and period, summed from the loaded rows ------
 
-FIGURES_SQL = {  # {p} is the placeholder of the driver
-    "parcels": "SELECT count(*), coalesce(sum(CASE WHEN status = 'picked_up' THEN 1 ELSE 0 END), 0) "
-    f"FROM {PREFIX}parcels {WHERE_KEYS}",
-    "purchases": f"SELECT count(*), coalesce(sum(total_fen), 0) FROM {PREFIX}purchases {WHERE_KEYS} "
-    "AND status <> 'cancelled'",
-    "consignment_sales": "SELECT coalesce(sum(amount_fen), 0), coalesce(sum(commission_fen), 0) "
-    f"FROM {PREFIX}consignment_sales {WHERE_KEYS}",
-    "shifts": f"SELECT coalesce(sum(diff_fen), 0) FROM {PREFIX}shifts {WHERE_KEYS}",
-    "complaints": "SELECT coalesce(sum(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0) "
-    f"FROM {PREFIX}complaints {WHERE_KEYS}",
+FIGURES = {  # per table, the aggregates of this station+period's rows (SQLite and PostgreSQL)
+    "parcels": ("count(*)", "coalesce(sum(CASE WHEN status = 'picked_up' THEN 1 ELSE 0 END), 0)"),
+    "purchases": (
+        "count(*) FILTER (WHERE status <> 'cancelled')",
+        "coalesce(sum(total_fen) FILTER (WHERE status <> 'cancelled'), 0)",
+    ),
+    "consignment_sales": ("coalesce(sum(amount_fen), 0)", "coalesce(sum(commission_fen), 0)"),
+    "shifts": ("coalesce(sum(diff_fen), 0)",),
+    "complaints": ("coalesce(sum(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0)",),
     # What parcel work earned (delivery fees + sending commission) and the couriers' balances.
-    "courier_accounts": "SELECT coalesce(sum(fees_fen), 0), coalesce(sum(closing_fen), 0) "
-    f"FROM {PREFIX}courier_accounts {WHERE_KEYS}",
-    "shipments": f"SELECT coalesce(sum(commission_fen), 0) FROM {PREFIX}shipments {WHERE_KEYS}",
+    "courier_accounts": ("coalesce(sum(fees_fen), 0)", "coalesce(sum(closing_fen), 0)"),
+    "shipments": ("coalesce(sum(commission_fen), 0)",),
 }
 
 
@@ -304,22 +302,23 @@ def duplicate_id_sql(table: RowTable) -> str:
     )
 
 
-def row_checks_sql(tables: Sequence[tuple[str, bool, tuple[str, str] | None]]) -> str:
-    """One statement, one scan per table: for each (table, check its ids, (total, parts) or
-    None), how many of this station+period's ids are there twice or more (`count - count
-    DISTINCT`: half the time of grouping; `duplicate_id_sql` then names the id, only when one
-    is) and the first row whose total is not its parts. Each table's {p}, {p} follow in order."""
-    parts = []
-    for name, ids, sums in tables:
-        twice = "count(id) - count(DISTINCT id)" if ids else "0"
-        differs = f"min(id) FILTER (WHERE coalesce({sums[0]}, -1) <> coalesce({sums[1]}, -1))" if sums else "NULL"
-        parts.append(f"(SELECT {twice}, {differs} FROM {PREFIX}{name} {WHERE_KEYS})")
-    return (
-        "SELECT "
-        + ", ".join(f"c{n}.*" for n in range(len(parts)))
-        + " FROM "
-        + ", ".join(f"{part} AS c{n}" for n, part in enumerate(parts))
-    )
+# How many of the ids are there more than once (`count - count DISTINCT`: half the time of
+# grouping by id; `duplicate_id_sql` then names the id, only when one repeats).
+DUPLICATE_COUNT = "count(id) - count(DISTINCT id)"
+
+
+def sum_differs(total: str, parts: str) -> str:
+    """The first row (by id) whose `total` is not its `parts`."""
+    return f"min(id) FILTER (WHERE coalesce({total}, -1) <> coalesce({parts}, -1))"
+
+
+def aggregates_sql(tables: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """One statement, one scan per table: each (table, its aggregates) over this station+period's
+    rows, side by side in one row in the order given. Each table's {p}, {p} follow in order."""
+    parts = [
+        f"(SELECT {', '.join(aggs)} FROM {PREFIX}{name} {WHERE_KEYS}) AS c{n}" for n, (name, aggs) in enumerate(tables)
+    ]
+    return "SELECT " + ", ".join(f"c{n}.*" for n in range(len(parts))) + " FROM " + ", ".join(parts)
 
 
 def pg_summarize_sql(table: RowTable) -> str:
