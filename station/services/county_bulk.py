@@ -17,6 +17,7 @@ import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from peewee import Database, PostgresqlDatabase
 
@@ -190,7 +191,7 @@ def _checks(tables: Sequence[RowTable], loaded: Mapping[str, int]) -> dict[str, 
 
 def _run_aggregates(
     db: Database, wanted: Mapping[str, Sequence[str]], code: str, period: str
-) -> dict[tuple[str, str], object]:
+) -> dict[tuple[str, str], Any]:
     """Every (table, aggregate) in `wanted`, in one statement with one scan per table."""
     if not wanted:
         return {}
@@ -202,7 +203,7 @@ def _run_aggregates(
 
 
 def _raise_problems(
-    db: Database, tables: Sequence[RowTable], values: Mapping[tuple[str, str], object], code: str, period: str
+    db: Database, tables: Sequence[RowTable], values: Mapping[tuple[str, str], Any], code: str, period: str
 ) -> None:
     """As the checks always ran: every file's ids first, then the row sums, in table order."""
     mark = "%s" if is_postgres(db) else "?"
