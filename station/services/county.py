@@ -239,8 +239,8 @@ def _load_checked(
                     }
                 ),
             )
-        county_bulk.load_rows(
-            db, directory, code, period, replacing=existing is not None, digests=digests, counts=counts
+        loaded = county_bulk.load_rows(  # its rows checked by `figures` below, in the same scans
+            db, directory, code, period, replacing=existing is not None, digests=digests, counts=counts, check=False
         )
         CountyLoad.create(
             station_code=code,
@@ -256,7 +256,7 @@ def _load_checked(
             utility_excess_fen=sum(b.excess_fen for b in bills),
             over_cap=any(b.excess_fen > 0 for b in bills),
             flags=len(flags),
-            **county_bulk.figures(db, code, period),  # summed by the database from the rows
+            **county_bulk.figures(db, code, period, check=loaded),  # summed by the database from the rows
         )
         if bills:
             CountyUtility.insert_many(

@@ -17,14 +17,17 @@ import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from peewee import Database, PostgresqlDatabase
 
 from station.domain.spreadsheet import restore
 from station.services.county_rows import (
-    FIGURES_SQL,
+    DUPLICATE_COUNT,
+    FIGURES,
     ROW_SUMS,
     RowTable,
+    aggregates_sql,
     create_sql,
     delete_sql,
     direct_copy,
@@ -39,13 +42,13 @@ from station.services.county_rows import (
     pg_stage_sql,
     pg_summarize_sql,
     pg_unpin_keys_sql,
-    row_sum_sql,
     sqlite_direct_insert_sql,
     sqlite_fixed,
     sqlite_fixes_sql,
     sqlite_insert_sql,
     sqlite_raw_rows,
     sqlite_rows,
+    sum_differs,
 )
 from station.services.export_tables import TABLES
 from station.services.hashed_csv import HashedCsv
@@ -135,13 +138,15 @@ def load_rows(
     replacing: bool = True,
     digests: Mapping[str, str] | None = None,
     counts: Mapping[str, int] | None = None,
+    check: bool = True,
 ) -> dict[str, int]:
     """Put the folder's rows in for this station+period (first removing what an earlier load
     of it left, when `replacing`); call inside a transaction. Returns the rows loaded per
     table. The folder must have been verified first; `digests` (file name → SHA-256, from the
     verified manifest) makes a file that changed since raise `ChangedFile`; `counts` (file name →
     rows, from the same manifest) makes a file loaded as other rows than verify read raise
-    `RowCountDiffers`."""
+    `RowCountDiffers`. Then no id may be twice in a file, no total other than its parts
+    (`NotAsVerified`) — unless `check` is False: the caller has `figures` check them (one scan)."""
     postgres = is_postgres(db)
     mark = "%s" if postgres else "?"
     loaded = {}
@@ -164,18 +169,53 @@ def load_rows(
         listed = (counts or {}).get(f"{table_name}.csv")
         if listed is not None and rows != listed:
             raise RowCountDiffers(f"{table_name}.csv", rows, listed)
-    for table in tables or row_tables():
-        if loaded.get(table.name, 0) > 1 and ("id", INT) in table.columns:
-            row_id = db.execute_sql(duplicate_id_sql(table).format(p=mark), (code, period)).fetchone()[0]
-            if row_id is not None:
-                raise NotAsVerified("county.duplicate_id", file=f"{table.name}.csv", id=row_id)
-    for name, total, parts in ROW_SUMS:
-        if loaded.get(name):
-            row_id = db.execute_sql(row_sum_sql(name, total, parts).format(p=mark), (code, period)).fetchone()[0]
-            if row_id is not None:
-                column = total.removesuffix("_fen") + "_yuan"  # as the CSV names it
-                raise NotAsVerified("county.total_differs", file=f"{name}.csv", id=row_id, column=column)
+    if check:
+        values = _run_aggregates(db, _checks(tables or row_tables(), loaded), code, period)
+        _raise_problems(db, tables or row_tables(), values, code, period)
     return loaded
+
+
+def _checks(tables: Sequence[RowTable], loaded: Mapping[str, int]) -> dict[str, list[str]]:
+    """Per table with rows (most of a station's tables have none): no id twice in its file, no
+    row whose total is not its parts. Aggregates named by what they check."""
+    sums = {name: (total, parts) for name, total, parts in ROW_SUMS}
+    found: dict[str, list[str]] = {}
+    for table in tables:
+        rows = loaded.get(table.name, 0)
+        if rows > 1 and ("id", INT) in table.columns:
+            found.setdefault(table.name, []).append(DUPLICATE_COUNT)
+        if rows and table.name in sums:
+            found.setdefault(table.name, []).append(sum_differs(*sums[table.name]))
+    return found
+
+
+def _run_aggregates(
+    db: Database, wanted: Mapping[str, Sequence[str]], code: str, period: str
+) -> dict[tuple[str, str], Any]:
+    """Every (table, aggregate) in `wanted`, in one statement with one scan per table."""
+    if not wanted:
+        return {}
+    mark = "%s" if is_postgres(db) else "?"
+    tables = list(wanted.items())
+    row = db.execute_sql(aggregates_sql(tables).format(p=mark), (code, period) * len(tables)).fetchone()
+    keys = [(name, agg) for name, aggs in tables for agg in aggs]
+    return dict(zip(keys, row, strict=True))
+
+
+def _raise_problems(
+    db: Database, tables: Sequence[RowTable], values: Mapping[tuple[str, str], Any], code: str, period: str
+) -> None:
+    """As the checks always ran: every file's ids first, then the row sums, in table order."""
+    mark = "%s" if is_postgres(db) else "?"
+    for table in tables:
+        if values.get((table.name, DUPLICATE_COUNT)):
+            row_id = db.execute_sql(duplicate_id_sql(table).format(p=mark), (code, period)).fetchone()[0]
+            raise NotAsVerified("county.duplicate_id", file=f"{table.name}.csv", id=row_id)
+    for name, total, parts in ROW_SUMS:
+        row_id = values.get((name, sum_differs(total, parts)))
+        if row_id is not None:
+            column = total.removesuffix("_fen") + "_yuan"  # as the CSV names it
+            raise NotAsVerified("county.total_differs", file=f"{name}.csv", id=row_id, column=column)
 
 
 def _header_only(path: Path, expected: str | None) -> bool:
@@ -276,21 +316,18 @@ def _insert_sqlite(db: Database, table: RowTable, path: Path, code: str, period:
     return loaded
 
 
-def figures(db: Database, code: str, period: str) -> dict[str, int]:
+def figures(db: Database, code: str, period: str, *, check: Mapping[str, int] | None = None) -> dict[str, int]:
     """The per-station figures of a county load, summed by the database from the loaded rows
-    (one statement: each table's aggregate is one row, joined side by side)."""
-    mark = "%s" if is_postgres(db) else "?"
-    names = list(FIGURES_SQL)
-    columns = ", NULL, ".join(f"{name}.*" for name in names)  # NULL between: no figure is NULL
-    parts = ", ".join(f"({FIGURES_SQL[name].format(p=mark)}) AS {name}" for name in names)
-    row = db.execute_sql(f"SELECT {columns} FROM {parts}", (code, period) * len(names)).fetchone()
-    found: list[list[int]] = [[]]
-    for value in row:
-        if value is None:
-            found.append([])
-        else:
-            found[-1].append(int(value))
-    values = dict(zip(names, found, strict=True))
+    (one statement, one scan per table). With `check` (rows loaded per table, as `load_rows`
+    returned them with `check=False`), the same statement and scans check those rows as
+    `load_rows` would, raising `NotAsVerified`."""
+    tables = row_tables()
+    wanted = {name: list(aggs) for name, aggs in FIGURES.items()}
+    for name, aggs in _checks(tables, check or {}).items():
+        wanted.setdefault(name, []).extend(aggs)
+    got = _run_aggregates(db, wanted, code, period)
+    _raise_problems(db, tables, got, code, period)
+    values = {name: [int(got[(name, agg)]) for agg in aggs] for name, aggs in FIGURES.items()}
     parcels, picked_up = values["parcels"]
     purchases, purchases_fen = values["purchases"]
     sales_fen, commission_fen = values["consignment_sales"]

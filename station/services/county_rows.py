@@ -135,9 +135,13 @@ def pg_load_keys_sql() -> str:
     """`%s, %s`: the station code and period of the rows this transaction loads. And: find
     them by the BRIN index, never by reading the whole table. Rows just copied in have no
     statistics yet, so the planner would scan every station's rows to count one station's:
-    loading N stations would cost N²."""
+    loading N stations would cost N². And no parallel workers: the rows of one export are few
+    (a worker costs more to start than it saves), and the cores are better left to COPY."""
     keys = ", ".join(f"set_config('{key}', %s, true)" for key in LOAD_KEYS.values())
-    return f"SELECT {keys}, set_config('enable_seqscan', 'off', true)"
+    return (
+        f"SELECT {keys}, set_config('enable_seqscan', 'off', true), "
+        "set_config('max_parallel_workers_per_gather', '0', true)"
+    )
 
 
 def pg_pin_keys_sql(table: RowTable) -> str:
@@ -265,20 +269,18 @@ def sqlite_fixed(table: RowTable, found: Iterable[Sequence]) -> list[tuple]:
 
 # -- the figures a county load keeps per station and period, summed from the loaded rows ------
 
-FIGURES_SQL = {  # {p} is the placeholder of the driver
-    "parcels": "SELECT count(*), coalesce(sum(CASE WHEN status = 'picked_up' THEN 1 ELSE 0 END), 0) "
-    f"FROM {PREFIX}parcels {WHERE_KEYS}",
-    "purchases": f"SELECT count(*), coalesce(sum(total_fen), 0) FROM {PREFIX}purchases {WHERE_KEYS} "
-    "AND status <> 'cancelled'",
-    "consignment_sales": "SELECT coalesce(sum(amount_fen), 0), coalesce(sum(commission_fen), 0) "
-    f"FROM {PREFIX}consignment_sales {WHERE_KEYS}",
-    "shifts": f"SELECT coalesce(sum(diff_fen), 0) FROM {PREFIX}shifts {WHERE_KEYS}",
-    "complaints": "SELECT coalesce(sum(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0) "
-    f"FROM {PREFIX}complaints {WHERE_KEYS}",
+FIGURES = {  # per table, the aggregates of this station+period's rows (SQLite and PostgreSQL)
+    "parcels": ("count(*)", "coalesce(sum(CASE WHEN status = 'picked_up' THEN 1 ELSE 0 END), 0)"),
+    "purchases": (
+        "count(*) FILTER (WHERE status <> 'cancelled')",
+        "coalesce(sum(total_fen) FILTER (WHERE status <> 'cancelled'), 0)",
+    ),
+    "consignment_sales": ("coalesce(sum(amount_fen), 0)", "coalesce(sum(commission_fen), 0)"),
+    "shifts": ("coalesce(sum(diff_fen), 0)",),
+    "complaints": ("coalesce(sum(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0)",),
     # What parcel work earned (delivery fees + sending commission) and the couriers' balances.
-    "courier_accounts": "SELECT coalesce(sum(fees_fen), 0), coalesce(sum(closing_fen), 0) "
-    f"FROM {PREFIX}courier_accounts {WHERE_KEYS}",
-    "shipments": f"SELECT coalesce(sum(commission_fen), 0) FROM {PREFIX}shipments {WHERE_KEYS}",
+    "courier_accounts": ("coalesce(sum(fees_fen), 0)", "coalesce(sum(closing_fen), 0)"),
+    "shipments": ("coalesce(sum(commission_fen), 0)",),
 }
 
 
@@ -292,17 +294,31 @@ ROW_SUMS = (
 )
 
 
-def row_sum_sql(table: str, total: str, parts: str) -> str:
-    """The first row (by id) of this station+period whose `total` is not its `parts`."""
-    return f"SELECT min(id) FROM {PREFIX}{table} {WHERE_KEYS} AND coalesce({total}, -1) <> coalesce({parts}, -1)"
-
-
 def duplicate_id_sql(table: RowTable) -> str:
     """The smallest id that two rows of this station+period share (an export holds each once)."""
     return (
         f"SELECT min(id) FROM (SELECT id FROM {table.table} {WHERE_KEYS} AND id IS NOT NULL "
         "GROUP BY id HAVING count(*) > 1) AS twice"
     )
+
+
+# How many of the ids are there more than once (`count - count DISTINCT`: half the time of
+# grouping by id; `duplicate_id_sql` then names the id, only when one repeats).
+DUPLICATE_COUNT = "count(id) - count(DISTINCT id)"
+
+
+def sum_differs(total: str, parts: str) -> str:
+    """The first row (by id) whose `total` is not its `parts`."""
+    return f"min(id) FILTER (WHERE coalesce({total}, -1) <> coalesce({parts}, -1))"
+
+
+def aggregates_sql(tables: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """One statement, one scan per table: each (table, its aggregates) over this station+period's
+    rows, side by side in one row in the order given. Each table's {p}, {p} follow in order."""
+    parts = [
+        f"(SELECT {', '.join(aggs)} FROM {PREFIX}{name} {WHERE_KEYS}) AS c{n}" for n, (name, aggs) in enumerate(tables)
+    ]
+    return "SELECT " + ", ".join(f"c{n}.*" for n in range(len(parts))) + " FROM " + ", ".join(parts)
 
 
 def pg_summarize_sql(table: RowTable) -> str:
