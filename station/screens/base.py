@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from textual.binding import ActiveBinding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from station.domain.errors import StationError
 from station.services.db_errors import as_station_error
@@ -61,17 +61,21 @@ class ServiceCalls:
 
     The handler runs on the UI thread. Expected failures (StationError) go to `on_error`
     (default: an error notification); anything else is logged and shown in a dialog.
+    The answer of a call that a newer `exclusive` one cancelled is dropped: a thread cannot be
+    stopped, so the search for "z" may end after the one for "zs" and would show stale rows.
     """
 
     @dataclass
     class Finished(Message):
         result: Any
         handler: Callable[[Any], None] | None
+        worker: Worker | None = None
 
     @dataclass
     class Failed(Message):
         error: StationError
         handler: Callable[[StationError], None] | None
+        worker: Worker | None = None
 
     def call_service(
         self,
@@ -94,24 +98,27 @@ class ServiceCalls:
         )
 
     def _run_call(self, call, on_done, on_error) -> None:
+        worker = get_current_worker()
         try:
             # Thread workers run on the event loop's thread pool, and peewee keeps one connection
             # per thread: a pool thread reuses its connection for the next call. Measured faster
             # than closing it after each call (benchmarks/counter.py, `worker_connection`).
             result = call()
         except StationError as error:
-            self.post_message(ServiceCalls.Failed(error, on_error))  # type: ignore[attr-defined]
+            self.post_message(ServiceCalls.Failed(error, on_error, worker))  # type: ignore[attr-defined]
         except Exception as error:  # a full disk or a long lock is said plainly; others go to the dialog
             explained = as_station_error(error)
             if explained is None:
                 raise
             log.warning("database error: %s", error)
-            self.post_message(ServiceCalls.Failed(explained, on_error))  # type: ignore[attr-defined]
+            self.post_message(ServiceCalls.Failed(explained, on_error, worker))  # type: ignore[attr-defined]
         else:
-            self.post_message(ServiceCalls.Finished(result, on_done))  # type: ignore[attr-defined]
+            self.post_message(ServiceCalls.Finished(result, on_done, worker))  # type: ignore[attr-defined]
 
     async def on_service_calls_finished(self, message: Finished) -> None:
         message.stop()
+        if message.worker is not None and message.worker.is_cancelled:
+            return
         if message.handler is not None:
             outcome = message.handler(message.result)
             if inspect.iscoroutine(outcome):  # not AwaitComplete (dismiss must not be awaited)
@@ -119,6 +126,8 @@ class ServiceCalls:
 
     def on_service_calls_failed(self, message: Failed) -> None:
         message.stop()
+        if message.worker is not None and message.worker.is_cancelled:
+            return
         if message.handler is not None:
             message.handler(message.error)
         else:

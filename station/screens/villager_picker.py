@@ -24,6 +24,8 @@ class VillagerPickerDialog(StationDialog[VillagerInfo | None]):
         self.villagers = villagers
         self.initial = initial
         self.shown: list[VillagerInfo] = []
+        self.shown_for: str | None = None  # the text `shown` answers
+        self.submit_when_shown = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -46,20 +48,27 @@ class VillagerPickerDialog(StationDialog[VillagerInfo | None]):
         first = self.consignors_first
         self.call_service(
             lambda: self.villagers.search(text, limit=30, consignors_first=first),
-            self.show,
+            lambda found: self.show(found, text),
             group="search",
             exclusive=True,
         )
 
-    def show(self, found: list[VillagerInfo]) -> None:
-        self.shown = found
+    def show(self, found: list[VillagerInfo], text: str) -> None:
+        self.shown, self.shown_for = found, text
         table = self.query_one("#picker-results", DataTable)
         table.clear()
         for v in found:
             table.add_row(v.name, v.masked_phone, v.village_group, key=str(v.id))
+        if self.submit_when_shown and text == self.query_one("#picker-search", Input).value:
+            self.submitted()
 
     @on(Input.Submitted, "#picker-search")
     def submitted(self) -> None:
+        # Enter typed before the answer to the last keystroke came: act on that answer, not
+        # on the rows of a shorter text still on screen.
+        self.submit_when_shown = self.shown_for != self.query_one("#picker-search", Input).value
+        if self.submit_when_shown:
+            return
         if len(self.shown) == 1:
             self.dismiss(self.shown[0])
         elif self.shown:

@@ -1,4 +1,10 @@
+import asyncio
+import contextlib
+
 import pytest
+import textual._wait
+import textual.app
+from textual.widgets import Input
 
 from station.app import make_app
 from tests.ui.demo_station import demo_db, demo_template  # noqa: F401  (fixtures: the demo station)
@@ -46,7 +52,51 @@ def set_up(config, clock):
 def quick_idle_check(monkeypatch):
     """Pilot waits for 'idle' after every key by sleeping in 20 ms slices; 2 ms slices see the
     same idleness sooner. What tests wait on for correctness is `settle` (workers, screens)."""
-    import textual._wait
-
     monkeypatch.setattr(textual._wait, "SLEEP_GRANULARITY", 1 / 500)
     monkeypatch.setattr(textual._wait, "SLEEP_IDLE", 1 / 500 / 20)
+
+
+class KeyPace:
+    """When Pilot waits for 'idle' after a key. A character typed into a text field goes in
+    without it, as a scanner or a quick hand sends them: no pause between the characters of a
+    number. Other keys (Enter, F-keys, Ctrl+…, a letter that is a screen's hotkey) still wait,
+    unless a test says, inside `fast()`, that nothing it presses starts work to wait for.
+    What the app must do with keys typed ahead is tested in test_type_ahead_ui.py."""
+
+    def __init__(self) -> None:
+        self.skip_all = False
+        self.skip_now = False
+
+    @contextlib.contextmanager
+    def fast(self):
+        self.skip_all = True
+        try:
+            yield
+        finally:
+            self.skip_all = False
+
+
+@pytest.fixture(autouse=True)
+def key_pace(monkeypatch):
+    pace = KeyPace()
+    real_wait = textual._wait.wait_for_idle
+    real_press = textual.app.App._press_keys
+
+    async def wait_for_idle(min_sleep: float = 0, max_sleep: float = 1) -> None:
+        if pace.skip_now:
+            await asyncio.sleep(0)
+        else:
+            await real_wait(min_sleep, max_sleep)
+
+    async def press_keys(app, keys) -> None:
+        for key in keys:
+            typed = len(key) == 1 and key.isprintable() and isinstance(app.focused, Input)
+            pace.skip_now = pace.skip_all or typed
+            try:
+                await real_press(app, [key])
+            finally:
+                pace.skip_now = False
+
+    monkeypatch.setattr(textual.app, "wait_for_idle", wait_for_idle)
+    monkeypatch.setattr(textual.app.App, "_press_keys", press_keys)
+    return pace
