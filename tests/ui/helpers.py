@@ -79,3 +79,17 @@ async def log_in(app: StationApp, pilot, pin: str = "123456") -> None:
     await type_text(pilot, pin)
     await pilot.press("enter")
     await settle(app, pilot)
+
+
+async def press_each(app: StationApp, pilot, *keys: str) -> None:
+    """Each key as a person presses it: the next one once the screen has answered the last."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(app, pilot)
+
+
+async def fill(pilot, *texts: str) -> None:
+    """A form field by field: each text typed, then Enter (to the next field, or submit)."""
+    for text in texts:
+        await type_text(pilot, text)
+        await pilot.press("enter")

@@ -9,7 +9,7 @@ from station.db.oversight_models import Complaint
 from station.domain.orders import ItemLine
 from station.screens.complaints import ComplaintsScreen
 from station.screens.purchases import OrderScreen
-from tests.ui.helpers import log_in, screen_text, settle, type_text
+from tests.ui.helpers import log_in, press_each, screen_text, settle, type_text
 
 
 async def test_complaint_about_an_order_shows_both_ways(make, set_up):
@@ -19,9 +19,7 @@ async def test_complaint_about_an_order_shows_both_ways(make, set_up):
     app = make()
     async with app.run_test(size=(100, 30)) as pilot:
         await log_in(app, pilot)
-        for key in ("f8", "ctrl+y", "ctrl+n"):
-            await pilot.press(key)
-            await settle(app, pilot)
+        await press_each(app, pilot, "f8", "ctrl+y", "ctrl+n")
         await type_text(pilot, "zay")
         await pilot.press("enter")
         await settle(app, pilot)
@@ -36,8 +34,6 @@ async def test_complaint_about_an_order_shows_both_ways(make, set_up):
         row = Complaint.get()
         assert (row.villager_id, row.purchase_id) == (zhang.id, order.order.id)
         assert "订单 #1 电饭煲" in screen_text(app)
-        for key in ("f3", "enter"):
-            await pilot.press(key)
-            await settle(app, pilot)
+        await press_each(app, pilot, "f3", "enter")
         assert isinstance(app.screen, OrderScreen)
         assert "投诉 #1（处理中）：锅有裂纹" in screen_text(app)

@@ -12,7 +12,7 @@ from station.db.consignment_models import ConsignmentLot, ConsignmentSettlement
 from station.domain.errors import InvalidInput
 from station.domain.periods import parse_shelf_life
 from station.services.consignments import SaleLine
-from tests.ui.helpers import log_in, settle, type_text
+from tests.ui.helpers import fill, log_in, press_each, settle, type_text
 
 
 def test_shelf_life_as_days_or_a_date():
@@ -39,18 +39,14 @@ async def test_consignor_first_days_shelf_life_and_wechat_settlement(make, set_u
     app = make()
     async with app.run_test(size=(100, 30)) as pilot:
         await log_in(app, pilot)
-        for key in ("f4", "ctrl+n"):
-            await pilot.press(key)
-            await settle(app, pilot)
+        await press_each(app, pilot, "f4", "ctrl+n")
         await type_text(pilot, "zs")  # 张三 and 张师傅: the consignor comes first
         await settle(app, pilot)
         picker_rows = app.screen.query_one("#picker-results", DataTable)
         assert [picker_rows.get_row_at(i)[0] for i in range(picker_rows.row_count)] == ["张师傅", "张三"]
         await pilot.press("down", "enter")
         await settle(app, pilot)
-        for text in ("土鸡蛋", "", "30", "9", "8", "20 天"):
-            await type_text(pilot, text)
-            await pilot.press("enter")
+        await fill(pilot, "土鸡蛋", "", "30", "9", "8", "20 天")
         await settle(app, pilot)
         lot = ConsignmentLot.select().order_by(ConsignmentLot.id.desc()).get()
         assert (lot.product, lot.expires_on) == ("土鸡蛋", clock.now().date() + dt.timedelta(days=20))

@@ -5,7 +5,7 @@ from station.db.consignment_models import ConsignmentLot, ConsignmentSale, Consi
 from station.printing.transports import make_transport
 from station.screens.consignments import ConsignmentsScreen
 from tests.printing.decode import decode
-from tests.ui.helpers import log_in, screen_text, settle, type_text
+from tests.ui.helpers import fill, log_in, screen_text, settle, type_text
 
 
 async def test_intake_two_sales_and_a_settlement_statement(make, set_up, config):
@@ -24,9 +24,7 @@ async def test_intake_two_sales_and_a_settlement_statement(make, set_up, config)
         await type_text(pilot, "zsf")  # 赵师傅
         await pilot.press("enter")
         await settle(app, pilot)
-        for text in ("土鸡蛋", "一级", "30", "9", "8", ""):
-            await type_text(pilot, text)
-            await pilot.press("enter")
+        await fill(pilot, "土鸡蛋", "一级", "30", "9", "8", "")
         await settle(app, pilot)
         lot = ConsignmentLot.get()
         assert (lot.qty_milli, lot.unit_price_fen, lot.commission_bp, lot.unit) == (30000, 900, 800, "jin")

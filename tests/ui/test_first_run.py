@@ -6,7 +6,7 @@ from station.screens.login import LoginScreen
 from station.screens.setup import SetupScreen
 from station.screens.villagers import VillagersScreen
 from station.services.signing import load_key
-from tests.ui.helpers import screen_text, settle, type_text
+from tests.ui.helpers import fill, screen_text, settle, type_text
 
 
 async def test_setup_login_add_villager_and_find_by_initials(make, config):
@@ -14,9 +14,7 @@ async def test_setup_login_add_villager_and_find_by_initials(make, config):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, SetupScreen)
-        for text in ("青山村服务站", "ZJ-0317", "", "王秀英", "123456", "123456"):
-            await type_text(pilot, text)
-            await pilot.press("enter")
+        await fill(pilot, "青山村服务站", "ZJ-0317", "", "王秀英", "123456", "123456")
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
         assert Station.get().code == "ZJ-0317"
@@ -40,9 +38,7 @@ async def test_setup_login_add_villager_and_find_by_initials(make, config):
         assert isinstance(app.screen, VillagersScreen)
         await pilot.press("ctrl+n")
         await settle(app, pilot)
-        for text in ("张三", "13812345678", "一组", "腿脚不便"):
-            await type_text(pilot, text)
-            await pilot.press("enter")
+        await fill(pilot, "张三", "13812345678", "一组", "腿脚不便")
         await settle(app, pilot)
         assert isinstance(app.screen, VillagersScreen)
         villager = Villager.get()
@@ -66,9 +62,7 @@ async def test_bad_phone_in_the_villager_form_is_shown_and_nothing_saved(make, s
         await settle(app, pilot)
         await pilot.press("f6", "ctrl+n")
         await settle(app, pilot)
-        for text in ("王五", "1381234", "", ""):
-            await type_text(pilot, text)
-            await pilot.press("enter")
+        await fill(pilot, "王五", "1381234", "", "")
         await settle(app, pilot)
         message = app.screen.query_one("#form-message", Label)
         assert "1381234" in str(message.render()) and "11" in str(message.render())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from station.screens.home import HomeScreen, TileView
 from station.screens.parcel_lists import OverdueScreen
 from station.screens.purchases import PurchasesScreen
-from tests.ui.helpers import log_in, screen_text, settle, type_text
+from tests.ui.helpers import log_in, press_each, screen_text, settle, type_text
 
 
 async def test_enter_on_tiles_opens_overdue_and_arrived_lists(make, demo_db):
@@ -34,9 +34,7 @@ async def test_cash_tile_includes_the_opening_float(make, set_up):
     async with app.run_test(size=(100, 30)) as pilot:
         await log_in(app, pilot)
         assert "账面现金: ¥0.00" in screen_text(app)
-        for key in ("f8", "ctrl+o"):
-            await pilot.press(key)
-            await settle(app, pilot)
+        await press_each(app, pilot, "f8", "ctrl+o")
         await type_text(pilot, "300")
         await pilot.press("enter")
         await settle(app, pilot)

@@ -10,15 +10,13 @@ from station.screens.complaints import ComplaintsScreen
 from station.screens.consignments import ConsignmentsScreen
 from station.screens.parcel_desk import ParcelDeskScreen
 from station.screens.shift import ShiftScreen
-from tests.ui.helpers import log_in, screen_text, settle, type_text
+from tests.ui.helpers import log_in, press_each, screen_text, settle, type_text
 
 
 async def register_complaint_about(app, pilot, initials: str, option: int, text: str) -> None:
     """F8 → Ctrl+Y → Ctrl+N, the villager by initials, then what it is about picked from the
     list with keys only: Shift+Tab back to the select, ↓ opens it, ↓ × option, Enter picks."""
-    for key in ("f8", "ctrl+y", "ctrl+n"):
-        await pilot.press(key)
-        await settle(app, pilot)
+    await press_each(app, pilot, "f8", "ctrl+y", "ctrl+n")
     await type_text(pilot, initials)
     await pilot.press("enter")
     await settle(app, pilot)

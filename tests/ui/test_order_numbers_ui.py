@@ -7,7 +7,7 @@ from station.db.purchase_models import Purchase
 from station.domain.orders import ItemLine
 from station.screens.form_dialog import FormDialog
 from station.screens.purchases import OrderScreen
-from tests.ui.helpers import log_in, screen_text, settle, type_text
+from tests.ui.helpers import log_in, press_each, screen_text, settle, type_text
 
 
 async def test_running_total_is_shown_while_items_are_typed(make, set_up):
@@ -16,9 +16,7 @@ async def test_running_total_is_shown_while_items_are_typed(make, set_up):
     app = make()
     async with app.run_test(size=(100, 30)) as pilot:
         await log_in(app, pilot)
-        for key in ("f3", "ctrl+n"):
-            await pilot.press(key)
-            await settle(app, pilot)
+        await press_each(app, pilot, "f3", "ctrl+n")
         await type_text(pilot, "zay")
         await pilot.press("enter")
         await settle(app, pilot)
@@ -85,9 +83,7 @@ async def test_statement_reads_as_sentences(make, set_up):
     app = make()
     async with app.run_test(size=(100, 30)) as pilot:
         await log_in(app, pilot)
-        for key in ("f3", "ctrl+a"):
-            await pilot.press(key)
-            await settle(app, pilot)
+        await press_each(app, pilot, "f3", "ctrl+a")
         await type_text(pilot, "zay")
         await pilot.press("enter")
         await settle(app, pilot)

@@ -8,7 +8,7 @@ from textual.command import CommandInput, CommandList, CommandPalette
 from station.screens.dialogs import ConfirmDialog
 from station.screens.purchases import OrderScreen
 from station.screens.shift import ShiftScreen
-from tests.ui.helpers import log_in, screen_text, settle, type_text
+from tests.ui.helpers import log_in, press_each, screen_text, settle, type_text
 
 
 def palette_options(app) -> list[str]:
@@ -20,9 +20,7 @@ async def test_palette_finds_the_order_screens_placed_action_in_chinese(make, de
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in(app, pilot)
-        for key in ("f3", "enter"):
-            await pilot.press(key)
-            await settle(app, pilot)
+        await press_each(app, pilot, "f3", "enter")
         assert isinstance(app.screen, OrderScreen)
         await pilot.press("ctrl+p")
         await settle(app, pilot)

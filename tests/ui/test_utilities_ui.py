@@ -6,7 +6,7 @@ from station.db.utility_models import UtilityBill
 from station.domain.tariffs import Tier
 from station.screens.dialogs import InfoDialog
 from station.screens.utilities import UtilitiesScreen
-from tests.ui.helpers import log_in, screen_text, settle, type_text
+from tests.ui.helpers import fill, log_in, screen_text, settle
 
 
 async def test_a_bill_above_the_cap_shows_the_cap_as_payable_and_flags_the_excess(make, set_up):
@@ -26,9 +26,7 @@ async def test_a_bill_above_the_cap_shows_the_cap_as_payable_and_flags_the_exces
         assert isinstance(app.screen, UtilitiesScreen)
         await pilot.press("ctrl+n")
         await settle(app, pilot)
-        for text in ("2026-10", "18234", "18711", "", "", "280"):
-            await type_text(pilot, text)
-            await pilot.press("enter")
+        await fill(pilot, "2026-10", "18234", "18711", "", "", "280")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         bill = UtilityBill.get()
@@ -49,9 +47,7 @@ async def test_a_bill_without_a_tariff_is_refused_by_name(make, set_up):
         await log_in(app, pilot)
         await pilot.press("f5", "ctrl+n")
         await settle(app, pilot)
-        for text in ("2026-10", "1", "2", "", "", "5"):
-            await type_text(pilot, text)
-            await pilot.press("enter")
+        await fill(pilot, "2026-10", "1", "2", "", "", "5")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         message = str(app.screen.query_one("#form-message", Label).render())
