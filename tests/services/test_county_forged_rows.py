@@ -129,3 +129,32 @@ def test_a_forged_replacement_leaves_the_loaded_month_as_it_was(tmp_path, reques
     assert after == before
     assert db.execute_sql("SELECT count(*), sum(total_fen) FROM county_rows_purchases").fetchone() == rows_before
     db.close()
+
+
+def listed_rows(folder, table, rows, tmp_path):
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"][f"{table}.csv"]["rows"] = rows
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    resign(folder, "A03", tmp_path)
+
+
+@pytest.mark.parametrize("where", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("verified", [True, False])
+@pytest.mark.parametrize("case", ["header only, listed with rows", "rows, listed with none"])
+def test_rows_other_than_the_manifest_lists_are_refused(tmp_path, request, exports, where, verified, case):
+    url = str(tmp_path / "county.db") if where == "sqlite" else request.getfixturevalue("postgres")
+    dirs, _ = exports
+    enrol_all(url, exports)
+    if case.startswith("header"):
+        forge(dirs[2], tmp_path, "purchases", lambda rows: rows.__delitem__(slice(1, None)))
+        listed_rows(dirs[2], "purchases", 3, tmp_path)
+    else:
+        forge(dirs[2], tmp_path, "shifts", with_shift())
+        listed_rows(dirs[2], "shifts", 0, tmp_path)
+    db = connect_county(url)
+    county_bulk.create_row_tables(db)
+    outcome = load_one(db, dirs[2], NOW, checked=None if verified else [])
+    assert outcome.status == "refused", outcome
+    assert outcome.values.get("file") in ("purchases.csv", "shifts.csv"), outcome
+    assert nothing_kept(db)
+    db.close()
