@@ -282,6 +282,9 @@ class BackupService:
         for operator in self.operators.list_active():
             if operator.name == operator_name.strip():
                 return self.operators.approve(operator.id, pin, action="backup.restore").id
+        # A wrong PIN or role is on the record by `approve`; a name no operator has is by this.
+        with self.db.atomic():
+            self.audit.record("backup.restore_refused", None, ref=operator_name, reason="backup.no_operator")
         raise NotFound("backup.no_operator", name=operator_name)
 
     def _restore_locked(self, source, operator_name, pin, live_station, approver) -> RestoreResult:

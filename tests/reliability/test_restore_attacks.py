@@ -12,9 +12,10 @@ import pytest
 
 from station.db.database import open_database
 from station.domain.clock import SystemClock
+from station.domain.errors import StationError
 from station.services.registry import build_services
 from station.services.station_lock import StationInUse
-from tests.reliability.test_restore_safety import cash_in, moved_backup
+from tests.reliability.test_restore_safety import cash_in, integrity, moved_backup
 
 HOLDING_A_WRITE = textwrap.dedent("""
     import sqlite3, sys, time
@@ -24,6 +25,10 @@ HOLDING_A_WRITE = textwrap.dedent("""
     print("holding", flush=True)
     time.sleep(60)
 """)
+
+
+def integrity_ok(config) -> bool:
+    return integrity(config.db_path) == "ok"
 
 
 def refusals(config):
@@ -58,3 +63,22 @@ def test_restore_is_refused_at_once_while_another_process_holds_a_write(config, 
     assert waited < 5, waited  # not the 10 s busy timeout
     # Its write lock was held all along: the refusal could not be written (the log says so).
     assert refusals(config) == []
+
+
+@pytest.mark.parametrize(
+    "who, pin, refused_as, recorded",
+    [
+        ("王秀英", "000000", "login.wrong_pin", "approval.failed"),
+        ("小李", "5678", "access.approver_role", "approval.refused"),
+        ("nobody", "123456", "backup.no_operator", "backup.restore_refused"),  # was on no record
+    ],
+)
+def test_a_restore_not_approved_is_refused_and_on_the_record(
+    config, services, partner, assistant, tmp_path, who, pin, refused_as, recorded
+):
+    good = moved_backup(services, tmp_path)
+    with pytest.raises(StationError) as refused:
+        services.backup.restore(good, who, pin)
+    assert refused.value.key == refused_as
+    assert services.audit.list(kind=recorded)
+    assert integrity_ok(config)
