@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Label
 
+from station.domain.errors import StationError
 from station.screens.base import StationDialog
 from station.services.villagers import VillagerInfo, VillagerService
 
@@ -25,6 +26,7 @@ class VillagerPickerDialog(StationDialog[VillagerInfo | None]):
         self.initial = initial
         self.shown: list[VillagerInfo] = []
         self.shown_for: str | None = None  # the text `shown` answers
+        self.asked_for: str | None = None  # the text whose answer is on its way (None: it failed)
         self.submit_when_shown = False
 
     def compose(self) -> ComposeResult:
@@ -46,12 +48,18 @@ class VillagerPickerDialog(StationDialog[VillagerInfo | None]):
 
     def search(self, text: str) -> None:
         first = self.consignors_first
+        self.asked_for = text
         self.call_service(
             lambda: self.villagers.search(text, limit=30, consignors_first=first),
             lambda found: self.show(found, text),
+            self.search_failed,
             group="search",
             exclusive=True,
         )
+
+    def search_failed(self, error: StationError) -> None:
+        self.asked_for = None  # no answer will come: the next Enter asks again
+        self.show_error(error)
 
     def show(self, found: list[VillagerInfo], text: str) -> None:
         self.shown, self.shown_for = found, text
@@ -66,8 +74,11 @@ class VillagerPickerDialog(StationDialog[VillagerInfo | None]):
     def submitted(self) -> None:
         # Enter typed before the answer to the last keystroke came: act on that answer, not
         # on the rows of a shorter text still on screen.
-        self.submit_when_shown = self.shown_for != self.query_one("#picker-search", Input).value
+        text = self.query_one("#picker-search", Input).value
+        self.submit_when_shown = self.shown_for != text
         if self.submit_when_shown:
+            if self.asked_for != text:  # its search failed: waiting would never end
+                self.search(text)
             return
         if len(self.shown) == 1:
             self.dismiss(self.shown[0])

@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from peewee import Database
+from peewee import Database, OperationalError
 
 from station.db import files
 from station.db.migrations import MIGRATIONS
@@ -28,6 +29,9 @@ from station.services.integrity import anchor_problems, walk_chain
 from station.services.operators import OperatorService, WrongPin
 from station.services.signing import KEY_FILE
 from station.services.station_lock import StationInUse, StationLock
+
+log = logging.getLogger(__name__)
+REFUSAL_WAIT_MS = 500  # how long a restore refused as "in use" waits to record that it was
 
 # The station's own secrets that live beside the database, not in it (one name per file in
 # the data directory). Every backup carries them, so a restore on a new PC keeps the station.
@@ -235,9 +239,16 @@ class BackupService:
         pid = files.process_with_database_open(self.db_path)
         if pid is not None:
             refused = StationInUse(pid=pid, what="sqlite")
-            with self.db.atomic():
-                self.audit.record("backup.restore_refused", None, ref=str(source), reason=refused.key)
-            self.db.close()
+            # That process may hold its write lock (a command mid-write): waiting the busy timeout
+            # for it ended as "database is locked", not as this refusal. Then it goes unrecorded.
+            self.db.execute_sql(f"PRAGMA busy_timeout = {REFUSAL_WAIT_MS}")
+            try:
+                with self.db.atomic():
+                    self.audit.record("backup.restore_refused", None, ref=str(source), reason=refused.key)
+            except OperationalError as error:
+                log.warning("restore refused (process %s has the database open), not recorded: %s", pid, error)
+            finally:
+                self.db.close()  # the next connection has the usual busy timeout again
             raise refused
 
     def inspect(self, source: Path) -> Path:
@@ -271,6 +282,9 @@ class BackupService:
         for operator in self.operators.list_active():
             if operator.name == operator_name.strip():
                 return self.operators.approve(operator.id, pin, action="backup.restore").id
+        # A wrong PIN or role is on the record by `approve`; a name no operator has is by this.
+        with self.db.atomic():
+            self.audit.record("backup.restore_refused", None, ref=operator_name, reason="backup.no_operator")
         raise NotFound("backup.no_operator", name=operator_name)
 
     def _restore_locked(self, source, operator_name, pin, live_station, approver) -> RestoreResult:

@@ -25,6 +25,7 @@ from station.domain.spreadsheet import restore
 from station.services.county_rows import (
     DUPLICATE_COUNT,
     FIGURES,
+    MISSING_ID_COUNT,
     ROW_SUMS,
     RowTable,
     aggregates_sql,
@@ -182,10 +183,12 @@ def _checks(tables: Sequence[RowTable], loaded: Mapping[str, int]) -> dict[str, 
     found: dict[str, list[str]] = {}
     for table in tables:
         rows = loaded.get(table.name, 0)
+        if rows and ("id", INT) in table.columns:
+            found.setdefault(table.name, []).append(MISSING_ID_COUNT)
         if rows > 1 and ("id", INT) in table.columns:
             found.setdefault(table.name, []).append(DUPLICATE_COUNT)
         if rows and table.name in sums:
-            found.setdefault(table.name, []).append(sum_differs(*sums[table.name]))
+            found.setdefault(table.name, []).append(sum_differs(table.name, *sums[table.name]))
     return found
 
 
@@ -208,11 +211,14 @@ def _raise_problems(
     """As the checks always ran: every file's ids first, then the row sums, in table order."""
     mark = "%s" if is_postgres(db) else "?"
     for table in tables:
+        if values.get((table.name, MISSING_ID_COUNT)):
+            raise NotAsVerified("county.missing_id", file=f"{table.name}.csv")
+    for table in tables:
         if values.get((table.name, DUPLICATE_COUNT)):
             row_id = db.execute_sql(duplicate_id_sql(table).format(p=mark), (code, period)).fetchone()[0]
             raise NotAsVerified("county.duplicate_id", file=f"{table.name}.csv", id=row_id)
     for name, total, parts in ROW_SUMS:
-        row_id = values.get((name, sum_differs(total, parts)))
+        row_id = values.get((name, sum_differs(name, total, parts)))
         if row_id is not None:
             column = total.removesuffix("_fen") + "_yuan"  # as the CSV names it
             raise NotAsVerified("county.total_differs", file=f"{name}.csv", id=row_id, column=column)

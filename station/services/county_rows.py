@@ -285,13 +285,15 @@ FIGURES = {  # per table, the aggregates of this station+period's rows (SQLite a
 
 
 # Totals each row carries that its parts decide (what the station computed them as): a row
-# whose total differs is a forged or broken export. (table, total, its parts as SQL)
+# whose total differs is a forged or broken export. (table, total, its parts as SQL). An empty
+# total or part is a difference too — but for a shift still open: no count, so no diff, yet.
 ROW_SUMS = (
     ("purchases", "total_fen", "items_fen + shipping_fen + service_fee_fen"),
     ("consignment_sales", "payable_fen", "amount_fen - commission_fen"),
     ("settlements", "payout_fen", "gross_fen - commission_fen"),
     ("shifts", "diff_fen", "counted_fen - expected_fen"),
 )
+MAY_BE_OPEN = {"shifts": "counted_fen IS NULL"}  # then its total must be empty as well
 
 
 def duplicate_id_sql(table: RowTable) -> str:
@@ -302,14 +304,22 @@ def duplicate_id_sql(table: RowTable) -> str:
     )
 
 
+# How many rows have no id (the station writes one on every row; a row without one could be
+# neither named nor told apart).
+MISSING_ID_COUNT = "count(*) - count(id)"
+
 # How many of the ids are there more than once (`count - count DISTINCT`: half the time of
 # grouping by id; `duplicate_id_sql` then names the id, only when one repeats).
 DUPLICATE_COUNT = "count(id) - count(DISTINCT id)"
 
 
-def sum_differs(total: str, parts: str) -> str:
-    """The first row (by id) whose `total` is not its `parts`."""
-    return f"min(id) FILTER (WHERE coalesce({total}, -1) <> coalesce({parts}, -1))"
+def sum_differs(table: str, total: str, parts: str) -> str:
+    """The first row (by id) whose `total` is not its `parts`: either empty is a difference
+    (`= … IS NOT TRUE`), but for a row `MAY_BE_OPEN` says is not done yet, with no total."""
+    differs = f"({total} = {parts}) IS NOT TRUE"
+    if table in MAY_BE_OPEN:
+        differs += f" AND NOT ({MAY_BE_OPEN[table]} AND {total} IS NULL)"
+    return f"min(id) FILTER (WHERE {differs})"
 
 
 def aggregates_sql(tables: Sequence[tuple[str, Sequence[str]]]) -> str:

@@ -56,12 +56,17 @@ def main_in_process(argv: list[str], env: dict[str, str | None]) -> subprocess.C
     `station.cli.main` here; its exit code, stdout and stderr as `subprocess.run` gives them.
 
     What a call changes in this process is given back afterwards: the environment, the umask
-    (main sets 0077), the log handlers it adds for its home. The database proxy main closes
-    itself. An exception main lets through is raised here: the test fails on it."""
+    (main sets 0077), the log handlers it adds for its home, the models' database proxies (main
+    closes the station's database but leaves the proxy on it: a later command or test using the
+    models unopened would reach that closed database, peewee opening it again, where a process
+    of its own has none). An exception main lets through is raised here: the test fails on it."""
     from station import cli
+    from station.db.county_models import county_db
+    from station.db.models import database
 
     out, err = io.StringIO(), io.StringIO()
     saved_env = {name: os.environ.get(name) for name in env}
+    proxies = [(proxy, proxy.obj) for proxy in (database, county_db)]
     logger = logging.getLogger("station")
     handlers, level = list(logger.handlers), logger.level
     umask = os.umask(0o077)
@@ -76,6 +81,10 @@ def main_in_process(argv: list[str], env: dict[str, str | None]) -> subprocess.C
     finally:
         _set_environ(saved_env)
         os.umask(umask)
+        for proxy, obj in proxies:
+            if proxy.obj is not obj and proxy.obj is not None and not proxy.obj.is_closed():
+                proxy.obj.close()  # a county database left open (the station's main closes)
+            proxy.initialize(obj)
         for handler in [h for h in logger.handlers if h not in handlers]:
             handler.close()
             logger.removeHandler(handler)
@@ -89,6 +98,22 @@ def _set_environ(values: dict[str, str | None]) -> None:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+def test_a_command_run_in_process_leaves_no_database_behind(tmp_path, demo_home):
+    """Run as a process, a command takes its database with it when it ends; run here, the
+    models were left on the last command's (closed) database, which peewee opened again."""
+    from station.db.county_models import county_db
+    from station.db.models import Operator, database
+
+    before = (database.obj, county_db.obj)
+    demo_home(tmp_path, villagers=0)
+    run("backup", home=tmp_path)
+    run("county", "enrol", "A01", "x" * 44, "--db", str(tmp_path / "county.db"), home=tmp_path, check=False)
+    assert (database.obj, county_db.obj) == before
+    if before[0] is None:
+        with pytest.raises(AttributeError):  # "Cannot use uninitialized Proxy", as in a fresh process
+            Operator.select().count()
 
 
 def test_help_lists_the_subcommands(tmp_path):

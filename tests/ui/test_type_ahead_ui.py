@@ -80,3 +80,39 @@ async def test_enter_before_the_answer_picks_from_the_answer_to_what_was_typed(p
         await settle(app, pilot)
         lot = ConsignmentLot.get()
         assert lot.consignor.name == "张三"
+
+
+async def test_enter_after_a_search_that_failed_asks_again_and_picks(make, set_up):
+    """The search for what was typed failed (the database busy past its timeout): Enter waited
+    for an answer that would never come, and every Enter after it too, until a new keystroke."""
+    from station.services.db_errors import DatabaseUnavailable
+
+    partner = set_up.operators.list_active()[0]
+    set_up.villagers.add(partner, name="张三", phone="13500001111")
+    set_up.villagers.add(partner, name="赵大", phone="13500002222")
+    app = make()
+    real, failed = app.services.villagers.search, []
+
+    def search(query, *args, **kwargs):
+        if query == "zs" and not failed:
+            failed.append(query)
+            raise DatabaseUnavailable("db.locked")
+        return real(query, *args, **kwargs)
+
+    app.services.villagers.search = search
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(app, pilot)
+        for key in ("f4", "ctrl+n"):
+            await pilot.press(key)
+            await settle(app, pilot)
+        await type_text(pilot, "zs")
+        await settle(app, pilot)
+        assert failed == ["zs"]
+        await pilot.press("enter")  # the person tries again
+        await settle(app, pilot)
+        for text in ("土鸡蛋", "", "30", "9", "8", "20 天"):
+            await type_text(pilot, text)
+            await pilot.press("enter")
+        await settle(app, pilot)
+        lot = ConsignmentLot.get()
+        assert lot.consignor.name == "张三"

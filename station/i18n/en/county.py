@@ -9,6 +9,7 @@ MESSAGES: dict[str, str] = {
     "county.rows_differ": "File {file} loaded as {loaded} rows but verify read {listed}: nothing of {code} {period} was loaded",
     "county.copy_refused": "PostgreSQL could not read {file} as verify read it ({detail}): nothing of {code} {period} was loaded",
     "county.total_differs": "{file}: the row with id {id} has a {column} other than the sum of its parts: nothing of {code} {period} was loaded",
+    "county.missing_id": "{file}: a row has no id (the station writes one on every row): nothing of {code} {period} was loaded",
     "county.duplicate_id": "{file}: two rows have the id {id}: nothing of {code} {period} was loaded",
     "county.key_enrolled_elsewhere": "The key with fingerprint {fingerprint} is already enrolled for {other}: a station's key cannot be enrolled for {code} too (check which station read it out; a code enrolled by mistake: give --reason)",
     "county.not_a_db": "{path} is not a county database (check --db: it names another kind of file)",

@@ -8,6 +8,7 @@ MESSAGES: dict[str, str] = {
     "county.rows_differ": "文件 {file} 导入时读出 {loaded} 行，校验时是 {listed} 行：{code} {period} 的数据一行也没有导入",
     "county.copy_refused": "PostgreSQL 读 {file} 与校验时读法不同（{detail}）：{code} {period} 的数据一行也没有导入",
     "county.total_differs": "{file}：id 为 {id} 的行，{column} 与各项之和不符：{code} {period} 的数据一行也没有导入",
+    "county.missing_id": "{file}：有一行没有 id（站点导出的每一行都有）：{code} {period} 的数据一行也没有导入",
     "county.duplicate_id": "{file}：有两行的 id 都是 {id}：{code} {period} 的数据一行也没有导入",
     "county.key_enrolled_elsewhere": "指纹为 {fingerprint} 的公钥已登记给 {other}，不能再登记给 {code}（请核对是哪个服务站念的公钥；若是先前登记错了编号，请加 --reason 说明原因）",
     "county.not_a_db": "{path} 不是县级数据库（请检查 --db：它指向了别的文件）",
