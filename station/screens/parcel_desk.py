@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
@@ -122,6 +122,19 @@ class ParcelDeskScreen(StationScreen):
     @on(Input.Submitted, "#find")
     def find_submitted(self, event: Input.Submitted) -> None:
         self.find(event.value)
+        # The next code scanned replaces this one, even before the answer comes.
+        self.query_one("#find", Input).select_all()
+
+    def on_key(self, event: events.Key) -> None:
+        """A code scanned (or a name typed) while the list has the focus starts a new search:
+        the key goes to the search box, in place of the last query."""
+        find = self.query_one("#find", Input)
+        if self.focused is not self.query_one("#waiting") or not event.is_printable or event.character in (None, " "):
+            return
+        event.stop()
+        event.prevent_default()
+        self.set_focus(find)  # its Focus event selects the old text: the key below replaces it
+        find.post_message(events.Key(event.key, event.character))
 
     def find(self, text: str, *, quiet: bool = False, keep_focus: bool = False) -> None:
         self.last_query = text.strip()
@@ -155,7 +168,8 @@ class ParcelDeskScreen(StationScreen):
         table.set_rows(((p.id, self.cells(p)) for p in found), tick=tick)
         if keep_focus:
             return
-        if found:
+        typed_since = self.query_one("#find", Input).value.strip() != self.last_query
+        if found and not typed_since:  # a scanner already typing the next code keeps the box
             table.focus()
         elif quiet:
             self.query_one("#find").focus()

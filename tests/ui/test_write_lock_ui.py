@@ -13,13 +13,14 @@ from tests.ui.test_check_in_rows import start_batch
 HOLD_SECONDS = 5.0
 
 
-def hold_write_lock(path, held: threading.Event, released: threading.Event) -> None:
-    """A second connection (as another process would) takes the write lock and keeps it 5 s."""
+def hold_write_lock(path, held: threading.Event, let_go: threading.Event, released: threading.Event) -> None:
+    """A second connection (as another process would) takes the write lock and keeps it 5 s,
+    or until the test has seen what it came to see (`let_go`)."""
     connection = sqlite3.connect(path, isolation_level=None, timeout=10)
     try:
         connection.execute("BEGIN IMMEDIATE")
         held.set()
-        released.wait(HOLD_SECONDS)
+        let_go.wait(HOLD_SECONDS)
         connection.execute("ROLLBACK")
     finally:
         connection.close()
@@ -33,8 +34,8 @@ async def test_keys_typed_during_a_five_second_write_lock_are_on_screen_before_i
         await start_batch(app, pilot)
         assert isinstance(app.screen, CheckInScreen)
 
-        held, released = threading.Event(), threading.Event()
-        holder = threading.Thread(target=hold_write_lock, args=(config.db_path, held, released))
+        held, let_go, released = threading.Event(), threading.Event(), threading.Event()
+        holder = threading.Thread(target=hold_write_lock, args=(config.db_path, held, let_go, released))
         holder.start()
         assert held.wait(5)
         try:
@@ -46,6 +47,7 @@ async def test_keys_typed_during_a_five_second_write_lock_are_on_screen_before_i
             assert not released.is_set(), "the keys were handled only after the lock was released"
             assert Parcel.select().count() == 0  # the first scan is still waiting, not lost
         finally:
+            let_go.set()
             await asyncio.to_thread(holder.join)
         await settle(app, pilot)
         assert Parcel.select().count() == 1

@@ -1,0 +1,53 @@
+"""The parcel desk at a scanner's pace: a villager's pickup code scanned after another's, with
+the first one's parcels on screen or even before their answer came."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from station.screens.dialogs import ConfirmDialog
+from tests.ui.helpers import log_in, press_each, screen_text, settle
+from tests.ui.test_type_ahead_ui import rows
+
+
+@pytest.fixture
+def two_waiting(set_up):
+    """One parcel for 张三 and one for 李四: their pickup codes."""
+    partner = set_up.operators.list_active()[0]
+    batch = set_up.parcels.start_batch(partner, shelf=3, layer=1)
+    codes = []
+    for n, (name, phone) in enumerate((("张三", "13500001111"), ("李四", "13500002222"))):
+        villager = set_up.villagers.add(partner, name=name, phone=phone)
+        parcel = set_up.parcels.check_in(partner, f"YT12345678901{n}", batch_id=batch.id).parcel
+        set_up.parcels.set_recipient(partner, parcel.id, villager_id=villager.id)
+        codes.append(parcel.pickup_code)
+    return codes
+
+
+async def test_a_code_scanned_while_the_list_has_the_focus_is_a_new_search(make, two_waiting):
+    zhang, li = two_waiting
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(app, pilot)
+        await press_each(app, pilot, "f2")
+        await pilot.press(*zhang, "enter")
+        await settle(app, pilot)
+        assert app.focused.id == "waiting" and "张三" in screen_text(app)
+        await pilot.press(*li, "enter")  # the next villager's code, the list still focused
+        await settle(app, pilot)
+        assert app.screen.query_one("#find", Input).value == li
+        assert not isinstance(app.screen, ConfirmDialog)  # not a hand-over to 张三
+        assert len(rows(app.screen.query_one("#waiting"))) == 1 and "李四" in screen_text(app)
+
+
+async def test_a_code_scanned_before_the_last_answer_came_replaces_the_last(make, two_waiting):
+    zhang, li = two_waiting
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(app, pilot)
+        await press_each(app, pilot, "f2")
+        await pilot.press(*zhang, "enter", *li, "enter")  # back to back, no waiting
+        await settle(app, pilot)
+        assert app.screen.query_one("#find", Input).value == li
+        assert "李四" in screen_text(app) and "张三" not in screen_text(app)
