@@ -175,16 +175,18 @@ def raw_copy_script(dirs: list[Path]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def load_phase(url: str, dirs: list[Path], checked: dict) -> tuple[float, float]:
+def load_phase(url: str, dirs: list[Path], checked: dict, jobs: int = 1) -> tuple[float, float]:
     """The load alone (each export in its own transaction, its verification already done:
-    `checked`), as `county load` runs it after its parallel verify; then `county report`."""
-    from station.services.county import connect_county, load_one, report
+    `checked`), as `county load` runs it after its parallel verify, in `jobs` connections at
+    once; then `county report`."""
+    from station.services.county import connect_county, report
+    from station.services.county_batch import load_folders
     from station.services.county_bulk import create_row_tables
 
     enrol_all(url, dirs)
     db = connect_county(url)
     create_row_tables(db)
-    load_s, outcomes = timed(lambda: [load_one(db, d, DAY, checked=checked[d]) for d in dirs])
+    load_s, outcomes = timed(lambda: load_folders(db, dirs, DAY, checked=checked, jobs=jobs))
     assert all(o.status == "loaded" for o in outcomes), outcomes[:3]
     report_s, _ = timed(lambda: report("2026-11"))
     db.close()
@@ -206,6 +208,8 @@ def bench_load(dirs: list[Path], root: Path, rows: int, jobs: int) -> dict:
             script.write_text(raw_copy_script(dirs), encoding="utf-8")
             copy_s, _ = timed(lambda: subprocess.run([*psql, "-f", str(script)], check=True))
             load_s, report_s = load_phase(url, dirs, checked)
+            subprocess.run([*psql, "-c", "CREATE DATABASE county_jobs"], check=True)
+            jobs_s, _ = load_phase(url.replace("/county?", "/county_jobs?"), dirs, checked, jobs)
             out["postgresql"] = {
                 "raw_copy_s": copy_s,
                 "load_s": load_s,
@@ -213,6 +217,10 @@ def bench_load(dirs: list[Path], root: Path, rows: int, jobs: int) -> dict:
                 "rows_per_s": rows / load_s,
                 "raw_copy_rows_per_s": rows / copy_s,
                 "ratio": load_s / copy_s,
+                "load_jobs": jobs,
+                "load_jobs_s": jobs_s,
+                "county_load_jobs_s": verify_s + jobs_s,
+                "ratio_jobs": jobs_s / copy_s,
                 "report_s": report_s,
             }
     else:
@@ -226,7 +234,7 @@ def bench_load(dirs: list[Path], root: Path, rows: int, jobs: int) -> dict:
         "rows_per_s": rows / load_s,
         "report_s": report_s,
         "peak_rss_mb_load": peak_rss_mb(
-            "import datetime as dt; from pathlib import Path; from station.services.county import load_many\n"
+            "import datetime as dt; from pathlib import Path; from station.services.county_batch import load_many\n"
             f"load_many({rss_db!r}, [Path(d) for d in {[str(d) for d in dirs]!r}], "
             "dt.datetime(2026, 11, 23), jobs=1)"
         ),

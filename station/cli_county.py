@@ -99,7 +99,7 @@ def county_enrol(t: Translator, args: argparse.Namespace) -> int:
 def county_load(t: Translator, args: argparse.Namespace) -> int:
     from station.domain.clock import SystemClock
     from station.domain.errors import InvalidInput
-    from station.services.county import load_many
+    from station.services.county_batch import load_many
 
     if args.replace != bool(args.reason.strip()):
         raise InvalidInput("signing.replace_needs_reason")

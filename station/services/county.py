@@ -156,6 +156,7 @@ def load_one(
     replace_reason: str = "",
     official: Sequence[dict] | None = None,
     checked: list | None = None,
+    shared: bool = False,
 ) -> Outcome:
     """Verify against the enrolled key (or take `checked`, the problems a parallel verify
     found), check the month's anchoring, recompute, then replace this station+period in one
@@ -185,7 +186,7 @@ def load_one(
         return Outcome(directory, "refused", refusal[0], refusal[1], code, period)
 
     try:
-        return _load_checked(db, directory, now, manifest, digest, existing, refusal, reason, official)
+        return _load_checked(db, directory, now, manifest, digest, existing, refusal, reason, official, shared)
     except county_bulk.ChangedFile as changed:  # nothing of it was kept: the transaction rolled back
         values = {"file": changed.file, "code": code, "period": period}
         return Outcome(directory, "refused", "county.changed_while_loading", values, code, period)
@@ -205,6 +206,7 @@ def _load_checked(
     refusal: tuple[str, dict] | None,
     reason: str,
     official: Sequence[dict] | None,
+    shared: bool = False,
 ) -> Outcome:
     code, period = manifest.code, manifest.period.label
     try:  # signed and well-formed, yet its content may still not add up: refused by name
@@ -240,7 +242,15 @@ def _load_checked(
                 ),
             )
         loaded = county_bulk.load_rows(  # its rows checked by `figures` below, in the same scans
-            db, directory, code, period, replacing=existing is not None, digests=digests, counts=counts, check=False
+            db,
+            directory,
+            code,
+            period,
+            replacing=existing is not None,
+            digests=digests,
+            counts=counts,
+            check=False,
+            shared=shared,
         )
         CountyLoad.create(
             station_code=code,
@@ -297,49 +307,13 @@ def _load_checked(
             CountyFlag.create(
                 station_code=code, period=period, key=flag.key, detail=json.dumps(flag.values, ensure_ascii=False)
             )
+    if shared:  # other loads run beside this one: its new pages summarised once it committed
+        county_bulk.summarize(db, loaded)
     status = "replaced" if existing is not None or refusal else "loaded"
     key = "county.loaded_replaced" if existing is not None else "county.loaded"
     if refusal and existing is None:  # nothing was replaced: a gap or a broken link, accepted by --replace
         key = "county.loaded_accepted"
     return Outcome(directory, status, key, {"code": code, "period": period}, code, period, flags)
-
-
-def _order(directory: Path) -> tuple:
-    """Load a station's months oldest first, so a batch anchors month to month."""
-    manifest, _ = read_manifest(directory)
-    return (0, manifest.code, manifest.period.label, str(directory)) if manifest else (1, "", "", str(directory))
-
-
-def load_many(
-    url: str,
-    directories: Sequence[Path],
-    now: dt.datetime,
-    *,
-    replace_reason: str = "",
-    official: Sequence[dict] | None = None,
-    jobs: int | None = None,
-) -> list[Outcome]:
-    """Verify every folder against its station's enrolled key, `jobs` processes at once
-    (default: the core count), then load each in its own transaction, oldest month first."""
-    db = connect_county(url)
-    try:
-        county_bulk.create_row_tables(db)
-        ordered = sorted(directories, key=_order)
-        keys = {}
-        for directory in ordered:
-            manifest, _ = read_manifest(directory)
-            station = CountyStation.get_or_none(CountyStation.code == manifest.code) if manifest else None
-            if station is not None:
-                keys[directory] = station.public_key
-        checked = county_bulk.verify_many(list(keys), jobs, keys)
-        return [
-            load_one(
-                db, directory, now, replace_reason=replace_reason, official=official, checked=checked.get(directory)
-            )
-            for directory in ordered
-        ]
-    finally:
-        db.close()
 
 
 FIGURES = (

@@ -140,6 +140,7 @@ def load_rows(
     digests: Mapping[str, str] | None = None,
     counts: Mapping[str, int] | None = None,
     check: bool = True,
+    shared: bool = False,
 ) -> dict[str, int]:
     """Put the folder's rows in for this station+period (first removing what an earlier load
     of it left, when `replacing`); call inside a transaction. Returns the rows loaded per
@@ -147,7 +148,9 @@ def load_rows(
     verified manifest) makes a file that changed since raise `ChangedFile`; `counts` (file name →
     rows, from the same manifest) makes a file loaded as other rows than verify read raise
     `RowCountDiffers`. Then no id may be twice in a file, no total other than its parts
-    (`NotAsVerified`) — unless `check` is False: the caller has `figures` check them (one scan)."""
+    (`NotAsVerified`) — unless `check` is False: the caller has `figures` check them (one scan).
+    `shared`: other connections load at the same time (PostgreSQL): the row tables are not
+    locked for this transaction, and the caller runs `summarize` after its commit."""
     postgres = is_postgres(db)
     mark = "%s" if postgres else "?"
     loaded = {}
@@ -164,8 +167,10 @@ def load_rows(
         if _header_only(path, expected):
             loaded[table.name] = 0
             continue
-        load = _copy_pg if postgres else _insert_sqlite
-        loaded[table.name] = load(db, table, path, code, period, expected)
+        if postgres:
+            loaded[table.name] = _copy_pg(db, table, path, code, period, expected, shared=shared)
+        else:
+            loaded[table.name] = _insert_sqlite(db, table, path, code, period, expected)
     for table_name, rows in loaded.items():
         listed = (counts or {}).get(f"{table_name}.csv")
         if listed is not None and rows != listed:
@@ -265,10 +270,13 @@ class _Streamed:
             raise ChangedFile(file)
 
 
-def _copy_pg(db: Database, table: RowTable, path: Path, code: str, period: str, expected: str | None) -> int:
+def _copy_pg(
+    db: Database, table: RowTable, path: Path, code: str, period: str, expected: str | None, *, shared: bool = False
+) -> int:
     cursor = db.cursor()
     direct = direct_copy(table)
-    if direct:
+    pin = direct and not shared  # pinning locks the table until commit: loads at once would queue
+    if pin:
         cursor.execute(pg_pin_keys_sql(table), (code, period))
     else:
         for statement in pg_stage_sql(table):
@@ -296,9 +304,20 @@ def _copy_pg(db: Database, table: RowTable, path: Path, code: str, period: str, 
     # BRIN summarises new pages only when asked: unsummarised ones match every search, so
     # without this each load's figures (and a replacement's delete) would read all rows
     # loaded since, and loading N stations would cost N².
-    # One round trip: the resting key defaults back, and the new pages summarised.
-    cursor.execute((pg_unpin_keys_sql(table) + "; " if direct else "") + pg_summarize_sql(table))
+    # One round trip: the resting key defaults back, and the new pages summarised. Shared:
+    # summarising holds a lock on the index until commit (it would queue the other loads),
+    # so `summarize` runs after the commit.
+    if shared:
+        return loaded
+    cursor.execute((pg_unpin_keys_sql(table) + "; " if pin else "") + pg_summarize_sql(table))
     return loaded
+
+
+def summarize(db: Database, loaded: Mapping[str, int]) -> None:
+    """After a `shared` load's commit: the new pages of the row tables it loaded summarised."""
+    statements = [pg_summarize_sql(t) for t in row_tables() if loaded.get(t.name)]
+    if statements:
+        db.execute_sql("; ".join(statements))
 
 
 def _insert_sqlite(db: Database, table: RowTable, path: Path, code: str, period: str, expected: str | None) -> int:

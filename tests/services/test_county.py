@@ -7,7 +7,8 @@ from station.db.database import open_database
 from station.domain.clock import FixedClock
 from station.domain.orders import ItemLine
 from station.domain.tariffs import Tier
-from station.services.county import CountyLoad, connect_county, enrol, load_many, report
+from station.services.county import CountyLoad, connect_county, enrol, report
+from station.services.county_batch import load_many
 from station.services.registry import build_services
 from station.services.signing import load_key
 from tests.conftest import config_for
@@ -88,3 +89,38 @@ def test_a_tampered_export_is_refused(tmp_path, exports):
 
 def test_county_roll_up_in_postgresql(postgres, exports):
     check(postgres, exports)
+
+
+def county_rows(url: str) -> dict:
+    """Every loaded row of every row table, and every load's figures, as sorted tuples."""
+    from station.services.county_bulk import row_tables
+
+    db = connect_county(url)
+    try:
+        found = {
+            t.table: sorted(map(repr, db.execute_sql(f"SELECT * FROM {t.table}").fetchall())) for t in row_tables()
+        }
+        found["loads"] = sorted(
+            repr((load.station_code, load.parcels, load.purchases_fen, load.utility_excess_fen, load.flags))
+            for load in CountyLoad.select()
+        )
+        return found
+    finally:
+        db.close()
+
+
+def test_loading_in_parallel_connections_keeps_the_same_rows_and_refuses_the_same(postgres, exports, tmp_path):
+    """`--jobs 2` on PostgreSQL: two stations load at once, each in its own transaction; a
+    forged one in the middle is refused whole and the others are as one connection leaves them."""
+    dirs, _ = exports
+    path = dirs[1] / "purchases.csv"
+    path.write_bytes(path.read_bytes().replace(b"jd", b"pd"))
+    enrol_all(postgres, exports)
+    outcomes = load_many(postgres, dirs, NOW, jobs=2)
+    assert [(o.station_code, o.status) for o in outcomes] == [("A01", "loaded"), ("A02", "refused"), ("A03", "loaded")]
+    sqlite = str(tmp_path / "county.db")
+    enrol_all(sqlite, exports)
+    load_many(sqlite, dirs, NOW, jobs=1)
+    parallel, one_by_one = county_rows(postgres), county_rows(sqlite)
+    assert parallel["loads"] == one_by_one["loads"] and len(parallel["loads"]) == 2
+    assert {k: len(v) for k, v in parallel.items()} == {k: len(v) for k, v in one_by_one.items()}

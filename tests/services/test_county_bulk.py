@@ -7,7 +7,8 @@ import sqlite3
 import pytest
 
 from station.services import county_bulk
-from station.services.county import CountyLoad, connect_county, load_many, load_one
+from station.services.county import CountyLoad, connect_county, load_one
+from station.services.county_batch import load_many
 from station.services.county_rows import RowTable, sqlite_rows
 from station.services.xlsx_stream import DATETIME, INT, MONEY, TEXT
 from tests.services.test_county import NOW, enrol_all

@@ -14,7 +14,8 @@ from station.db.utility_models import UtilityBill
 from station.domain.hashing import chain_hash
 from station.domain.orders import ItemLine
 from station.domain.tariffs import Tier
-from station.services.county import check_receipt, connect_county, enrol, flags_for, load_many
+from station.services.county import check_receipt, connect_county, enrol, flags_for
+from station.services.county_batch import load_many
 from station.services.exports import read_csv
 from station.services.ledger import Line
 from station.services.signing import load_key

@@ -250,7 +250,8 @@ def test_the_county_export_carries_courier_accounts_and_masked_shipments(service
 
 
 def test_the_county_roll_up_shows_what_parcel_work_earns(services, partner, cards, sender, clock, config, tmp_path):
-    from station.services.county import connect_county, enrol, load_many, report
+    from station.services.county import connect_county, enrol, report
+    from station.services.county_batch import load_many
     from station.services.signing import load_key
 
     for n in range(4):
