@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
@@ -28,8 +28,10 @@ from station.services.pickup import METHODS, HandOver, HandOverPlan, PickupServi
 from station.services.purchases import PurchaseService
 from station.services.villagers import VillagerService
 from station.widgets.footer import Footer
+from station.widgets.scan_input import SearchBox
 from station.widgets.selectable_table import SelectableTable
 from station.widgets.status_line import StatusLine
+from station.widgets.type_ahead_table import TypeAheadTable
 
 ACTIONS = (
     StationAction("parcels.hand_over", "f10", "hand_over", "parcels.hand_over", "parcels.hand_over_help"),
@@ -82,8 +84,8 @@ class ParcelDeskScreen(StationScreen):
     def compose(self) -> ComposeResult:
         yield StatusLine()
         yield Label(self.t("parcels.desk_title"), classes="title")
-        yield Input(placeholder=self.t("parcels.find_placeholder"), id="find")
-        table = SelectableTable(id="waiting")
+        yield SearchBox(placeholder=self.t("parcels.find_placeholder"), id="find")
+        table = TypeAheadTable("find", id="waiting")
         table.add_columns(
             "",
             self.t("parcels.col_code"),
@@ -121,20 +123,7 @@ class ParcelDeskScreen(StationScreen):
 
     @on(Input.Submitted, "#find")
     def find_submitted(self, event: Input.Submitted) -> None:
-        self.find(event.value)
-        # The next code scanned replaces this one, even before the answer comes.
-        self.query_one("#find", Input).select_all()
-
-    def on_key(self, event: events.Key) -> None:
-        """A code scanned (or a name typed) while the list has the focus starts a new search:
-        the key goes to the search box, in place of the last query."""
-        find = self.query_one("#find", Input)
-        if self.focused is not self.query_one("#waiting") or not event.is_printable or event.character in (None, " "):
-            return
-        event.stop()
-        event.prevent_default()
-        self.set_focus(find)  # its Focus event selects the old text: the key below replaces it
-        find.post_message(events.Key(event.key, event.character))
+        self.find(event.value)  # the box keeps it selected: the next code scanned replaces it
 
     def find(self, text: str, *, quiet: bool = False, keep_focus: bool = False) -> None:
         self.last_query = text.strip()

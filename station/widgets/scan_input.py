@@ -54,3 +54,16 @@ class ScanInput(Input):
                 self.post_message(self.Scanned(self, value))
         self.value = last
         self.cursor_position = len(last)  # the next keys go after it
+
+
+class SearchBox(Input):
+    """A search box a scanner types into: Enter submits in key order (as ScanInput does) and
+    leaves the text selected, so the next code scanned replaces it — even one whose keys are
+    already queued behind the Enter."""
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.select_all()
+            self.post_message(self.Submitted(self, self.value))

@@ -4,11 +4,19 @@ the first one's parcels on screen or even before their answer came."""
 from __future__ import annotations
 
 import pytest
+from textual import events
 from textual.widgets import Input
 
 from station.screens.dialogs import ConfirmDialog
 from tests.ui.helpers import log_in, press_each, screen_text, settle
 from tests.ui.test_type_ahead_ui import rows
+
+
+def scanned(app, text: str) -> None:
+    """What a scanner sends: the characters and Enter queued at once, nothing waited for."""
+    for char in text:
+        app.post_message(events.Key(char, char))
+    app.post_message(events.Key("enter", "\r"))
 
 
 @pytest.fixture
@@ -34,7 +42,7 @@ async def test_a_code_scanned_while_the_list_has_the_focus_is_a_new_search(make,
         await pilot.press(*zhang, "enter")
         await settle(app, pilot)
         assert app.focused.id == "waiting" and "张三" in screen_text(app)
-        await pilot.press(*li, "enter")  # the next villager's code, the list still focused
+        scanned(app, li)  # the next villager's code, the list still focused
         await settle(app, pilot)
         assert app.screen.query_one("#find", Input).value == li
         assert not isinstance(app.screen, ConfirmDialog)  # not a hand-over to 张三
@@ -47,7 +55,8 @@ async def test_a_code_scanned_before_the_last_answer_came_replaces_the_last(make
     async with app.run_test(size=(100, 30)) as pilot:
         await log_in(app, pilot)
         await press_each(app, pilot, "f2")
-        await pilot.press(*zhang, "enter", *li, "enter")  # back to back, no waiting
+        scanned(app, zhang)
+        scanned(app, li)  # back to back, no waiting
         await settle(app, pilot)
         assert app.screen.query_one("#find", Input).value == li
         assert "李四" in screen_text(app) and "张三" not in screen_text(app)
