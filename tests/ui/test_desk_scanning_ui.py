@@ -33,12 +33,16 @@ def two_waiting(set_up):
     return codes
 
 
+async def open_desk(app, pilot) -> None:
+    await log_in(app, pilot)
+    await press_each(app, pilot, "f2")
+
+
 async def test_a_code_scanned_while_the_list_has_the_focus_is_a_new_search(make, two_waiting):
     zhang, li = two_waiting
     app = make()
     async with app.run_test(size=(100, 30)) as pilot:
-        await log_in(app, pilot)
-        await press_each(app, pilot, "f2")
+        await open_desk(app, pilot)
         await pilot.press(*zhang, "enter")
         await settle(app, pilot)
         assert app.focused.id == "waiting" and "张三" in screen_text(app)
@@ -53,8 +57,7 @@ async def test_a_code_scanned_before_the_last_answer_came_replaces_the_last(make
     zhang, li = two_waiting
     app = make()
     async with app.run_test(size=(100, 30)) as pilot:
-        await log_in(app, pilot)
-        await press_each(app, pilot, "f2")
+        await open_desk(app, pilot)
         scanned(app, zhang)
         scanned(app, li)  # back to back, no waiting
         await settle(app, pilot)
