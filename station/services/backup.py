@@ -5,8 +5,6 @@ in by rename, and recorded in the restored database with what they removed."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import logging
 import os
 import shutil
@@ -17,39 +15,36 @@ from pathlib import Path
 from peewee import Database, OperationalError
 
 from station.db import files
-from station.db.migrations import MIGRATIONS
 from station.domain.clock import Clock
-from station.domain.errors import InvalidInput, NotAllowed, NotFound, StationError
-from station.domain.permissions import ROLES, allowed
-from station.domain.pins import check_pin
+from station.domain.errors import InvalidInput, NotFound, StationError
+from station.domain.permissions import allowed
 from station.file_modes import make_private
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo
-from station.services.integrity import anchor_problems, walk_chain
-from station.services.operators import OperatorService, WrongPin
-from station.services.signing import KEY_FILE
+from station.services.operators import OperatorService
+from station.services.restore_candidate import (
+    SECRET_FILES,
+    SECRETS_TABLE,
+    Removed,
+    RestoreRefused,
+    approve_in_candidate,
+    check_candidate,
+    migrate_candidate,
+    record_restore,
+    removed_by,
+    take_secrets,
+)
 from station.services.station_lock import StationInUse, StationLock
 
 log = logging.getLogger(__name__)
 REFUSAL_WAIT_MS = 500  # how long a restore refused as "in use" waits to record that it was
 
-# The station's own secrets that live beside the database, not in it (one name per file in
-# the data directory). Every backup carries them, so a restore on a new PC keeps the station.
-SECRET_FILES: tuple[str, ...] = (KEY_FILE,)  # the export signing key: a restore keeps the identity
-
 BACKUP_GLOB = "station-*.sqlite3"
 BACKUP_STAMP = "station-%Y%m%d-%H%M%S.sqlite3"
-SECRETS_TABLE = "backup_secret"
 
 
 class BackupFailed(StationError):
     key = "backup.failed"
-
-
-class RestoreRefused(StationError):
-    """A candidate file that must not replace the station's database; the key names why."""
-
-    key = "backup.refused_corrupt"
 
 
 @dataclass(frozen=True)
@@ -63,17 +58,6 @@ class BackupResult:
         """The values of the `backup.done` message."""
         secrets = ", ".join(self.secrets) or "-"
         return {"path": str(self.path), "size": self.size, "entries": self.entries, "secrets": secrets}
-
-
-@dataclass(frozen=True)
-class Removed:
-    """What the live database had that the restored one does not."""
-
-    postings: int = 0
-    total_fen: int = 0  # the removed postings' size (their positive lines)
-    parcels: int = 0
-    orders: int = 0
-    txns: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,50 +77,11 @@ class RestoreResult:
     secrets: tuple[str, ...]
 
 
-def check_candidate(connection: sqlite3.Connection, live_code: str | None) -> int:
-    """Refuse a file that is not this station's sound database; the verified entry count."""
-    try:
-        return _check_candidate(connection, live_code)
-    except sqlite3.DatabaseError as error:  # "database disk image is malformed" and the like
-        raise RestoreRefused("backup.refused_corrupt", detail=str(error)) from error
-
-
-def _check_candidate(connection: sqlite3.Connection, live_code: str | None) -> int:
-    problem = files.integrity_problem(connection)
-    if problem:
-        raise RestoreRefused("backup.refused_corrupt", detail=problem)
-    if not set(files.STATION_TABLES) <= files.table_names(connection):
-        raise RestoreRefused("backup.refused_foreign")
-    version, known = files.schema_version(connection), len(MIGRATIONS)
-    if version > known:
-        raise RestoreRefused("backup.refused_newer", version=version, known=known)
-    code = files.station_code(connection)
-    if code is None:
-        raise RestoreRefused("backup.refused_no_station")
-    if live_code is not None and code != live_code:
-        raise RestoreRefused("backup.refused_other_station", theirs=code, ours=live_code)
-    chain = walk_chain(connection.execute)
-    if not chain.ok:
-        raise RestoreRefused("backup.refused_chain", id=chain.broken_id, reason_key=f"backup.reason.{chain.reason}")
-    if "chain_anchor" in files.table_names(connection):
-        for anchor in anchor_problems(connection.execute):
-            raise RestoreRefused("backup.refused_anchor", **anchor.values)
-    return chain.checked
-
-
 def backup_taken_at(path: Path) -> dt.datetime | None:
     try:
         return dt.datetime.strptime(path.name, BACKUP_STAMP)
     except ValueError:
         return None
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class BackupService:
@@ -296,15 +241,15 @@ class BackupService:
             with files.connect(work) as connection:
                 check_candidate(connection, live_station.code if live_station else None)
                 if live_station is None:
-                    _approve_in_candidate(connection, operator_name, pin)
-                secrets = _take_secrets(connection)
+                    approve_in_candidate(connection, operator_name, pin)
+                secrets = take_secrets(connection)
                 removed = Removed()
                 if self.db_path.exists() and live_station is not None:
                     files.checkpoint_to_rollback_mode(self.db_path)
-                    removed = _removed(connection, self.db_path)
-                _record(connection, now, operator_name, source, removed)
+                    removed = removed_by(connection, self.db_path)
+                record_restore(connection, now, operator_name, source, removed)
                 connection.execute("PRAGMA journal_mode=DELETE").fetchone()
-            _migrate_candidate(work)
+            migrate_candidate(work)
             files.fsync_file(work)
             aside = self._swap(work, now)
         except (OSError, sqlite3.Error) as error:
@@ -358,102 +303,3 @@ class BackupService:
             files.fsync_file(partial)
             os.replace(partial, target)
         return tuple(secrets)
-
-
-def _migrate_candidate(work: Path) -> None:
-    """Bring the checked copy to this program's schema before it replaces anything: a file whose
-    migrations fail (a `user_version` edited down, tables that do not match it) is refused here,
-    instead of being installed and making every later start fail."""
-    from peewee import PeeweeException, SqliteDatabase
-
-    from station.db import migrations
-    from station.db.models import database as models_database
-
-    with files.connect(work) as connection:
-        version = files.schema_version(connection)
-    if version == len(MIGRATIONS):
-        return
-    previous = models_database.obj  # the migrations create tables through the models' proxy
-    candidate = SqliteDatabase(str(work), pragmas={"foreign_keys": 1})
-    models_database.initialize(candidate)
-    try:
-        if version < 1:
-            raise RestoreRefused("backup.refused_schema", version=version, detail="user_version")
-        migrations.migrate(candidate, work)
-    except (PeeweeException, sqlite3.Error) as error:
-        raise RestoreRefused("backup.refused_schema", version=version, detail=str(error)) from error
-    finally:
-        candidate.close()
-        models_database.initialize(previous)
-        files.remove_with_journals(work.with_name(f"{work.name}.schema{version}.bak"))
-
-
-def _approve_in_candidate(connection: sqlite3.Connection, operator_name: str, pin: str) -> None:
-    """No station here yet (a new PC): the partner's PIN is checked against the backup itself."""
-    row = connection.execute(
-        "SELECT role, pin_hash FROM operator WHERE name = ? AND active = 1", (operator_name.strip(),)
-    ).fetchone()
-    if row is None:
-        raise NotFound("backup.no_operator", name=operator_name)
-    if not allowed(row[0], "backup.restore"):  # the same table as the live station's
-        role_key = f"role.{row[0]}" if row[0] in ROLES else "backup.unknown_role"
-        raise NotAllowed("access.denied", role_key=role_key, action_key="action.backup.restore")
-    if not check_pin((pin or "").strip(), row[1]):
-        raise WrongPin("backup.wrong_pin_in_backup", name=operator_name.strip())
-
-
-def _take_secrets(connection: sqlite3.Connection) -> dict[str, bytes]:
-    if SECRETS_TABLE not in files.table_names(connection):
-        return {}
-    rows = connection.execute(f"SELECT name, content FROM {SECRETS_TABLE}")
-    secrets = {name: bytes(content) for name, content in rows}
-    connection.execute(f"DROP TABLE {SECRETS_TABLE}")
-    connection.commit()
-    return {name: content for name, content in secrets.items() if name in SECRET_FILES}
-
-
-def _removed(connection: sqlite3.Connection, live: Path) -> Removed:
-    """Compare the candidate with the database it replaces: what would disappear."""
-    connection.execute("ATTACH DATABASE ? AS old", (str(live),))
-    try:
-        gone = "FROM old.ledger_entry WHERE hash NOT IN (SELECT hash FROM main.ledger_entry)"
-        postings, total = connection.execute(
-            f"SELECT COUNT(DISTINCT txn), COALESCE(SUM(CASE WHEN amount_fen > 0 THEN amount_fen END), 0) {gone}"
-        ).fetchone()
-        txns = tuple(row[0] for row in connection.execute(f"SELECT DISTINCT txn {gone} ORDER BY txn LIMIT 200"))
-        counts = []
-        for table in ("parcel", "purchase"):
-            both = table in files.table_names(connection)
-            query = f"SELECT COUNT(*) FROM old.{table} WHERE id NOT IN (SELECT id FROM main.{table})"
-            counts.append(connection.execute(query).fetchone()[0] if both else 0)
-        return Removed(postings, total, counts[0], counts[1], txns)
-    finally:
-        connection.execute("DETACH DATABASE old")
-
-
-def _record(
-    connection: sqlite3.Connection, now: dt.datetime, operator_name: str, source: Path, removed: Removed
-) -> None:
-    """Written into the restored database: who restored what, when, and what went."""
-    row = connection.execute("SELECT id FROM operator WHERE name = ?", (operator_name.strip(),)).fetchone()
-    detail = {
-        "operator": operator_name.strip(),
-        "source": str(source),
-        "source_sha256": sha256_of(source),
-        "removed_postings": removed.postings,
-        "removed_total_fen": removed.total_fen,
-        "removed_parcels": removed.parcels,
-        "removed_orders": removed.orders,
-        "removed_txns": list(removed.txns),
-    }
-    connection.execute(
-        "INSERT INTO audit_event (at, operator_id, kind, ref, detail) VALUES (?, ?, ?, ?, ?)",
-        (
-            now.isoformat(sep=" "),
-            row[0] if row else None,
-            "backup.restored",
-            source.name,
-            json.dumps(detail, ensure_ascii=False, sort_keys=True),
-        ),
-    )
-    connection.commit()
