@@ -15,10 +15,8 @@ import dataclasses
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator
-from collections.abc import Set as AbstractSet
+from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from itertools import count as count_from
 from itertools import islice
 from pathlib import Path
@@ -27,7 +25,7 @@ from station.domain.errors import InvalidInput
 from station.domain.hashing import chain_hash
 from station.domain.periods import parse_month
 from station.domain.spreadsheet import restore
-from station.services.export_tables import DATE, DATETIME, INT, MONEY, TABLES, TEXT, Period, Table
+from station.services.export_tables import DATETIME, INT, MONEY, TABLES, TEXT, Period, Table
 from station.services.exports import FORMAT, MANIFEST, SIGNATURE, WORKBOOK, sha256_of
 from station.services.hashed_csv import HashedCsv
 from station.services.signing import fingerprint, signature_ok
@@ -345,6 +343,8 @@ def _problems(out_dir: Path, manifest: Manifest, public_key: str | None, deep: b
     if WORKBOOK in missing:
         return problems
     if deep or tampered:  # read every cell back, to name the sheet and row that differ
+        from station.services.workbook_cells import check_workbook
+
         return problems + check_workbook(out_dir / WORKBOOK, out_dir, missing)
     return problems + check_workbook_by_structure(out_dir / WORKBOOK, missing, seen)
 
@@ -355,73 +355,3 @@ def check_workbook_by_structure(path: Path, missing: set[str], seen: dict) -> li
     expected = {t.name: (t.header, seen.get(t.name)) for t in TABLES if f"{t.name}.csv" not in missing}
     found = check_workbook_structure(path, expected, allowed=[t.name for t in TABLES])
     return [Problem(key, values) for key, values in found]
-
-
-def _xlsx_text(kind: str, value) -> str:
-    if value is None:
-        return ""
-    if kind == MONEY and isinstance(value, int | float):
-        return f"{Decimal(str(value)):.2f}"
-    if kind == DATETIME and isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if kind == DATE and isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    return str(value)
-
-
-def check_workbook(path: Path, out_dir: Path, missing: AbstractSet[str] = frozenset()) -> list[Problem]:
-    """Every sheet holds the same rows as its CSV, cell for cell (and no other sheets)."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.escape import unescape
-
-    try:
-        workbook = load_workbook(path, read_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file  # noqa: BLE001
-        return [Problem("verify.bad_workbook", {"detail": type(error).__name__})]
-    try:
-        extra = sorted(set(workbook.sheetnames) - {t.name for t in TABLES})
-        problems = [Problem("verify.extra_sheet", {"sheet": name}) for name in extra]
-        for table in TABLES:
-            if table.name not in workbook.sheetnames:
-                problems.append(Problem("verify.missing_sheet", {"sheet": table.name}))
-                continue
-            if f"{table.name}.csv" in missing:
-                continue
-            try:
-                problem = _compare_sheet(
-                    table, workbook[table.name].iter_rows(min_row=2, values_only=True), out_dir, unescape
-                )
-            except BadCsv:
-                continue  # the CSV's own problem is already named
-            if problem:
-                problems.append(problem)
-    except Exception as error:  # a damaged sheet part fails while it is read  # noqa: BLE001
-        return [Problem("verify.bad_workbook", {"detail": type(error).__name__})]
-    finally:
-        workbook.close()
-    return problems
-
-
-def _compare_sheet(table: Table, sheet_rows: Iterable, out_dir: Path, unescape) -> Problem | None:
-    csv_rows = read_rows(out_dir / f"{table.name}.csv")
-    next(csv_rows, None)
-    width = len(table.columns)
-    number = 1
-    for number, (cells, texts) in enumerate(_zip_longest(sheet_rows, csv_rows), start=2):
-        if cells is None or texts is None:
-            return Problem("verify.sheet_rows", {"sheet": table.name})
-        cells = tuple(cells) + (None,) * (width - len(cells))  # read-only rows drop trailing blanks
-        shown = [_xlsx_text(c.kind, value) for c, value in zip(table.columns, cells, strict=False)]
-        shown = [unescape(text) if c.kind == TEXT else text for c, text in zip(table.columns, shown, strict=True)]
-        if shown != [restore(t) for t in texts]:
-            return Problem("verify.sheet_cell", {"sheet": table.name, "row": number})
-    return None
-
-
-def _zip_longest(a: Iterable, b: Iterable) -> Iterator[tuple]:
-    a, b = iter(a), iter(b)
-    while True:
-        x, y = next(a, None), next(b, None)
-        if x is None and y is None:
-            return
-        yield x, y
