@@ -3,6 +3,7 @@ reverse a posting (with approval), the audit log and the complaints register."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -213,13 +214,17 @@ class ShiftScreen(StationScreen):
             self.app.switch_operator(handover.next_shift.operator_id)
         self.reload()
 
-    @work
-    async def action_close_day(self) -> None:
+    def action_close_day(self) -> None:
         op = self.session.require
-        day = self.day_close.clock.now().date()
+        # Refused (an assistant, a shift still open, a day closed) before the question is asked.
+        self.call_service(lambda: self.day_close.check_closable(op), self.confirm_close_day)
+
+    @work
+    async def confirm_close_day(self, day: dt.date) -> None:
+        op = self.session.require
         if not await self.app.push_screen_wait(ConfirmDialog(self.t("shift.day_close_question", date=str(day)))):
             return
-        self.call_service(lambda: self.day_close.close_day(op), self.day_closed, self.day_close_refused)
+        self.call_service(lambda: self.day_close.close_day(op, day), self.day_closed, self.day_close_refused)
 
     def day_close_refused(self, error: StationError) -> None:
         if error.key == "backup.chain_broken":  # loudly: the status line and a dialog naming the row

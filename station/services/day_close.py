@@ -121,6 +121,14 @@ class DayCloseService:
             job_id = self._receipt(by, report)
         return report, job_id, self.backups.backup()
 
+    def check_closable(self, by: OperatorInfo, day: dt.date | None = None) -> dt.date:
+        """Refuse before anyone is asked to confirm: who may not close the day, a day already
+        closed, a shift still open. The day that would be closed."""
+        require(by, "day.close")
+        day = day or self.clock.now().date()
+        self._refuse_if_not_closable(day)
+        return day
+
     def _refuse_if_not_closable(self, day: dt.date) -> None:
         if DayClose.select().where(DayClose.business_date == day).exists():
             raise NotAllowed("dayclose.already", date=str(day))

@@ -38,3 +38,30 @@ async def test_an_empty_backup_file_is_asked_for_not_refused_as_the_current_fold
         await pilot.press("enter")
         await settle(app, pilot)
         assert str(app.screen.query_one("#form-message").render()) == "请填写备份文件的路径"  # was: “.”不存在
+
+
+async def test_closing_the_day_is_refused_before_the_question_and_asked_when_it_can_be_done(make, set_up):
+    from station.db.models import DayClose
+    from station.screens.dialogs import ConfirmDialog
+
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await as_assistant(app, pilot)
+        await pilot.press("f8")
+        await settle(app, pilot)
+        await pilot.press("ctrl+d")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ShiftScreen), app.screen  # no question to say yes to first
+        assert any("日结" in str(n.message) for n in app._notifications), list(app._notifications)
+        assert DayClose.select().count() == 0
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(app, pilot)
+        await pilot.press("f8")
+        await settle(app, pilot)
+        await pilot.press("ctrl+d")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)  # the partner is asked
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert DayClose.select().count() == 1
