@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,6 +217,7 @@ def check_section(name: str, section: Any) -> None:
 
 # What each printer connection cannot do without (the settings form says which field is empty).
 PRINTER_NEEDS = {"network": "host", "file": "path", "serial": "device", "cups": "queue"}
+_HOST = re.compile(r"[A-Za-z0-9.\-]+|\[?[0-9A-Fa-f:.]+\]?").fullmatch  # a host name, IPv4 or IPv6
 PRINTER_TEXT_FIELDS = ("host", "port", "path", "device", "queue", "usb_vendor", "usb_product", "timeout")
 
 
@@ -223,6 +226,9 @@ def printer_from_form(current: PrinterConfig, kind: str, paper_mm: int, fields: 
     the field the connection needs filled in, then the same limits as a hand-edited config.toml.
     Raises InvalidInput naming the field; nothing is saved on a refusal."""
     values = {name: (fields.get(name) or "").strip() for name in PRINTER_TEXT_FIELDS}
+    values["host"] = unicodedata.normalize("NFKC", values["host"])  # full-width digits and dots typed by IME
+    if values["host"] and not _HOST(values["host"]):
+        raise InvalidInput("printer.bad_host", field_key="printer.host", text=values["host"])
 
     def number(name: str, parse: Any, default: str) -> Any:
         try:

@@ -15,6 +15,9 @@ def test_the_printer_form_is_parsed_and_checked_by_the_config_layer():
     printer = printer_from_form(PrinterConfig(), "network", 80, GOOD)
     assert (printer.port, printer.timeout, printer.usb_vendor, printer.usb_product) == (9100, 3.0, 0x04B8, 0x0E15)
     assert printer_from_form(PrinterConfig(), "none", 58, {}).port == 9100  # empty: the defaults
+    assert (
+        printer_from_form(PrinterConfig(), "network", 80, {"host": "１９２．１６８．１．５０"}).host == "192.168.1.50"
+    )
 
 
 @pytest.mark.parametrize(
@@ -27,6 +30,8 @@ def test_the_printer_form_is_parsed_and_checked_by_the_config_layer():
         ("timeout", "0.1", "printer.out_of_range"),
         ("usb_vendor", "xyz", "printer.bad_number"),
         ("usb_product", "10000", "printer.out_of_range"),
+        ("host", "192.168. 1.50", "printer.bad_host"),
+        ("host", "打印机", "printer.bad_host"),
         ("host", "", "printer.missing"),
     ],
 )

@@ -192,6 +192,7 @@ MESSAGES: dict[str, str] = {
     "printer.usb_product": "USB product id (hex)",
     "printer.timeout": "Timeout (s)",
     "printer.bad_number": '{field_key}: "{text}" is not a valid number',
+    "printer.bad_host": '{field_key}: "{text}" is not a network address (e.g. 192.168.1.50 or printer.local, no spaces)',
     "printer.missing": "Fill in: {field_key}",
     "printer.out_of_range": '{field_key}: must be between {low} and {high} (now "{text}")',
     "printer.saved": "Printer settings saved: {kind}",

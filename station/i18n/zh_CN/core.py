@@ -192,6 +192,7 @@ MESSAGES: dict[str, str] = {
     "printer.usb_product": "USB 产品号（十六进制）",
     "printer.timeout": "超时（秒）",
     "printer.bad_number": "{field_key}：“{text}”不是有效数字",
+    "printer.bad_host": "{field_key}：“{text}”不是有效的网络地址（例如 192.168.1.50 或 printer.local，不能有空格）",
     "printer.missing": "请填写：{field_key}",
     "printer.out_of_range": "{field_key}：必须在 {low} 到 {high} 之间（现在是“{text}”）",
     "printer.saved": "打印机设置已保存：{kind}",
