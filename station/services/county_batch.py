@@ -19,9 +19,13 @@ from station.services.export_verify import read_manifest
 
 
 def _order(directory: Path) -> tuple:
-    """Load a station's months oldest first, so a batch anchors month to month."""
+    """Load a station's months oldest first, so a batch anchors month to month; two exports
+    of one month the earlier made first (the later extends or replaces it), not by folder
+    name. A stable sort keeps the order given for the rest."""
     manifest, _ = read_manifest(directory)
-    return (0, manifest.code, manifest.period.label, str(directory)) if manifest else (1, "", "", str(directory))
+    if manifest is None:
+        return (1, "", "", "")
+    return (0, manifest.code, manifest.period.label, str(manifest.raw.get("generated_at", "")))
 
 
 def load_many(
