@@ -127,13 +127,18 @@ class ParcelDeskScreen(StationScreen):
 
     def on_key(self, event: events.Key) -> None:
         """A code scanned (or a name typed) while the list has the focus starts a new search:
-        the key goes to the search box, in place of the last query."""
+        the key goes to the search box, in place of the last query. A scanner's burst reached
+        the list whole before its first key moved the focus: the rest follow it to the box (a
+        printable key bubbling up here came from the list — the box keeps its own)."""
         find = self.query_one("#find", Input)
-        if self.focused is not self.query_one("#waiting") or not event.is_printable or event.character in (None, " "):
+        if self.focused not in (self.query_one("#waiting"), find):
+            return
+        if not event.is_printable or event.character in (None, " "):
             return
         event.stop()
         event.prevent_default()
-        self.set_focus(find)  # its Focus event selects the old text: the key below replaces it
+        if self.focused is not find:
+            self.set_focus(find)  # its Focus event selects the old text: the key below replaces it
         find.post_message(events.Key(event.key, event.character))
 
     def find(self, text: str, *, quiet: bool = False, keep_focus: bool = False) -> None:

@@ -51,3 +51,29 @@ async def test_a_code_scanned_before_the_last_answer_came_replaces_the_last(make
         await settle(app, pilot)
         assert app.screen.query_one("#find", Input).value == li
         assert "李四" in screen_text(app) and "张三" not in screen_text(app)
+
+
+def scan(app, code: str) -> None:
+    """A scanner's burst: every key of the code and Enter reach the app at once, as one read of
+    the terminal delivers them (Pilot's press lets the app answer each key before the next)."""
+    from textual import events
+
+    for char in code:
+        app.post_message(events.Key(char if char.isalnum() else {"-": "minus"}.get(char, char), char))
+    app.post_message(events.Key("enter", "\r"))
+
+
+async def test_a_burst_scanned_while_the_list_has_the_focus_loses_no_key(make, two_waiting):
+    zhang, li = two_waiting
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(app, pilot)
+        await press_each(app, pilot, "f2")
+        scan(app, zhang)
+        await settle(app, pilot)
+        assert app.focused.id == "waiting" and "张三" in screen_text(app)
+        scan(app, li)  # the next villager's code, the list still focused: every key of it a search
+        await settle(app, pilot)
+        assert app.screen.query_one("#find", Input).value == li
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert len(rows(app.screen.query_one("#waiting"))) == 1 and "李四" in screen_text(app)
