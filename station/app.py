@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.reactive import reactive
 
@@ -352,6 +352,15 @@ class StationApp(TranslatedBindings, ServiceCalls, App[object]):
                 self.exit()
 
         self.push_screen(ConfirmDialog(question), answered)
+
+    async def on_event(self, event: events.Event) -> None:
+        # A screen may move the focus for a key before it is handed to the focused widget: here
+        # keys are still in the order they came (a scanner's burst is not split between widgets).
+        if isinstance(event, events.Key) and not event.is_forwarded and self.screen_stack:
+            route = getattr(self.screen, "route_key", None)
+            if route is not None:
+                route(event)
+        await super().on_event(event)
 
     # -- navigation --------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

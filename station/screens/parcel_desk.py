@@ -125,21 +125,16 @@ class ParcelDeskScreen(StationScreen):
         # The next code scanned replaces this one, even before the answer comes.
         self.query_one("#find", Input).select_all()
 
-    def on_key(self, event: events.Key) -> None:
-        """A code scanned (or a name typed) while the list has the focus starts a new search:
-        the key goes to the search box, in place of the last query. A scanner's burst reached
-        the list whole before its first key moved the focus: the rest follow it to the box (a
-        printable key bubbling up here came from the list — the box keeps its own)."""
-        find = self.query_one("#find", Input)
-        if self.focused not in (self.query_one("#waiting"), find):
+    def route_key(self, event: events.Key) -> None:
+        """A code scanned (or a name typed) while the list has the focus starts a new search.
+        The app asks before it hands each key to the focused widget, in the order they come: the
+        focus moves to the search box ahead of the first key, so the whole burst goes there, in
+        order, Enter last (moved once the list had the key, the rest of a burst still went to the
+        list, and Enter submitted the box before the keys sent on had reached it)."""
+        if self.focused is not self.query_one("#waiting") or not event.is_printable:
             return
-        if not event.is_printable or event.character in (None, " "):
-            return
-        event.stop()
-        event.prevent_default()
-        if self.focused is not find:
-            self.set_focus(find)  # its Focus event selects the old text: the key below replaces it
-        find.post_message(events.Key(event.key, event.character))
+        if event.character not in (None, " "):  # Space ticks
+            self.set_focus(self.query_one("#find", Input))  # it selects the old text: the key replaces it
 
     def find(self, text: str, *, quiet: bool = False, keep_focus: bool = False) -> None:
         self.last_query = text.strip()
