@@ -5,11 +5,12 @@ them, oldest first (a month anchors to the one before)."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from peewee import Database
+from peewee import Database, PeeweeException
 
 from station.db.county_models import CountyStation, connect_county
 from station.services import county_bulk
@@ -18,9 +19,13 @@ from station.services.export_verify import read_manifest
 
 
 def _order(directory: Path) -> tuple:
-    """Load a station's months oldest first, so a batch anchors month to month."""
+    """Load a station's months oldest first, so a batch anchors month to month; two exports
+    of one month the earlier made first (the later extends or replaces it), not by folder
+    name. A stable sort keeps the order given for the rest."""
     manifest, _ = read_manifest(directory)
-    return (0, manifest.code, manifest.period.label, str(directory)) if manifest else (1, "", "", str(directory))
+    if manifest is None:
+        return (1, "", "", "")
+    return (0, manifest.code, manifest.period.label, str(manifest.raw.get("generated_at", "")))
 
 
 def load_many(
@@ -67,28 +72,37 @@ def load_folders(
     station's folders in one of them, in the order given: a month anchors to the one before."""
     by_station: dict[str, list[int]] = {}  # positions in `ordered`
     for position, directory in enumerate(ordered):
-        manifest, _ = read_manifest(directory)
-        by_station.setdefault(manifest.code if manifest else f"?{directory}", []).append(position)
+        by_station.setdefault(_station_of(directory), []).append(position)
     workers = min(jobs or county_bulk.default_jobs(), len(by_station)) if county_bulk.is_postgres(db) else 1
     shared = workers > 1
+    failures = _database_errors(db)
 
     def load_station(positions: list[int]) -> list[tuple[int, Outcome]]:
+        done: list[tuple[int, Outcome]] = []
+        failed: set[str] = set()  # stations a load of which failed in this batch
         try:
-            return [
-                (
-                    position,
-                    load_one(
+            for position in positions:
+                directory = ordered[position]
+                if _station_of(directory) in failed:  # a later month anchors to the one that failed
+                    done.append((position, _skipped(directory, "county.not_loaded_after_failure", {})))
+                    continue
+                try:
+                    outcome = load_one(
                         db,
-                        ordered[position],
+                        directory,
                         now,
                         replace_reason=replace_reason,
                         official=official,
-                        checked=checked.get(ordered[position]),
+                        checked=checked.get(directory),
                         shared=shared,
-                    ),
-                )
-                for position in positions
-            ]
+                    )
+                except failures as error:  # rolled back; the other stations' loads go on, and are reported
+                    db.close()  # the connection may be dead: the next station opens a new one
+                    detail = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+                    outcome = _skipped(directory, "county.db_failed", {"detail": detail})
+                    failed.add(_station_of(directory))
+                done.append((position, outcome))
+            return done
         finally:
             if shared:
                 db.close()  # this thread's own connection (peewee keeps one per thread)
@@ -98,3 +112,23 @@ def load_folders(
     with ThreadPoolExecutor(max_workers=workers) as pool:
         outcomes = dict(found for station in pool.map(load_station, by_station.values()) for found in station)
     return [outcomes[position] for position in range(len(ordered))]
+
+
+def _database_errors(db: Database) -> tuple[type[BaseException], ...]:
+    """What a failing database raises: through peewee, or from a raw cursor (COPY on PostgreSQL)."""
+    if county_bulk.is_postgres(db):
+        from psycopg2 import Error  # only on PostgreSQL (the `postgres` extra)
+
+        return (PeeweeException, Error)
+    return (PeeweeException, sqlite3.Error)
+
+
+def _station_of(directory: Path) -> str:
+    manifest, _ = read_manifest(directory)
+    return manifest.code if manifest else f"?{directory}"
+
+
+def _skipped(directory: Path, key: str, values: dict) -> Outcome:
+    manifest, _ = read_manifest(directory)
+    code, period = (manifest.code, manifest.period.label) if manifest else ("", "")
+    return Outcome(directory, "refused", key, {**values, "code": code, "period": period}, code, period)

@@ -229,3 +229,34 @@ def test_a_later_export_of_a_month_that_only_adds_postings_replaces_it(
     db = connect_county(county)
     assert [e.kind for e in CountyEvent.select().where(CountyEvent.kind != "enrol")] == ["extend"]
     db.close()
+
+
+@pytest.mark.parametrize("jobs", [1, 4])
+def test_two_exports_of_one_month_in_one_batch_load_the_older_first(
+    services, partner, clock, config, county, tmp_path, jobs
+):
+    """Whatever their folders are called and however they are listed: the later export of a
+    month is the one the county keeps (it extends the earlier, or replaces it with --replace)."""
+    cash(services, partner, 1000)
+    services.exports.export(partner, "2026-11", tmp_path / "z-early")
+    cash(services, partner, 2000)
+    clock.advance(days=7)
+    services.exports.export(partner, "2026-11", tmp_path / "a-final")
+    both = [tmp_path / "z-early", tmp_path / "a-final"]
+    assert statuses(load_many(county, both[::-1], NOW, jobs=jobs)) == [
+        ("2026-11", "loaded", "county.loaded"),
+        ("2026-11", "replaced", "county.loaded_replaced"),
+    ]
+    rewrite_history(tmp_path / "z-early", load_key(config.data_dir))  # another past: only --replace takes it
+    clock.advance(days=1)
+    services.exports.export(partner, "2026-11", tmp_path / "b-fixed")
+    outcomes = load_many(county, [tmp_path / "b-fixed", tmp_path / "z-early"], NOW, replace_reason="re-exported")
+    assert [o.directory.name for o in outcomes] == ["z-early", "b-fixed"]
+    db = connect_county(county)
+    kept = CountyLoad.get()
+    assert kept.closing_hash == read_manifest_last_hash(tmp_path / "b-fixed")
+    db.close()
+
+
+def read_manifest_last_hash(directory):
+    return json.loads((directory / "manifest.json").read_text(encoding="utf-8"))["ledger"]["last_hash"]

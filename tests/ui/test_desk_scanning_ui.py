@@ -3,6 +3,8 @@ the first one's parcels on screen or even before their answer came."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from textual import events
 from textual.widgets import Input
@@ -63,3 +65,29 @@ async def test_a_code_scanned_before_the_last_answer_came_replaces_the_last(make
         await settle(app, pilot)
         assert app.screen.query_one("#find", Input).value == li
         assert "李四" in screen_text(app) and "张三" not in screen_text(app)
+
+
+async def scan(app, code: str) -> None:
+    """A scanner's burst: the keys of the code and Enter, each handed to the app as the
+    terminal driver does (one task each, from its thread), without waiting for the app to
+    answer one before the next (Pilot's press does wait)."""
+    for char in code:
+        app.post_message(events.Key({"-": "minus"}.get(char, char), char))
+        await asyncio.sleep(0)
+    app.post_message(events.Key("enter", "\r"))
+
+
+async def test_a_burst_scanned_while_the_list_has_the_focus_loses_no_key(make, two_waiting):
+    zhang, li = two_waiting
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(app, pilot)
+        await press_each(app, pilot, "f2")
+        await scan(app, zhang)
+        await settle(app, pilot)
+        assert app.focused.id == "waiting" and "张三" in screen_text(app)
+        await scan(app, li)  # the next villager's code, the list still focused: every key of it a search
+        await settle(app, pilot)
+        assert app.screen.query_one("#find", Input).value == li
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert len(rows(app.screen.query_one("#waiting"))) == 1 and "李四" in screen_text(app)

@@ -1,6 +1,8 @@
 """简体中文: 县级批量载入与报表."""
 
 MESSAGES: dict[str, str] = {
+    "county.db_failed": "导入 {code} {period} 时数据库出错（{detail}）：它的数据一行也没有导入",
+    "county.not_loaded_after_failure": "{code} {period} 没有导入：本批中 {code} 更早的月份导入失败",
     "county.no_db": "{path} 没有县级数据库（请检查 --db 路径；county enrol 和 county load 会创建它）",
     "county.loaded_accepted": "已导入 {code} {period}（本会被拒绝：按 --replace 接受，原因已记入县级数据库）",
     "county.db_unreachable": "连不上县里的 PostgreSQL 数据库：服务器是否在运行？--db 里的套接字目录、用户名和库名是否正确？",

@@ -1,0 +1,66 @@
+"""`county load --jobs N` on PostgreSQL: a load the database fails in one connection is said by
+name, nothing of it stays, and the others load and are reported as they would alone."""
+
+import pytest
+
+from station import cli
+from station.services.county import connect_county
+from station.services.county_batch import load_many
+from station.services.county_bulk import create_row_tables, row_tables
+from tests.services.test_county import NOW, county_rows, enrol_all
+
+# A real database failure in the middle of one station's load: PostgreSQL raises on its rows
+# (or ends that connection) and on no other station's.
+FAILING = {
+    "raise": "RAISE EXCEPTION 'the disk said no'",
+    "terminate": "PERFORM pg_terminate_backend(pg_backend_pid())",
+}
+
+
+def fail_on(url: str, code: str, how: str) -> None:
+    db = connect_county(url)
+    create_row_tables(db)
+    db.execute_sql(
+        "CREATE FUNCTION fail_load() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"IF NEW.station_code = '{code}' THEN {FAILING[how]}; END IF; RETURN NEW; END $$"
+    )
+    db.execute_sql(
+        "CREATE TRIGGER fail_load BEFORE INSERT ON county_rows_purchases FOR EACH ROW EXECUTE FUNCTION fail_load()"
+    )
+    db.close()
+
+
+def nothing_of(url: str, code: str) -> bool:
+    db = connect_county(url)
+    try:
+        tables = [t.table for t in row_tables()]
+        tables += ["county_load", "county_posting", "county_utility", "county_flag"]
+        events = "SELECT count(*) FROM county_event WHERE station_code = %s AND kind <> 'enrol'"
+        return (
+            all(
+                db.execute_sql(f"SELECT count(*) FROM {table} WHERE station_code = %s", (code,)).fetchone()[0] == 0
+                for table in tables
+            )
+            and db.execute_sql(events, (code,)).fetchone()[0] == 0
+        )
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 4])
+@pytest.mark.parametrize("how", sorted(FAILING))
+def test_a_database_failure_in_one_load_is_said_and_the_others_load(postgres, exports, tmp_path, capsys, how, jobs):
+    dirs, _ = exports
+    enrol_all(postgres, exports)
+    fail_on(postgres, "A02", how)
+    home = str(tmp_path / "A01")
+    assert cli.main(["--home", home, "county", "load", "--db", postgres, "--jobs", str(jobs), *map(str, dirs)]) == 1
+    out = capsys.readouterr()
+    lines = out.out.splitlines()
+    assert len(lines) == 4 and "A01" in lines[0] and "A03" in lines[2], out
+    assert "A02" in lines[1] and "2026-11" in lines[1] and str(dirs[1]) in lines[1], out
+    assert out.err == ""
+    assert nothing_of(postgres, "A02")
+    assert [load[:2] for load in map(eval, county_rows(postgres)["loads"])] == [("A01", 0), ("A03", 0)]
+    again = load_many(postgres, dirs, NOW, jobs=jobs)  # the others are in: only A02 tries again
+    assert [o.status for o in again] == ["unchanged", "refused", "unchanged"]
