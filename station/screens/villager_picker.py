@@ -44,6 +44,7 @@ class VillagerPickerDialog(StationDialog[VillagerInfo | None]):
 
     @on(Input.Changed, "#picker-search")
     def changed(self, event: Input.Changed) -> None:
+        self.submit_when_shown = False  # typed on after an early Enter: that Enter is withdrawn
         self.search(event.value)
 
     def search(self, text: str) -> None:

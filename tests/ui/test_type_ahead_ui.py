@@ -116,3 +116,19 @@ async def test_enter_after_a_search_that_failed_asks_again_and_picks(make, set_u
         await settle(app, pilot)
         lot = ConsignmentLot.get()
         assert lot.consignor.name == "张三"
+
+
+async def test_typing_on_after_an_early_enter_withdraws_it(picker_app):
+    from station.screens.villager_picker import VillagerPickerDialog
+
+    app = picker_app("z")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_intake_picker(app, pilot)
+        await type_text(pilot, "z")  # its answer is slow in coming
+        await pilot.press("enter")  # early: it would wait for the answer to "z"
+        await type_text(pilot, "s")  # typed on: "zs" answers at once, one person
+        await settle(app, pilot)
+        app.gate.set()
+        await settle(app, pilot)
+        assert isinstance(app.screen, VillagerPickerDialog)  # nobody picked without a new Enter
+        assert rows(app.screen.query_one("#picker-results", DataTable)) == ["张三"]
