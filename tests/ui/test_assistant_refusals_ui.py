@@ -2,7 +2,7 @@
 
 from station.screens.form_dialog import FormDialog
 from station.screens.shift import ShiftScreen
-from tests.ui.helpers import log_in, settle
+from tests.ui.helpers import log_in, press_each, settle
 
 
 async def as_assistant(app, pilot):
@@ -47,21 +47,14 @@ async def test_closing_the_day_is_refused_before_the_question_and_asked_when_it_
     app = make()
     async with app.run_test(size=(100, 30)) as pilot:
         await as_assistant(app, pilot)
-        await pilot.press("f8")
-        await settle(app, pilot)
-        await pilot.press("ctrl+d")
-        await settle(app, pilot)
+        await press_each(app, pilot, "f8", "ctrl+d")
         assert isinstance(app.screen, ShiftScreen), app.screen  # no question to say yes to first
         assert any("日结" in str(n.message) for n in app._notifications), list(app._notifications)
         assert DayClose.select().count() == 0
     app = make()
     async with app.run_test(size=(100, 30)) as pilot:
         await log_in(app, pilot)
-        await pilot.press("f8")
-        await settle(app, pilot)
-        await pilot.press("ctrl+d")
-        await settle(app, pilot)
+        await press_each(app, pilot, "f8", "ctrl+d")
         assert isinstance(app.screen, ConfirmDialog)  # the partner is asked
-        await pilot.press("y")
-        await settle(app, pilot)
+        await press_each(app, pilot, "y")
         assert DayClose.select().count() == 1
