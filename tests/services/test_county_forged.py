@@ -15,6 +15,13 @@ from station.services.signing import load_key
 from tests.services.test_county import NOW, enrol_all
 
 
+def ready_county(url: str):
+    """The county database, its row tables made, as a load finds it."""
+    db = connect_county(url)
+    county_bulk.create_row_tables(db)
+    return db
+
+
 def resign(folder, code, root):
     """What a station's own key holder can do: any bytes, hashed and signed again."""
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
@@ -39,8 +46,7 @@ def test_rows_ending_in_cr_alone_are_all_loaded(tmp_path, request, exports, wher
     path = dirs[2] / "purchases.csv"
     path.write_bytes(path.read_bytes().replace(b"\r\n", b"\r"))
     resign(dirs[2], "A03", tmp_path)
-    db = connect_county(url)
-    county_bulk.create_row_tables(db)
+    db = ready_county(url)
     outcome = load_one(db, dirs[2], NOW)
     assert outcome.status == "loaded", outcome.key
     assert purchases_loaded(db) == 3
@@ -52,8 +58,7 @@ def test_a_file_loaded_as_other_rows_than_verified_is_refused_whole(tmp_path, ex
     dirs, _ = exports
     enrol_all(url, exports)
     monkeypatch.setattr(county_bulk, "_header_only", lambda path, expected: path.name == "purchases.csv")
-    db = connect_county(url)
-    county_bulk.create_row_tables(db)
+    db = ready_county(url)
     outcome = load_one(db, dirs[2], NOW)
     assert (outcome.status, outcome.key) == ("refused", "county.rows_differ")
     assert (outcome.values["file"], outcome.values["loaded"], outcome.values["listed"]) == ("purchases.csv", 0, 3)
@@ -74,8 +79,7 @@ def test_mixed_line_endings_postgresql_cannot_copy_are_refused_by_name(tmp_path,
     cut = data.index(b"\r\n") + 2
     path.write_bytes(data[:cut] + data[cut:].replace(b"\r\n", b"\n"))
     resign(dirs[2], "A03", tmp_path)
-    db = connect_county(postgres)
-    county_bulk.create_row_tables(db)
+    db = ready_county(postgres)
     outcome = load_one(db, dirs[2], NOW)
     assert (outcome.status, outcome.key, outcome.values["file"]) == ("refused", "county.copy_refused", "purchases.csv")
     assert CountyLoad.select().count() == 0 and purchases_loaded(db) == 0
@@ -106,8 +110,7 @@ def test_a_total_not_its_parts_is_refused(tmp_path, request, exports, where, tab
     manifest["files"][f"{table}.csv"]["rows"] = len(rows) - 1
     (dirs[2] / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     resign(dirs[2], "A03", tmp_path)
-    db = connect_county(url)
-    county_bulk.create_row_tables(db)
+    db = ready_county(url)
     outcome = load_one(db, dirs[2], NOW, checked=[])  # the workbook is not what is summed: skip its check
     assert (outcome.status, outcome.key) == ("refused", "county.total_differs")
     assert (outcome.values["file"], outcome.values["column"]) == (f"{table}.csv", column)
@@ -128,8 +131,7 @@ def test_a_row_given_twice_is_refused_whole(tmp_path, request, exports, where):
     manifest["files"]["purchases.csv"]["rows"] += 1
     (dirs[2] / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     resign(dirs[2], "A03", tmp_path)
-    db = connect_county(url)
-    county_bulk.create_row_tables(db)
+    db = ready_county(url)
     outcome = load_one(db, dirs[2], NOW, checked=[])  # the workbook is not what is summed: skip its check
     assert (outcome.status, outcome.key, outcome.values["file"]) == ("refused", "county.duplicate_id", "purchases.csv")
     assert CountyLoad.select().count() == 0 and purchases_loaded(db) == 0
@@ -176,8 +178,7 @@ def test_a_manifest_swapped_while_the_rows_are_checked_lends_no_signature(tmp_pa
     (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     url = str(tmp_path / "county.db")
     enrol_all(url, exports)
-    db = connect_county(url)
-    county_bulk.create_row_tables(db)
+    db = ready_county(url)
     outcome = load_one(db, folder, NOW)
     assert (outcome.status, outcome.key) == ("refused", "verify.bad_signature")
     assert CountyLoad.select().count() == 0 and purchases_loaded(db) == 0

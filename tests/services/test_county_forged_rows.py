@@ -14,12 +14,11 @@ from station.services.county import (
     CountyLoad,
     CountyPosting,
     CountyUtility,
-    connect_county,
     load_one,
 )
 from station.services.exports import MANIFEST
 from tests.services.test_county import NOW, enrol_all
-from tests.services.test_county_forged import resign
+from tests.services.test_county_forged import ready_county, resign
 
 SHIFT = ["1", "王", "2026-11-23 08:00:00", "100.00", "2026-11-23 18:00:00", "150.00", "150.00", "0.00", "", ""]
 
@@ -87,8 +86,7 @@ def test_a_forged_row_is_refused_by_name_and_nothing_kept(tmp_path, request, exp
     enrol_all(url, exports)
     table, edit = FORGED[case]
     forge(dirs[2], tmp_path, table, edit)
-    db = connect_county(url)
-    county_bulk.create_row_tables(db)
+    db = ready_county(url)
     outcome = load_one(db, dirs[2], NOW, checked=[])  # the load's own checks, not the workbook's
     assert outcome.status == "refused", outcome
     assert outcome.key in ("county.missing_id", "county.total_differs"), outcome
@@ -105,8 +103,7 @@ def test_an_open_shift_and_ids_shared_across_tables_load(tmp_path, request, expo
     dirs, _ = exports
     enrol_all(url, exports)
     forge(dirs[2], tmp_path, "shifts", with_shift(closed_at="", expected_yuan="", counted_yuan="", diff_yuan=""))
-    db = connect_county(url)
-    county_bulk.create_row_tables(db)
+    db = ready_county(url)
     outcome = load_one(db, dirs[2], NOW, checked=[])
     assert outcome.status == "loaded", outcome
     db.close()
@@ -117,8 +114,7 @@ def test_a_forged_replacement_leaves_the_loaded_month_as_it_was(tmp_path, reques
     url = str(tmp_path / "county.db") if where == "sqlite" else request.getfixturevalue("postgres")
     dirs, _ = exports
     enrol_all(url, exports)
-    db = connect_county(url)
-    county_bulk.create_row_tables(db)
+    db = ready_county(url)
     assert load_one(db, dirs[2], NOW).status == "loaded"
     before = [(m.select().count()) for m in (CountyLoad, CountyUtility, CountyPosting, CountyFlag, CountyEvent)]
     rows_before = db.execute_sql("SELECT count(*), sum(total_fen) FROM county_rows_purchases").fetchone()
@@ -151,8 +147,7 @@ def test_rows_other_than_the_manifest_lists_are_refused(tmp_path, request, expor
     else:
         forge(dirs[2], tmp_path, "shifts", with_shift())
         listed_rows(dirs[2], "shifts", 0, tmp_path)
-    db = connect_county(url)
-    county_bulk.create_row_tables(db)
+    db = ready_county(url)
     outcome = load_one(db, dirs[2], NOW, checked=None if verified else [])
     assert outcome.status == "refused", outcome
     assert outcome.values.get("file") in ("purchases.csv", "shifts.csv"), outcome
