@@ -15,14 +15,13 @@ from peewee import Database, PeeweeException
 from station.db.county_models import CountyStation, connect_county
 from station.services import county_bulk
 from station.services.county import Outcome, load_one
-from station.services.export_verify import read_manifest
+from station.services.export_verify import Manifest, read_manifest
 
 
-def _order(directory: Path) -> tuple:
+def _order(manifest: Manifest | None) -> tuple:
     """Load a station's months oldest first, so a batch anchors month to month; two exports
     of one month the earlier made first (the later extends or replaces it), not by folder
     name. A stable sort keeps the order given for the rest."""
-    manifest, _ = read_manifest(directory)
     if manifest is None:
         return (1, "", "", "")
     return (0, manifest.code, manifest.period.label, str(manifest.raw.get("generated_at", "")))
@@ -42,10 +41,11 @@ def load_many(
     db = connect_county(url)
     try:
         county_bulk.create_row_tables(db)
-        ordered = sorted(directories, key=_order)
+        manifests = {directory: read_manifest(directory)[0] for directory in directories}  # read once
+        ordered = sorted(directories, key=lambda directory: _order(manifests[directory]))
         keys = {}
         for directory in ordered:
-            manifest, _ = read_manifest(directory)
+            manifest = manifests[directory]
             station = CountyStation.get_or_none(CountyStation.code == manifest.code) if manifest else None
             if station is not None:
                 keys[directory] = station.public_key
@@ -70,9 +70,10 @@ def load_folders(
     """Load verified folders (`checked`: the problems verify found in each), each in its own
     transaction. On PostgreSQL `jobs` connections load at once (default: the core count), one
     station's folders in one of them, in the order given: a month anchors to the one before."""
+    stations = [_station_of(directory) for directory in ordered]  # each manifest read once here
     by_station: dict[str, list[int]] = {}  # positions in `ordered`
-    for position, directory in enumerate(ordered):
-        by_station.setdefault(_station_of(directory), []).append(position)
+    for position, station in enumerate(stations):
+        by_station.setdefault(station, []).append(position)
     workers = min(jobs or county_bulk.default_jobs(), len(by_station)) if county_bulk.is_postgres(db) else 1
     shared = workers > 1
     failures = _database_errors(db)
@@ -83,7 +84,7 @@ def load_folders(
         try:
             for position in positions:
                 directory = ordered[position]
-                if _station_of(directory) in failed:  # a later month anchors to the one that failed
+                if stations[position] in failed:  # a later month anchors to the one that failed
                     done.append((position, _skipped(directory, "county.not_loaded_after_failure", {})))
                     continue
                 try:
@@ -100,7 +101,7 @@ def load_folders(
                     db.close()  # the connection may be dead: the next station opens a new one
                     detail = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
                     outcome = _skipped(directory, "county.db_failed", {"detail": detail})
-                    failed.add(_station_of(directory))
+                    failed.add(stations[position])
                 done.append((position, outcome))
             return done
         finally:
