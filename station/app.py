@@ -25,6 +25,7 @@ from station.services.common import OperatorInfo, Session
 from station.services.operators import StationInfo
 from station.services.registry import Services, build_services
 from station.widgets.status_line import backup_age_text
+from station.widgets.stylesheet import theme_parsed
 
 
 def make_app(config: StationConfig, *, clock: Clock | None = None, transport: Transport | None = None) -> StationApp:
@@ -56,6 +57,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[object]):
         self.print_note = ""  # the last receipt's replaced characters, for the status line
         self.area_factories = self._area_factories()
         super().__init__()
+        self.stylesheet = theme_parsed(self.stylesheet)
         self.title = t("app.title")
 
     def _area_factories(self):
