@@ -1,11 +1,14 @@
 """The county section of `make bench`: N station exports verified and loaded, each against a
 baseline measured in the same run on the same files.
 
-    python benchmarks/county.py [--stations 100] [--rows 10000] [--jobs N]
+    python benchmarks/county.py [--stations 100] [--rows 10000] [--jobs N] [--rounds 3]
 
 verify  vs  `sha256sum` of every file + a csv-module read of every CSV
 load    vs  psql `\\copy` of the same CSVs into a throwaway PostgreSQL 15 (unix socket, temp dir)
 report  `county report` on the loaded county (goal < 1 s)
+
+Each is timed in `--rounds` rounds, baseline and load side by side in each round, and the
+medians are compared: on a shared machine one slow moment moves a median little.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import json
 import os
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -102,31 +106,44 @@ def peak_rss_mb(code: str) -> float:
     return int(out.split()[-1]) / 1024
 
 
-def bench_verify(dirs: list[Path], jobs: int) -> dict:
+def median_of(rounds: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in rounds)
+
+
+def bench_verify(dirs: list[Path], jobs: int, rounds: int) -> dict:
+    """`rounds` rounds, each: the baseline, then verify in one process, then in `jobs`; the
+    medians are compared (one slow moment of a shared machine moves a median little)."""
     from station.services.county_bulk import verify_many
     from station.services.export_verify import verify
 
     files = files_of(dirs)
-    sha_s, _ = timed(lambda: subprocess.run(["sha256sum", *map(str, files)], stdout=subprocess.DEVNULL, check=True))
-    csv_s, rows = timed(lambda: csv_read([f for f in files if f.suffix == ".csv"]))
-    one_s, problems = timed(lambda: [p for d in dirs for p in verify(d)])
-    assert not problems, problems
-    many_s, results = timed(lambda: verify_many(dirs, jobs))
-    assert not any(results.values())
-    baseline = sha_s + csv_s
-    data_rows = rows - len([f for f in files if f.suffix == ".csv"])
+    csvs = [f for f in files if f.suffix == ".csv"]
+    timings = []
+    for _ in range(rounds):
+        sha_s, _ = timed(lambda: subprocess.run(["sha256sum", *map(str, files)], stdout=subprocess.DEVNULL, check=True))
+        csv_s, rows = timed(lambda: csv_read(csvs))
+        one_s, problems = timed(lambda: [p for d in dirs for p in verify(d)])
+        assert not problems, problems
+        many_s, results = timed(lambda: verify_many(dirs, jobs))
+        assert not any(results.values())
+        timings.append(
+            {"sha256sum_s": sha_s, "csv_read_s": csv_s, "baseline_s": sha_s + csv_s, "one_s": one_s, "many_s": many_s}
+        )
+    baseline, one, many = (median_of(timings, k) for k in ("baseline_s", "one_s", "many_s"))
+    data_rows = rows - len(csvs)
     return {
         "rows": data_rows,
         "bytes": sum(f.stat().st_size for f in files),
-        "sha256sum_s": sha_s,
-        "csv_read_s": csv_s,
+        "rounds": timings,
+        "sha256sum_s": median_of(timings, "sha256sum_s"),
+        "csv_read_s": median_of(timings, "csv_read_s"),
         "baseline_s": baseline,
-        "verify_one_process_s": one_s,
+        "verify_one_process_s": one,
         "verify_jobs": jobs,
-        "verify_jobs_s": many_s,
-        "rows_per_s": data_rows / many_s,
-        "ratio": many_s / baseline,
-        "ratio_one_process": one_s / baseline,
+        "verify_jobs_s": many,
+        "rows_per_s": data_rows / many,
+        "ratio": many / baseline,
+        "ratio_one_process": one / baseline,
         "peak_rss_mb_one_station": peak_rss_mb(
             "from pathlib import Path; from station.services.export_verify import verify\n"
             f"assert not verify(Path({str(dirs[0])!r}))"
@@ -193,9 +210,11 @@ def load_phase(url: str, dirs: list[Path], checked: dict, jobs: int = 1) -> tupl
     return load_s, report_s
 
 
-def bench_load(dirs: list[Path], root: Path, rows: int, jobs: int) -> dict:
+def bench_load(dirs: list[Path], root: Path, rows: int, jobs: int, rounds: int) -> dict:
     """`county load`'s two phases timed apart on a fresh county: the parallel verify of every
-    folder against its enrolled key, then the load; the load against psql `\\copy`."""
+    folder against its enrolled key, then the load; the load against psql `\\copy`. On
+    PostgreSQL, `rounds` rounds, each into fresh databases: `\\copy`, the load in one
+    connection, the load in `jobs`; the medians are compared."""
     from station.services.county_bulk import verify_many
 
     keys = {d: (d.parent / f"{d.name}.key").read_text(encoding="utf-8") for d in dirs}
@@ -206,11 +225,21 @@ def bench_load(dirs: list[Path], root: Path, rows: int, jobs: int) -> dict:
         with throwaway_postgres() as (url, psql):
             script = root / "raw_copy.sql"
             script.write_text(raw_copy_script(dirs), encoding="utf-8")
-            copy_s, _ = timed(lambda: subprocess.run([*psql, "-f", str(script)], check=True))
-            load_s, report_s = load_phase(url, dirs, checked)
-            subprocess.run([*psql, "-c", "CREATE DATABASE county_jobs"], check=True)
-            jobs_s, _ = load_phase(url.replace("/county?", "/county_jobs?"), dirs, checked, jobs)
+            timings = []
+            for n in range(rounds):
+                copy_db, one_db, jobs_db = (f"{kind}_{n}" for kind in ("copy", "one", "jobs"))
+                for name in (copy_db, one_db, jobs_db):
+                    subprocess.run([*psql, "-c", f"CREATE DATABASE {name}"], check=True)
+                in_copy_db = [copy_db if part == "county" else part for part in psql]
+                copy_s, _ = timed(lambda cmd=in_copy_db: subprocess.run([*cmd, "-f", str(script)], check=True))
+                load_s, report_s = load_phase(url.replace("/county?", f"/{one_db}?"), dirs, checked)
+                jobs_s, _ = load_phase(url.replace("/county?", f"/{jobs_db}?"), dirs, checked, jobs)
+                timings.append({"raw_copy_s": copy_s, "load_s": load_s, "load_jobs_s": jobs_s, "report_s": report_s})
+                for name in (copy_db, one_db, jobs_db):  # the disk of a big run holds one round at a time
+                    subprocess.run([*psql, "-c", f"DROP DATABASE {name}"], check=True)
+            copy_s, load_s, jobs_s = (median_of(timings, k) for k in ("raw_copy_s", "load_s", "load_jobs_s"))
             out["postgresql"] = {
+                "rounds": timings,
                 "raw_copy_s": copy_s,
                 "load_s": load_s,
                 "county_load_s": verify_s + load_s,
@@ -221,7 +250,7 @@ def bench_load(dirs: list[Path], root: Path, rows: int, jobs: int) -> dict:
                 "load_jobs_s": jobs_s,
                 "county_load_jobs_s": verify_s + jobs_s,
                 "ratio_jobs": jobs_s / copy_s,
-                "report_s": report_s,
+                "report_s": median_of(timings, "report_s"),
             }
     else:
         out["postgresql"] = "skipped: no PostgreSQL 15 binaries"
@@ -242,11 +271,12 @@ def bench_load(dirs: list[Path], root: Path, rows: int, jobs: int) -> dict:
     return out
 
 
-def run_county(stations: int, rows: int, jobs: int) -> dict:
+def run_county(stations: int, rows: int, jobs: int, rounds: int) -> dict:
     results: dict = {
         "stations": stations,
         "rows_per_station": rows,
         "jobs": jobs,
+        "rounds": rounds,
         "load_average_start": os.getloadavg(),
     }
     with tempfile.TemporaryDirectory(prefix="station-county-") as tmp:
@@ -255,9 +285,9 @@ def run_county(stations: int, rows: int, jobs: int) -> dict:
         gen_s, dirs = timed(lambda: generate(root, stations, rows))
         results["generate_s"] = gen_s
         print("county generate", f"{gen_s:.1f} s", flush=True)
-        results["verify"] = bench_verify(dirs, jobs)
+        results["verify"] = bench_verify(dirs, jobs, rounds)
         print("county verify", json.dumps(results["verify"]), flush=True)
-        results["load"] = bench_load(dirs, root, results["verify"]["rows"], jobs)
+        results["load"] = bench_load(dirs, root, results["verify"]["rows"], jobs, rounds)
         print("county load", json.dumps(results["load"]), flush=True)
     results["load_average_end"] = os.getloadavg()
     return results
@@ -268,8 +298,9 @@ def main() -> None:
     parser.add_argument("--stations", type=int, default=100)
     parser.add_argument("--rows", type=int, default=10_000, help="parcels per station export")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--rounds", type=int, default=3, help="timed rounds; the medians are compared")
     args = parser.parse_args()
-    results = run_county(args.stations, args.rows, args.jobs)
+    results = run_county(args.stations, args.rows, args.jobs, args.rounds)
     path = HERE / "results.json"
     saved = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     saved["county"] = results

@@ -156,11 +156,12 @@ def load_one(
     replace_reason: str = "",
     official: Sequence[dict] | None = None,
     checked: list | None = None,
-    shared: bool = False,
+    lane: int = 0,
 ) -> Outcome:
     """Verify against the enrolled key (or take `checked`, the problems a parallel verify
     found), check the month's anchoring, recompute, then replace this station+period in one
-    transaction — every exported row too. Never raises for a bad folder: it is refused."""
+    transaction — every exported row too (in `lane`, on PostgreSQL: see `county_bulk.create_lanes`).
+    Never raises for a bad folder: it is refused."""
     manifest, problems = read_manifest(directory)
     if manifest is None:
         return Outcome(directory, "refused", problems[0].key, problems[0].values)
@@ -186,7 +187,7 @@ def load_one(
         return Outcome(directory, "refused", refusal[0], refusal[1], code, period)
 
     try:
-        return _load_checked(db, directory, now, manifest, digest, existing, refusal, reason, official, shared)
+        return _load_checked(db, directory, now, manifest, digest, existing, refusal, reason, official, lane)
     except county_bulk.ChangedFile as changed:  # nothing of it was kept: the transaction rolled back
         values = {"file": changed.file, "code": code, "period": period}
         return Outcome(directory, "refused", "county.changed_while_loading", values, code, period)
@@ -206,7 +207,7 @@ def _load_checked(
     refusal: tuple[str, dict] | None,
     reason: str,
     official: Sequence[dict] | None,
-    shared: bool = False,
+    lane: int = 0,
 ) -> Outcome:
     code, period = manifest.code, manifest.period.label
     try:  # signed and well-formed, yet its content may still not add up: refused by name
@@ -250,7 +251,7 @@ def _load_checked(
             digests=digests,
             counts=counts,
             check=False,
-            shared=shared,
+            lane=lane,
         )
         CountyLoad.create(
             station_code=code,
@@ -266,7 +267,7 @@ def _load_checked(
             utility_excess_fen=sum(b.excess_fen for b in bills),
             over_cap=any(b.excess_fen > 0 for b in bills),
             flags=len(flags),
-            **county_bulk.figures(db, code, period, check=loaded),  # summed by the database from the rows
+            **county_bulk.figures(db, code, period, check=loaded, lane=lane),  # summed by the database from the rows
         )
         if bills:
             CountyUtility.insert_many(
@@ -307,8 +308,6 @@ def _load_checked(
             CountyFlag.create(
                 station_code=code, period=period, key=flag.key, detail=json.dumps(flag.values, ensure_ascii=False)
             )
-    if shared:  # other loads run beside this one: its new pages summarised once it committed
-        county_bulk.summarize(db, loaded)
     status = "replaced" if existing is not None or refusal else "loaded"
     key = "county.loaded_replaced" if existing is not None else "county.loaded"
     if refusal and existing is None:  # nothing was replaced: a gap or a broken link, accepted by --replace

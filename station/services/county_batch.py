@@ -1,10 +1,12 @@
 """County loads of many folders: verified in parallel processes, then loaded each in its own
-transaction — on PostgreSQL in several connections at once, one station's months in one of
-them, oldest first (a month anchors to the one before)."""
+transaction — on PostgreSQL in several connections at once, each in a lane of its own (see
+`county_rows.lane_table`), one station's months in one of them, oldest first (a month
+anchors to the one before)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import queue
 import sqlite3
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -77,9 +79,16 @@ def load_folders(
     workers = min(jobs or county_bulk.default_jobs(), len(by_station)) if county_bulk.is_postgres(db) else 1
     shared = workers > 1
     failures = _database_errors(db)
+    lanes: queue.SimpleQueue[int] = queue.SimpleQueue()  # a lane is free while no load runs in it
+    for lane in range(workers):
+        lanes.put(lane)
+    if shared:
+        with db.atomic():
+            county_bulk.create_lanes(db, workers)
 
     def load_station(positions: list[int]) -> list[tuple[int, Outcome]]:
         done: list[tuple[int, Outcome]] = []
+        lane = lanes.get()
         failed: set[str] = set()  # stations a load of which failed in this batch
         try:
             for position in positions:
@@ -95,7 +104,7 @@ def load_folders(
                         replace_reason=replace_reason,
                         official=official,
                         checked=checked.get(directory),
-                        shared=shared,
+                        lane=lane,
                     )
                 except failures as error:  # rolled back; the other stations' loads go on, and are reported
                     db.close()  # the connection may be dead: the next station opens a new one
@@ -105,6 +114,7 @@ def load_folders(
                 done.append((position, outcome))
             return done
         finally:
+            lanes.put(lane)
             if shared:
                 db.close()  # this thread's own connection (peewee keeps one per thread)
 

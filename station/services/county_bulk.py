@@ -37,6 +37,7 @@ from station.services.county_rows import (
     pg_defaults_sql,
     pg_direct_copy_sql,
     pg_insert_sql,
+    pg_lane_sql,
     pg_load_keys_sql,
     pg_pin_keys_sql,
     pg_quoted_sql,
@@ -108,6 +109,15 @@ def create_row_tables(db: Database, tables: Sequence[RowTable] | None = None) ->
                 db.execute_sql(statement)
 
 
+def create_lanes(db: Database, lanes: int, tables: Sequence[RowTable] | None = None) -> None:
+    """PostgreSQL: lanes 1 … `lanes` - 1 of every row table, for that many loads side by side
+    (lane 0 is the row table itself; see `county_rows.lane_table`)."""
+    for lane in range(1, lanes):
+        for table in tables or row_tables():
+            for statement in pg_lane_sql(table, lane):
+                db.execute_sql(statement)
+
+
 def _missing_defaults(db: Database, table: RowTable) -> list[str]:
     rows = db.execute_sql(
         "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
@@ -140,7 +150,7 @@ def load_rows(
     digests: Mapping[str, str] | None = None,
     counts: Mapping[str, int] | None = None,
     check: bool = True,
-    shared: bool = False,
+    lane: int = 0,
 ) -> dict[str, int]:
     """Put the folder's rows in for this station+period (first removing what an earlier load
     of it left, when `replacing`); call inside a transaction. Returns the rows loaded per
@@ -149,8 +159,8 @@ def load_rows(
     rows, from the same manifest) makes a file loaded as other rows than verify read raise
     `RowCountDiffers`. Then no id may be twice in a file, no total other than its parts
     (`NotAsVerified`) — unless `check` is False: the caller has `figures` check them (one scan).
-    `shared`: other connections load at the same time (PostgreSQL): the row tables are not
-    locked for this transaction, and the caller runs `summarize` after its commit."""
+    `lane` (PostgreSQL): where the rows go, when other connections load at the same time each in
+    a lane of its own (`create_lanes`); its tables are locked until this transaction ends."""
     postgres = is_postgres(db)
     mark = "%s" if postgres else "?"
     loaded = {}
@@ -168,7 +178,7 @@ def load_rows(
             loaded[table.name] = 0
             continue
         if postgres:
-            loaded[table.name] = _copy_pg(db, table, path, code, period, expected, shared=shared)
+            loaded[table.name] = _copy_pg(db, table, path, code, period, expected, lane)
         else:
             loaded[table.name] = _insert_sqlite(db, table, path, code, period, expected)
     for table_name, rows in loaded.items():
@@ -176,8 +186,9 @@ def load_rows(
         if listed is not None and rows != listed:
             raise RowCountDiffers(f"{table_name}.csv", rows, listed)
     if check:
-        values = _run_aggregates(db, _checks(tables or row_tables(), loaded), code, period)
-        _raise_problems(db, tables or row_tables(), values, code, period)
+        in_lane = lane if postgres else None
+        values = _run_aggregates(db, _checks(tables or row_tables(), loaded), code, period, in_lane)
+        _raise_problems(db, tables or row_tables(), values, code, period, in_lane)
     return loaded
 
 
@@ -198,20 +209,26 @@ def _checks(tables: Sequence[RowTable], loaded: Mapping[str, int]) -> dict[str, 
 
 
 def _run_aggregates(
-    db: Database, wanted: Mapping[str, Sequence[str]], code: str, period: str
+    db: Database, wanted: Mapping[str, Sequence[str]], code: str, period: str, lane: int | None
 ) -> dict[tuple[str, str], Any]:
-    """Every (table, aggregate) in `wanted`, in one statement with one scan per table."""
+    """Every (table, aggregate) in `wanted`, in one statement with one scan per table (of the
+    rows in `lane`, on PostgreSQL)."""
     if not wanted:
         return {}
     mark = "%s" if is_postgres(db) else "?"
     tables = list(wanted.items())
-    row = db.execute_sql(aggregates_sql(tables).format(p=mark), (code, period) * len(tables)).fetchone()
+    row = db.execute_sql(aggregates_sql(tables, lane).format(p=mark), (code, period) * len(tables)).fetchone()
     keys = [(name, agg) for name, aggs in tables for agg in aggs]
     return dict(zip(keys, row, strict=True))
 
 
 def _raise_problems(
-    db: Database, tables: Sequence[RowTable], values: Mapping[tuple[str, str], Any], code: str, period: str
+    db: Database,
+    tables: Sequence[RowTable],
+    values: Mapping[tuple[str, str], Any],
+    code: str,
+    period: str,
+    lane: int | None,
 ) -> None:
     """As the checks always ran: every file's ids first, then the row sums, in table order."""
     mark = "%s" if is_postgres(db) else "?"
@@ -220,7 +237,7 @@ def _raise_problems(
             raise NotAsVerified("county.missing_id", file=f"{table.name}.csv")
     for table in tables:
         if values.get((table.name, DUPLICATE_COUNT)):
-            row_id = db.execute_sql(duplicate_id_sql(table).format(p=mark), (code, period)).fetchone()[0]
+            row_id = db.execute_sql(duplicate_id_sql(table, lane).format(p=mark), (code, period)).fetchone()[0]
             raise NotAsVerified("county.duplicate_id", file=f"{table.name}.csv", id=row_id)
     for name, total, parts in ROW_SUMS:
         row_id = values.get((name, sum_differs(name, total, parts)))
@@ -271,13 +288,12 @@ class _Streamed:
 
 
 def _copy_pg(
-    db: Database, table: RowTable, path: Path, code: str, period: str, expected: str | None, *, shared: bool = False
+    db: Database, table: RowTable, path: Path, code: str, period: str, expected: str | None, lane: int = 0
 ) -> int:
     cursor = db.cursor()
     direct = direct_copy(table)
-    pin = direct and not shared  # pinning locks the table until commit: loads at once would queue
-    if pin:
-        cursor.execute(pg_pin_keys_sql(table), (code, period))
+    if direct:
+        cursor.execute(pg_pin_keys_sql(table, lane), (code, period))
     else:
         for statement in pg_stage_sql(table):
             cursor.execute(statement)
@@ -286,38 +302,28 @@ def _copy_pg(
     with path.open("rb") as handle:
         streamed = _Streamed(handle)
         try:
-            cursor.copy_expert(pg_direct_copy_sql(table) if direct else pg_copy_sql(table), streamed, size=COPY_BUFFER)
+            copy = pg_direct_copy_sql(table, lane) if direct else pg_copy_sql(table)
+            cursor.copy_expert(copy, streamed, size=COPY_BUFFER)
         except DataError as error:  # the transaction is aborted: the caller rolls it back
             detail = (error.diag.message_primary or "") + (f" ({error.diag.context})" if error.diag.context else "")
             raise CopyRefused(path.name, detail.strip()[:200]) from None
     streamed.check(expected, path.name)
     loaded = cursor.rowcount
-    quoted = pg_quoted_sql(table, direct) if streamed.quote else None
+    quoted = pg_quoted_sql(table, direct, lane) if streamed.quote else None
     if quoted:  # a text cell may carry the export's `'` guard: put back what `restore` makes of it
         cursor.execute(quoted[0], (code, period) if direct else None)
         fixes = [(*(restore(v) for v in texts), tid) for tid, *texts in cursor.fetchall()]
         if fixes:
             cursor.executemany(quoted[1], fixes)
     if not direct:
-        cursor.execute(pg_insert_sql(table), (code, period))
+        cursor.execute(pg_insert_sql(table, lane), (code, period))
         loaded = cursor.rowcount
     # BRIN summarises new pages only when asked: unsummarised ones match every search, so
     # without this each load's figures (and a replacement's delete) would read all rows
-    # loaded since, and loading N stations would cost N².
-    # One round trip: the resting key defaults back, and the new pages summarised. Shared:
-    # summarising holds a lock on the index until commit (it would queue the other loads),
-    # so `summarize` runs after the commit.
-    if shared:
-        return loaded
-    cursor.execute((pg_unpin_keys_sql(table) + "; " if pin else "") + pg_summarize_sql(table))
+    # loaded since, and loading N stations would cost N². One round trip: the lane's resting
+    # key defaults back, and its new pages summarised.
+    cursor.execute((pg_unpin_keys_sql(table, lane) + "; " if direct else "") + pg_summarize_sql(table, lane))
     return loaded
-
-
-def summarize(db: Database, loaded: Mapping[str, int]) -> None:
-    """After a `shared` load's commit: the new pages of the row tables it loaded summarised."""
-    statements = [pg_summarize_sql(t) for t in row_tables() if loaded.get(t.name)]
-    if statements:
-        db.execute_sql("; ".join(statements))
 
 
 def _insert_sqlite(db: Database, table: RowTable, path: Path, code: str, period: str, expected: str | None) -> int:
@@ -341,17 +347,21 @@ def _insert_sqlite(db: Database, table: RowTable, path: Path, code: str, period:
     return loaded
 
 
-def figures(db: Database, code: str, period: str, *, check: Mapping[str, int] | None = None) -> dict[str, int]:
+def figures(
+    db: Database, code: str, period: str, *, check: Mapping[str, int] | None = None, lane: int = 0
+) -> dict[str, int]:
     """The per-station figures of a county load, summed by the database from the loaded rows
     (one statement, one scan per table). With `check` (rows loaded per table, as `load_rows`
     returned them with `check=False`), the same statement and scans check those rows as
-    `load_rows` would, raising `NotAsVerified`."""
+    `load_rows` would, raising `NotAsVerified`. On PostgreSQL, of the rows in `lane` (the one
+    `load_rows` put them in)."""
+    in_lane = lane if is_postgres(db) else None
     tables = row_tables()
     wanted = {name: list(aggs) for name, aggs in FIGURES.items()}
     for name, aggs in _checks(tables, check or {}).items():
         wanted.setdefault(name, []).extend(aggs)
-    got = _run_aggregates(db, wanted, code, period)
-    _raise_problems(db, tables, got, code, period)
+    got = _run_aggregates(db, wanted, code, period, in_lane)
+    _raise_problems(db, tables, got, code, period, in_lane)
     values = {name: [int(got[(name, agg)]) for agg in aggs] for name, aggs in FIGURES.items()}
     parcels, picked_up = values["parcels"]
     purchases, purchases_fen = values["purchases"]

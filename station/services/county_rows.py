@@ -89,6 +89,37 @@ def create_sql(table: RowTable, postgres: bool) -> list[str]:
     return statements
 
 
+# PostgreSQL: loads side by side (`county load --jobs N`) each put their rows in their own
+# "lane": lane 0 is the row table itself, lane n its child table `…_lane<n>` (INHERITS: every
+# query of the row table reads its lanes too). A load fixes its keys as constants on its own
+# lane (`pg_pin_keys_sql` locks that table until commit), keeps up its own lane's BRIN index,
+# and checks its rows in its own lane, so no load waits for another: had they shared one
+# table, each would compute its keys per row and queue for the others' locks.
+
+
+def lane_table(table: RowTable, lane: int) -> str:
+    return table.table if lane == 0 else f"{table.table}_lane{lane}"
+
+
+def lane_source(name: str, lane: int | None) -> str:
+    """What a query of one load's rows of the exported table `name` reads: its lane alone
+    (PostgreSQL), or the row table (SQLite: `lane` None)."""
+    parent = PREFIX + name
+    if lane is None:
+        return parent
+    return f"ONLY {parent}" if lane == 0 else f"{parent}_lane{lane}"
+
+
+def pg_lane_sql(table: RowTable, lane: int) -> list[str]:
+    """Lane `lane` (≥ 1) of a row table: its columns and key defaults taken from the row table."""
+    child = lane_table(table, lane)
+    return [
+        f"CREATE TABLE IF NOT EXISTS {child} () INHERITS ({table.table})",
+        f"CREATE INDEX IF NOT EXISTS {child}_period_station ON {child} "
+        "USING brin (export_period, station_code) WITH (pages_per_range = 16)",
+    ]
+
+
 def delete_sql(table: RowTable, placeholder: str) -> str:
     return f"DELETE FROM {table.table} " + WHERE_KEYS.format(p=placeholder)
 
@@ -144,17 +175,19 @@ def pg_load_keys_sql() -> str:
     )
 
 
-def pg_pin_keys_sql(table: RowTable) -> str:
+def pg_pin_keys_sql(table: RowTable, lane: int = 0) -> str:
     """`%s, %s`: the station code and period, made the row table's key defaults for the rest
     of this transaction (the ALTER locks the table until commit): COPY then takes one constant
     per row instead of calling `current_setting` twice per row — about a quarter of a 10,000-row
     COPY. Rolled back with the transaction; `pg_unpin_keys_sql` puts the resting defaults back
     before commit, so a stray INSERT outside a load still fails instead of taking these keys."""
-    return f"ALTER TABLE {table.table} " + ", ".join(f"ALTER COLUMN {c} SET DEFAULT %s" for c in LOAD_KEYS)
+    pins = ", ".join(f"ALTER COLUMN {c} SET DEFAULT %s" for c in LOAD_KEYS)
+    return f"ALTER TABLE ONLY {lane_table(table, lane)} {pins}"  # ONLY: the row table's lanes are others' to pin
 
 
-def pg_unpin_keys_sql(table: RowTable) -> str:
-    return f"ALTER TABLE {table.table} " + ", ".join(f"ALTER COLUMN {c} SET {_pg_default(c)}" for c in LOAD_KEYS)
+def pg_unpin_keys_sql(table: RowTable, lane: int = 0) -> str:
+    resting = ", ".join(f"ALTER COLUMN {c} SET {_pg_default(c)}" for c in LOAD_KEYS)
+    return f"ALTER TABLE ONLY {lane_table(table, lane)} {resting}"
 
 
 def direct_copy(table: RowTable) -> bool:
@@ -162,11 +195,11 @@ def direct_copy(table: RowTable) -> bool:
     return all(kind != MONEY for _, kind in table.columns)
 
 
-def pg_direct_copy_sql(table: RowTable) -> str:
-    return pg_copy_sql(table).replace(f"COPY {stage_name(table)} ", f"COPY {table.table} ", 1)
+def pg_direct_copy_sql(table: RowTable, lane: int = 0) -> str:
+    return pg_copy_sql(table).replace(f"COPY {stage_name(table)} ", f"COPY {lane_table(table, lane)} ", 1)
 
 
-def pg_quoted_sql(table: RowTable, direct: bool = False) -> tuple[str, str] | None:
+def pg_quoted_sql(table: RowTable, direct: bool = False, lane: int = 0) -> tuple[str, str] | None:
     """The loaded rows with a text cell starting with ' (the export's mark on formula-like
     text: rare) — in the staging table, or (`direct`: `%s, %s` are the station code and
     period) in the row table — and the update that puts back what `restore` makes of them:
@@ -174,7 +207,7 @@ def pg_quoted_sql(table: RowTable, direct: bool = False) -> tuple[str, str] | No
     texts = [name for name, kind in table.columns if kind == TEXT]
     if not texts:
         return None
-    target = table.table if direct else stage_name(table)
+    target = f"ONLY {lane_table(table, lane)}" if direct else stage_name(table)  # a ctid names a row in one table
     where = " OR ".join(f"starts_with({_q(n)}, '''')" for n in texts)
     if direct:
         where = "station_code = %s AND export_period = %s AND (" + where + ")"
@@ -183,11 +216,11 @@ def pg_quoted_sql(table: RowTable, direct: bool = False) -> tuple[str, str] | No
     return select, f"UPDATE {target} SET {assignments} WHERE ctid = %s::tid"
 
 
-def pg_insert_sql(table: RowTable) -> str:
+def pg_insert_sql(table: RowTable, lane: int = 0) -> str:
     """`%s, %s` are the station code and period."""
     target = ", ".join(_q(n) for n in table.stored)
     values = ", ".join(_pg_cast(name, kind) for name, kind in table.columns)
-    return f"INSERT INTO {table.table} ({KEYS}, {target}) SELECT %s, %s, {values} FROM {stage_name(table)}"
+    return f"INSERT INTO {lane_table(table, lane)} ({KEYS}, {target}) SELECT %s, %s, {values} FROM {stage_name(table)}"
 
 
 # -- SQLite: typed in Python, executemany in the load's transaction ---------------------------
@@ -296,10 +329,10 @@ ROW_SUMS = (
 MAY_BE_OPEN = {"shifts": "counted_fen IS NULL"}  # then its total must be empty as well
 
 
-def duplicate_id_sql(table: RowTable) -> str:
+def duplicate_id_sql(table: RowTable, lane: int | None = None) -> str:
     """The smallest id that two rows of this station+period share (an export holds each once)."""
     return (
-        f"SELECT min(id) FROM (SELECT id FROM {table.table} {WHERE_KEYS} AND id IS NOT NULL "
+        f"SELECT min(id) FROM (SELECT id FROM {lane_source(table.name, lane)} {WHERE_KEYS} AND id IS NOT NULL "
         "GROUP BY id HAVING count(*) > 1) AS twice"
     )
 
@@ -322,14 +355,16 @@ def sum_differs(table: str, total: str, parts: str) -> str:
     return f"min(id) FILTER (WHERE {differs})"
 
 
-def aggregates_sql(tables: Sequence[tuple[str, Sequence[str]]]) -> str:
+def aggregates_sql(tables: Sequence[tuple[str, Sequence[str]]], lane: int | None = None) -> str:
     """One statement, one scan per table: each (table, its aggregates) over this station+period's
-    rows, side by side in one row in the order given. Each table's {p}, {p} follow in order."""
+    rows (in `lane`, on PostgreSQL), side by side in one row in the order given. Each table's
+    {p}, {p} follow in order."""
     parts = [
-        f"(SELECT {', '.join(aggs)} FROM {PREFIX}{name} {WHERE_KEYS}) AS c{n}" for n, (name, aggs) in enumerate(tables)
+        f"(SELECT {', '.join(aggs)} FROM {lane_source(name, lane)} {WHERE_KEYS}) AS c{n}"
+        for n, (name, aggs) in enumerate(tables)
     ]
     return "SELECT " + ", ".join(f"c{n}.*" for n in range(len(parts))) + " FROM " + ", ".join(parts)
 
 
-def pg_summarize_sql(table: RowTable) -> str:
-    return f"SELECT brin_summarize_new_values('{table.table}_period_station'::regclass)"
+def pg_summarize_sql(table: RowTable, lane: int = 0) -> str:
+    return f"SELECT brin_summarize_new_values('{lane_table(table, lane)}_period_station'::regclass)"

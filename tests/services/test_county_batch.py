@@ -6,7 +6,7 @@ import pytest
 from station import cli
 from station.services.county import connect_county
 from station.services.county_batch import load_many
-from station.services.county_bulk import create_row_tables, row_tables
+from station.services.county_bulk import create_lanes, create_row_tables, row_tables
 from tests.services.test_county import NOW, county_rows, enrol_all
 
 # A real database failure in the middle of one station's load: PostgreSQL raises on its rows
@@ -20,13 +20,13 @@ FAILING = {
 def fail_on(url: str, code: str, how: str) -> None:
     db = connect_county(url)
     create_row_tables(db)
+    create_lanes(db, 4)  # whichever connection loads it (a trigger is not inherited)
     db.execute_sql(
         "CREATE FUNCTION fail_load() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
         f"IF NEW.station_code = '{code}' THEN {FAILING[how]}; END IF; RETURN NEW; END $$"
     )
-    db.execute_sql(
-        "CREATE TRIGGER fail_load BEFORE INSERT ON county_rows_purchases FOR EACH ROW EXECUTE FUNCTION fail_load()"
-    )
+    for table in ("county_rows_purchases", *(f"county_rows_purchases_lane{n}" for n in (1, 2, 3))):
+        db.execute_sql(f"CREATE TRIGGER fail_load BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION fail_load()")
     db.close()
 
 

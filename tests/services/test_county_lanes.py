@@ -1,0 +1,80 @@
+"""PostgreSQL loads side by side each fill a lane of their own (the row table, or its child
+`…_lane<n>`): the row table reads every lane, a replacement clears the month from every lane,
+the lane's key defaults are at rest after its load, and two loads in two lanes never wait for
+each other's locks (in one table they do)."""
+
+import hashlib
+
+import pytest
+from peewee import DatabaseError
+from psycopg2.errors import LockNotAvailable
+
+from station.services import county_bulk
+from station.services.county import connect_county
+from tests.services.test_county_copy import PLAIN, PLAIN_CSV, PLAIN_ROWS
+
+
+def by_table(db) -> list[tuple[str, int]]:
+    return db.execute_sql(
+        "SELECT tableoid::regclass::text, count(*) FROM county_rows_plain GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+
+
+def test_a_lane_is_read_through_the_row_table_and_a_replacement_in_another_lane_clears_it(tmp_path, postgres):
+    (tmp_path / "plain.csv").write_bytes(PLAIN_CSV.encode("utf-8"))
+    digest = hashlib.sha256(PLAIN_CSV.encode("utf-8")).hexdigest()
+    db = connect_county(postgres)
+    county_bulk.create_row_tables(db, [PLAIN])
+    county_bulk.create_lanes(db, 3, [PLAIN])
+    with db.atomic():
+        county_bulk.load_rows(db, tmp_path, "A01", "2026-11", [PLAIN], digests={"plain.csv": digest}, lane=2)
+    assert by_table(db) == [("county_rows_plain_lane2", 5)]
+    rows = db.execute_sql(  # the `'` guard put back in the lane's own rows
+        "SELECT station_code, export_period, name, n, at::text FROM county_rows_plain ORDER BY n IS NULL, n DESC"
+    ).fetchall()
+    assert rows[:4] == [("A01", "2026-11", *r) for r in PLAIN_ROWS]
+    defaults = db.execute_sql(
+        "SELECT column_name, column_default FROM information_schema.columns "
+        "WHERE table_name = 'county_rows_plain_lane2' AND column_name IN ('station_code', 'export_period')"
+    ).fetchall()
+    assert len(defaults) == 2 and all("current_setting" in d for _, d in defaults), defaults
+    other = connect_county(postgres)  # a stray insert outside a load fails in a lane too
+    with pytest.raises(DatabaseError, match=r"county\.station_code"), other.atomic():
+        other.execute_sql("INSERT INTO county_rows_plain_lane2 (name) VALUES ('x')")
+    other.close()
+
+    with db.atomic():  # the month again, in lane 0: the rows of lane 2 go
+        county_bulk.load_rows(db, tmp_path, "A01", "2026-11", [PLAIN], replacing=True, lane=0)
+    assert by_table(db) == [("county_rows_plain", 5)]
+    db.close()
+
+
+def load_plain(db, folder, code: str, lane: int) -> dict[str, int]:
+    return county_bulk.load_rows(db, folder, code, "2026-11", [PLAIN], replacing=False, lane=lane)
+
+
+@pytest.mark.parametrize("lanes", [(0, 1), (1, 0), (0, 0)])
+def test_two_loads_in_two_lanes_do_not_wait_for_each_other(tmp_path, postgres, lanes):
+    """The first load's transaction stays open while the second runs with a lock timeout: in
+    two lanes the second loads and checks its rows; in one, it waits and times out."""
+    (tmp_path / "plain.csv").write_bytes(PLAIN_CSV.encode("utf-8"))
+    setup = connect_county(postgres)
+    county_bulk.create_row_tables(setup, [PLAIN])
+    county_bulk.create_lanes(setup, 2, [PLAIN])
+    setup.close()
+    a, b = connect_county(postgres), connect_county(postgres)
+    try:
+        with a.atomic():
+            assert load_plain(a, tmp_path, "A01", lanes[0]) == {"plain": 5}
+            b.execute_sql("SET lock_timeout = '1s'")
+            if lanes[0] == lanes[1]:
+                with pytest.raises(LockNotAvailable), b.atomic():
+                    load_plain(b, tmp_path, "A02", lanes[1])
+            else:
+                with b.atomic():
+                    assert load_plain(b, tmp_path, "A02", lanes[1]) == {"plain": 5}
+        counts = a.execute_sql("SELECT station_code, count(*) FROM county_rows_plain GROUP BY 1 ORDER BY 1")
+        assert counts.fetchall() == ([("A01", 5)] if lanes[0] == lanes[1] else [("A01", 5), ("A02", 5)])
+    finally:
+        a.close()
+        b.close()
