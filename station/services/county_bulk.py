@@ -37,6 +37,7 @@ from station.services.county_rows import (
     pg_defaults_sql,
     pg_direct_copy_sql,
     pg_insert_sql,
+    pg_key_collation_sql,
     pg_lane_sql,
     pg_load_keys_sql,
     pg_pin_keys_sql,
@@ -101,12 +102,36 @@ class ChangedFile(Exception):
 
 def create_row_tables(db: Database, tables: Sequence[RowTable] | None = None) -> None:
     postgres = is_postgres(db)
-    for table in tables or row_tables():
+    tables = tables or row_tables()
+    for table in tables:
         for statement in create_sql(table, postgres):
             db.execute_sql(statement)
-        if postgres:  # a county made before the row tables took their keys from the load
-            for statement in pg_defaults_sql(table, _missing_defaults(db, table)):
+    if not postgres:
+        return
+    keys = _key_columns(db, tables)
+    for table in tables:
+        found = keys.get(table.table, {})
+        # A county made before the row tables took their keys from the load …
+        missing = [column for column, (default, _) in found.items() if default is None]
+        for statement in pg_defaults_sql(table, missing):
+            db.execute_sql(statement)
+        if any(collation != "C" for _, collation in found.values()):  # … or compared them byte by byte
+            for statement in pg_key_collation_sql(table):
                 db.execute_sql(statement)
+
+
+def _key_columns(db: Database, tables: Sequence[RowTable]) -> dict[str, dict[str, tuple]]:
+    """Per row table, its key columns' (default, collation): one query for all of them."""
+    rows = db.execute_sql(
+        "SELECT table_name, column_name, column_default, collation_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = ANY(%s) "
+        "AND column_name IN ('station_code', 'export_period')",
+        ([t.table for t in tables],),
+    ).fetchall()
+    found: dict[str, dict[str, tuple]] = {}
+    for table, column, default, collation in rows:
+        found.setdefault(table, {})[column] = (default, collation)
+    return found
 
 
 def create_lanes(db: Database, lanes: int, tables: Sequence[RowTable] | None = None) -> None:
@@ -116,15 +141,6 @@ def create_lanes(db: Database, lanes: int, tables: Sequence[RowTable] | None = N
         for table in tables or row_tables():
             for statement in pg_lane_sql(table, lane):
                 db.execute_sql(statement)
-
-
-def _missing_defaults(db: Database, table: RowTable) -> list[str]:
-    rows = db.execute_sql(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
-        "AND table_name = %s AND column_name IN ('station_code', 'export_period') AND column_default IS NULL",
-        (table.table,),
-    ).fetchall()
-    return [r[0] for r in rows]
 
 
 def clear_load(db: Database, tables: Sequence[str], code: str, period: str) -> None:

@@ -68,12 +68,21 @@ def test_bytes_other_than_the_verified_ones_are_refused_and_nothing_stays(tmp_pa
 
 
 def test_a_row_table_made_before_the_keys_had_defaults_gets_them(tmp_path, postgres):
+    """… and its keys compared byte by byte (collation "C"), its lanes too."""
     db = connect_county(postgres)
     db.execute_sql("CREATE TABLE county_rows_plain (station_code TEXT NOT NULL, export_period TEXT NOT NULL, "
                    "name TEXT, n BIGINT, at TIMESTAMP)")  # fmt: skip
+    db.execute_sql("CREATE TABLE county_rows_plain_lane1 () INHERITS (county_rows_plain)")
     db.close()
     loaded, rows = load_plain(postgres, tmp_path, PLAIN_CSV)
     assert loaded == {"plain": 5} and rows[0] == ("A01", "2026-11", *PLAIN_ROWS[0])
+    db = connect_county(postgres)
+    collations = db.execute_sql(
+        "SELECT table_name, column_name, collation_name FROM information_schema.columns "
+        "WHERE table_name LIKE 'county_rows_plain%%' AND column_name IN ('station_code', 'export_period')"
+    ).fetchall()
+    db.close()
+    assert len(collations) == 4 and {c for _, _, c in collations} == {"C"}, collations
 
 
 @pytest.mark.parametrize("where", ["sqlite", "postgresql"])
