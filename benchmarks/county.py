@@ -194,7 +194,7 @@ def raw_copy_script(dirs: list[Path]) -> str:
 
 def load_phase(url: str, dirs: list[Path], checked: dict, jobs: int = 1) -> tuple[float, float]:
     """The load alone (each export in its own transaction, its verification already done:
-    `checked`), as `county load` runs it after its parallel verify, in `jobs` connections at
+    `checked`), as `county load` runs it after its parallel verify, in `jobs` processes at
     once; then `county report`."""
     from station.services.county import connect_county, report
     from station.services.county_batch import load_folders
@@ -203,7 +203,7 @@ def load_phase(url: str, dirs: list[Path], checked: dict, jobs: int = 1) -> tupl
     enrol_all(url, dirs)
     db = connect_county(url)
     create_row_tables(db)
-    load_s, outcomes = timed(lambda: load_folders(db, dirs, DAY, checked=checked, jobs=jobs))
+    load_s, outcomes = timed(lambda: load_folders(db, dirs, DAY, checked=checked, jobs=jobs, url=url))
     assert all(o.status == "loaded" for o in outcomes), outcomes[:3]
     report_s, _ = timed(lambda: report("2026-11"))
     db.close()

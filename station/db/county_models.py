@@ -127,8 +127,9 @@ COUNTY_TABLES = (CountyStation, CountyLoad, CountyUtility, CountyPosting, County
 STATION_TABLES = frozenset({"ledger_entry", "operator", "villager"})  # a station's database has these
 
 
-def connect_county(url: str) -> Database:
-    """`postgresql://user@/dbname?host=/socket/dir`, `sqlite:///path.db`, or a plain file path."""
+def open_county(url: str) -> Database:
+    """The county database at `url`, the models bound to it, not yet connected: for a process
+    that loads into a county `connect_county` has already made ready."""
     db: Database
     if url.startswith(("postgresql://", "postgres://")):
         parsed = urlparse(url)
@@ -145,6 +146,13 @@ def connect_county(url: str) -> Database:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         db = SqliteDatabase(path, pragmas={"journal_mode": "wal", "foreign_keys": 1})
     county_db.initialize(db)
+    return db
+
+
+def connect_county(url: str) -> Database:
+    """`postgresql://user@/dbname?host=/socket/dir`, `sqlite:///path.db`, or a plain file path:
+    connected, refused if it is no county's, with the county's tables made or brought up to date."""
+    db = open_county(url)
     try:
         db.connect(reuse_if_open=True)
         tables = set(db.get_tables())

@@ -11,6 +11,8 @@ from psycopg2.errors import LockNotAvailable
 
 from station.services import county_bulk
 from station.services.county import connect_county
+from station.services.county_batch import _share_out, load_many
+from tests.services.test_county import NOW, enrol_all
 from tests.services.test_county_copy import PLAIN, PLAIN_CSV, PLAIN_ROWS
 
 
@@ -78,3 +80,29 @@ def test_two_loads_in_two_lanes_do_not_wait_for_each_other(tmp_path, postgres, l
     finally:
         a.close()
         b.close()
+
+
+def test_a_batch_in_two_processes_puts_each_station_in_one_lane_and_uses_both(postgres, exports):
+    dirs, _ = exports
+    enrol_all(postgres, exports)
+    assert [o.status for o in load_many(postgres, dirs, NOW, jobs=2)] == ["loaded"] * 3
+    db = connect_county(postgres)
+    lanes = db.execute_sql(
+        "SELECT station_code, array_agg(DISTINCT tableoid::regclass::text) FROM county_rows_purchases GROUP BY 1"
+    ).fetchall()
+    db.close()
+    assert all(len(tables) == 1 for _, tables in lanes), lanes
+    assert {tables[0] for _, tables in lanes} == {"county_rows_purchases", "county_rows_purchases_lane1"}
+
+
+def test_the_shares_of_a_batch_are_about_the_same_bytes_and_keep_a_stations_months_together(tmp_path):
+    sizes = [900, 100, 100, 400, 400, 100]  # folders 0-1 one station, 2-3 another, 4, 5 one each
+    folders = []
+    for n, size in enumerate(sizes):
+        (tmp_path / str(n)).mkdir()
+        (tmp_path / str(n) / "parcels.csv").write_bytes(b"x" * size)
+        (tmp_path / str(n) / "manifest.json").write_bytes(b"y" * 10_000)  # not a CSV: not weighed
+        folders.append(tmp_path / str(n))
+    shares = _share_out(folders, [[0, 1], [2, 3], [4], [5]], 2)
+    assert sorted(shares) == [[0, 1], [2, 3, 4, 5]]
+    assert _share_out(folders, [[0, 1], [2, 3]], 4) == [[0, 1], [2, 3]]  # no empty share
