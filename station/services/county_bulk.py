@@ -58,7 +58,9 @@ from station.services.hashed_csv import HashedCsv
 from station.services.xlsx_stream import INT
 
 BOM = b"\xef\xbb\xbf"
-COPY_BUFFER = 1 << 20
+# What COPY is sent at a time: small enough that the database parses one piece while the next
+# is read and hashed (a whole 1 MiB file at once left it waiting: ~7% slower per export).
+COPY_BUFFER = 1 << 14
 
 
 def row_tables() -> list[RowTable]:
@@ -373,12 +375,14 @@ def figures(
     `load_rows` put them in)."""
     in_lane = lane if is_postgres(db) else None
     tables = row_tables()
-    wanted = {name: list(aggs) for name, aggs in FIGURES.items()}
+    # A table the load put no rows in sums to nothing: not asked (most of a station's tables).
+    empty = {name for name, rows in check.items() if not rows} if check is not None else set()
+    wanted = {name: list(aggs) for name, aggs in FIGURES.items() if name not in empty}
     for name, aggs in _checks(tables, check or {}).items():
         wanted.setdefault(name, []).extend(aggs)
     got = _run_aggregates(db, wanted, code, period, in_lane)
     _raise_problems(db, tables, got, code, period, in_lane)
-    values = {name: [int(got[(name, agg)]) for agg in aggs] for name, aggs in FIGURES.items()}
+    values = {name: [0 if name in empty else int(got[(name, agg)]) for agg in aggs] for name, aggs in FIGURES.items()}
     parcels, picked_up = values["parcels"]
     purchases, purchases_fen = values["purchases"]
     sales_fen, commission_fen = values["consignment_sales"]
