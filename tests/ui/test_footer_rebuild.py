@@ -87,3 +87,31 @@ async def test_a_dialog_shows_its_own_keys_not_the_dead_keys_of_the_screen_below
         keys = " ".join(str(key.render()) for key in app.screen.query_one(Footer).query("FooterKey"))
         assert "Esc" in keys and "取消" in keys
         assert "录账单" not in keys  # Ctrl+N of the screen below does nothing in the dialog
+
+
+async def test_a_rebuilt_footer_restyles_no_key_and_draws_it_as_textual_does(monkeypatch):
+    """Each key is made with the footer's own compactness: none is restyled after it is made
+    (Textual made it compact, then bound it to the footer's: two restylings of every key),
+    and the command palette's key, which is not bound, keeps its own."""
+    from textual.widgets._footer import FooterKey
+
+    changes = []
+    real = FooterKey.set_class
+
+    def recording(self, add, *names, update=True):
+        before = set(self.classes)
+        result = real(self, add, *names, update=update)
+        if set(self.classes) != before:
+            changes.append((self.key, names))
+        return result
+
+    monkeypatch.setattr(FooterKey, "set_class", recording)
+    app = Form()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app.query_one("#special").focus()  # a rebuild
+        await pilot.pause()
+        await pilot.pause()
+        keys = {k.key: k.classes for k in app.query(FooterKey)}
+        assert keys == {"ctrl+b": frozenset(), "ctrl+p": frozenset({"-command-palette", "-compact"})}
+    assert [change for change in changes if change[0] != "ctrl+p"] == []
