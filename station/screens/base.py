@@ -39,13 +39,17 @@ class TranslatedBindings:
         found = super().active_bindings  # type: ignore[misc]
         app = self.app  # type: ignore[attr-defined]
 
+        declared: dict[type, tuple[dict[str, int], int]] = {}  # per node class: its keys' places, and after them
+
         def place(item: tuple[str, ActiveBinding]) -> tuple[int, int]:
             key, active = item
-            declared = [
-                k for b in getattr(type(active.node), "BINDINGS", ()) if hasattr(b, "key") for k in b.key.split(",")
-            ]
+            kind = type(active.node)
+            if kind not in declared:
+                keys = [k for b in getattr(kind, "BINDINGS", ()) if hasattr(b, "key") for k in b.key.split(",")]
+                declared[kind] = ({k: keys.index(k) for k in keys}, len(keys))
+            places, after = declared[kind]
             rank = 2 if active.node is app else 0 if active.node is self else 1
-            return (rank, declared.index(key) if key in declared else len(declared))
+            return (rank, places.get(key, after))
 
         return {
             # No tooltip: Textual's own (Ctrl+P "Open the command palette") are English; ours say it all.
