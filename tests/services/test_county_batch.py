@@ -1,11 +1,14 @@
 """`county load --jobs N` on PostgreSQL: a load the database fails in one connection is said by
 name, nothing of it stays, and the others load and are reported as they would alone."""
 
+import os
+
 import pytest
 
 from station import cli
+from station.services import county_batch
 from station.services.county import connect_county
-from station.services.county_batch import load_many
+from station.services.county_batch import _load_lane_in_process, load_many
 from station.services.county_bulk import create_lanes, create_row_tables, row_tables
 from tests.services.test_county import NOW, county_rows, enrol_all
 
@@ -64,3 +67,24 @@ def test_a_database_failure_in_one_load_is_said_and_the_others_load(postgres, ex
     assert [load[:2] for load in map(eval, county_rows(postgres)["loads"])] == [("A01", 0), ("A03", 0)]
     again = load_many(postgres, dirs, NOW, jobs=jobs)  # the others are in: only A02 tries again
     assert [o.status for o in again] == ["unchanged", "refused", "unchanged"]
+
+
+def _dies_in_lane_one(task):
+    """A loading process killed (say by the out-of-memory killer) before it reports."""
+    if task.lane == 1:
+        os._exit(9)
+    return _load_lane_in_process(task)
+
+
+def test_a_loading_process_that_dies_is_said_and_the_same_load_again_finishes_it(postgres, exports, monkeypatch):
+    dirs, _ = exports
+    enrol_all(postgres, exports)
+    monkeypatch.setattr(county_batch, "_load_lane_in_process", _dies_in_lane_one)  # forked: the processes see it
+    outcomes = load_many(postgres, dirs, NOW, jobs=2)
+    died = [o for o in outcomes if o.key == "county.load_process_died"]
+    assert died and all(o.status == "refused" for o in died), outcomes  # every folder of the dead lane, at least
+    monkeypatch.undo()
+    again = load_many(postgres, dirs, NOW, jobs=2)  # what did load is unchanged, the rest loads
+    assert all(o.status in ("loaded", "unchanged") for o in again), again
+    assert {o.station_code for o in again if o.status == "loaded"} <= {o.station_code for o in died}
+    assert len(county_rows(postgres)["loads"]) == 3

@@ -2,6 +2,8 @@
 
 MESSAGES: dict[str, str] = {
     "county.db_failed": "The database failed while loading {code} {period} ({detail}): nothing of it was loaded",
+    "county.load_process_died": "The process loading {code} {period} stopped before it said how the load went: "
+    "run the same load again (what did load is kept and shows as unchanged)",
     "county.not_loaded_after_failure": "{code} {period} was not loaded: an earlier month of {code} failed to load in this batch",
     "county.no_db": "No county database at {path} (check the --db path; `county enrol` and `county load` make it)",
     "county.loaded_accepted": "Loaded {code} {period} (it would have been refused: accepted by --replace, the reason is in the county database)",

@@ -2,6 +2,8 @@
 
 MESSAGES: dict[str, str] = {
     "county.db_failed": "导入 {code} {period} 时数据库出错（{detail}）：它的数据一行也没有导入",
+    "county.load_process_died": "导入 {code} {period} 的进程中途停止，没来得及报告结果：请把同一批再导入一次"
+    "（已导入的会保留，显示为未变）",
     "county.not_loaded_after_failure": "{code} {period} 没有导入：本批中 {code} 更早的月份导入失败",
     "county.no_db": "{path} 没有县级数据库（请检查 --db 路径；county enrol 和 county load 会创建它）",
     "county.loaded_accepted": "已导入 {code} {period}（本会被拒绝：按 --replace 接受，原因已记入县级数据库）",
