@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 from peewee import Database, PeeweeException
 
 from station.db.county_models import CountyStation, connect_county, open_county
-from station.services import county_bulk
+from station.services import county_bulk, worker_pool
 from station.services.county import Outcome, load_one
 from station.services.export_verify import Manifest, read_manifest
 
@@ -102,7 +101,7 @@ def load_folders(
     # Processes, not threads: the loads' Python (hashing what COPY reads, the manifest, the
     # figures) then runs beside each other too. Measured: ~17% faster than two threads.
     outcomes: dict[int, Outcome] = {}
-    with ProcessPoolExecutor(max_workers=len(tasks)) as pool:
+    with worker_pool.processes(len(tasks)) as pool:  # they end with this one: see worker_pool
         running = [(task, pool.submit(_load_lane_in_process, task)) for task in tasks]
         for task, future in running:
             try:

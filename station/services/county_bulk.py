@@ -15,13 +15,13 @@ import hashlib
 import io
 import os
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from peewee import Database, PostgresqlDatabase
 
 from station.domain.spreadsheet import restore
+from station.services import worker_pool
 from station.services.county_rows import (
     DUPLICATE_COUNT,
     FIGURES,
@@ -420,5 +420,5 @@ def verify_many(
     jobs = max(1, min(jobs or default_jobs(), len(items)))
     if jobs == 1:
         return {d: _verify((d, key)) for d, key in items}
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with worker_pool.processes(jobs) as pool:
         return dict(zip(directories, pool.map(_verify, items), strict=True))
