@@ -15,6 +15,7 @@ from pathlib import Path
 from peewee import Database, PeeweeException
 
 from station.db.county_models import CountyStation, connect_county, open_county
+from station.domain.errors import InvalidInput
 from station.services import county_bulk, worker_pool
 from station.services.county import Outcome, load_one
 from station.services.export_verify import Manifest, read_manifest
@@ -40,6 +41,8 @@ def load_many(
 ) -> list[Outcome]:
     """Verify every folder against its station's enrolled key, `jobs` processes at once
     (default: the core count), then load each in its own transaction, oldest month first."""
+    if jobs is not None and jobs < 1:
+        raise InvalidInput("county.jobs_not_positive", jobs=jobs)
     db = connect_county(url)
     try:
         county_bulk.create_row_tables(db)
