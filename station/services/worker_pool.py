@@ -10,6 +10,7 @@ loaded is rolled back whole and the same load run again finishes the batch alone
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
@@ -19,14 +20,17 @@ PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def processes(workers: int) -> ProcessPoolExecutor:
-    """A pool of `workers` processes, each killed when this process ends."""
-    return ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),))
+    """A pool of `workers` processes, each killed when this process ends (on Linux: forked, so
+    that this process is their parent — a fork server's children would outlive it)."""
+    if sys.platform != "linux":
+        return ProcessPoolExecutor(max_workers=workers)
+    forked = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(workers, forked, initializer=_die_with_parent, initargs=(os.getpid(),))
 
 
 def _die_with_parent(parent: int) -> None:
-    if sys.platform == "linux":
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
     if os.getppid() != parent:  # the parent went before the signal was asked for
         os._exit(1)
