@@ -106,3 +106,32 @@ def test_the_shares_of_a_batch_are_about_the_same_bytes_and_keep_a_stations_mont
     shares = _share_out(folders, [[0, 1], [2, 3], [4], [5]], 2)
     assert sorted(shares) == [[0, 1], [2, 3, 4, 5]]
     assert _share_out(folders, [[0, 1], [2, 3]], 4) == [[0, 1], [2, 3]]  # no empty share
+
+
+def test_two_replacements_in_two_lanes_do_not_wait_for_each_other(tmp_path, postgres):
+    """A replacement clears the month from every lane (the row table's DELETE locks them all):
+    had it then pinned its own lane's keys (a lock no other load's lock goes with), two
+    replacements side by side each waited for the other's lane — a deadlock, their folders
+    refused as "the database failed" in `county load --replace --jobs N`."""
+    (tmp_path / "plain.csv").write_bytes(PLAIN_CSV.encode("utf-8"))
+    setup = connect_county(postgres)
+    county_bulk.create_row_tables(setup, [PLAIN])
+    county_bulk.create_lanes(setup, 3, [PLAIN])
+    with setup.atomic():
+        load_plain(setup, tmp_path, "A01", 2)
+    with setup.atomic():
+        load_plain(setup, tmp_path, "A02", 1)
+    setup.close()
+    a, b = connect_county(postgres), connect_county(postgres)
+    try:
+        with a.atomic():
+            county_bulk.load_rows(a, tmp_path, "A02", "2026-11", [PLAIN], replacing=True, lane=1)
+            b.execute_sql("SET lock_timeout = '1s'")
+            with b.atomic():
+                county_bulk.load_rows(b, tmp_path, "A01", "2026-11", [PLAIN], replacing=True, lane=2)
+        db = connect_county(postgres)
+        assert by_table(db) == [("county_rows_plain_lane1", 5), ("county_rows_plain_lane2", 5)]
+        db.close()
+    finally:
+        a.close()
+        b.close()
