@@ -4,6 +4,9 @@ the lane's key defaults are at rest after its load, and two loads in two lanes n
 each other's locks (in one table they do)."""
 
 import hashlib
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from peewee import DatabaseError
@@ -135,3 +138,39 @@ def test_two_replacements_in_two_lanes_do_not_wait_for_each_other(tmp_path, post
     finally:
         a.close()
         b.close()
+
+
+def test_two_county_loads_starting_at_once_make_the_lanes_once(postgres, exports, monkeypatch):
+    """Both verified their folders and go on to make the lanes; the first is still making them
+    (its transaction open) when the second starts to: the second waits for them instead of
+    making them too and failing ("already exists", an unexpected error before any folder)."""
+    dirs, _ = exports
+    enrol_all(postgres, exports)
+    db = connect_county(postgres)
+    county_bulk.create_row_tables(db)  # as a first load left them (two loads making them: the same)
+    db.close()
+    verified, arrived = threading.Barrier(2), []
+    real_verify, real_lanes = county_bulk.verify_many, county_bulk.create_lanes
+
+    def verify_together(*args):
+        found = real_verify(*args)
+        verified.wait(timeout=30)
+        return found
+
+    def lanes_overlapping(db, lanes, tables=None):
+        arrived.append(threading.get_ident())
+        if arrived[0] == threading.get_ident():
+            real_lanes(db, lanes, tables)
+            time.sleep(1)  # made, not yet committed, when the other one makes them
+        else:
+            time.sleep(0.3)
+            real_lanes(db, lanes, tables)
+
+    monkeypatch.setattr(county_bulk, "verify_many", verify_together)
+    monkeypatch.setattr(county_bulk, "create_lanes", lanes_overlapping)
+    with ThreadPoolExecutor(2) as pool:
+        loads = [pool.submit(load_many, postgres, share, NOW, jobs=2) for share in (dirs[:2], dirs[1:])]
+        statuses = [o.status for load in loads for o in load.result()]
+    assert len(statuses) == 4 and statuses.count("loaded") >= 3, statuses  # the shared one: once
+    monkeypatch.undo()
+    assert [o.status for o in load_many(postgres, dirs, NOW, jobs=2)] == ["unchanged"] * 3
