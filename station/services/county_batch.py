@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from peewee import Database, PeeweeException
 
 from station.db.county_models import CountyStation, connect_county, open_county
-from station.services import county_bulk
+from station.domain.errors import InvalidInput
+from station.services import county_bulk, worker_pool
 from station.services.county import Outcome, load_one
 from station.services.export_verify import Manifest, read_manifest
 
@@ -41,9 +42,12 @@ def load_many(
 ) -> list[Outcome]:
     """Verify every folder against its station's enrolled key, `jobs` processes at once
     (default: the core count), then load each in its own transaction, oldest month first."""
+    if jobs is not None and jobs < 1:
+        raise InvalidInput("county.jobs_not_positive", jobs=jobs)
     db = connect_county(url)
     try:
-        county_bulk.create_row_tables(db)
+        with _schema_lock(db):
+            county_bulk.create_row_tables(db)
         manifests = {directory: read_manifest(directory)[0] for directory in directories}  # read once
         ordered = sorted(directories, key=lambda directory: _order(manifests[directory]))
         keys = {}
@@ -84,7 +88,7 @@ def load_folders(
         items = [(position, ordered[position], stations[position]) for position in range(len(ordered))]
         task = _LaneTask(url, 0, items, {d: checked.get(d) for d in ordered}, now, replace_reason, official)
         return [outcome for _, outcome in _load_lane(db, task)]
-    with db.atomic():
+    with _schema_lock(db), db.atomic():
         county_bulk.create_lanes(db, workers)
     db.close()  # the loading processes open their own connections: none goes into them open
     tasks = [
@@ -102,7 +106,7 @@ def load_folders(
     # Processes, not threads: the loads' Python (hashing what COPY reads, the manifest, the
     # figures) then runs beside each other too. Measured: ~17% faster than two threads.
     outcomes: dict[int, Outcome] = {}
-    with ProcessPoolExecutor(max_workers=len(tasks)) as pool:
+    with worker_pool.processes(len(tasks)) as pool:  # they end with this one: see worker_pool
         running = [(task, pool.submit(_load_lane_in_process, task)) for task in tasks]
         for task, future in running:
             try:
@@ -183,6 +187,24 @@ def _load_lane(db: Database, task: _LaneTask) -> list[tuple[int, Outcome]]:
             failed.add(station)
         done.append((position, outcome))
     return done
+
+
+# PostgreSQL: the advisory lock a `county load` holds while it makes (or brings up to date) the
+# row tables and their lanes. Two loads starting at once each made the same tables: one of them
+# failed ("already exists"), as an unexpected error before any folder was said.
+SCHEMA_LOCK = 0x636F756E7479  # "county"
+
+
+@contextmanager
+def _schema_lock(db: Database) -> Iterator[None]:
+    if not county_bulk.is_postgres(db):
+        yield
+        return
+    db.execute_sql("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
+    try:
+        yield
+    finally:
+        db.execute_sql("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
 
 
 def _database_errors(db: Database) -> tuple[type[BaseException], ...]:

@@ -15,13 +15,13 @@ import hashlib
 import io
 import os
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from peewee import Database, PostgresqlDatabase
 
 from station.domain.spreadsheet import restore
+from station.services import worker_pool
 from station.services.county_rows import (
     DUPLICATE_COUNT,
     FIGURES,
@@ -196,7 +196,9 @@ def load_rows(
             loaded[table.name] = 0
             continue
         if postgres:
-            loaded[table.name] = _copy_pg(db, table, path, code, period, expected, lane)
+            # A replacement's DELETE locked this table in every lane: pinning its own lane's
+            # keys (a lock no other goes with) would then deadlock with a replacement beside it.
+            loaded[table.name] = _copy_pg(db, table, path, code, period, expected, lane, pin=not replacing)
         else:
             loaded[table.name] = _insert_sqlite(db, table, path, code, period, expected)
     for table_name, rows in loaded.items():
@@ -306,11 +308,22 @@ class _Streamed:
 
 
 def _copy_pg(
-    db: Database, table: RowTable, path: Path, code: str, period: str, expected: str | None, lane: int = 0
+    db: Database,
+    table: RowTable,
+    path: Path,
+    code: str,
+    period: str,
+    expected: str | None,
+    lane: int = 0,
+    *,
+    pin: bool = True,
 ) -> int:
+    """`pin`: COPY straight in takes the keys as constants (`pg_pin_keys_sql`), else each row
+    takes them from the load's settings."""
     cursor = db.cursor()
     direct = direct_copy(table)
-    if direct:
+    pin = pin and direct
+    if pin:
         cursor.execute(pg_pin_keys_sql(table, lane), (code, period))
     else:
         for statement in pg_stage_sql(table):
@@ -340,7 +353,7 @@ def _copy_pg(
     # without this each load's figures (and a replacement's delete) would read all rows
     # loaded since, and loading N stations would cost N². One round trip: the lane's resting
     # key defaults back, and its new pages summarised.
-    cursor.execute((pg_unpin_keys_sql(table, lane) + "; " if direct else "") + pg_summarize_sql(table, lane))
+    cursor.execute((pg_unpin_keys_sql(table, lane) + "; " if pin else "") + pg_summarize_sql(table, lane))
     return loaded
 
 
@@ -420,5 +433,5 @@ def verify_many(
     jobs = max(1, min(jobs or default_jobs(), len(items)))
     if jobs == 1:
         return {d: _verify((d, key)) for d, key in items}
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with worker_pool.processes(jobs) as pool:
         return dict(zip(directories, pool.map(_verify, items), strict=True))

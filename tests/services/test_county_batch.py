@@ -7,7 +7,7 @@ import pytest
 
 from station import cli
 from station.services import county_batch
-from station.services.county import connect_county
+from station.services.county import CountyLoad, connect_county
 from station.services.county_batch import _load_lane_in_process, load_many
 from station.services.county_bulk import create_lanes, create_row_tables, row_tables
 from tests.services.test_county import NOW, county_rows, enrol_all
@@ -88,3 +88,19 @@ def test_a_loading_process_that_dies_is_said_and_the_same_load_again_finishes_it
     assert all(o.status in ("loaded", "unchanged") for o in again), again
     assert {o.station_code for o in again if o.status == "loaded"} <= {o.station_code for o in died}
     assert len(county_rows(postgres)["loads"]) == 3
+
+
+@pytest.mark.parametrize("where", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("jobs", ["0", "-2"])
+def test_a_jobs_count_below_one_is_refused_by_name_and_nothing_loads(exports, tmp_path, capsys, request, where, jobs):
+    """It was an unexpected error (ValueError) on PostgreSQL, and loaded in one process on SQLite."""
+    dirs, _ = exports
+    url = str(tmp_path / "county.db") if where == "sqlite" else request.getfixturevalue("postgres")
+    enrol_all(url, exports)
+    home = str(tmp_path / "A01")
+    assert cli.main(["--home", home, "county", "load", "--db", url, "--jobs", jobs, *map(str, dirs)]) != 0
+    out = capsys.readouterr()
+    assert f"--jobs {jobs}" in out.err and "ValueError" not in out.err and out.out == "", out
+    db = connect_county(url)
+    assert CountyLoad.select().count() == 0
+    db.close()

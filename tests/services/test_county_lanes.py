@@ -4,6 +4,9 @@ the lane's key defaults are at rest after its load, and two loads in two lanes n
 each other's locks (in one table they do)."""
 
 import hashlib
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from peewee import DatabaseError
@@ -106,3 +109,68 @@ def test_the_shares_of_a_batch_are_about_the_same_bytes_and_keep_a_stations_mont
     shares = _share_out(folders, [[0, 1], [2, 3], [4], [5]], 2)
     assert sorted(shares) == [[0, 1], [2, 3, 4, 5]]
     assert _share_out(folders, [[0, 1], [2, 3]], 4) == [[0, 1], [2, 3]]  # no empty share
+
+
+def test_two_replacements_in_two_lanes_do_not_wait_for_each_other(tmp_path, postgres):
+    """A replacement clears the month from every lane (the row table's DELETE locks them all):
+    had it then pinned its own lane's keys (a lock no other load's lock goes with), two
+    replacements side by side each waited for the other's lane — a deadlock, their folders
+    refused as "the database failed" in `county load --replace --jobs N`."""
+    (tmp_path / "plain.csv").write_bytes(PLAIN_CSV.encode("utf-8"))
+    setup = connect_county(postgres)
+    county_bulk.create_row_tables(setup, [PLAIN])
+    county_bulk.create_lanes(setup, 3, [PLAIN])
+    with setup.atomic():
+        load_plain(setup, tmp_path, "A01", 2)
+    with setup.atomic():
+        load_plain(setup, tmp_path, "A02", 1)
+    setup.close()
+    a, b = connect_county(postgres), connect_county(postgres)
+    try:
+        with a.atomic():
+            county_bulk.load_rows(a, tmp_path, "A02", "2026-11", [PLAIN], replacing=True, lane=1)
+            b.execute_sql("SET lock_timeout = '1s'")
+            with b.atomic():
+                county_bulk.load_rows(b, tmp_path, "A01", "2026-11", [PLAIN], replacing=True, lane=2)
+        db = connect_county(postgres)
+        assert by_table(db) == [("county_rows_plain_lane1", 5), ("county_rows_plain_lane2", 5)]
+        db.close()
+    finally:
+        a.close()
+        b.close()
+
+
+def test_two_county_loads_starting_at_once_make_the_lanes_once(postgres, exports, monkeypatch):
+    """Both verified their folders and go on to make the lanes; the first is still making them
+    (its transaction open) when the second starts to: the second waits for them instead of
+    making them too and failing ("already exists", an unexpected error before any folder)."""
+    dirs, _ = exports
+    enrol_all(postgres, exports)
+    db = connect_county(postgres)
+    county_bulk.create_row_tables(db)  # as a first load left them (two loads making them: the same)
+    db.close()
+    verified, arrived = threading.Barrier(2), []
+    real_verify, real_lanes = county_bulk.verify_many, county_bulk.create_lanes
+
+    def verify_together(*args):
+        found = real_verify(*args)
+        verified.wait(timeout=30)
+        return found
+
+    def lanes_overlapping(db, lanes, tables=None):
+        arrived.append(threading.get_ident())
+        if arrived[0] == threading.get_ident():
+            real_lanes(db, lanes, tables)
+            time.sleep(1)  # made, not yet committed, when the other one makes them
+        else:
+            time.sleep(0.3)
+            real_lanes(db, lanes, tables)
+
+    monkeypatch.setattr(county_bulk, "verify_many", verify_together)
+    monkeypatch.setattr(county_bulk, "create_lanes", lanes_overlapping)
+    with ThreadPoolExecutor(2) as pool:
+        loads = [pool.submit(load_many, postgres, share, NOW, jobs=2) for share in (dirs[:2], dirs[1:])]
+        statuses = [o.status for load in loads for o in load.result()]
+    assert len(statuses) == 4 and statuses.count("loaded") >= 3, statuses  # the shared one: once
+    monkeypatch.undo()
+    assert [o.status for o in load_many(postgres, dirs, NOW, jobs=2)] == ["unchanged"] * 3

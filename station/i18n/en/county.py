@@ -1,6 +1,7 @@
 """English: county load and report at scale."""
 
 MESSAGES: dict[str, str] = {
+    "county.jobs_not_positive": "--jobs {jobs}: give how many folders to load at once, 1 or more",
     "county.db_failed": "The database failed while loading {code} {period} ({detail}): nothing of it was loaded",
     "county.load_process_died": "The process loading {code} {period} stopped before it said how the load went: "
     "run the same load again (what did load is kept and shows as unchanged)",

@@ -1,6 +1,7 @@
 """简体中文: 县级批量载入与报表."""
 
 MESSAGES: dict[str, str] = {
+    "county.jobs_not_positive": "--jobs {jobs}：请给出同时导入几个文件夹，至少 1 个",
     "county.db_failed": "导入 {code} {period} 时数据库出错（{detail}）：它的数据一行也没有导入",
     "county.load_process_died": "导入 {code} {period} 的进程中途停止，没来得及报告结果：请把同一批再导入一次"
     "（已导入的会保留，显示为未变）",
