@@ -198,7 +198,7 @@ def load_phase(url: str, dirs: list[Path], checked: dict, jobs: int = 1) -> tupl
     once; then `county report`."""
     from station.services.county import connect_county, report
     from station.services.county_batch import load_folders
-    from station.services.county_bulk import create_row_tables
+    from station.services.county_schema import create_row_tables
 
     enrol_all(url, dirs)
     db = connect_county(url)

@@ -160,7 +160,7 @@ def load_one(
 ) -> Outcome:
     """Verify against the enrolled key (or take `checked`, the problems a parallel verify
     found), check the month's anchoring, recompute, then replace this station+period in one
-    transaction — every exported row too (in `lane`, on PostgreSQL: see `county_bulk.create_lanes`).
+    transaction — every exported row too (in `lane`, on PostgreSQL: see `county_schema.create_lanes`).
     Never raises for a bad folder: it is refused."""
     manifest, problems = read_manifest(directory)
     if manifest is None:

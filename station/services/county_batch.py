@@ -17,7 +17,7 @@ from peewee import Database, PeeweeException
 
 from station.db.county_models import CountyStation, connect_county, open_county
 from station.domain.errors import InvalidInput
-from station.services import county_bulk, worker_pool
+from station.services import county_bulk, county_schema, worker_pool
 from station.services.county import Outcome, load_one
 from station.services.export_verify import Manifest, read_manifest
 
@@ -47,7 +47,7 @@ def load_many(
     db = connect_county(url)
     try:
         with _schema_lock(db):
-            county_bulk.create_row_tables(db)
+            county_schema.create_row_tables(db)
         manifests = {directory: read_manifest(directory)[0] for directory in directories}  # read once
         ordered = sorted(directories, key=lambda directory: _order(manifests[directory]))
         keys = {}
@@ -89,7 +89,7 @@ def load_folders(
         task = _LaneTask(url, 0, items, {d: checked.get(d) for d in ordered}, now, replace_reason, official)
         return [outcome for _, outcome in _load_lane(db, task)]
     with _schema_lock(db), db.atomic():
-        county_bulk.create_lanes(db, workers)
+        county_schema.create_lanes(db, workers)
     db.close()  # the loading processes open their own connections: none goes into them open
     tasks = [
         _LaneTask(

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from peewee import Database, PostgresqlDatabase
+from peewee import Database
 
 from station.domain.spreadsheet import restore
 from station.services import worker_pool
@@ -29,16 +29,12 @@ from station.services.county_rows import (
     ROW_SUMS,
     RowTable,
     aggregates_sql,
-    create_sql,
     delete_sql,
     direct_copy,
     duplicate_id_sql,
     pg_copy_sql,
-    pg_defaults_sql,
     pg_direct_copy_sql,
     pg_insert_sql,
-    pg_key_collation_sql,
-    pg_lane_sql,
     pg_load_keys_sql,
     pg_pin_keys_sql,
     pg_quoted_sql,
@@ -53,7 +49,7 @@ from station.services.county_rows import (
     sqlite_rows,
     sum_differs,
 )
-from station.services.export_tables import TABLES
+from station.services.county_schema import is_postgres, row_tables
 from station.services.hashed_csv import HashedCsv
 from station.services.xlsx_stream import INT
 
@@ -61,14 +57,6 @@ BOM = b"\xef\xbb\xbf"
 # What COPY is sent at a time: small enough that the database parses one piece while the next
 # is read and hashed (a whole 1 MiB file at once left it waiting: ~7% slower per export).
 COPY_BUFFER = 1 << 14
-
-
-def row_tables() -> list[RowTable]:
-    return [RowTable(t.name, tuple((c.name, c.kind) for c in t.columns)) for t in TABLES]
-
-
-def is_postgres(db: Database) -> bool:
-    return isinstance(db, PostgresqlDatabase)
 
 
 class NotAsVerified(Exception):
@@ -100,49 +88,6 @@ class ChangedFile(Exception):
     def __init__(self, file: str) -> None:
         super().__init__(file)
         self.file = file
-
-
-def create_row_tables(db: Database, tables: Sequence[RowTable] | None = None) -> None:
-    postgres = is_postgres(db)
-    tables = tables or row_tables()
-    for table in tables:
-        for statement in create_sql(table, postgres):
-            db.execute_sql(statement)
-    if not postgres:
-        return
-    keys = _key_columns(db, tables)
-    for table in tables:
-        found = keys.get(table.table, {})
-        # A county made before the row tables took their keys from the load …
-        missing = [column for column, (default, _) in found.items() if default is None]
-        for statement in pg_defaults_sql(table, missing):
-            db.execute_sql(statement)
-        if any(collation != "C" for _, collation in found.values()):  # … or compared them byte by byte
-            for statement in pg_key_collation_sql(table):
-                db.execute_sql(statement)
-
-
-def _key_columns(db: Database, tables: Sequence[RowTable]) -> dict[str, dict[str, tuple]]:
-    """Per row table, its key columns' (default, collation): one query for all of them."""
-    rows = db.execute_sql(
-        "SELECT table_name, column_name, column_default, collation_name FROM information_schema.columns "
-        "WHERE table_schema = current_schema() AND table_name = ANY(%s) "
-        "AND column_name IN ('station_code', 'export_period')",
-        ([t.table for t in tables],),
-    ).fetchall()
-    found: dict[str, dict[str, tuple]] = {}
-    for table, column, default, collation in rows:
-        found.setdefault(table, {})[column] = (default, collation)
-    return found
-
-
-def create_lanes(db: Database, lanes: int, tables: Sequence[RowTable] | None = None) -> None:
-    """PostgreSQL: lanes 1 … `lanes` - 1 of every row table, for that many loads side by side
-    (lane 0 is the row table itself; see `county_rows.lane_table`)."""
-    for lane in range(1, lanes):
-        for table in tables or row_tables():
-            for statement in pg_lane_sql(table, lane):
-                db.execute_sql(statement)
 
 
 def clear_load(db: Database, tables: Sequence[str], code: str, period: str) -> None:
@@ -178,7 +123,7 @@ def load_rows(
     `RowCountDiffers`. Then no id may be twice in a file, no total other than its parts
     (`NotAsVerified`) — unless `check` is False: the caller has `figures` check them (one scan).
     `lane` (PostgreSQL): where the rows go, when other connections load at the same time each in
-    a lane of its own (`create_lanes`); its tables are locked until this transaction ends."""
+    a lane of its own (`county_schema.create_lanes`); its tables are locked until this transaction ends."""
     postgres = is_postgres(db)
     mark = "%s" if postgres else "?"
     loaded = {}

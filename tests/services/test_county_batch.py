@@ -9,7 +9,8 @@ from station import cli
 from station.services import county_batch
 from station.services.county import CountyLoad, connect_county
 from station.services.county_batch import _load_lane_in_process, load_many
-from station.services.county_bulk import create_lanes, create_row_tables, row_tables
+from station.services.county_bulk import row_tables
+from station.services.county_schema import create_lanes, create_row_tables
 from tests.services.test_county import NOW, county_rows, enrol_all
 
 # A real database failure in the middle of one station's load: PostgreSQL raises on its rows

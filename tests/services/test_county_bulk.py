@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from station.services import county_bulk
+from station.services import county_bulk, county_schema
 from station.services.county import CountyLoad, connect_county, load_one
 from station.services.county_batch import load_many
 from station.services.county_rows import RowTable, sqlite_rows
@@ -36,7 +36,7 @@ def load_sample(url, tmp_path):
     folder.mkdir()
     (folder / "sample.csv").write_bytes(SAMPLE_CSV.encode("utf-8"))
     db = connect_county(url)
-    county_bulk.create_row_tables(db, [SAMPLE])
+    county_schema.create_row_tables(db, [SAMPLE])
     with db.atomic():
         loaded = county_bulk.load_rows(db, folder, "A01", "2026-11", [SAMPLE])
     with db.atomic():  # loading the same station and period again replaces its rows
@@ -108,7 +108,7 @@ def test_a_load_that_fails_half_way_leaves_nothing_of_that_export(tmp_path, expo
     path.write_bytes(path.read_bytes() + b"1,2\r\n")
     enrol_all(url, exports)
     db = connect_county(url)
-    county_bulk.create_row_tables(db)
+    county_schema.create_row_tables(db)
     with pytest.raises(ValueError):
         load_one(db, dirs[1], NOW, checked=[])  # as if it had passed verification
     assert CountyLoad.select().count() == 0
@@ -127,7 +127,7 @@ def test_parallel_verify_reports_each_folder(tmp_path, exports):
 def test_the_row_tables_have_the_indexes_the_reports_use(tmp_path):
     url = str(tmp_path / "county.db")
     db = connect_county(url)
-    county_bulk.create_row_tables(db)
+    county_schema.create_row_tables(db)
     db.close()
     raw = sqlite3.connect(url)
     plans = {

@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from peewee import DatabaseError
 
-from station.services import county_bulk
+from station.services import county_bulk, county_schema
 from station.services.county import CountyLoad, connect_county, load_one
 from station.services.county_rows import RowTable, direct_copy
 from station.services.xlsx_stream import DATETIME, INT, MONEY, TEXT
@@ -33,7 +33,7 @@ def test_only_tables_without_money_are_copied_straight_in():
 def load_plain(url, folder, text, digests=None):
     (folder / "plain.csv").write_bytes(text.encode("utf-8"))
     db = connect_county(url)
-    county_bulk.create_row_tables(db, [PLAIN])
+    county_schema.create_row_tables(db, [PLAIN])
     try:
         with db.atomic():
             loaded = county_bulk.load_rows(db, folder, "A01", "2026-11", [PLAIN], digests=digests)
@@ -96,7 +96,7 @@ def test_an_export_changed_after_verification_is_refused_whole(tmp_path, request
     data = path.read_bytes()
     path.write_bytes(data.replace(b"jd", b"pd") if name == "purchases.csv" else data.replace(b"id,", b"Id,", 1))
     db = connect_county(url)
-    county_bulk.create_row_tables(db)
+    county_schema.create_row_tables(db)
     outcome = load_one(db, dirs[2], NOW, checked=[])  # as if it had passed verification
     assert (outcome.status, outcome.key, outcome.values["file"]) == ("refused", "county.changed_while_loading", name)
     assert CountyLoad.select().count() == 0

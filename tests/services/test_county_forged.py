@@ -8,7 +8,7 @@ import json
 import pytest
 
 from station.config import load_config
-from station.services import county_bulk
+from station.services import county_bulk, county_schema
 from station.services.county import CountyLoad, connect_county, load_one
 from station.services.exports import MANIFEST, SIGNATURE, sha256_of
 from station.services.signing import load_key
@@ -18,7 +18,7 @@ from tests.services.test_county import NOW, enrol_all
 def ready_county(url: str):
     """The county database, its row tables made, as a load finds it."""
     db = connect_county(url)
-    county_bulk.create_row_tables(db)
+    county_schema.create_row_tables(db)
     return db
 
 

@@ -12,7 +12,7 @@ import pytest
 from peewee import DatabaseError
 from psycopg2.errors import LockNotAvailable
 
-from station.services import county_bulk
+from station.services import county_bulk, county_schema
 from station.services.county import connect_county
 from station.services.county_batch import _share_out, load_many
 from tests.services.test_county import NOW, enrol_all
@@ -29,8 +29,8 @@ def test_a_lane_is_read_through_the_row_table_and_a_replacement_in_another_lane_
     (tmp_path / "plain.csv").write_bytes(PLAIN_CSV.encode("utf-8"))
     digest = hashlib.sha256(PLAIN_CSV.encode("utf-8")).hexdigest()
     db = connect_county(postgres)
-    county_bulk.create_row_tables(db, [PLAIN])
-    county_bulk.create_lanes(db, 3, [PLAIN])
+    county_schema.create_row_tables(db, [PLAIN])
+    county_schema.create_lanes(db, 3, [PLAIN])
     with db.atomic():
         county_bulk.load_rows(db, tmp_path, "A01", "2026-11", [PLAIN], digests={"plain.csv": digest}, lane=2)
     assert by_table(db) == [("county_rows_plain_lane2", 5)]
@@ -64,8 +64,8 @@ def test_two_loads_in_two_lanes_do_not_wait_for_each_other(tmp_path, postgres, l
     two lanes the second loads and checks its rows; in one, it waits and times out."""
     (tmp_path / "plain.csv").write_bytes(PLAIN_CSV.encode("utf-8"))
     setup = connect_county(postgres)
-    county_bulk.create_row_tables(setup, [PLAIN])
-    county_bulk.create_lanes(setup, 2, [PLAIN])
+    county_schema.create_row_tables(setup, [PLAIN])
+    county_schema.create_lanes(setup, 2, [PLAIN])
     setup.close()
     a, b = connect_county(postgres), connect_county(postgres)
     try:
@@ -118,8 +118,8 @@ def test_two_replacements_in_two_lanes_do_not_wait_for_each_other(tmp_path, post
     refused as "the database failed" in `county load --replace --jobs N`."""
     (tmp_path / "plain.csv").write_bytes(PLAIN_CSV.encode("utf-8"))
     setup = connect_county(postgres)
-    county_bulk.create_row_tables(setup, [PLAIN])
-    county_bulk.create_lanes(setup, 3, [PLAIN])
+    county_schema.create_row_tables(setup, [PLAIN])
+    county_schema.create_lanes(setup, 3, [PLAIN])
     with setup.atomic():
         load_plain(setup, tmp_path, "A01", 2)
     with setup.atomic():
@@ -147,10 +147,10 @@ def test_two_county_loads_starting_at_once_make_the_lanes_once(postgres, exports
     dirs, _ = exports
     enrol_all(postgres, exports)
     db = connect_county(postgres)
-    county_bulk.create_row_tables(db)  # as a first load left them (two loads making them: the same)
+    county_schema.create_row_tables(db)  # as a first load left them (two loads making them: the same)
     db.close()
     verified, arrived = threading.Barrier(2), []
-    real_verify, real_lanes = county_bulk.verify_many, county_bulk.create_lanes
+    real_verify, real_lanes = county_bulk.verify_many, county_schema.create_lanes
 
     def verify_together(*args):
         found = real_verify(*args)
@@ -167,7 +167,7 @@ def test_two_county_loads_starting_at_once_make_the_lanes_once(postgres, exports
             real_lanes(db, lanes, tables)
 
     monkeypatch.setattr(county_bulk, "verify_many", verify_together)
-    monkeypatch.setattr(county_bulk, "create_lanes", lanes_overlapping)
+    monkeypatch.setattr(county_schema, "create_lanes", lanes_overlapping)
     with ThreadPoolExecutor(2) as pool:
         loads = [pool.submit(load_many, postgres, share, NOW, jobs=2) for share in (dirs[:2], dirs[1:])]
         statuses = [o.status for load in loads for o in load.result()]

@@ -10,7 +10,8 @@ import pytest
 
 from station.services.county import connect_county, enrol, load_one
 from station.services.county_batch import load_many
-from station.services.county_bulk import create_lanes, create_row_tables, row_tables
+from station.services.county_bulk import row_tables
+from station.services.county_schema import create_lanes, create_row_tables
 from station.services.exports import MANIFEST
 from station.services.signing import load_key
 from tests.services.test_county import NOW, county_rows, enrol_all
