@@ -21,6 +21,7 @@ from station.screens.home import HomeScreen
 from station.screens.login import LoginScreen
 from station.screens.palette import StationCommands
 from station.screens.setup import SetupScreen
+from station.screens.terminal import exit_when_terminal_closes
 from station.services.common import OperatorInfo, Session
 from station.services.operators import StationInfo
 from station.services.registry import Services, build_services
@@ -165,6 +166,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[object]):
             self.add_mode(mode, factory)
         self.add_mode("login", lambda: LoginScreen(self.services.operators, self.logged_in))
         self.call_service(self.services.operators.needs_setup, self.show_first_screen)
+        exit_when_terminal_closes(self)
 
     def keep_loaded(self) -> None:
         """What is loaded by now (Textual, the services, the catalogues, the screens) lives as long
