@@ -27,3 +27,25 @@ async def test_switching_periods_changes_the_charts(make, set_up, clock):
         await pilot.press("m")
         await settle(app, pilot)
         assert len(app.screen.query_one("#chart-arrivals", Sparkline).data) == 30
+
+
+async def test_every_table_column_is_as_wide_as_its_widest_cell_from_the_first_frame(make, demo_db):
+    """Left to DataTable, a column grows to its cells only when the table is next idle, and a
+    frame drawn before that stayed cached at the header's width ("09:0", "姜秀" on screen)."""
+    from rich.cells import cell_len
+    from textual.widgets import DataTable
+
+    app = make()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await log_in(app, pilot)
+        await pilot.press("f7")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        narrow = []
+        for table in app.screen.query(DataTable):
+            for index, column in enumerate(table.ordered_columns):
+                widest = max([0, *(cell_len(str(table.get_row_at(r)[index])) for r in range(table.row_count))])
+                if column.width < widest:
+                    narrow.append((table.id, str(column.label), column.width, widest))
+        assert narrow == [], narrow
+        assert any(table.row_count for table in app.screen.query(DataTable))  # the demo has rows to show
