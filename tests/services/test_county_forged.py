@@ -32,6 +32,18 @@ def resign(folder, code, root):
     (folder / SIGNATURE).write_text(key.sign((folder / MANIFEST).read_bytes()), encoding="ascii")
 
 
+def give_a_purchase_twice(folder, code, root) -> None:
+    """The folder's first purchase row written twice, the manifest's row count to match, signed
+    again with the station's own key: only the load's own duplicate check can refuse it."""
+    path = folder / "purchases.csv"
+    lines = path.read_bytes().split(b"\r\n")
+    path.write_bytes(b"\r\n".join([*lines[:2], lines[1], *lines[2:]]))
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"]["purchases.csv"]["rows"] += 1
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    resign(folder, code, root)
+
+
 def purchases_loaded(db):
     return db.execute_sql("SELECT count(*) FROM county_rows_purchases").fetchone()[0]
 
@@ -124,13 +136,7 @@ def test_a_row_given_twice_is_refused_whole(tmp_path, request, exports, where):
     url = str(tmp_path / "county.db") if where == "sqlite" else request.getfixturevalue("postgres")
     dirs, _ = exports
     enrol_all(url, exports)
-    path = dirs[2] / "purchases.csv"
-    lines = path.read_bytes().split(b"\r\n")
-    path.write_bytes(b"\r\n".join([*lines[:2], lines[1], *lines[2:]]))
-    manifest = json.loads((dirs[2] / MANIFEST).read_text(encoding="utf-8"))
-    manifest["files"]["purchases.csv"]["rows"] += 1
-    (dirs[2] / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-    resign(dirs[2], "A03", tmp_path)
+    give_a_purchase_twice(dirs[2], "A03", tmp_path)
     db = ready_county(url)
     outcome = load_one(db, dirs[2], NOW, checked=[])  # the workbook is not what is summed: skip its check
     assert (outcome.status, outcome.key, outcome.values["file"]) == ("refused", "county.duplicate_id", "purchases.csv")

@@ -4,18 +4,15 @@ load, a county made before the lanes (keys without defaults or collation): the c
 and rows are those of loading the same folders into SQLite. A forged replacement, in any lane,
 is refused and leaves the month as it was."""
 
-import json
-
 import pytest
 
 from station.services.county import connect_county, enrol, load_one
 from station.services.county_batch import load_many
 from station.services.county_bulk import row_tables
 from station.services.county_schema import create_lanes, create_row_tables
-from station.services.exports import MANIFEST
 from station.services.signing import load_key
 from tests.services.test_county import NOW, county_rows, enrol_all
-from tests.services.test_county_forged import resign
+from tests.services.test_county_forged import give_a_purchase_twice
 from tests.services.test_county_trust import cash
 from tests.services.test_county_trust import months as months  # a fixture
 
@@ -80,13 +77,7 @@ def test_a_forged_replacement_in_any_lane_leaves_the_month_as_it_was(postgres, e
     create_lanes(db, 3)
     assert load_one(db, dirs[2], NOW, lane=2).status == "loaded"
     before = per_station(postgres)
-    path = dirs[2] / "purchases.csv"  # a purchase given twice, signed again with the station's key
-    lines = path.read_bytes().split(b"\r\n")
-    path.write_bytes(b"\r\n".join([*lines[:2], lines[1], *lines[2:]]))
-    manifest = json.loads((dirs[2] / MANIFEST).read_text(encoding="utf-8"))
-    manifest["files"]["purchases.csv"]["rows"] += 1
-    (dirs[2] / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-    resign(dirs[2], "A03", tmp_path)
+    give_a_purchase_twice(dirs[2], "A03", tmp_path)
     for lane in (0, 1, 2):
         outcome = load_one(db, dirs[2], NOW, checked=[], lane=lane, replace_reason="re-exported")
         assert (outcome.status, outcome.key) == ("refused", "county.duplicate_id"), lane
