@@ -16,8 +16,8 @@ from station.i18n.translator import Translator
 from station.printing.recovery import recover_interrupted
 from station.printing.transports import Transport
 from station.screens.actions import APP_ACTIONS, StationAction, app_actions, bindings_for
+from station.screens.areas import area_factories
 from station.screens.base import ServiceCalls, TranslatedBindings
-from station.screens.home import HomeScreen
 from station.screens.login import LoginScreen
 from station.screens.palette import StationCommands
 from station.screens.setup import SetupScreen
@@ -56,108 +56,10 @@ class StationApp(TranslatedBindings, ServiceCalls, App[object]):
         self.session = Session()
         self.chain_break: int | None = None  # the ledger chain's first bad entry, once a check found one
         self.print_note = ""  # the last receipt's replaced characters, for the status line
-        self.area_factories = self._area_factories()
+        self.area_factories = area_factories(services, self.session, self.print_job, lambda: self.config)
         super().__init__()
         self.stylesheet = theme_parsed(self.stylesheet)
         self.title = t("app.title")
-
-    def _area_factories(self):
-        """One screen factory per area. An area's module is imported when it is first opened,
-        so the log-in screen is up before the desks' code (and its libraries) has loaded."""
-        services, session, print_job = self.services, self.session, self.print_job
-
-        def parcels():
-            from station.screens.parcel_desk import ParcelDeskScreen
-
-            return ParcelDeskScreen(
-                services.parcels,
-                services.pickup,
-                services.parcel_reports,
-                services.villagers,
-                session,
-                print_job,
-                services.purchases,
-                services.couriers,
-                services.complaints,
-            )
-
-        def purchases():
-            from station.screens.purchases import PurchasesScreen
-
-            return PurchasesScreen(
-                services.purchases, services.villagers, session, print_job, complaints=services.complaints
-            )
-
-        def consignments():
-            from station.screens.consignments import ConsignmentsScreen
-
-            return ConsignmentsScreen(
-                services.consignments,
-                services.settlements,
-                services.villagers,
-                session,
-                print_job,
-                complaints=services.complaints,
-            )
-
-        def utilities():
-            from station.screens.utilities import UtilitiesScreen
-
-            return UtilitiesScreen(services.utilities, session, print_job)
-
-        def villagers():
-            from station.screens.villagers import VillagersScreen
-
-            return VillagersScreen(services.villagers, session)
-
-        def shift():
-            from station.screens.shift import ShiftScreen
-
-            return ShiftScreen(
-                shifts=services.shifts,
-                ledger=services.ledger,
-                ledger_labels=services.ledger_labels,
-                day_close=services.day_close,
-                backup=services.backup,
-                operators=services.operators,
-                audit=services.audit,
-                complaints=services.complaints,
-                villagers=services.villagers,
-                session=session,
-                print_job=print_job,
-            )
-
-        def reports():
-            from station.screens.reports import ReportsScreen
-
-            return ReportsScreen(
-                services.exports, services.reports, session, self.config.export_dir, self.config.parcels
-            )
-
-        def couriers():
-            from station.screens.sending import SendingScreen
-
-            return SendingScreen(
-                services.sending,
-                services.couriers,
-                services.rate_cards,
-                services.villagers,
-                services.printing,
-                session,
-                print_job,
-            )
-
-        return {
-            "home": lambda: HomeScreen(services.dashboard),
-            "parcels": parcels,
-            "purchases": purchases,
-            "consignments": consignments,
-            "utilities": utilities,
-            "villagers": villagers,
-            "shift": shift,
-            "reports": reports,
-            "couriers": couriers,
-        }
 
     def on_mount(self) -> None:
         if self.config.keys:
