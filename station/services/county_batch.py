@@ -58,7 +58,15 @@ def load_many(
                 keys[directory] = station.public_key
         checked = county_bulk.verify_many(list(keys), jobs, keys)
         return load_folders(
-            db, ordered, now, checked=checked, jobs=jobs, replace_reason=replace_reason, official=official, url=url
+            db,
+            ordered,
+            now,
+            checked=checked,
+            jobs=jobs,
+            replace_reason=replace_reason,
+            official=official,
+            url=url,
+            manifests=manifests,
         )
     finally:
         db.close()
@@ -74,12 +82,15 @@ def load_folders(
     replace_reason: str = "",
     official: Sequence[dict] | None = None,
     url: str = "",
+    manifests: Mapping[Path, Manifest | None] | None = None,
 ) -> list[Outcome]:
     """Load verified folders (`checked`: the problems verify found in each), each in its own
     transaction, in the order given: a month anchors to the one before. On PostgreSQL (`db`,
     at `url`) `jobs` processes load at once (default: the core count), each in its own
-    connection and lane, a station's folders all in one of them."""
-    stations = [_station_of(directory) for directory in ordered]  # each manifest read once here
+    connection and lane, a station's folders all in one of them. `manifests`: each folder's, when
+    the caller has read them already."""
+    read = manifests if manifests is not None else {d: read_manifest(d)[0] for d in ordered}  # read once
+    stations = [_station_of(directory, read[directory]) for directory in ordered]
     by_station: dict[str, list[int]] = {}  # positions in `ordered`
     for position, station in enumerate(stations):
         by_station.setdefault(station, []).append(position)
@@ -216,8 +227,7 @@ def _database_errors(db: Database) -> tuple[type[BaseException], ...]:
     return (PeeweeException, sqlite3.Error)
 
 
-def _station_of(directory: Path) -> str:
-    manifest, _ = read_manifest(directory)
+def _station_of(directory: Path, manifest: Manifest | None) -> str:
     return manifest.code if manifest else f"?{directory}"
 
 

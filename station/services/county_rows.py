@@ -113,16 +113,18 @@ def create_sql(table: RowTable, postgres: bool) -> list[str]:
 
 
 def lane_table(table: RowTable, lane: int) -> str:
-    return table.table if lane == 0 else f"{table.table}_lane{lane}"
+    return _lane_of(table.table, lane)
+
+
+def _lane_of(row_table: str, lane: int) -> str:
+    return row_table if lane == 0 else f"{row_table}_lane{lane}"
 
 
 def lane_source(name: str, lane: int | None) -> str:
     """What a query of one load's rows of the exported table `name` reads: its lane alone
-    (PostgreSQL), or the row table (SQLite: `lane` None)."""
-    parent = PREFIX + name
-    if lane is None:
-        return parent
-    return f"ONLY {parent}" if lane == 0 else f"{parent}_lane{lane}"
+    (PostgreSQL: ONLY, or the row table would bring its lanes), or the row table (SQLite:
+    `lane` None)."""
+    return PREFIX + name if lane is None else f"ONLY {_lane_of(PREFIX + name, lane)}"
 
 
 def pg_lane_sql(table: RowTable, lane: int) -> list[str]:
@@ -222,7 +224,7 @@ def pg_quoted_sql(table: RowTable, direct: bool = False, lane: int = 0) -> tuple
     texts = [name for name, kind in table.columns if kind == TEXT]
     if not texts:
         return None
-    target = f"ONLY {lane_table(table, lane)}" if direct else stage_name(table)  # a ctid names a row in one table
+    target = lane_source(table.name, lane) if direct else stage_name(table)  # ONLY: a ctid names a row in one table
     where = " OR ".join(f"starts_with({_q(n)}, '''')" for n in texts)
     if direct:
         where = "station_code = %s AND export_period = %s AND (" + where + ")"
