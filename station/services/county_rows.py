@@ -184,11 +184,14 @@ def pg_load_keys_sql() -> str:
     them by the BRIN index, never by reading the whole table. Rows just copied in have no
     statistics yet, so the planner would scan every station's rows to count one station's:
     loading N stations would cost N². And no parallel workers: the rows of one export are few
-    (a worker costs more to start than it saves), and the cores are better left to COPY."""
+    (a worker costs more to start than it saves), and the cores are better left to COPY. And no
+    JIT: with sequential scans priced out, the one scan a staged table has (`pg_insert_sql`)
+    looks costly enough to compile, and compiling took 100–350 ms per money table per export —
+    more than loading it."""
     keys = ", ".join(f"set_config('{key}', %s, true)" for key in LOAD_KEYS.values())
     return (
         f"SELECT {keys}, set_config('enable_seqscan', 'off', true), "
-        "set_config('max_parallel_workers_per_gather', '0', true)"
+        "set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)"
     )
 
 

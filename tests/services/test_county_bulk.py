@@ -153,3 +153,30 @@ def test_the_county_report_reads_a_month_by_index(tmp_path):
     assert "SEARCH" in plan and "period" in plan and "TEMP B-TREE" not in plan, plan
     assert report("2026-11") == ([], dict.fromkeys(report()[1], 0), [])
     db.close()
+
+
+def test_a_money_table_is_loaded_without_compiling_its_query_in_postgresql(postgres):
+    """A money table goes through a staging table, and the load prices sequential scans out
+    (`pg_load_keys_sql`): PostgreSQL then judged the staged insert costly enough to JIT-compile,
+    100–350 ms per money table per export. The load's settings turn JIT off."""
+    from station.services.county_rows import pg_insert_sql, pg_load_keys_sql, pg_stage_sql
+
+    db = connect_county(postgres)
+    county_schema.create_row_tables(db)
+    ledger = next(t for t in county_schema.row_tables() if t.name == "ledger")
+
+    def staged_insert_plan(settings: str) -> str:
+        with db.atomic() as transaction:
+            db.execute_sql(settings, ("A01", "2026-11"))
+            for statement in pg_stage_sql(ledger):
+                db.execute_sql(statement)
+            rows = db.execute_sql("EXPLAIN (ANALYZE) " + pg_insert_sql(ledger), ("A01", "2026-11")).fetchall()
+            transaction.rollback()
+        return "\n".join(row[0] for row in rows)
+
+    if not db.execute_sql("SELECT pg_jit_available()").fetchone()[0]:
+        pytest.skip("this PostgreSQL has no JIT to turn off")
+    without_jit_off = pg_load_keys_sql().replace(", set_config('jit', 'off', true)", "")
+    assert "JIT:" in staged_insert_plan(without_jit_off)  # what a load paid before
+    assert "JIT:" not in staged_insert_plan(pg_load_keys_sql())
+    db.close()
