@@ -35,8 +35,33 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 DAY = dt.datetime(2026, 11, 23, 9, 0)
 
 
+LEDGER_SHARE = 5  # one row in five of an export is a ledger line: money, so it loads through staging
+
+
+def post_cash_sales(home: Path, lines: int) -> None:
+    """`lines` ledger lines (two per posting) through the real ledger service, so their hash
+    chain is the station's own: a money table in every export, as a real month has."""
+    from station.config import load_config
+    from station.db.database import open_database
+    from station.domain.clock import FixedClock
+    from station.services.ledger import Line
+    from station.services.registry import build_services
+
+    config = load_config({"STATION_HOME": str(home)})
+    db = open_database(config.db_path)
+    ledger = build_services(db, config, FixedClock(DAY)).ledger
+    with db.atomic():
+        for n in range(lines // 2):
+            fen = 100 + n % 9_900
+            ledger.post(
+                "counter.adjust", f"sale-{n}", [Line("cash", fen, "cash"), Line("income:other", -fen)], operator_id=1
+            )
+    db.close()
+
+
 def generate(root: Path, stations: int, rows: int) -> list[Path]:
-    """`stations` exports of November 2026 with `rows` parcels each, made by the real export.
+    """`stations` exports of November 2026 with `rows` rows each, made by the real export:
+    parcels, and one row in `LEDGER_SHARE` a ledger line.
 
     One station database is built in bulk; each station is a copy of it with its own code.
     """
@@ -51,7 +76,9 @@ def generate(root: Path, stations: int, rows: int) -> list[Path]:
 
     partner = OperatorInfo(1, "p", "partner")  # the template station's partner
     template = root / "template"
-    build_station(template, rows, rows)
+    ledger_lines = rows // LEDGER_SHARE // 2 * 2
+    build_station(template, rows - ledger_lines, rows - ledger_lines)
+    post_cash_sales(template, ledger_lines)
     dirs = []
     for n in range(stations):
         home = root / f"station-{n:04d}"
@@ -296,7 +323,9 @@ def run_county(stations: int, rows: int, jobs: int, rounds: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--stations", type=int, default=100)
-    parser.add_argument("--rows", type=int, default=10_000, help="parcels per station export")
+    parser.add_argument(
+        "--rows", type=int, default=10_000, help="rows per station export (parcels, and one in five a ledger line)"
+    )
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds; the medians are compared")
     args = parser.parse_args()
