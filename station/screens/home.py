@@ -43,6 +43,18 @@ class TileView(Vertical):
         for label, value, warning in self.tile.rows:
             yield Static(f"{self.t(label)}: {value}", classes="-warning" if warning else "")
 
+    def same_shape(self, tile: Tile) -> bool:
+        """Whether `tile` differs from the shown one in its figures only."""
+        old, new = self.tile, tile
+        return (old.title, old.opens, [r[0] for r in old.rows]) == (new.title, new.opens, [r[0] for r in new.rows])
+
+    def show(self, tile: Tile) -> None:
+        """New figures in the rows already mounted (`same_shape`)."""
+        self.tile = tile
+        for row, (label, value, warning) in zip(self.query(Static), tile.rows):
+            row.update(f"{self.t(label)}: {value}")
+            row.set_class(warning, "-warning")
+
     def on_key(self, event: events.Key) -> None:
         if event.key == "enter" and self.tile.opens:
             event.stop()
@@ -82,6 +94,13 @@ class HomeScreen(StationScreen):
         today = self.dashboard.clock.now()
         self.query_one("#today", Label).update(self.t("home.today", date=today.strftime("%Y-%m-%d")))
         grid = self.query_one("#tiles", Grid)
+        shown = list(grid.query_children(TileView))
+        if len(shown) == len(tiles) and all(view.same_shape(tile) for view, tile in zip(shown, tiles)):
+            # Back home: the same tiles with new figures. Updated in place, not mounted anew,
+            # so returning home restyles and lays out a dozen labels, not the whole grid.
+            for view, tile in zip(shown, tiles):
+                view.show(tile)
+            return
         focused = self.focused.tile.opens if isinstance(self.focused, TileView) else ""
         await grid.remove_children()
         views = [TileView(tile, self.app.t) for tile in tiles]
