@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from station.printing.layout import ENCODING, Line, Receipt, layout
+from station.printing.qr_mask import make_fitted
 
 ESC, GS, FS = b"\x1b", b"\x1d", b"\x1c"
 INIT = ESC + b"@"
@@ -30,7 +31,7 @@ def make_qr(payload: str, *, error: str = "M", **options):
     }
     code = qrcode.QRCode(error_correction=levels[error], **options)
     code.add_data(payload)
-    code.make(fit=True)
+    make_fitted(code)  # = code.make(fit=True), qrcode's own mask found on whole rows
     return code
 
 
