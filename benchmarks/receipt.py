@@ -1,6 +1,7 @@
-"""Receipts rendered to ESC/POS bytes per second: station's renderer (the QR's `GS v 0` rows
-written straight from qrcode's module matrix) against qrcode's own PIL image path (make_image,
-pasted on the paper width and inverted by Pillow) for the same receipts, in the same run.
+"""Receipts rendered to ESC/POS bytes per second: station's renderer (qrcode's mask found on
+whole rows, the QR's `GS v 0` rows written straight from its module matrix) against qrcode's
+own path — `make(fit=True)` and its PIL `make_image`, pasted on the paper width and inverted by
+Pillow — for the same receipts, in the same run.
 
     python benchmarks/run.py --only receipt
 """
@@ -33,6 +34,17 @@ def receipts(count: int) -> list:
     return made
 
 
+def qrcode_image(payload: str, module: int, error: str):
+    """qrcode's own path: `make(fit=True)` (its eight-drawing mask search) and `make_image`."""
+    import qrcode
+
+    level = getattr(qrcode.constants, f"ERROR_CORRECT_{error}")
+    code = qrcode.QRCode(error_correction=level, box_size=module, border=4)
+    code.add_data(payload)
+    code.make(fit=True)
+    return code.make_image(fill_color="black", back_color="white").get_image().convert("1")
+
+
 def pil_render(receipt, *, columns: int, width_dots: int, qr_module: int = 4, qr_error: str = "M") -> bytes:
     """The baseline: the same receipt with its QR drawn by qrcode's PIL image factory, made
     again at each smaller module size until it fits, then pasted and inverted by Pillow."""
@@ -45,7 +57,6 @@ def pil_render(receipt, *, columns: int, width_dots: int, qr_module: int = 4, qr
         INIT,
         SIZE_DOUBLE,
         SIZE_NORMAL,
-        qr_image,
         raster,
     )
     from station.printing.layout import ENCODING, layout
@@ -54,10 +65,10 @@ def pil_render(receipt, *, columns: int, width_dots: int, qr_module: int = 4, qr
     for line in layout(receipt, columns):
         if line.qr is not None:
             module = qr_module
-            image = qr_image(line.qr, module=module, error=qr_error)
+            image = qrcode_image(line.qr, module, qr_error)
             while image.width > width_dots and module > 1:
                 module -= 1
-                image = qr_image(line.qr, module=module, error=qr_error)
+                image = qrcode_image(line.qr, module, qr_error)
             out += ALIGN["center"] + raster(image, width_dots) + b"\n"
             continue
         out += ALIGN[line.align] + (BOLD_ON if line.bold else BOLD_OFF) + (SIZE_DOUBLE if line.double else SIZE_NORMAL)

@@ -21,6 +21,19 @@ RUNS = r"0{5,}|1{5,}"  # rule 1: five or more alike in a row or column
 # str.count finds every occurrence.
 FINDER_LIKE = ("10111010000", "00001011101")
 
+# The cells each of qrcode's eight masks (`util.mask_func`) flips: every mask repeats every 12
+# rows and every 6 columns, so rows 0–11 × columns 0–5 say it all (a test checks them).
+MASK_TILES = (
+    "101010 010101 101010 010101 101010 010101 101010 010101 101010 010101 101010 010101",  # 0
+    "111111 000000 111111 000000 111111 000000 111111 000000 111111 000000 111111 000000",  # 1
+    "100100 100100 100100 100100 100100 100100 100100 100100 100100 100100 100100 100100",  # 2
+    "100100 001001 010010 100100 001001 010010 100100 001001 010010 100100 001001 010010",  # 3
+    "111000 111000 000111 000111 111000 111000 000111 000111 111000 111000 000111 000111",  # 4
+    "111111 100000 100100 101010 100100 100000 111111 100000 100100 101010 100100 100000",  # 5
+    "111111 111000 110110 101010 101101 100011 111111 111000 110110 101010 101101 100011",  # 6
+    "101010 000111 100011 010101 111000 011100 101010 000111 100011 010101 111000 011100",  # 7
+)
+
 
 def make_fitted(code: Any) -> None:
     """What `code.make(fit=True)` does, with the mask search done here."""
@@ -87,16 +100,9 @@ def _layout(code: Any, count: int) -> tuple[list[int], list[int], list[int]]:
 
 
 def _mask_rows(pattern: int, count: int) -> list[int]:
-    """Row integers of the cells `util.mask_func(pattern)` flips. Every mask repeats every 12
-    rows and every 6 columns."""
-    from qrcode import util
-
-    flips = util.mask_func(pattern)
+    """Row integers of the cells mask `pattern` flips, `count` columns wide."""
     tiles = (count + 5) // 6
-    period = []
-    for r in range(12):
-        six = "".join(["1" if flips(r, c) else "0" for c in range(6)])
-        period.append(int((six * tiles)[:count], 2))
+    period = [int((six * tiles)[:count], 2) for six in MASK_TILES[pattern].split()]
     return [period[r % 12] for r in range(count)]
 
 

@@ -75,3 +75,11 @@ def test_a_fixed_mask_is_kept():
     theirs.add_data("ZJ-0317/20261123-0001/aaaaaaaaaa")
     theirs.make(fit=True)
     assert code.modules == theirs.modules
+
+
+@pytest.mark.parametrize("pattern", range(8))
+def test_the_mask_tiles_are_qrcodes_masks_over_the_largest_code(pattern):
+    flips = util.mask_func(pattern)
+    count = 177  # version 40
+    expected = [int("".join("1" if flips(r, c) else "0" for c in range(count)), 2) for r in range(count)]
+    assert _mask_rows(pattern, count) == expected
