@@ -125,3 +125,12 @@ def test_the_printed_qr_reads_back(payload, error, width_dots):
     printed = decode(render_lines(lines, width_dots=width_dots, qr_module=4, qr_error=error))
     assert len(printed.images) == 1 and printed.images[0].width == width_dots
     assert printed.qr_payloads() == [payload]
+
+
+@pytest.mark.parametrize("width_dots, module", [(384, 8), (576, 12)])
+def test_a_code_made_smaller_to_fit_still_reads_back(width_dots, module):
+    payload = "ZJ-0317/20261123-0001/" + "a" * 120
+    data = render_lines([Line("", qr=payload)], width_dots=width_dots, qr_module=module, qr_error="M")
+    printed = decode(data)
+    assert printed.images[0].height < reference_qr_image(payload, module, "M").height  # shrunk to fit
+    assert printed.qr_payloads() == [payload]
