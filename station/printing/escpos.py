@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from station.printing.layout import ENCODING, Line, Receipt, layout
+from station.printing.qr_mask import make_fitted
 
 ESC, GS, FS = b"\x1b", b"\x1d", b"\x1c"
 INIT = ESC + b"@"
@@ -30,13 +31,19 @@ def make_qr(payload: str, *, error: str = "M", **options):
     }
     code = qrcode.QRCode(error_correction=levels[error], **options)
     code.add_data(payload)
-    code.make(fit=True)
+    make_fitted(code)  # = code.make(fit=True), qrcode's own mask found on whole rows
     return code
 
 
 def qr_image(payload: str, *, module: int = 4, error: str = "M") -> Image.Image:
+    """The QR as a Pillow image (qrcode's own drawing); receipts use `qr_raster` instead."""
     code = make_qr(payload, error=error, box_size=module, border=4)
     return code.make_image(fill_color="black", back_color="white").get_image().convert("1")
+
+
+def _raster_header(width_dots: int, height: int) -> bytes:
+    x_bytes = width_dots // 8
+    return GS + b"v0\x00" + bytes([x_bytes & 0xFF, x_bytes >> 8, height & 0xFF, height >> 8])
 
 
 def raster(image: Image.Image, width_dots: int) -> bytes:
@@ -48,20 +55,31 @@ def raster(image: Image.Image, width_dots: int) -> bytes:
         raise ValueError(f"image {image.width} dots wider than the paper ({width_dots})")
     canvas = Image.new("1", (width_dots, image.height), 1)
     canvas.paste(image, ((width_dots - image.width) // 2, 0))
-    # In mode "1" a set bit is white; the printer burns set bits, so invert.
-    data = bytes(b ^ 0xFF for b in canvas.tobytes())
-    x_bytes, height = width_dots // 8, canvas.height
-    header = GS + b"v0\x00" + bytes([x_bytes & 0xFF, x_bytes >> 8, height & 0xFF, height >> 8])
-    return header + data
+    # In mode "1" a set bit is white; the printer burns set bits, so invert (row padding too).
+    return _raster_header(width_dots, canvas.height) + canvas.tobytes().translate(bytes(range(255, -1, -1)))
 
 
-def _fitted_qr(payload: str, module: int, error: str, width_dots: int) -> Image.Image:
-    """The QR at `module` dots per module, or smaller until it fits the paper."""
-    image = qr_image(payload, module=module, error=error)
-    while image.width > width_dots and module > 1:
-        module -= 1
-        image = qr_image(payload, module=module, error=error)
-    return image
+def qr_raster(payload: str, *, module: int, error: str, width_dots: int) -> bytes:
+    """The QR as `GS v 0` bytes, drawn straight from its module matrix (no image): the same bytes
+    as `raster(qr_image(...))` at `module` dots per module, or the largest smaller size that fits
+    the paper (down to 1). The code is made once, with qrcode's own best mask."""
+    matrix = make_qr(payload, error=error, box_size=module, border=4).get_matrix()
+    count = len(matrix)
+    module = max(1, min(module, width_dots // count))
+    size = count * module
+    if size > width_dots:
+        raise ValueError(f"image {size} dots wider than the paper ({width_dots})")
+    row_bytes = (width_dots + 7) // 8
+    left = (width_dots - size) // 2
+    # Dark modules are set bits; blank paper around the code is clear, and the bits that pad the
+    # last byte of a row past the paper width are set, as Pillow's inverted row padding is.
+    margin_left, margin_right = "0" * left, "0" * (width_dots - left - size) + "1" * (row_bytes * 8 - width_dots)
+    dark, light = "1" * module, "0" * module
+    rows = []
+    for modules in matrix:
+        bits = margin_left + "".join([dark if on else light for on in modules]) + margin_right
+        rows.append(int(bits, 2).to_bytes(row_bytes, "big") * module)
+    return _raster_header(width_dots, size) + b"".join(rows)
 
 
 def render_lines(
@@ -70,7 +88,7 @@ def render_lines(
     out = bytearray(INIT + CHINESE_MODE)
     for line in lines:
         if line.qr is not None:
-            out += ALIGN["center"] + raster(_fitted_qr(line.qr, qr_module, qr_error, width_dots), width_dots)
+            out += ALIGN["center"] + qr_raster(line.qr, module=qr_module, error=qr_error, width_dots=width_dots)
             out += b"\n"
             continue
         out += ALIGN[line.align]
