@@ -41,6 +41,12 @@ def qr_image(payload: str, *, module: int = 4, error: str = "M") -> Image.Image:
     return code.make_image(fill_color="black", back_color="white").get_image().convert("1")
 
 
+def _whole_bytes(width_dots: int) -> int:
+    """The raster's width: the whole bytes of dots that fit the paper. `GS v 0` counts a row in
+    bytes, so a paper of 390 dots prints 384 (a row of 49 bytes would run past the head)."""
+    return width_dots // 8 * 8
+
+
 def _raster_header(width_dots: int, height: int) -> bytes:
     x_bytes = width_dots // 8
     return GS + b"v0\x00" + bytes([x_bytes & 0xFF, x_bytes >> 8, height & 0xFF, height >> 8])
@@ -51,6 +57,7 @@ def raster(image: Image.Image, width_dots: int) -> bytes:
     from PIL import Image
 
     image = image.convert("1")
+    width_dots = _whole_bytes(width_dots)
     if image.width > width_dots:
         raise ValueError(f"image {image.width} dots wider than the paper ({width_dots})")
     canvas = Image.new("1", (width_dots, image.height), 1)
@@ -63,17 +70,17 @@ def qr_raster(payload: str, *, module: int, error: str, width_dots: int) -> byte
     """The QR as `GS v 0` bytes, drawn straight from its module matrix (no image): the same bytes
     as `raster(qr_image(...))` at `module` dots per module, or the largest smaller size that fits
     the paper (down to 1). The code is made once, with qrcode's own best mask."""
+    width_dots = _whole_bytes(width_dots)
     matrix = make_qr(payload, error=error, box_size=module, border=4).get_matrix()
     count = len(matrix)
     module = max(1, min(module, width_dots // count))
     size = count * module
     if size > width_dots:
         raise ValueError(f"image {size} dots wider than the paper ({width_dots})")
-    row_bytes = (width_dots + 7) // 8
+    row_bytes = width_dots // 8
     left = (width_dots - size) // 2
-    # Dark modules are set bits; blank paper around the code is clear, and the bits that pad the
-    # last byte of a row past the paper width are set, as Pillow's inverted row padding is.
-    margin_left, margin_right = "0" * left, "0" * (width_dots - left - size) + "1" * (row_bytes * 8 - width_dots)
+    # Dark modules are set bits; blank paper around the code is clear.
+    margin_left, margin_right = "0" * left, "0" * (width_dots - left - size)
     dark, light = "1" * module, "0" * module
     rows = []
     for modules in matrix:
