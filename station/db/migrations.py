@@ -205,8 +205,8 @@ def backup_copy(source: Path, target: Path) -> Path:
 
 
 def _create_schema(db: Database, target: int) -> int:
-    """A new file gets every migration in ONE transaction, and `user_version` with it: 13
-    commits (each an fsync of the WAL) become one. A crash part-way leaves the file empty at
+    """A new file gets every migration in ONE transaction, and `user_version` with it: a commit
+    (an fsync of the WAL) per migration becomes one. A crash part-way leaves the file empty at
     version 0, which the next start makes again from the beginning. Returns the file's version:
     another process may have made the schema while this one waited for the write lock."""
     with db.atomic():

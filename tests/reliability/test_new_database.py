@@ -1,6 +1,7 @@
 """A new database is made in one transaction: killed part-way it is left empty, and the next start
 makes it whole; the result is the schema the migrations make one by one on an existing file."""
 
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -113,3 +114,20 @@ def test_a_database_another_process_made_meanwhile_is_not_made_again(tmp_path):
         assert migrations._create_schema(db, len(MIGRATIONS)) == len(MIGRATIONS)
     finally:
         db.close()
+
+
+def test_the_tests_new_database_template_is_what_open_database_makes(new_database_template, made_at_once, tmp_path):
+    """The `services` fixture's copy (tests/conftest.py) stands for a new database: one
+    checkpointed file, same schema and version, no rows."""
+    assert sorted(path.name for path in new_database_template.parent.iterdir()) == [new_database_template.name]
+    copy = tmp_path / "copy.sqlite3"  # looked at in a copy: other xdist workers copy the template meanwhile
+    shutil.copyfile(new_database_template, copy)
+    assert schema(copy) == made_at_once
+    assert user_version(copy) == len(MIGRATIONS)
+    connection = sqlite3.connect(copy)
+    try:
+        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        rows = {table: connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}
+        assert len(rows) > 20 and {table: n for table, n in rows.items() if n} == {}
+    finally:
+        connection.close()
