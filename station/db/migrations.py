@@ -1,4 +1,5 @@
-"""Schema migrations keyed on `PRAGMA user_version`, each in a transaction, backup first."""
+"""Schema migrations keyed on `PRAGMA user_version`, each in a transaction, backup first (a new
+file: all of them in one transaction)."""
 
 from __future__ import annotations
 
@@ -203,9 +204,26 @@ def backup_copy(source: Path, target: Path) -> Path:
     return make_private(target)
 
 
+def _create_schema(db: Database, target: int) -> int:
+    """A new file gets every migration in ONE transaction, and `user_version` with it: a commit
+    (an fsync of the WAL) per migration becomes one. A crash part-way leaves the file empty at
+    version 0, which the next start makes again from the beginning. Returns the file's version:
+    another process may have made the schema while this one waited for the write lock."""
+    with db.atomic():
+        current = schema_version(db)  # read again under the write lock
+        if current != 0:
+            return current
+        for step in MIGRATIONS[:target]:
+            step(db)
+        db.execute_sql(f"PRAGMA user_version = {target}")
+    return target
+
+
 def migrate(db: Database, path: Path) -> int:
     current = schema_version(db)
     target = len(MIGRATIONS)
+    if current == 0:
+        current = _create_schema(db, target)
     if current > target:
         raise DatabaseTooNew(f"{path}: schema {current} is newer than this program ({target})")
     if 0 < current < target:

@@ -178,6 +178,7 @@ def test_an_assistant_exports_masked_only(services, assistant, tmp_path):
 
 
 # -- files -------------------------------------------------------------------------------
+@pytest.mark.new_database
 def test_database_backups_and_exports_are_private_whatever_the_umask(config, services, partner, tmp_path):
     backup = services.day_close.backup(partner)
     out = tmp_path / "export"
@@ -215,6 +216,7 @@ def test_the_audit_log_is_for_partners_and_auditors(services, partner, assistant
     assert [r.kind for r in services.audit.read(auditor, kind="operator.")] == ["operator.added", "operator.added"]
 
 
+@pytest.mark.new_database
 def test_an_existing_database_migrates_and_its_old_hashes_log_in_and_are_upgraded(config, clock, services, partner):
     from station.db.migrations import MIGRATIONS, m010_operator_lock_level, schema_version
 

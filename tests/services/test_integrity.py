@@ -190,6 +190,7 @@ def test_the_fast_canonical_form_is_the_canonical_json_of_the_entry(row):
     assert canonical_row(row) == canonical_json(_fields(row))
 
 
+@pytest.mark.new_database
 def test_every_append_only_trigger_the_migrations_make_is_in_the_checked_list(services, config):
     from station.db.migrations import APPEND_ONLY_TABLES
 

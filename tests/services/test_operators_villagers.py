@@ -8,6 +8,7 @@ from station.services.operators import OperatorLocked, WrongPin
 from station.services.villagers import PossibleDuplicate, initials_of
 
 
+@pytest.mark.new_database
 def test_fresh_database_needs_setup_then_not(services):
     assert services.operators.needs_setup()
     services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="123456")
@@ -96,6 +97,7 @@ def test_auditors_cannot_edit_villagers(services, auditor):
         services.villagers.add(auditor, name="王五")
 
 
+@pytest.mark.new_database
 def test_migrations_set_user_version_and_refuse_a_newer_file(services, config):
     assert schema_version(services.db) == len(MIGRATIONS)
     services.db.execute_sql(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")

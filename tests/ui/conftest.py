@@ -34,12 +34,13 @@ def make(config, clock, service_guard):
 
 
 @pytest.fixture
-def set_up(config, clock):
-    """A station with partner 王秀英 (1234) and assistant 小李 (5678), set up through services."""
+def set_up(config, clock, new_database):
+    """A station with partner 王秀英 (1234) and assistant 小李 (5678), set up through services
+    (in a copy of the new-database template: see tests/conftest.py)."""
     from station.db.database import open_database
     from station.services.registry import build_services
 
-    db = open_database(config.db_path)
+    db = open_database(new_database)
     services = build_services(db, config, clock)
     partner = services.operators.set_up_station(
         station_name="青山村服务站", station_code="ZJ-0317", partner_name="王秀英", pin="123456"
