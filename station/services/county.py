@@ -35,6 +35,7 @@ from station.services.county_checks import (
     recompute_bill,
     station_tariffs,
 )
+from station.services.county_postings import insert_postings
 from station.services.export_tables import TABLE_BY_NAME
 from station.services.export_verify import Manifest, check_signature, read_manifest, verify
 from station.services.hashed_csv import HashedCsv
@@ -285,21 +286,7 @@ def _load_checked(
                     for b in bills
                 ]
             ).execute()
-        for start in range(0, len(proofs), 500):
-            CountyPosting.insert_many(
-                [
-                    {
-                        "station_code": code,
-                        "period": period,
-                        "txn": p.txn,
-                        "hash": p.hash,
-                        "amount_fen": p.amount_fen,
-                        "kind": p.kind,
-                        "reversed_by": reversed_by.get(p.txn),
-                    }
-                    for p in proofs[start : start + 500]
-                ]
-            ).execute()
+        insert_postings(db, code, period, proofs, reversed_by)
         for original, reversal in reversed_by.items():  # a reversal may come months after
             CountyPosting.update(reversed_by=reversal).where(
                 (CountyPosting.station_code == code) & (CountyPosting.txn == original)
