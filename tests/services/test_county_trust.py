@@ -8,12 +8,13 @@ import pytest
 from openpyxl import load_workbook
 
 from station.cli import main
-from station.db.county_models import CountyEvent, CountyLoad, CountyUtility
-from station.db.models import PrintJob
+from station.db.county_models import CountyEvent, CountyLoad, CountyPosting, CountyUtility
+from station.db.models import LedgerEntry, PrintJob
 from station.db.utility_models import UtilityBill
 from station.domain.hashing import chain_hash
 from station.domain.orders import ItemLine
 from station.domain.tariffs import Tier
+from station.services import county_postings
 from station.services.county import check_receipt, connect_county, enrol, flags_for
 from station.services.county_batch import load_many
 from station.services.exports import read_csv
@@ -260,3 +261,30 @@ def test_two_exports_of_one_month_in_one_batch_load_the_older_first(
 
 def read_manifest_last_hash(directory):
     return json.loads((directory / "manifest.json").read_text(encoding="utf-8"))["ledger"]["last_hash"]
+
+
+def test_each_posting_is_kept_with_its_hash_amount_kind_and_reversal(services, partner, tmp_path, county, monkeypatch):
+    monkeypatch.setattr(county_postings, "PAGE", 2)  # more than one statement's worth
+    first = cash(services, partner, 1000)
+    cash(services, partner, 2550, ref="sale-2")
+    reversal = services.ledger.reverse(first.txn, "rung up twice", partner)
+    cash(services, partner, 120, ref="sale-3")
+    services.exports.export(partner, "2026-11", tmp_path / "nov")
+    last_of = {}
+    for entry in LedgerEntry.select().order_by(LedgerEntry.id):
+        last_of[entry.txn] = entry
+    amounts = {}
+    for entry in LedgerEntry.select():
+        amounts[entry.txn] = amounts.get(entry.txn, 0) + max(entry.amount_fen, 0)
+    expected = sorted(
+        (txn, e.hash, amounts[txn], e.kind, reversal.txn if txn == first.txn else None) for txn, e in last_of.items()
+    )
+
+    assert statuses(load_many(county, [tmp_path / "nov"], NOW, jobs=1)) == [("2026-11", "loaded", "county.loaded")]
+    db = connect_county(county)
+    kept = sorted(
+        (p.txn, p.hash, p.amount_fen, p.kind, p.reversed_by)
+        for p in CountyPosting.select().where(CountyPosting.station_code == "ZJ-0317")
+    )
+    db.close()
+    assert len(kept) == 4 and kept == expected

@@ -93,3 +93,14 @@ async def fill(pilot, *texts: str) -> None:
     for text in texts:
         await type_text(pilot, text)
         await pilot.press("enter")
+
+
+async def check_in_one(app: StationApp, pilot, tracking: str, *, courier: str = "中通", layer: str = "2") -> None:
+    """From any area: F2, Ctrl+N, a batch from `courier` onto shelf 3, `layer`, and one parcel scanned."""
+    await press_each(app, pilot, "f2", "ctrl+n")
+    await pilot.press("3", "enter", layer, "enter")
+    await type_text(pilot, courier)
+    await pilot.press("enter")
+    await settle(app, pilot)
+    await pilot.press(*tracking, "enter")
+    await settle(app, pilot)

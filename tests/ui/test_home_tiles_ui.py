@@ -6,7 +6,7 @@ from __future__ import annotations
 from station.screens.home import HomeScreen, TileView
 from station.screens.parcel_lists import OverdueScreen
 from station.screens.purchases import PurchasesScreen
-from tests.ui.helpers import log_in, press_each, screen_text, settle, type_text
+from tests.ui.helpers import check_in_one, log_in, press_each, screen_text, settle, type_text
 
 
 async def test_enter_on_tiles_opens_overdue_and_arrived_lists(make, demo_db):
@@ -52,13 +52,7 @@ async def test_back_home_the_same_tiles_show_the_new_figures(make, set_up):
         await log_in(app, pilot)
         tiles = list(app.screen.query(TileView))
         assert "在架: 0" in screen_text(app) and "今日到件: 0" in screen_text(app)
-        await press_each(app, pilot, "f2", "ctrl+n")
-        await pilot.press("3", "enter", "2", "enter")
-        await type_text(pilot, "中通")
-        await pilot.press("enter")
-        await settle(app, pilot)
-        await pilot.press(*"75123456780001", "enter")
-        await settle(app, pilot)
+        await check_in_one(app, pilot, "75123456780001")
         await press_each(app, pilot, "escape", "f9")
         assert isinstance(app.screen, HomeScreen)
         assert list(app.screen.query(TileView)) == tiles

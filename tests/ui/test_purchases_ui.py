@@ -1,6 +1,6 @@
 from station.db.purchase_models import Purchase
 from station.screens.purchases import OrderScreen, PurchasesScreen
-from tests.ui.helpers import log_in, press_each, screen_text, settle, type_text
+from tests.ui.helpers import check_in_one, log_in, screen_text, settle, type_text
 
 
 async def test_order_with_deposit_then_hand_over_with_cash(make, set_up):
@@ -44,13 +44,7 @@ async def test_order_with_deposit_then_hand_over_with_cash(make, set_up):
         await settle(app, pilot)
         assert Purchase.get().status == "shipped"
         # the parcel comes in: checked in at the desk, and linked to the order when asked
-        await press_each(app, pilot, "f2", "ctrl+n")
-        await pilot.press("3", "enter", "2", "enter")
-        await type_text(pilot, "圆通")
-        await pilot.press("enter")
-        await settle(app, pilot)
-        await pilot.press(*"YT1234567890123", "enter")
-        await settle(app, pilot)
+        await check_in_one(app, pilot, "YT1234567890123", courier="圆通")
         assert "#1" in str(app.screen.query_one("#question").render())  # link it to order #1?
         await pilot.press("y")
         await settle(app, pilot)

@@ -7,7 +7,7 @@ from textual.widgets import DataTable
 
 from station.screens.check_in import CheckInScreen
 from station.screens.parcel_desk import ParcelDeskScreen
-from tests.ui.helpers import log_in, press_each, settle, type_text
+from tests.ui.helpers import check_in_one, log_in, settle, type_text
 
 LONG_NAME = "上官欧阳慕容娜娜"
 
@@ -23,14 +23,8 @@ async def test_check_in_rows_and_ticks_widen_their_columns(make, set_up):
     app = make()
     async with app.run_test(size=(100, 30)) as pilot:
         await log_in(app, pilot)
-        await press_each(app, pilot, "f2", "ctrl+n")
+        await check_in_one(app, pilot, "75123456780001")
         assert isinstance(app.screen, CheckInScreen)
-        await pilot.press("3", "enter", "2", "enter")
-        await type_text(pilot, "中通")
-        await pilot.press("enter")
-        await settle(app, pilot)
-        await pilot.press(*"75123456780001", "enter")
-        await settle(app, pilot)
         table = app.screen.query_one("#batch-table", DataTable)
         assert table.row_count == 1 and width_of(table, 1) >= len("75123456780001")  # the new row's number
         narrow = width_of(table, 3)
