@@ -74,6 +74,16 @@ class PrintService:
             qr_error=self.config.qr_error,
         )
 
+    def _queued_payload(self, receipt: Receipt) -> bytes:
+        """The bytes a new job keeps, or none when its layout does not fit this paper (a QR wider
+        than a hand-set `printer.dots`): the business record is written all the same, and `run`
+        lays the receipt out again and fails the job with the layout message until the width is
+        corrected."""
+        try:
+            return self.render(receipt)
+        except ValueError:
+            return b""
+
     def next_receipt_no(self) -> str:
         """`YYYYMMDD-NNNN`, counting today's original receipts (call inside the transaction)."""
         today = self.clock.now().date()
@@ -106,7 +116,7 @@ class PrintService:
 
         Characters the printer cannot print are replaced in the printout (pinyin or □), never
         refused: the business record must not wait for the printer's font."""
-        payload = self.render(receipt)
+        payload = self._queued_payload(receipt)
         with self.db.atomic():
             row = PrintJob.create(
                 created_at=self.clock.now(),
@@ -165,7 +175,7 @@ class PrintService:
                 ref=original.ref,
                 receipt_no=original.receipt_no,
                 document=receipt.to_json(),
-                payload=self.render(receipt),
+                payload=self._queued_payload(receipt),
                 is_reprint=True,
             )
         return row.id

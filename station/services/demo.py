@@ -60,22 +60,25 @@ def fill_demo(
     data = load_demo_data()
     if not services.operators.needs_setup():
         raise NotAllowed("demo.not_empty")
-    station = data["station"]
-    partner = services.operators.set_up_station(
-        station_name=name or station["name"],
-        station_code=code or station["code"],
-        partner_name=station["partner"],
-        pin=station["partner_pin"],
-        address=station["address"],
-    )
-    for operator in data["operators"]:
-        services.operators.add_operator(partner, name=operator["name"], role=operator["role"], pin=operator["pin"])
-    for name, phone, group, note in data["villagers"]["fixed"]:
-        services.villagers.add(partner, name=name, phone=phone, village_group=group, note=note)
+    # One transaction: a demo killed part-way leaves the database empty, so running it again works
+    # (was: a station with half its demo data, which the next run refused as not empty).
     with services.db.atomic():
-        for name, phone, group in generated_villagers(data, villagers):
-            services.villagers.add(partner, name=name, phone=phone, village_group=group, allow_duplicate=True)
-    fill_areas(services, partner, data)
+        station = data["station"]
+        partner = services.operators.set_up_station(
+            station_name=name or station["name"],
+            station_code=code or station["code"],
+            partner_name=station["partner"],
+            pin=station["partner_pin"],
+            address=station["address"],
+        )
+        for operator in data["operators"]:
+            services.operators.add_operator(partner, name=operator["name"], role=operator["role"], pin=operator["pin"])
+        for name, phone, group, note in data["villagers"]["fixed"]:
+            services.villagers.add(partner, name=name, phone=phone, village_group=group, note=note)
+        with services.db.atomic():
+            for name, phone, group in generated_villagers(data, villagers):
+                services.villagers.add(partner, name=name, phone=phone, village_group=group, allow_duplicate=True)
+        fill_areas(services, partner, data)
     return DemoSummary(services.villagers.count(), partner.name, station["partner_pin"])
 
 

@@ -8,6 +8,8 @@ import pytest
 from station.config import PrinterConfig
 from station.db.models import PrintJob
 from station.domain.errors import NotAllowed
+from station.printing.layout import Text
+from station.printing.receipts import build_receipt
 from station.printing.transports import PrintFault, make_transport
 from station.services.registry import build_services
 from tests.printing.decode import decode
@@ -93,6 +95,25 @@ def test_receipt_numbers_count_up_per_day(make_services, clock):
     clock.advance(days=1)
     third = services.printing.job(services.printing.print_test_page("王")).receipt_no
     assert (first, second, third) == ("20261123-0001", "20261123-0002", "20261124-0001")
+
+
+# A printer set narrower than the receipt's QR (a hand-edited `printer.dots`): the business record
+# is still written and its receipt queued; the job fails with the layout message when it is sent,
+# and a retry after the width is corrected prints it.
+def test_a_qr_wider_than_the_paper_does_not_refuse_the_record(make_services, config):
+    transport = Recorder()
+    services = make_services(transport, dataclasses.replace(config.printer, dots=24))
+    services.operators.set_up_station(station_name="站", station_code="C1", partner_name="王", pin="123456")
+    printing = services.printing
+    receipt = build_receipt(printing.t, "test", printing.context("王"), [Text("x")], proof="p" * 64)
+    with services.printing.db.atomic():  # a business transaction that queues its receipt
+        job_id = printing.enqueue(receipt, ref="x")  # was: ValueError, the record rolled back
+    assert PrintJob.get_by_id(job_id).status == "queued"
+    failed = services.printing.run(job_id)
+    assert failed.status == "failed" and failed.last_error and transport.sent == []
+    services.printing.use_printer(dataclasses.replace(config.printer, dots=0), transport)
+    assert services.printing.run(job_id).status == "printed"
+    assert decode(transport.sent[0]).qr_payloads()
 
 
 # -- a real network transport against listeners on 127.0.0.1 ------------------------------
