@@ -75,9 +75,8 @@ def fill_demo(
             services.operators.add_operator(partner, name=operator["name"], role=operator["role"], pin=operator["pin"])
         for name, phone, group, note in data["villagers"]["fixed"]:
             services.villagers.add(partner, name=name, phone=phone, village_group=group, note=note)
-        with services.db.atomic():
-            for name, phone, group in generated_villagers(data, villagers):
-                services.villagers.add(partner, name=name, phone=phone, village_group=group, allow_duplicate=True)
+        for name, phone, group in generated_villagers(data, villagers):
+            services.villagers.add(partner, name=name, phone=phone, village_group=group, allow_duplicate=True)
         fill_areas(services, partner, data)
     return DemoSummary(services.villagers.count(), partner.name, station["partner_pin"])
 
