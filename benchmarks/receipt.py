@@ -45,6 +45,19 @@ def qrcode_image(payload: str, module: int, error: str):
     return code.make_image(fill_color="black", back_color="white").get_image().convert("1")
 
 
+def pil_raster(image, width_dots: int) -> bytes:
+    """The old `GS v 0` path: the image pasted on the paper width and inverted by Pillow."""
+    from PIL import Image
+
+    from station.printing.escpos import GS
+
+    canvas = Image.new("1", (width_dots, image.height), 1)
+    canvas.paste(image, ((width_dots - image.width) // 2, 0))
+    x_bytes = width_dots // 8
+    header = GS + b"v0\x00" + bytes([x_bytes & 0xFF, x_bytes >> 8, image.height & 0xFF, image.height >> 8])
+    return header + canvas.tobytes().translate(bytes(range(255, -1, -1)))
+
+
 def pil_render(receipt, *, columns: int, width_dots: int, qr_module: int = 4, qr_error: str = "M") -> bytes:
     """The baseline: the same receipt with its QR drawn by qrcode's PIL image factory, made
     again at each smaller module size until it fits, then pasted and inverted by Pillow."""
@@ -57,7 +70,6 @@ def pil_render(receipt, *, columns: int, width_dots: int, qr_module: int = 4, qr
         INIT,
         SIZE_DOUBLE,
         SIZE_NORMAL,
-        raster,
     )
     from station.printing.layout import ENCODING, layout
 
@@ -69,7 +81,7 @@ def pil_render(receipt, *, columns: int, width_dots: int, qr_module: int = 4, qr
             while image.width > width_dots and module > 1:
                 module -= 1
                 image = qrcode_image(line.qr, module, qr_error)
-            out += ALIGN["center"] + raster(image, width_dots) + b"\n"
+            out += ALIGN["center"] + pil_raster(image, width_dots) + b"\n"
             continue
         out += ALIGN[line.align] + (BOLD_ON if line.bold else BOLD_OFF) + (SIZE_DOUBLE if line.double else SIZE_NORMAL)
         out += line.text.encode(ENCODING) + b"\n"

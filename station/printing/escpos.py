@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from station.printing.layout import ENCODING, Line, Receipt, layout
 from station.printing.qr_mask import make_fitted
 
@@ -14,9 +12,6 @@ ALIGN = {"left": ESC + b"a\x00", "center": ESC + b"a\x01", "right": ESC + b"a\x0
 BOLD_ON, BOLD_OFF = ESC + b"E\x01", ESC + b"E\x00"
 SIZE_NORMAL, SIZE_DOUBLE = GS + b"!\x00", GS + b"!\x11"
 FEED_AND_CUT = ESC + b"d\x04" + GS + b"V\x01"
-
-if TYPE_CHECKING:
-    from PIL import Image
 
 
 def make_qr(payload: str, *, error: str = "M", **options):
@@ -35,12 +30,6 @@ def make_qr(payload: str, *, error: str = "M", **options):
     return code
 
 
-def qr_image(payload: str, *, module: int = 4, error: str = "M") -> Image.Image:
-    """The QR as a Pillow image (qrcode's own drawing); receipts use `qr_raster` instead."""
-    code = make_qr(payload, error=error, box_size=module, border=4)
-    return code.make_image(fill_color="black", back_color="white").get_image().convert("1")
-
-
 def _whole_bytes(width_dots: int) -> int:
     """The raster's width: the whole bytes of dots that fit the paper. `GS v 0` counts a row in
     bytes, so a paper of 390 dots prints 384 (a row of 49 bytes would run past the head)."""
@@ -52,24 +41,11 @@ def _raster_header(width_dots: int, height: int) -> bytes:
     return GS + b"v0\x00" + bytes([x_bytes & 0xFF, x_bytes >> 8, height & 0xFF, height >> 8])
 
 
-def raster(image: Image.Image, width_dots: int) -> bytes:
-    """`GS v 0`: the image centred on the paper width, 1 bit per dot, MSB first."""
-    from PIL import Image
-
-    image = image.convert("1")
-    width_dots = _whole_bytes(width_dots)
-    if image.width > width_dots:
-        raise ValueError(f"image {image.width} dots wider than the paper ({width_dots})")
-    canvas = Image.new("1", (width_dots, image.height), 1)
-    canvas.paste(image, ((width_dots - image.width) // 2, 0))
-    # In mode "1" a set bit is white; the printer burns set bits, so invert (row padding too).
-    return _raster_header(width_dots, canvas.height) + canvas.tobytes().translate(bytes(range(255, -1, -1)))
-
-
 def qr_raster(payload: str, *, module: int, error: str, width_dots: int) -> bytes:
     """The QR as `GS v 0` bytes, drawn straight from its module matrix (no image): the same bytes
-    as `raster(qr_image(...))` at `module` dots per module, or the largest smaller size that fits
-    the paper (down to 1). The code is made once, with qrcode's own best mask."""
+    as qrcode's own Pillow image centred and inverted (tests/printing/test_qr_raster.py), at
+    `module` dots per module, or the largest smaller size that fits the paper (down to 1). The
+    code is made once, with qrcode's own best mask."""
     width_dots = _whole_bytes(width_dots)
     matrix = make_qr(payload, error=error, box_size=module, border=4).get_matrix()
     count = len(matrix)
