@@ -18,6 +18,7 @@ from station.printing.transports import Transport
 from station.screens.actions import APP_ACTIONS, StationAction, app_actions, bindings_for
 from station.screens.areas import area_factories
 from station.screens.base import ServiceCalls, TranslatedBindings
+from station.screens.held_keys import HoldsTypedAhead
 from station.screens.login import LoginScreen
 from station.screens.palette import StationCommands
 from station.screens.setup import SetupScreen
@@ -40,7 +41,7 @@ def make_app(config: StationConfig, *, clock: Clock | None = None, transport: Tr
 
 # run() returns a backup.RestoreRequest when a restore was asked for (F9), else None; App[object]
 # because textual types the helpers that take any app (CommandPalette.is_open) as App[object].
-class StationApp(TranslatedBindings, ServiceCalls, App[object]):
+class StationApp(HoldsTypedAhead, TranslatedBindings, ServiceCalls, App[object]):
     TITLE = "station"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {StationCommands}
@@ -77,6 +78,7 @@ class StationApp(TranslatedBindings, ServiceCalls, App[object]):
         gc.freeze()
 
     def on_unmount(self) -> None:
+        self.stop_holding()  # keys typed ahead of an Enter (screens/held_keys.py): nowhere to go now
         gc.unfreeze()  # all collectable again once the app is gone (tests run many apps in one process)
 
     def show_first_screen(self, needs_setup: bool) -> None:

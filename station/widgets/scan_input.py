@@ -20,6 +20,8 @@ from textual.widgets import Input
 
 
 class ScanInput(Input):
+    SUBMITS_IN_KEY_ORDER = True  # keys typed after Enter need not wait for it (station/screens/held_keys.py)
+
     @dataclass
     class Scanned(Message):
         input: ScanInput
@@ -60,6 +62,8 @@ class SearchBox(Input):
     """A search box a scanner types into: Enter submits in key order (as ScanInput does) and
     leaves the text selected, so the next code scanned replaces it — even one whose keys are
     already queued behind the Enter."""
+
+    SUBMITS_IN_KEY_ORDER = True
 
     def on_key(self, event: events.Key) -> None:
         if event.key == "enter":

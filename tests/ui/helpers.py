@@ -15,10 +15,12 @@ async def settle(app: StationApp, pilot) -> None:
 
     Workers in the "default" group are key actions that may open a dialog and wait for an
     answer: never waited for to finish, but a new one is given time to push its dialog (or
-    end) so the next key goes to the screen a user would see.
+    end) so the next key goes to the screen a user would see. Keys typed ahead of an Enter
+    are let go first (station/screens/held_keys.py).
     """
     state = _settled.setdefault(app, _Settled())
     for _ in range(3):
+        await app.typed_ahead_released()
         await pilot.pause()
         busy = [w for w in app.workers if w.group != "default"]
         if busy:  # an empty list would mean "all workers" to wait_for_complete
@@ -34,6 +36,7 @@ async def settle(app: StationApp, pilot) -> None:
         busy = [w for w in app.workers if w.group != "default"]
         if busy:
             await app.workers.wait_for_complete(busy)
+    await app.typed_ahead_released()
     await pilot.pause()
     state.stack = list(app.screen_stack)
 

@@ -1,0 +1,181 @@
+"""Keys typed ahead of an Enter wait until the Enter has done its work, then go where it led.
+
+Textual hands each key to the widget focused when the app reads the key from the terminal. An
+Enter in a form field only moves the focus several messages later (the key bubbles up to the
+app, which runs the field's "submit" binding; the Submitted message bubbles up to the screen,
+whose handler asks for the next field; the focus moves on the app's next turn). Keys read in
+between (a scanner's code, a quick hand, a slow counter PC) went into the old field: "3 Enter 2
+Enter" on check-in gave shelf 32, layer 1. The same for any key a field takes through a binding
+(Tab, Backspace, Ctrl+U: the characters typed after it overtook it). Keys typed after such a
+key are held here and let go, in the order typed, to whatever is focused once its work is done:
+
+- every message it set going has been handled: the app, the screen and the fields' ancestors
+  have emptied their queues twice in a row (as Pilot waits for a screen in tests);
+- a worker it started (a service call: a batch started, a form saved) has finished, as long as
+  the focus is still in the field and the same screens are showing. A dialog pushed or popped
+  meanwhile ends that wait: the keys go to the new screen once its messages are handled;
+- in any case after HOLD_SECONDS (a database locked, a printer slow): no key is ever dropped.
+
+A field that takes Enter in key order itself (ScanInput, SearchBox: SUBMITS_IN_KEY_ORDER)
+needs no hold: the next code typed belongs in it, scan after scan.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+
+from textual import events
+from textual.app import ScreenStackError, UnknownModeError
+from textual.widget import Widget
+from textual.widgets import Input, Select
+
+HOLD_SECONDS = 2.0  # the longest keys wait; the Enter's work is done in milliseconds as a rule
+WORKER_POLL = 0.002
+
+
+def holds_after(event: events.Key, focused: Widget | None) -> bool:
+    """Whether keys typed after `event` (pressed in `focused`) wait for what it started.
+
+    In a field, a character goes in at once, but every other key (Enter, Tab, Backspace,
+    Ctrl+U) works through a binding that runs only after the key has bubbled up to the app:
+    the characters typed after it would overtake it."""
+    if not isinstance(focused, (Input, Select)) or (isinstance(focused, Input) and event.is_printable):
+        return False
+    return not (event.key == "enter" and getattr(focused, "SUBMITS_IN_KEY_ORDER", False))
+
+
+class HoldsTypedAhead:
+    """Mixed into the App before App: holds and lets go keys (and pastes) typed ahead."""
+
+    _holding = False
+    _held: deque[events.Event] | None = None
+    _hold_task: asyncio.Task[None] | None = None
+    _released: asyncio.Event | None = None
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            if self._holding:
+                self._held_events().append(event)
+            else:
+                await self._pass_on(event)
+            return
+        await super().on_event(event)  # type: ignore[misc]
+
+    async def _pass_on(self, event: events.Event) -> None:
+        """As Textual would (priority bindings, then the focused widget); an Enter starts a hold."""
+        focused = self.focused  # type: ignore[attr-defined]
+        await super().on_event(event)  # type: ignore[misc]
+        if isinstance(event, events.Key) and holds_after(event, focused):
+            self._holding = True
+            self._released_event().clear()
+            self._hold_task = asyncio.create_task(self._wait_for_work(focused))
+
+    def _held_events(self) -> deque[events.Event]:
+        if self._held is None:
+            self._held = deque()
+        return self._held
+
+    def _released_event(self) -> asyncio.Event:
+        if self._released is None:
+            self._released = asyncio.Event()
+            self._released.set()
+        return self._released
+
+    async def typed_ahead_released(self) -> None:
+        """Wait until no key is held (for tests that type in bursts; bounded by the hold's own limit)."""
+        while self._holding:
+            await self._released_event().wait()
+
+    def stop_holding(self) -> None:
+        """The app is closing: the hold's task ends (held keys have nowhere to go)."""
+        if self._hold_task is not None:
+            self._hold_task.cancel()
+            self._hold_task = None
+        self._holding = False
+        self._released_event().set()
+
+    async def _wait_for_work(self, origin: Widget) -> None:
+        app = self
+        deadline = time.monotonic() + HOLD_SECONDS
+        stack = list(app.screen_stack)  # type: ignore[attr-defined]
+        workers_before = set(app.workers)  # type: ignore[attr-defined]
+        quiet = 0
+        try:
+            while quiet < 2 and time.monotonic() < deadline:
+                nodes = self._nodes_to_watch(origin)
+                if not await _all_handled(nodes, deadline - time.monotonic()):
+                    break
+                if any(node.message_queue_size for node in nodes):
+                    quiet = 0
+                    continue
+                worker = self._worker_to_wait_for(origin, stack, workers_before)
+                if worker is None:
+                    quiet += 1
+                    continue
+                quiet = 0
+                while not worker.is_finished and time.monotonic() < deadline:
+                    await asyncio.sleep(WORKER_POLL)
+        finally:
+            self._hold_task = None
+            if not app.call_later(self._release):  # type: ignore[attr-defined]
+                self._holding = False  # the app is closing
+                self._released_event().set()
+
+    def _nodes_to_watch(self, origin: Widget) -> list:
+        """The app, its screen, and the ancestors of the field and of what is focused now."""
+        app = self
+        nodes: dict[int, object] = {id(app): app}
+        try:
+            screen = app.screen  # type: ignore[attr-defined]
+        except (ScreenStackError, UnknownModeError):  # no screen (the app is closing): the app alone
+            return list(nodes.values())
+        nodes[id(screen)] = screen
+        for widget in (origin, app.focused):  # type: ignore[attr-defined]
+            if widget is not None and widget.is_attached:
+                for node in widget.ancestors_with_self:
+                    nodes.setdefault(id(node), node)
+        return list(nodes.values())
+
+    def _worker_to_wait_for(self, origin: Widget, stack: list, before: set):
+        """A worker the Enter started, while its answer is still what decides where keys go."""
+        app = self
+        if list(app.screen_stack) != stack or app.focused not in (origin, None):  # type: ignore[attr-defined]
+            return None
+        for worker in app.workers:  # type: ignore[attr-defined]
+            if worker not in before and not worker.is_finished:
+                return worker
+        return None
+
+    async def _release(self) -> None:
+        """On the app's own turn: the held keys, in order, until one of them starts a new hold."""
+        self._holding = False
+        held = self._held_events()
+        while held and not self._holding:
+            await self._pass_on(held.popleft())
+        if not self._holding:
+            self._released_event().set()
+
+
+async def _all_handled(nodes: list, timeout: float) -> bool:
+    """Every message queued for `nodes` now has been handled (False: not within `timeout`)."""
+    pending = 0
+    done = asyncio.Event()
+
+    def one_done() -> None:
+        nonlocal pending
+        pending -= 1
+        if pending == 0:
+            done.set()
+
+    for node in nodes:
+        if node.call_later(one_done):
+            pending += 1
+    if pending == 0:
+        return True
+    try:
+        await asyncio.wait_for(done.wait(), max(timeout, 0))
+    except TimeoutError:
+        return False
+    return True
