@@ -74,6 +74,8 @@ async def test_a_batch_started_and_its_first_scans_in_one_burst(make, set_up):
 
 
 async def test_scan_enter_and_the_next_scan_in_one_burst(make, set_up):
+    """The scan box takes Enter in key order (ScanInput); Backspace works through a binding,
+    after the key has bubbled up: the scan's Enter and the next scan's digits must not overtake it."""
     app = make()
     async with app.run_test(size=(100, 30)) as pilot:
         await open_check_in(app, pilot)
@@ -82,7 +84,8 @@ async def test_scan_enter_and_the_next_scan_in_one_burst(make, set_up):
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.focused is app.screen.query_one("#scan")
-        await burst(app, pilot, *chars(FIRST), "enter", *chars(SECOND), "enter", *chars("7512"))
+        slip = [*chars(SECOND[:-1]), "9", "backspace", SECOND[-1]]  # a slip put right at once
+        await burst(app, pilot, *chars(FIRST), "enter", *slip, "enter", *chars("7512"))
         parcels = [(p.tracking_no, p.pickup_code) for p in Parcel.select().order_by(Parcel.id)]
         assert parcels == [(FIRST, "3-2-0001"), (SECOND, "3-2-0002")]
         assert app.screen.query_one("#scan", Input).value == "7512"  # the third, still being typed
@@ -116,3 +119,86 @@ async def test_a_form_dialog_filled_in_one_burst(make, set_up):
         assert batch.ended_at is not None
         assert app.screen.query_one("#batch-line", Label).render() is not None
         assert str(app.screen.query_one("#batch-line", Label).render()) == app.t("checkin.start_hint")
+
+
+async def test_a_wrong_pin_and_the_right_one_typed_on_in_one_burst(make, set_up):
+    """The PIN field is emptied when its Enter is handled: the PIN typed on after a wrong one
+    must not be emptied with it (nor run into it)."""
+    from station.screens.home import HomeScreen
+
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await burst(app, pilot, *chars("111111"), "enter", *chars("123456"), "enter")
+        assert isinstance(app.screen, HomeScreen)
+        assert app.session.operator is not None and app.session.operator.name == "王秀英"
+
+
+async def test_backspace_typed_in_a_burst_deletes_what_was_typed_before_it(make, set_up):
+    """Backspace works through a binding, after the key has bubbled up: the digit typed after it
+    must not overtake it (and be the one deleted)."""
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_check_in(app, pilot)
+        await burst(app, pilot, "4", "backspace", "3", "enter", "2", "enter", *chars("中通"), "enter")
+        batch = CourierBatch.get()
+        assert (batch.shelf, batch.layer) == (3, 2)
+        assert app.screen.query_one("#shelf", Input).value == "3"
+
+
+async def test_a_pick_and_the_form_it_opens_typed_in_one_burst(make, set_up):
+    """Enter in the picker closes it and a form opens on a worker's turn: the keys typed on
+    wait for the form, field by field, and a money form is saved as typed."""
+    from station.db.consignment_models import ConsignmentLot
+
+    partner = set_up.operators.list_active()[0]
+    set_up.villagers.add(partner, name="张三", phone="13500001111")
+    set_up.villagers.add(partner, name="赵大", phone="13500002222")
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(app, pilot)
+        for key in ("f4", "ctrl+n"):
+            await pilot.press(key)
+            await settle(app, pilot)
+        typed = [*chars("zs"), "enter", *chars("土鸡蛋"), "enter", "enter", *chars("30"), "enter"]
+        await burst(app, pilot, *typed, "9", "enter", "8", "enter", *chars("20 天"), "enter")
+        lot = ConsignmentLot.get()
+        assert (lot.consignor.name, lot.product, lot.grade, lot.unit) == ("张三", "土鸡蛋", "", "jin")
+        assert (lot.qty_milli, lot.unit_price_fen, lot.commission_bp) == (30_000, 900, 800)
+        assert (lot.expires_on - lot.received_at.date()).days == 20
+        assert lot.lot_no in screen_text(app)
+
+
+async def test_keys_held_behind_a_stuck_service_call_are_let_go_after_the_limit(make, set_up, monkeypatch):
+    """The batch's start hangs (a database locked): the keys typed after its Enter are not kept
+    for ever nor dropped; they go to what is focused when the limit is up."""
+    import threading
+
+    from station.screens import held_keys
+
+    monkeypatch.setattr(held_keys, "HOLD_SECONDS", 0.3)
+    app = make()
+    gate = threading.Event()
+    real = app.services.parcels.start_batch
+
+    def start_batch(*args, **kwargs):
+        assert gate.wait(10), "the stuck call was never let go"
+        return real(*args, **kwargs)
+
+    app.services.parcels.start_batch = start_batch
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_check_in(app, pilot)
+        for key in ("3", "enter", "2", "enter", *chars("中通"), "enter", "7", "5"):
+            event = key_event(key)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await pilot.pause(0.1)
+        assert app.screen.query_one("#courier", Input).value == "中通"  # "75" held
+        await app.typed_ahead_released()
+        await pilot.pause()
+        assert app.screen.query_one("#courier", Input).value == "中通75"
+        gate.set()
+        await settle(app, pilot)
+        batch = CourierBatch.get()
+        assert (batch.shelf, batch.layer, batch.courier_name) == (3, 2, "中通")
+        assert app.focused is app.screen.query_one("#scan")
