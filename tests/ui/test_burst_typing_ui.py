@@ -202,3 +202,29 @@ async def test_keys_held_behind_a_stuck_service_call_are_let_go_after_the_limit(
         batch = CourierBatch.get()
         assert (batch.shelf, batch.layer, batch.courier_name) == (3, 2, "中通")
         assert app.focused is app.screen.query_one("#scan")
+
+
+async def test_the_app_closes_while_keys_are_held(make, set_up):
+    """Keys held behind a call that has not answered: closing the app does not wait for them."""
+    import threading
+
+    app = make()
+    gate = threading.Event()
+    real = app.services.parcels.start_batch
+
+    def start_batch(*args, **kwargs):
+        gate.wait(10)
+        return real(*args, **kwargs)
+
+    app.services.parcels.start_batch = start_batch
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await open_check_in(app, pilot)
+            send_at_once(app, ["3", "enter", "2", "enter", *chars("中通"), "enter", "7", "5"])
+            await pilot.pause(0.1)
+            assert app.screen.query_one("#courier", Input).value == "中通"  # "75" held
+            app.exit()
+            await pilot.pause()
+        assert app.return_code == 0
+    finally:
+        gate.set()
