@@ -102,6 +102,7 @@ class HoldsTypedAhead:
         stack = list(app.screen_stack)  # type: ignore[attr-defined]
         workers_before = set(app.workers)  # type: ignore[attr-defined]
         quiet = 0
+        cancelled = False
         try:
             while quiet < 2 and time.monotonic() < deadline:
                 nodes = self._nodes_to_watch(origin)
@@ -117,10 +118,13 @@ class HoldsTypedAhead:
                 quiet = 0
                 while not worker.is_finished and time.monotonic() < deadline:
                     await asyncio.sleep(WORKER_POLL)
+        except asyncio.CancelledError:
+            cancelled = True  # stop_holding: the app is closing
+            raise
         finally:
             self._hold_task = None
-            if not app.call_later(self._release):  # type: ignore[attr-defined]
-                self._holding = False  # the app is closing
+            if cancelled or not app.call_later(self._release):  # type: ignore[attr-defined]
+                self._holding = False  # the app is closing: nowhere for the keys to go
                 self._released_event().set()
 
     def _nodes_to_watch(self, origin: Widget) -> list:
