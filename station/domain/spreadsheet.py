@@ -27,13 +27,20 @@ def _looks_like_formula(value: str) -> bool:
 # character that counts whatever follows (NFKC composes nothing into = + - @ | % '), so most
 # cells are judged on it alone.
 _SAFE_START = frozenset(map(chr, range(0x21, 0x7F))) - set(_DANGEROUS)
+# So is a CJK unified ideograph (a name, a product, a village): NFKC leaves it as it is.
+_IDEOGRAPHS = ("\u4e00", "\u9fff")
+# Cells starting with one of these (or empty) are what `neutralise` returns unchanged at a glance:
+# a writer of many cells looks here before calling it.
+SAFE_FIRST = _SAFE_START | {""}
 
 
 def neutralise(value: str) -> str:
     """A text cell starting (after spaces) with = + - @ | % ' or a control character gets a
     leading ' so a spreadsheet shows it as text."""
-    if value and value[0] not in _SAFE_START and _looks_like_formula(value):
-        return "'" + value
+    if value:
+        first = value[0]
+        if first not in _SAFE_START and not _IDEOGRAPHS[0] <= first <= _IDEOGRAPHS[1] and _looks_like_formula(value):
+            return "'" + value
     return value
 
 

@@ -23,7 +23,7 @@ from station.domain.clock import Clock
 from station.domain.errors import InvalidInput
 from station.domain.hashing import GENESIS
 from station.domain.periods import Period, parse_month
-from station.domain.spreadsheet import neutralise
+from station.domain.spreadsheet import SAFE_FIRST, neutralise
 from station.file_modes import make_private, make_private_tree
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, require
@@ -193,10 +193,12 @@ class _Counted:
         self.first = self.last = ""
 
     def __iter__(self):
-        write, dated = self.writer.writerow, self.dated
+        write, dated, safe = self.writer.writerow, self.dated, SAFE_FIRST
         for row in self.rows:
             texts = [v if isinstance(v, str) else "" if v is None else str(v) for v in row]
-            write([neutralise(v) if isinstance(v, str) else t for v, t in zip(row, texts, strict=True)])
+            # Only text is neutralised (a number's "-5" is not); most cells pass on their first
+            # character without a call (a third of a 100,000-row export's own time went on calls).
+            write([t if t[:1] in safe or not isinstance(v, str) else neutralise(t) for v, t in zip(row, texts)])
             self.count += 1
             for i in dated:
                 day = texts[i][:10]
