@@ -28,7 +28,7 @@ def _looks_like_formula(value: str) -> bool:
 # cells are judged on it alone.
 _SAFE_START = frozenset(map(chr, range(0x21, 0x7F))) - set(_DANGEROUS)
 # So is a CJK unified ideograph (a name, a product, a village): NFKC leaves it as it is.
-_IDEOGRAPHS = ("\u4e00", "\u9fff")
+_IDEOGRAPHS = (0x4E00, 0x9FFF)  # code points, first and last
 # Cells starting with one of these (or empty) are what `neutralise` returns unchanged at a glance:
 # a writer of many cells looks here before calling it.
 SAFE_FIRST = _SAFE_START | {""}
@@ -39,7 +39,11 @@ def neutralise(value: str) -> str:
     leading ' so a spreadsheet shows it as text."""
     if value:
         first = value[0]
-        if first not in _SAFE_START and not _IDEOGRAPHS[0] <= first <= _IDEOGRAPHS[1] and _looks_like_formula(value):
+        if (
+            first not in _SAFE_START
+            and not _IDEOGRAPHS[0] <= ord(first) <= _IDEOGRAPHS[1]
+            and _looks_like_formula(value)
+        ):
             return "'" + value
     return value
 

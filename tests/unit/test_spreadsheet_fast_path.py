@@ -4,7 +4,7 @@ check for every first character, whatever follows it."""
 from station.domain.spreadsheet import _IDEOGRAPHS, _SAFE_START, SAFE_FIRST, _looks_like_formula, neutralise
 
 FOLLOWERS = ["", "1", "=1", " ", "\u0301", "\u0338", "\u20e5", "\uff1d", "x'", "\u3000=", "-1", "\t"]
-IDEOGRAPHS = [chr(c) for c in range(ord(_IDEOGRAPHS[0]), ord(_IDEOGRAPHS[1]) + 1)]
+IDEOGRAPHS = [chr(c) for c in range(_IDEOGRAPHS[0], _IDEOGRAPHS[1] + 1)]
 
 
 def test_a_safe_first_character_is_never_a_formula_start():
