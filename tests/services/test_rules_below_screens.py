@@ -20,6 +20,14 @@ def test_the_printer_form_is_parsed_and_checked_by_the_config_layer():
     )
 
 
+def test_another_paper_chosen_in_the_form_prints_at_its_own_widths_not_the_hand_set_ones():
+    hand_set = PrinterConfig(paper_mm=58, columns=30, dots=360)  # an odd 58 mm printer, set in config.toml
+    same = printer_from_form(hand_set, "network", 58, GOOD)
+    assert (same.width_columns, same.width_dots) == (30, 360)  # kept while the paper stays
+    wider = printer_from_form(hand_set, "network", 80, GOOD)
+    assert (wider.columns, wider.dots, wider.width_columns, wider.width_dots) == (0, 0, 48, 576)
+
+
 @pytest.mark.parametrize(
     ("field", "text", "key"),
     [
