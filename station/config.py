@@ -241,10 +241,11 @@ def printer_from_form(current: PrinterConfig, kind: str, paper_mm: int, fields: 
         raise InvalidInput("printer.missing", field_key=f"printer.{needed}")
     # Hand-set widths (config.toml's `columns`, `dots`) belong to the paper they were set for:
     # another paper chosen in the form prints at its own widths, not at the old paper's.
-    widths = {} if paper_mm == current.paper_mm else {"columns": 0, "dots": 0}
+    same_paper = paper_mm == current.paper_mm
     printer = dataclasses.replace(
         current,
-        **widths,
+        columns=current.columns if same_paper else 0,
+        dots=current.dots if same_paper else 0,
         kind=kind,
         paper_mm=paper_mm,
         host=values["host"],

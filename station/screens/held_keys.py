@@ -18,6 +18,11 @@ key are held here and let go, in the order typed, to whatever is focused once it
 
 A field that takes Enter in key order itself (ScanInput, SearchBox: SUBMITS_IN_KEY_ORDER)
 needs no hold: the next code typed belongs in it, scan after scan.
+
+Nothing is watched until a key is typed ahead: such a key only arms the hold (what was focused,
+the screens, the workers running), and the next key that arrives within HOLD_SECONDS starts
+it. Typing at an ordinary pace (the Enter's work done before the next key) costs that key a
+glance at the queues, and an Enter nothing follows costs nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
+from dataclasses import dataclass, field
 
 from textual import events
 from textual.app import ScreenStackError, UnknownModeError
@@ -46,10 +52,21 @@ def holds_after(event: events.Key, focused: Widget | None) -> bool:
     return not (event.key == "enter" and getattr(focused, "SUBMITS_IN_KEY_ORDER", False))
 
 
+@dataclass
+class _Armed:
+    """A key whose work may still be going on: where it was pressed and what was there then."""
+
+    origin: Widget
+    deadline: float  # keys typed later than this go straight on
+    stack: list = field(default_factory=list)  # the screens showing
+    workers: set = field(default_factory=set)  # the workers already running
+
+
 class HoldsTypedAhead:
     """Mixed into the App before App: holds and lets go keys (and pastes) typed ahead."""
 
     _holding = False
+    _armed: _Armed | None = None
     _held: deque[events.Event] | None = None
     _hold_task: asyncio.Task[None] | None = None
     _released: asyncio.Event | None = None
@@ -58,19 +75,33 @@ class HoldsTypedAhead:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
             if self._holding:
                 self._held_events().append(event)
+            elif self._armed is not None and time.monotonic() < self._armed.deadline:
+                self._held_events().append(event)  # typed after a key whose work may not be done
+                self._start_hold(self._armed)
             else:
+                self._armed = None
                 await self._pass_on(event)
             return
         await super().on_event(event)  # type: ignore[misc]
 
     async def _pass_on(self, event: events.Event) -> None:
-        """As Textual would (priority bindings, then the focused widget); an Enter starts a hold."""
-        focused = self.focused  # type: ignore[attr-defined]
+        """As Textual would (priority bindings, then the focused widget); an Enter arms a hold."""
+        app = self
+        focused = app.focused  # type: ignore[attr-defined]
         await super().on_event(event)  # type: ignore[misc]
         if isinstance(event, events.Key) and holds_after(event, focused):
-            self._holding = True
-            self._released_event().clear()
-            self._hold_task = asyncio.create_task(self._wait_for_work(focused))
+            self._armed = _Armed(
+                focused,
+                time.monotonic() + HOLD_SECONDS,
+                list(app.screen_stack),  # type: ignore[attr-defined]
+                set(app.workers),  # type: ignore[attr-defined]
+            )
+
+    def _start_hold(self, armed: _Armed) -> None:
+        self._armed = None
+        self._holding = True
+        self._released_event().clear()
+        self._hold_task = asyncio.create_task(self._wait_for_work(armed))
 
     def _held_events(self) -> deque[events.Event]:
         if self._held is None:
@@ -93,14 +124,12 @@ class HoldsTypedAhead:
         if self._hold_task is not None:
             self._hold_task.cancel()
             self._hold_task = None
-        self._holding = False
+        self._holding, self._armed = False, None
         self._released_event().set()
 
-    async def _wait_for_work(self, origin: Widget) -> None:
+    async def _wait_for_work(self, armed: _Armed) -> None:
         app = self
-        deadline = time.monotonic() + HOLD_SECONDS
-        stack = list(app.screen_stack)  # type: ignore[attr-defined]
-        workers_before = set(app.workers)  # type: ignore[attr-defined]
+        origin, deadline, stack, workers_before = armed.origin, armed.deadline, armed.stack, armed.workers
         quiet = 0
         cancelled = False
         try:
@@ -153,13 +182,16 @@ class HoldsTypedAhead:
         return None
 
     async def _release(self) -> None:
-        """On the app's own turn: the held keys, in order, until one of them starts a new hold."""
+        """On the app's own turn: the held keys, in order, until one of them arms a new hold (the
+        keys after it wait for its work in turn)."""
         self._holding = False
         held = self._held_events()
-        while held and not self._holding:
+        while held:
             await self._pass_on(held.popleft())
-        if not self._holding:
-            self._released_event().set()
+            if held and self._armed is not None and time.monotonic() < self._armed.deadline:
+                self._start_hold(self._armed)
+                return
+        self._released_event().set()
 
 
 async def _all_handled(nodes: list, timeout: float) -> bool:
