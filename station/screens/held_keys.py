@@ -11,13 +11,19 @@ key are held here and let go, in the order typed, to whatever is focused once it
 
 - every message it set going has been handled: the app, the screen and the fields' ancestors
   have emptied their queues twice in a row (as Pilot waits for a screen in tests);
-- a worker it started (a service call: a batch started, a form saved) has finished, as long as
-  the focus is still in the field and the same screens are showing. A dialog pushed or popped
-  meanwhile ends that wait: the keys go to the new screen once its messages are handled;
+- a service call it started (a thread worker: a batch started, a form saved) has finished,
+  wherever the focus went meanwhile; a key action it started (@work, which may wait for a
+  dialog's answer) only as long as the focus is still in the field and the same screens are
+  showing. A dialog pushed or popped ends that wait: the keys go to the new screen once its
+  messages are handled;
 - in any case after HOLD_SECONDS (a database locked, a printer slow): no key is ever dropped.
 
-A field that takes Enter in key order itself (ScanInput, SearchBox: SUBMITS_IN_KEY_ORDER)
-needs no hold: the next code typed belongs in it, scan after scan.
+Outside a field every key holds the keys after it the same way (y in a question, Enter on a
+list's row, an F-key): what it opens or closes is showing before they are let go.
+
+A field that takes Enter in key order itself (ScanInput: SUBMITS_IN_KEY_ORDER) needs no hold:
+the next code typed belongs in it, scan after scan. The desk's search box does hold: its Enter
+focuses the list it answers with, and a Space or an Enter typed on belongs there.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from collections import deque
 from textual import events
 from textual.app import ScreenStackError, UnknownModeError
 from textual.widget import Widget
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 HOLD_SECONDS = 2.0  # the longest keys wait; the Enter's work is done in milliseconds as a rule
 WORKER_POLL = 0.002
@@ -40,8 +46,10 @@ def holds_after(event: events.Key, focused: Widget | None) -> bool:
 
     In a field, a character goes in at once, but every other key (Enter, Tab, Backspace,
     Ctrl+U) works through a binding that runs only after the key has bubbled up to the app:
-    the characters typed after it would overtake it."""
-    if not isinstance(focused, (Input, Select)) or (isinstance(focused, Input) and event.is_printable):
+    the characters typed after it would overtake it. Outside a field every key may be such a
+    key (y in a question, Enter on a list's row, an F-key): what it opens or closes must be
+    showing before the next key is handed to what is focused."""
+    if isinstance(focused, Input) and event.is_printable:
         return False
     return not (event.key == "enter" and getattr(focused, "SUBMITS_IN_KEY_ORDER", False))
 
@@ -96,7 +104,7 @@ class HoldsTypedAhead:
         self._holding = False
         self._released_event().set()
 
-    async def _wait_for_work(self, origin: Widget) -> None:
+    async def _wait_for_work(self, origin: Widget | None) -> None:
         app = self
         deadline = time.monotonic() + HOLD_SECONDS
         stack = list(app.screen_stack)  # type: ignore[attr-defined]
@@ -127,7 +135,7 @@ class HoldsTypedAhead:
                 self._holding = False  # the app is closing: nowhere for the keys to go
                 self._released_event().set()
 
-    def _nodes_to_watch(self, origin: Widget) -> list:
+    def _nodes_to_watch(self, origin: Widget | None) -> list:
         """The app, its screen, and the ancestors of the field and of what is focused now."""
         app = self
         nodes: dict[int, object] = {id(app): app}
@@ -142,13 +150,17 @@ class HoldsTypedAhead:
                     nodes.setdefault(id(node), node)
         return list(nodes.values())
 
-    def _worker_to_wait_for(self, origin: Widget, stack: list, before: set):
-        """A worker the Enter started, while its answer is still what decides where keys go."""
+    def _worker_to_wait_for(self, origin: Widget | None, stack: list, before: set):
+        """A worker the key started, while its answer may still decide where keys go.
+
+        A service call (a thread worker, never in the "default" group) ends on its own: it is
+        waited for wherever the focus is (y in a question: the dialog closes, then the answer
+        is saved and the form it leads to is focused). A key action (@work, "default") may be
+        waiting for a dialog's answer: only while the focus and the screens are as they were."""
         app = self
-        if list(app.screen_stack) != stack or app.focused not in (origin, None):  # type: ignore[attr-defined]
-            return None
+        unmoved = list(app.screen_stack) == stack and app.focused in (origin, None)  # type: ignore[attr-defined]
         for worker in app.workers:  # type: ignore[attr-defined]
-            if worker not in before and not worker.is_finished:
+            if worker not in before and not worker.is_finished and (unmoved or worker.group != "default"):
                 return worker
         return None
 
