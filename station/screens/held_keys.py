@@ -11,8 +11,8 @@ key are held here and let go, in the order typed, to whatever is focused once it
 
 - every message it set going has been handled: the app, the screen and the fields' ancestors
   have emptied their queues twice in a row (as Pilot waits for a screen in tests);
-- a service call it started (a thread worker: a batch started, a form saved) has finished,
-  wherever the focus went meanwhile; a key action it started (@work, which may wait for a
+- a service call it started (a batch started, a form saved) has finished, wherever the
+  focus went meanwhile; a key action it started (@work, which may wait for a
   dialog's answer) only as long as the focus is still in the field and the same screens are
   showing. A dialog pushed or popped ends that wait: the keys go to the new screen once its
   messages are handled;
@@ -39,6 +39,7 @@ from textual.widgets import Input
 
 HOLD_SECONDS = 2.0  # the longest keys wait; the Enter's work is done in milliseconds as a rule
 WORKER_POLL = 0.002
+SERVICE_CALLS = "db"  # the worker group of a plain ServiceCalls.call_service (screens/base.py)
 
 
 def holds_after(event: events.Key, focused: Widget | None) -> bool:
@@ -153,14 +154,14 @@ class HoldsTypedAhead:
     def _worker_to_wait_for(self, origin: Widget | None, stack: list, before: set):
         """A worker the key started, while its answer may still decide where keys go.
 
-        A service call (a thread worker, never in the "default" group) ends on its own: it is
-        waited for wherever the focus is (y in a question: the dialog closes, then the answer
-        is saved and the form it leads to is focused). A key action (@work, "default") may be
-        waiting for a dialog's answer: only while the focus and the screens are as they were."""
+        While the focus and the screens are as they were, any. Once they moved, only a plain
+        service call (y in a question: the dialog closes, then the answer is saved and the form
+        it leads to is focused): a key action (@work) may be waiting for a dialog's answer, and a
+        receipt printing or a backup decides nothing about where keys go."""
         app = self
         unmoved = list(app.screen_stack) == stack and app.focused in (origin, None)  # type: ignore[attr-defined]
         for worker in app.workers:  # type: ignore[attr-defined]
-            if worker not in before and not worker.is_finished and (unmoved or worker.group != "default"):
+            if worker not in before and not worker.is_finished and (unmoved or worker.group == SERVICE_CALLS):
                 return worker
         return None
 
