@@ -92,3 +92,24 @@ async def test_enter_on_the_list_after_a_code_typed_ahead_on_it_hands_over(make,
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, FormDialog)
+
+
+async def test_a_villager_added_and_the_next_search_typed_on_in_one_burst(make, set_up):
+    """After a save the search box shows the saved name (its row listed); what is typed on is
+    the next search: it replaces the name, at a counter's pace as at a person's."""
+    from station.db.models import Villager
+
+    app = make()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await log_in(app, pilot)
+        await pilot.press("f6")
+        await settle(app, pilot)
+        await burst(app, pilot, "ctrl+n", *chars("𠮷﨑大姐"), "enter", *chars("13900001234"), "enter", "enter", "enter")
+        assert Villager.get(Villager.phone == "13900001234").name == "𠮷﨑大姐"
+        await burst(app, pilot, *chars("王"))
+        assert app.screen.query_one("#search", Input).value == "王"
+        await burst(
+            app, pilot, "ctrl+n", *chars("钱二"), "enter", *chars("13900001235"), "enter", "enter", "enter", "李"
+        )
+        assert Villager.get(Villager.phone == "13900001235").name == "钱二"
+        assert app.screen.query_one("#search", Input).value == "李"
