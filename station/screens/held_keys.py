@@ -73,13 +73,19 @@ class HoldsTypedAhead:
         await super().on_event(event)  # type: ignore[misc]
 
     async def _pass_on(self, event: events.Event) -> None:
-        """As Textual would (priority bindings, then the focused widget); an Enter starts a hold."""
+        """As Textual would (priority bindings, then the focused widget); an Enter starts a hold.
+
+        What was showing and running is noted before the key is handed on: a priority binding
+        (Ctrl+L, an F-key) runs its action, and starts its service call, within the hand-over."""
         focused = self.focused  # type: ignore[attr-defined]
+        if not (isinstance(event, events.Key) and holds_after(event, focused)):
+            await super().on_event(event)  # type: ignore[misc]
+            return
+        stack, workers = list(self.screen_stack), set(self.workers)  # type: ignore[attr-defined]
         await super().on_event(event)  # type: ignore[misc]
-        if isinstance(event, events.Key) and holds_after(event, focused):
-            self._holding = True
-            self._released_event().clear()
-            self._hold_task = asyncio.create_task(self._wait_for_work(focused))
+        self._holding = True
+        self._released_event().clear()
+        self._hold_task = asyncio.create_task(self._wait_for_work(focused, stack, workers))
 
     def _held_events(self) -> deque[events.Event]:
         if self._held is None:
@@ -105,11 +111,9 @@ class HoldsTypedAhead:
         self._holding = False
         self._released_event().set()
 
-    async def _wait_for_work(self, origin: Widget | None) -> None:
+    async def _wait_for_work(self, origin: Widget | None, stack: list, workers_before: set) -> None:
         app = self
         deadline = time.monotonic() + HOLD_SECONDS
-        stack = list(app.screen_stack)  # type: ignore[attr-defined]
-        workers_before = set(app.workers)  # type: ignore[attr-defined]
         quiet = 0
         cancelled = False
         try:
