@@ -294,3 +294,23 @@ async def test_a_pin_typed_on_after_ctrl_l_waits_for_the_log_out(make, set_up):
         await burst(app, pilot, "ctrl+l", *chars("123456"), "enter")
         assert isinstance(app.screen, HomeScreen)
         assert app.session.operator is not None and app.session.operator.name == "王秀英"
+
+
+async def test_a_purchase_order_taken_placed_and_shipped_in_one_burst(make, set_up):
+    from station.db.purchase_models import Purchase
+
+    partner = set_up.operators.list_active()[0]
+    zhang = set_up.villagers.add(partner, name="张阿姨", phone="13611112222")
+    app = make()
+    async with app.run_test(size=(150, 50)) as pilot:
+        await log_in(app, pilot)
+        order = ["f3", "ctrl+n", *chars("zay"), "enter", *chars("电饭煲*1*159"), "enter"]
+        for text in ("0", "2", "100", ""):
+            order += ["ctrl+u", *chars(text), "enter"]
+        placed = ["enter", "ctrl+o", *chars("PDD123"), "enter"]
+        shipped = ["ctrl+s", *chars("YT1234567890123"), "enter"]
+        await burst(app, pilot, *order, *placed, *shipped)
+        row = Purchase.get()
+        assert (row.total_fen, row.villager_id, row.status) == (16100, zhang.id, "shipped")
+        assert (row.external_order_no, row.tracking_no) == ("PDD123", "YT1234567890123")
+        assert app.services.purchases.get(row.id).paid_fen == 10000
