@@ -34,7 +34,7 @@ def _looks_like_formula(value: str) -> bool:
 # cells are judged on it alone.
 _SAFE_START = frozenset(map(chr, range(0x21, 0x7F))) - set(_DANGEROUS)
 # So is a CJK unified ideograph (a name, a product, a village): NFKC leaves it as it is.
-_IDEOGRAPHS = ("\u4e00", "\u9fff")
+_IDEOGRAPHS = (chr(0x4E00), chr(0x9FFF))  # code points: a Han literal belongs in the catalogues
 # Cells starting with one of these (or empty) are what `neutralise` returns unchanged at a glance:
 # a writer of many cells looks here before calling it.
 SAFE_FIRST = _SAFE_START | {""}
