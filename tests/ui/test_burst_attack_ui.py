@@ -11,7 +11,7 @@ from station.db.parcel_models import CourierBatch, Parcel
 from station.screens.check_in import CheckInScreen
 from station.screens.dialogs import ConfirmDialog
 from tests.ui.helpers import log_in, settle
-from tests.ui.test_burst_typing_ui import FIRST, SECOND, burst, chars, key_event, open_check_in
+from tests.ui.test_burst_typing_ui import FIRST, SECOND, burst, chars, key_event, open_check_in, send_at_once
 
 
 async def test_f_keys_and_a_form_in_one_burst_from_home(make, set_up):
@@ -314,3 +314,21 @@ async def test_a_purchase_order_taken_placed_and_shipped_in_one_burst(make, set_
         assert (row.total_fen, row.villager_id, row.status) == (16100, zhang.id, "shipped")
         assert (row.external_order_no, row.tracking_no) == ("PDD123", "YT1234567890123")
         assert app.services.purchases.get(row.id).paid_fen == 10000
+
+
+async def test_ctrl_q_declined_in_a_burst_and_the_keys_after_it(make, set_up):
+    """A shift is open: Ctrl+Q asks first. n, typed on, declines; what follows goes on where
+    the partner went. Then Ctrl+Q y closes the app and the keys after it go nowhere."""
+    from station.screens.villagers import VillagersScreen
+
+    set_up.shifts.open_shift(set_up.operators.list_active()[0], 10000)
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(app, pilot)
+        await burst(app, pilot, "ctrl+q", "n", "f6", *chars("zs"))
+        assert isinstance(app.screen, VillagersScreen)
+        assert app.screen.query_one("#search", Input).value == "zs"
+        send_at_once(app, ["ctrl+q", "y", "f2", *chars("5678"), "enter"])
+        await app.typed_ahead_released()
+        await pilot.pause()
+    assert app.return_code == 0
