@@ -16,11 +16,17 @@ _DANGEROUS = ("=", "+", "-", "@", "|", "%", "\t", "\r", "\n", "'")
 
 def _looks_like_formula(value: str) -> bool:
     # Full-width ＝＋－＠ become = + - @ under NFKC, and Excel strips leading spaces before
-    # it reads a formula: judge the first character that counts.
-    head = unicodedata.normalize("NFKC", value[:8]).lstrip(" \u3000\u00a0")
-    if not head:
-        return value[:1] in ("\t", "\r", "\n")
-    return head[0] in _DANGEROUS and not _NUMBER.match(value)
+    # it reads a formula: judge the first character that counts, as typed and under NFKC
+    # (which composes "=" and U+0338 into "≠", yet a spreadsheet still reads the "="), after
+    # spaces of any kind and number (not only those within the first 8 characters).
+    if _NUMBER.match(value):
+        return False
+    for text in (value, value.lstrip()):
+        if text[:1] in _DANGEROUS:
+            return True
+        if unicodedata.normalize("NFKC", text[:8]).lstrip(" \u3000\u00a0")[:1] in _DANGEROUS:
+            return True
+    return False
 
 
 # A first character that is printable ASCII, not a space and not dangerous is the first

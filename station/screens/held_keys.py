@@ -11,18 +11,24 @@ key are held here and let go, in the order typed, to whatever is focused once it
 
 - every message it set going has been handled: the app, the screen and the fields' ancestors
   have emptied their queues twice in a row (as Pilot waits for a screen in tests);
-- a worker it started (a service call: a batch started, a form saved) has finished, as long as
-  the focus is still in the field and the same screens are showing. A dialog pushed or popped
-  meanwhile ends that wait: the keys go to the new screen once its messages are handled;
+- a service call it started (a batch started, a form saved) has finished, wherever the
+  focus went meanwhile; a key action it started (@work, which may wait for a
+  dialog's answer) only as long as the focus is still in the field and the same screens are
+  showing. A dialog pushed or popped ends that wait: the keys go to the new screen once its
+  messages are handled;
 - in any case after HOLD_SECONDS (a database locked, a printer slow): no key is ever dropped.
 
-A field that takes Enter in key order itself (ScanInput, SearchBox: SUBMITS_IN_KEY_ORDER)
-needs no hold: the next code typed belongs in it, scan after scan.
+Outside a field every key holds the keys after it the same way (y in a question, Enter on a
+list's row, an F-key): what it opens or closes is showing before they are let go.
+
+A field that takes Enter in key order itself (ScanInput: SUBMITS_IN_KEY_ORDER) needs no hold:
+the next code typed belongs in it, scan after scan. The desk's search box does hold: its Enter
+focuses the list it answers with, and a Space or an Enter typed on belongs there.
 
 Nothing is watched until a key is typed ahead: such a key only arms the hold (what was focused,
-the screens, the workers running), and the next key that arrives within HOLD_SECONDS starts
-it. Typing at an ordinary pace (the Enter's work done before the next key) costs that key a
-glance at the queues, and an Enter nothing follows costs nothing.
+the screens showing and the workers running before it was handed on), and the next key read
+within HOLD_SECONDS starts it. A key typed after the work is done costs that key a glance at
+the queues; a key nothing follows costs nothing.
 """
 
 from __future__ import annotations
@@ -30,15 +36,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from textual import events
 from textual.app import ScreenStackError, UnknownModeError
 from textual.widget import Widget
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 HOLD_SECONDS = 2.0  # the longest keys wait; the Enter's work is done in milliseconds as a rule
 WORKER_POLL = 0.002
+SERVICE_CALLS = "db"  # the worker group of a plain ServiceCalls.call_service (screens/base.py)
 
 
 def holds_after(event: events.Key, focused: Widget | None) -> bool:
@@ -46,20 +53,23 @@ def holds_after(event: events.Key, focused: Widget | None) -> bool:
 
     In a field, a character goes in at once, but every other key (Enter, Tab, Backspace,
     Ctrl+U) works through a binding that runs only after the key has bubbled up to the app:
-    the characters typed after it would overtake it."""
-    if not isinstance(focused, (Input, Select)) or (isinstance(focused, Input) and event.is_printable):
+    the characters typed after it would overtake it. Outside a field every key may be such a
+    key (y in a question, Enter on a list's row, an F-key): what it opens or closes must be
+    showing before the next key is handed to what is focused."""
+    if isinstance(focused, Input) and event.is_printable:
         return False
     return not (event.key == "enter" and getattr(focused, "SUBMITS_IN_KEY_ORDER", False))
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Armed:
-    """A key whose work may still be going on: where it was pressed and what was there then."""
+    """A key whose work may still be going on: where it was pressed, and what was showing and
+    running before it was handed on."""
 
-    origin: Widget
-    deadline: float  # keys typed later than this go straight on
-    stack: list = field(default_factory=list)  # the screens showing
-    workers: set = field(default_factory=set)  # the workers already running
+    origin: Widget | None
+    deadline: float  # a key read later goes straight on
+    stack: list
+    workers: set
 
 
 class HoldsTypedAhead:
@@ -76,7 +86,7 @@ class HoldsTypedAhead:
             if self._holding:
                 self._held_events().append(event)
             elif self._armed is not None and time.monotonic() < self._armed.deadline:
-                self._held_events().append(event)  # typed after a key whose work may not be done
+                self._held_events().append(event)  # read after a key whose work may not be done
                 self._start_hold(self._armed)
             else:
                 self._armed = None
@@ -85,17 +95,19 @@ class HoldsTypedAhead:
         await super().on_event(event)  # type: ignore[misc]
 
     async def _pass_on(self, event: events.Event) -> None:
-        """As Textual would (priority bindings, then the focused widget); an Enter arms a hold."""
+        """As Textual would (priority bindings, then the focused widget); a key whose work decides
+        where the next keys go arms a hold.
+
+        What was showing and running is noted before the key is handed on: a priority binding
+        (Ctrl+L, an F-key) runs its action, and starts its service call, within the hand-over."""
         app = self
         focused = app.focused  # type: ignore[attr-defined]
+        if not (isinstance(event, events.Key) and holds_after(event, focused)):
+            await super().on_event(event)  # type: ignore[misc]
+            return
+        stack, workers = list(app.screen_stack), set(app.workers)  # type: ignore[attr-defined]
         await super().on_event(event)  # type: ignore[misc]
-        if isinstance(event, events.Key) and holds_after(event, focused):
-            self._armed = _Armed(
-                focused,
-                time.monotonic() + HOLD_SECONDS,
-                list(app.screen_stack),  # type: ignore[attr-defined]
-                set(app.workers),  # type: ignore[attr-defined]
-            )
+        self._armed = _Armed(focused, time.monotonic() + HOLD_SECONDS, stack, workers)
 
     def _start_hold(self, armed: _Armed) -> None:
         self._armed = None
@@ -156,7 +168,7 @@ class HoldsTypedAhead:
                 self._holding = False  # the app is closing: nowhere for the keys to go
                 self._released_event().set()
 
-    def _nodes_to_watch(self, origin: Widget) -> list:
+    def _nodes_to_watch(self, origin: Widget | None) -> list:
         """The app, its screen, and the ancestors of the field and of what is focused now."""
         app = self
         nodes: dict[int, object] = {id(app): app}
@@ -171,18 +183,22 @@ class HoldsTypedAhead:
                     nodes.setdefault(id(node), node)
         return list(nodes.values())
 
-    def _worker_to_wait_for(self, origin: Widget, stack: list, before: set):
-        """A worker the Enter started, while its answer is still what decides where keys go."""
+    def _worker_to_wait_for(self, origin: Widget | None, stack: list, before: set):
+        """A worker the key started, while its answer may still decide where keys go.
+
+        While the focus and the screens are as they were, any. Once they moved, only a plain
+        service call (y in a question: the dialog closes, then the answer is saved and the form
+        it leads to is focused): a key action (@work) may be waiting for a dialog's answer, and a
+        receipt printing or a backup decides nothing about where keys go."""
         app = self
-        if list(app.screen_stack) != stack or app.focused not in (origin, None):  # type: ignore[attr-defined]
-            return None
+        unmoved = list(app.screen_stack) == stack and app.focused in (origin, None)  # type: ignore[attr-defined]
         for worker in app.workers:  # type: ignore[attr-defined]
-            if worker not in before and not worker.is_finished:
+            if worker not in before and not worker.is_finished and (unmoved or worker.group == SERVICE_CALLS):
                 return worker
         return None
 
     async def _release(self) -> None:
-        """On the app's own turn: the held keys, in order, until one of them arms a new hold (the
+        """On the app's own turn: the held keys, in order, until one of them arms a hold (the
         keys after it wait for its work in turn)."""
         self._holding = False
         held = self._held_events()

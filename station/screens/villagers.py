@@ -114,3 +114,4 @@ class VillagersScreen(StationScreen):
         search = self.query_one("#search", Input)
         search.value = saved.name  # triggers a search that shows the saved row
         search.focus()
+        search.select_all()  # what is typed next is the next search: it replaces the name

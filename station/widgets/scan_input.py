@@ -59,11 +59,10 @@ class ScanInput(Input):
 
 
 class SearchBox(Input):
-    """A search box a scanner types into: Enter submits in key order (as ScanInput does) and
-    leaves the text selected, so the next code scanned replaces it — even one whose keys are
-    already queued behind the Enter."""
-
-    SUBMITS_IN_KEY_ORDER = True
+    """A search box a scanner types into: Enter submits and leaves the text selected, so the next
+    code scanned replaces it. Keys typed after the Enter wait for its answer (screens/held_keys.py):
+    a Space and an Enter typed on go to the list it focuses (tick, hand over), a code typed on
+    goes back to this box through the list (widgets/type_ahead_table.py)."""
 
     def on_key(self, event: events.Key) -> None:
         if event.key == "enter":

@@ -15,6 +15,11 @@ class TypeAheadTable(SelectableTable):
         self.search_box = search_box  # the id of the Input that takes what is typed here
         self.passing_on = False  # a text is being passed on: its Enter goes with it
 
+    def on_focus(self) -> None:
+        # Back on the list: what was passed on has ended there (the keys typed after its first
+        # character went to the box itself, screens/held_keys.py), so an Enter here is the list's.
+        self.passing_on = False
+
     def on_key(self, event: events.Key) -> None:
         # Keys typed quickly all reach this list before the first of them moves the focus, so
         # each is passed on from here, in order: characters, then the Enter that ends them.
