@@ -6,11 +6,14 @@ to catch up (Pilot's `press` waits for idle after each key, which no scanner doe
 
 from __future__ import annotations
 
+import time
+
 from textual import events
 from textual.keys import _character_to_key
 from textual.widgets import Input, Label
 
 from station.db.parcel_models import CourierBatch, Parcel
+from station.screens import held_keys
 from station.screens.check_in import CheckInScreen
 from station.screens.form_dialog import FormDialog
 from tests.ui.helpers import log_in, screen_text, settle, type_text
@@ -40,6 +43,32 @@ async def burst(app, pilot, *keys: str) -> None:
 
 def chars(text: str) -> list[str]:
     return list(text)
+
+
+class HoldClock:
+    """The hold's clock, the test's: it stands still until the test moves it, so the hold's
+    limit comes when the test says, however loaded the machine."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def hold_clock(monkeypatch) -> HoldClock:
+    clock = HoldClock()
+    monkeypatch.setattr(held_keys, "time", clock)
+    return clock
+
+
+async def until_called(pilot, called) -> None:
+    """Until a stubbed service call (a threading.Event it sets) has begun, then one more turn."""
+    deadline = time.monotonic() + 20
+    while not called.is_set() and time.monotonic() < deadline:
+        await pilot.pause(0.01)
+    assert called.is_set(), "the service call never began"
+    await pilot.pause()
 
 
 async def open_check_in(app, pilot) -> None:
@@ -177,18 +206,8 @@ async def test_keys_held_behind_a_stuck_service_call_are_let_go_after_the_limit(
     for ever nor dropped; they go to what is focused when the limit is up. The hold's clock is
     the test's: the limit comes when the test says, however loaded the machine."""
     import threading
-    import time
 
-    from station.screens import held_keys
-
-    class HoldClock:
-        offset = 0.0
-
-        def monotonic(self) -> float:
-            return time.monotonic() + self.offset
-
-    clock = HoldClock()
-    monkeypatch.setattr(held_keys, "time", clock)
+    clock = hold_clock(monkeypatch)
     app = make()
     gate, entered = threading.Event(), threading.Event()
     real = app.services.parcels.start_batch
@@ -202,12 +221,9 @@ async def test_keys_held_behind_a_stuck_service_call_are_let_go_after_the_limit(
     async with app.run_test(size=(100, 30)) as pilot:
         await open_check_in(app, pilot)
         send_at_once(app, ["3", "enter", "2", "enter", *chars("中通"), "enter", "7", "5"])
-        deadline = time.monotonic() + 20
-        while not entered.is_set() and time.monotonic() < deadline:
-            await pilot.pause(0.01)
-        await pilot.pause()
-        assert entered.is_set() and app.screen.query_one("#courier", Input).value == "中通"  # "75" held
-        clock.offset = held_keys.HOLD_SECONDS + 1  # the limit is up
+        await until_called(pilot, entered)
+        assert app.screen.query_one("#courier", Input).value == "中通"  # "75" held
+        clock.now = held_keys.HOLD_SECONDS + 1  # the limit is up
         await app.typed_ahead_released()
         await pilot.pause()
         assert app.screen.query_one("#courier", Input).value == "中通75"
@@ -218,15 +234,17 @@ async def test_keys_held_behind_a_stuck_service_call_are_let_go_after_the_limit(
         assert app.focused is app.screen.query_one("#scan")
 
 
-async def test_the_app_closes_while_keys_are_held(make, set_up):
+async def test_the_app_closes_while_keys_are_held(make, set_up, monkeypatch):
     """Keys held behind a call that has not answered: closing the app does not wait for them."""
     import threading
 
+    hold_clock(monkeypatch)  # stands still: the keys stay held however loaded the machine
     app = make()
-    gate = threading.Event()
+    gate, entered = threading.Event(), threading.Event()
     real = app.services.parcels.start_batch
 
     def start_batch(*args, **kwargs):
+        entered.set()
         gate.wait(10)
         return real(*args, **kwargs)
 
@@ -235,7 +253,7 @@ async def test_the_app_closes_while_keys_are_held(make, set_up):
         async with app.run_test(size=(100, 30)) as pilot:
             await open_check_in(app, pilot)
             send_at_once(app, ["3", "enter", "2", "enter", *chars("中通"), "enter", "7", "5"])
-            await pilot.pause(0.1)
+            await until_called(pilot, entered)
             assert app.screen.query_one("#courier", Input).value == "中通"  # "75" held
             app.exit()
             await pilot.pause()
