@@ -107,3 +107,18 @@ async def check_in_one(app: StationApp, pilot, tracking: str, *, courier: str = 
     await settle(app, pilot)
     await pilot.press(*tracking, "enter")
     await settle(app, pilot)
+
+
+def a_consignor_with_a_sale(set_up):
+    """张三 (a villager) and 张师傅, a farmer whose 10 duck eggs at ¥2.00 have sold 5 for cash:
+    typing "zs" finds both, the consignor first."""
+    from station.services.consignments import SaleLine
+
+    partner = set_up.operators.list_active()[0]
+    set_up.villagers.add(partner, name="张三", phone="13500001111")
+    farmer = set_up.villagers.add(partner, name="张师傅", phone="13566667777")
+    egg = set_up.consignments.intake(
+        partner, consignor_id=farmer.id, product="鸭蛋", unit="piece", qty_milli=10000, unit_price_fen=200
+    )
+    set_up.consignments.sell(partner, [SaleLine(egg.lot.id, 5000, None, "")], method="cash")
+    return farmer

@@ -8,12 +8,13 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
 from textual.widgets import Input
 
 from station.db.parcel_models import CourierBatch, Parcel
 from station.screens.check_in import CheckInScreen
 from station.screens.dialogs import ConfirmDialog
-from tests.ui.helpers import log_in, settle
+from tests.ui.helpers import a_consignor_with_a_sale, log_in, settle
 from tests.ui.test_burst_typing_ui import FIRST, SECOND, burst, chars, key_event, open_check_in, send_at_once
 
 
@@ -176,23 +177,15 @@ def one_each_for_two_lis(set_up) -> None:
 DESK_SEVERAL = ["f2", *chars("5678"), "enter", "ctrl+a", "enter", "y", "enter"]
 
 
-async def test_a_hand_over_to_two_people_at_a_persons_pace(make, set_up):
+@pytest.mark.parametrize("pace", ["a person's", "one burst"])
+async def test_a_hand_over_to_two_people_answered_y(make, set_up, pace):
     from tests.ui.helpers import press_each
 
     one_each_for_two_lis(set_up)
     app = make()
     async with app.run_test(size=(130, 45)) as pilot:
         await log_in(app, pilot)
-        await press_each(app, pilot, *DESK_SEVERAL)
-        assert Parcel.select().where(Parcel.status == "picked_up").count() == 2
-
-
-async def test_a_hand_over_to_two_people_answered_y_in_one_burst(make, set_up):
-    one_each_for_two_lis(set_up)
-    app = make()
-    async with app.run_test(size=(130, 45)) as pilot:
-        await log_in(app, pilot)
-        await burst(app, pilot, *DESK_SEVERAL)
+        await (burst if pace == "one burst" else press_each)(app, pilot, *DESK_SEVERAL)
         assert Parcel.select().where(Parcel.status == "picked_up").count() == 2
 
 
@@ -214,15 +207,8 @@ async def test_esc_and_an_f_key_inside_a_burst_take_the_keys_after_them_along(ma
 
 async def test_consignment_intake_and_settlement_in_one_burst(make, set_up):
     from station.db.consignment_models import ConsignmentLot, ConsignmentSettlement
-    from station.services.consignments import SaleLine
 
-    partner = set_up.operators.list_active()[0]
-    set_up.villagers.add(partner, name="张三", phone="13500001111")
-    farmer = set_up.villagers.add(partner, name="张师傅", phone="13566667777")
-    egg = set_up.consignments.intake(
-        partner, consignor_id=farmer.id, product="鸭蛋", unit="piece", qty_milli=10000, unit_price_fen=200
-    )
-    set_up.consignments.sell(partner, [SaleLine(egg.lot.id, 5000, None, "")], method="cash")
+    farmer = a_consignor_with_a_sale(set_up)
     app = make()
     async with app.run_test(size=(100, 30)) as pilot:
         await log_in(app, pilot)

@@ -79,6 +79,14 @@ async def open_check_in(app, pilot) -> None:
     assert isinstance(app.screen, CheckInScreen)
 
 
+async def start_batch_3_2(app, pilot) -> None:
+    """Shelf 3, layer 2, courier 中通, at a person's pace: the batch starts, the scan box waits."""
+    await pilot.press("3", "enter", "2", "enter")
+    await type_text(pilot, "中通")
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
 async def test_shelf_layer_and_courier_typed_in_one_burst(make, set_up):
     app = make()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -112,10 +120,7 @@ async def test_scan_enter_and_the_next_scan_in_one_burst(make, set_up):
     app = make()
     async with app.run_test(size=(100, 30)) as pilot:
         await open_check_in(app, pilot)
-        await pilot.press("3", "enter", "2", "enter")
-        await type_text(pilot, "中通")
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await start_batch_3_2(app, pilot)
         assert app.focused is app.screen.query_one("#scan")
         slip = [*chars(SECOND[:-1]), "9", "backspace", SECOND[-1]]  # a slip put right at once
         await burst(app, pilot, *chars(FIRST), "enter", *slip, "enter", *chars("7512"))
@@ -134,10 +139,7 @@ async def test_a_form_dialog_filled_in_one_burst(make, set_up):
     app = make()
     async with app.run_test(size=(100, 30)) as pilot:
         await open_check_in(app, pilot)
-        await pilot.press("3", "enter", "2", "enter")
-        await type_text(pilot, "中通")
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await start_batch_3_2(app, pilot)
         await pilot.press(*FIRST, "enter")
         await settle(app, pilot)
         await pilot.press("ctrl+s")

@@ -11,8 +11,7 @@ from textual.widgets import DataTable, Select
 from station.db.consignment_models import ConsignmentLot, ConsignmentSettlement
 from station.domain.errors import InvalidInput
 from station.domain.periods import parse_shelf_life
-from station.services.consignments import SaleLine
-from tests.ui.helpers import fill, log_in, press_each, settle, type_text
+from tests.ui.helpers import a_consignor_with_a_sale, fill, log_in, press_each, settle, type_text
 
 
 def test_shelf_life_as_days_or_a_date():
@@ -29,13 +28,7 @@ def test_shelf_life_as_days_or_a_date():
 
 
 async def test_consignor_first_days_shelf_life_and_wechat_settlement(make, set_up, clock):
-    partner = set_up.operators.list_active()[0]
-    set_up.villagers.add(partner, name="张三", phone="13500001111")
-    farmer = set_up.villagers.add(partner, name="张师傅", phone="13566667777")
-    egg = set_up.consignments.intake(
-        partner, consignor_id=farmer.id, product="鸭蛋", unit="piece", qty_milli=10000, unit_price_fen=200
-    )
-    set_up.consignments.sell(partner, [SaleLine(egg.lot.id, 5000, None, "")], method="cash")
+    a_consignor_with_a_sale(set_up)
     app = make()
     async with app.run_test(size=(100, 30)) as pilot:
         await log_in(app, pilot)
