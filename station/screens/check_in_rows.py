@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Input
 
 from station.domain.carriers import CARRIERS
 from station.screens.base import StationScreen
-from station.screens.dialogs import ConfirmDialog
+from station.screens.dialogs import ConfirmByYDialog
 from station.screens.form_dialog import FormDialog, FormField
 from station.screens.villager_picker import VillagerPickerDialog
 from station.services.parcels import ParcelInfo
@@ -122,7 +122,7 @@ class BatchRows(_Screen):
             name=order.villager_name,
             items=self.t("list.sep").join(i.description for i in order.items),
         )
-        if await self.app.push_screen_wait(ConfirmDialog(question)):
+        if await self.app.push_screen_wait(ConfirmByYDialog(question)):
             operator = self.session.require
             self.call_service(
                 lambda: purchases.link_parcel(operator, order.id, parcel.id),

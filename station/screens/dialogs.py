@@ -16,13 +16,10 @@ from station.services.common import OperatorInfo
 from station.widgets.form import FormSelect
 
 
-class ConfirmDialog(StationDialog[bool]):
-    """Says what will happen; y/Enter confirms, n/Esc declines."""
+class _Question(StationDialog[bool]):
+    """A yes/no question; the subclass's bindings say which keys answer it."""
 
-    BINDINGS = [
-        Binding("y,enter", "answer(True)", "dialog.yes", id="dialog.yes"),
-        Binding("n,escape", "answer(False)", "dialog.no", id="dialog.no"),
-    ]
+    HINT = "dialog.yes_no_hint"
 
     def __init__(self, question: str) -> None:
         super().__init__()
@@ -31,10 +28,31 @@ class ConfirmDialog(StationDialog[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(self.question, id="question")
-            yield Label(self.t("dialog.yes_no_hint"), classes="hint")
+            yield Label(self.t(self.HINT), classes="hint")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class ConfirmDialog(_Question):
+    """Says what will happen; y/Enter confirms, n/Esc declines."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "dialog.yes", id="dialog.yes"),
+        Binding("n,escape", "answer(False)", "dialog.no", id="dialog.no"),
+    ]
+
+
+class ConfirmByYDialog(_Question):
+    """A question that comes up by itself while the partner may be scanning (a parcel that may
+    belong to an open order): only y confirms. A scanner's Enter, sent as the question opens,
+    must not answer it."""
+
+    HINT = "dialog.y_only_hint"
+    BINDINGS = [
+        Binding("y", "answer(True)", "dialog.yes", id="dialog.yes"),
+        Binding("n,escape", "answer(False)", "dialog.no", id="dialog.no"),
+    ]
 
 
 class ErrorDialog(StationDialog[None]):

@@ -13,7 +13,7 @@ from textual.widgets import Input
 
 from station.db.parcel_models import CourierBatch, Parcel
 from station.screens.check_in import CheckInScreen
-from station.screens.dialogs import ConfirmDialog
+from station.screens.dialogs import ConfirmByYDialog, ConfirmDialog
 from tests.ui.helpers import a_consignor_with_a_sale, log_in, settle
 from tests.ui.test_burst_typing_ui import FIRST, SECOND, burst, chars, key_event, open_check_in, send_at_once
 
@@ -258,7 +258,36 @@ async def test_a_code_scanned_while_the_order_question_comes_up_is_not_its_answe
         await burst(app, pilot, *chars(FIRST), "enter", *chars(SECOND), "enter")
         assert [p.tracking_no for p in Parcel.select().order_by(Parcel.id)] == [FIRST, SECOND]
         assert Parcel.get(Parcel.tracking_no == FIRST).purchase_id is None  # not answered by a scan's Enter
-        assert isinstance(app.screen, ConfirmDialog)  # still asking
+        assert isinstance(app.screen, ConfirmByYDialog)  # still asking
+
+
+async def test_a_scanners_enter_reaching_the_order_question_does_not_link_only_y_does(make, set_up):
+    """In a terminal the next scan's keys can arrive after the question has opened: its Enter
+    must not link the parcel to the order (the question takes y only); y still does."""
+    from station.domain.orders import ItemLine
+    from station.screens.dialogs import ConfirmByYDialog
+
+    partner = set_up.operators.list_active()[0]
+    villager = set_up.villagers.add(partner, name="张三", phone="13500001111")
+    order = set_up.purchases.create(
+        partner, villager_id=villager.id, platform="pdd", items=[ItemLine("米", 1, 1000)]
+    ).order
+    set_up.purchases.place(partner, order.id, "PDD-1")
+    set_up.purchases.ship(partner, order.id, FIRST)
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_check_in(app, pilot)
+        await burst(app, pilot, "3", "enter", "2", "enter", *chars("中通"), "enter")
+        await burst(app, pilot, *chars(FIRST), "enter")
+        deadline = time.monotonic() + 20  # the question comes up once the order is found
+        while not isinstance(app.screen, ConfirmByYDialog) and time.monotonic() < deadline:
+            await pilot.pause(0.01)
+        assert isinstance(app.screen, ConfirmByYDialog)
+        await burst(app, pilot, *chars(SECOND), "enter")  # the next scan, into the question
+        assert isinstance(app.screen, ConfirmByYDialog)
+        assert Parcel.get(Parcel.tracking_no == FIRST).purchase_id is None
+        await burst(app, pilot, "y")
+        assert Parcel.get(Parcel.tracking_no == FIRST).purchase_id == order.id
 
 
 async def test_a_pin_typed_on_after_ctrl_l_waits_for_the_log_out(make, set_up):

@@ -38,6 +38,7 @@ MESSAGES: dict[str, str] = {
     "dialog.cancel": "Cancel",
     "dialog.close": "Close",
     "dialog.yes_no_hint": "Y or Enter to confirm, N or Esc to cancel",
+    "dialog.y_only_hint": "Y to confirm (Enter does not), N or Esc to skip",
     # set-up and log-in
     "setup.title": "First run: set up the station",
     "setup.intro": "Station details and the partner who runs it. Enter moves to the next field; Enter on the last one saves.",

@@ -38,6 +38,7 @@ MESSAGES: dict[str, str] = {
     "dialog.cancel": "取消",
     "dialog.close": "关闭",
     "dialog.yes_no_hint": "按 Y 或回车确定，按 N 或 Esc 取消",
+    "dialog.y_only_hint": "按 Y 确定（回车不算），按 N 或 Esc 跳过",
     # set-up and log-in
     "setup.title": "首次使用：设置服务站",
     "setup.intro": "填写服务站信息和站长（合伙人）信息。回车跳到下一项，最后一项回车保存。",
