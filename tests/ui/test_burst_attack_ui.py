@@ -238,9 +238,9 @@ async def test_text_pasted_between_keys_typed_ahead_keeps_its_place(make, set_up
         assert (batch.shelf, batch.layer, batch.courier_name) == (3, 2, "中通")
 
 
-async def test_a_code_scanned_while_the_order_question_comes_up_is_not_its_answer(make, set_up):
-    """The first parcel belongs to an open order: the question comes up while the next code is
-    being scanned. The next code is checked in whole; its Enter does not answer the question."""
+def an_order_shipped_as(set_up, tracking_no: str):
+    """张三's order for rice, placed and shipped with `tracking_no`: that parcel's check-in asks
+    whether to link it."""
     from station.domain.orders import ItemLine
 
     partner = set_up.operators.list_active()[0]
@@ -249,7 +249,14 @@ async def test_a_code_scanned_while_the_order_question_comes_up_is_not_its_answe
         partner, villager_id=villager.id, platform="pdd", items=[ItemLine("米", 1, 1000)]
     ).order
     set_up.purchases.place(partner, order.id, "PDD-1")
-    set_up.purchases.ship(partner, order.id, FIRST)
+    set_up.purchases.ship(partner, order.id, tracking_no)
+    return order
+
+
+async def test_a_code_scanned_while_the_order_question_comes_up_is_not_its_answer(make, set_up):
+    """The first parcel belongs to an open order: the question comes up while the next code is
+    being scanned. The next code is checked in whole; its Enter does not answer the question."""
+    an_order_shipped_as(set_up, FIRST)
     app = make()
     async with app.run_test(size=(100, 30)) as pilot:
         await open_check_in(app, pilot)
@@ -264,16 +271,7 @@ async def test_a_code_scanned_while_the_order_question_comes_up_is_not_its_answe
 async def test_a_scanners_enter_reaching_the_order_question_does_not_link_only_y_does(make, set_up):
     """In a terminal the next scan's keys can arrive after the question has opened: its Enter
     must not link the parcel to the order (the question takes y only); y still does."""
-    from station.domain.orders import ItemLine
-    from station.screens.dialogs import ConfirmByYDialog
-
-    partner = set_up.operators.list_active()[0]
-    villager = set_up.villagers.add(partner, name="张三", phone="13500001111")
-    order = set_up.purchases.create(
-        partner, villager_id=villager.id, platform="pdd", items=[ItemLine("米", 1, 1000)]
-    ).order
-    set_up.purchases.place(partner, order.id, "PDD-1")
-    set_up.purchases.ship(partner, order.id, FIRST)
+    order = an_order_shipped_as(set_up, FIRST)
     app = make()
     async with app.run_test(size=(100, 30)) as pilot:
         await open_check_in(app, pilot)
