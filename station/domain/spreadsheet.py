@@ -35,6 +35,7 @@ def _looks_like_formula(value: str) -> bool:
 _SAFE_START = frozenset(map(chr, range(0x21, 0x7F))) - set(_DANGEROUS)
 # So is a CJK unified ideograph (a name, a product, a village): NFKC leaves it as it is.
 _IDEOGRAPHS = (0x4E00, 0x9FFF)  # code points, first and last
+IDEOGRAPH_FIRST, IDEOGRAPH_LAST = chr(_IDEOGRAPHS[0]), chr(_IDEOGRAPHS[1])  # for a writer's own glance
 # Cells starting with one of these (or empty) are what `neutralise` returns unchanged at a glance:
 # a writer of many cells looks here before calling it.
 SAFE_FIRST = _SAFE_START | {""}

@@ -9,13 +9,14 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
-from peewee import DateTimeField
+from peewee import DateTimeField, fn
 
 from station.db.consignment_models import ConsignmentLot, ConsignmentSale, ConsignmentSettlement
 from station.db.models import AuditEvent, DayClose, LedgerEntry, Villager
 from station.db.oversight_models import Complaint, Shift
 from station.db.parcel_models import Parcel
 from station.db.purchase_models import Purchase
+from station.db.rows import tuples
 from station.db.utility_models import Tariff, UtilityBill
 from station.domain.money import fen_to_yuan_text
 from station.domain.periods import Period
@@ -51,13 +52,13 @@ def _at_stored(field: DateTimeField) -> Callable[[object], str]:
 def ledger_rows(period: Period) -> Iterator[list]:
     """The journal with each account's running balance (opening balance carried in)."""
     balances: dict[str, int] = defaultdict(int)
-    for row in (
-        LedgerEntry.select(LedgerEntry.account, LedgerEntry.amount_fen)
+    opening = (  # summed by the database: the history before the month is not read into Python
+        LedgerEntry.select(LedgerEntry.account, fn.SUM(LedgerEntry.amount_fen))
         .where(LedgerEntry.business_date < period.start)
-        .tuples()
-        .iterator()
-    ):
-        balances[row[0]] += row[1]
+        .group_by(LedgerEntry.account)
+    )
+    for account, total in tuples(opening):
+        balances[account] = total
     query = (
         LedgerEntry.select()
         .where((LedgerEntry.business_date >= period.start) & (LedgerEntry.business_date < period.end))
@@ -85,9 +86,11 @@ def ledger_rows(period: Period) -> Iterator[list]:
         ]
 
 
-def parcel_rows(period: Period) -> Iterator[list]:
-    """Tuples, not model instances: a busy month is 100,000 rows."""
-    query = (
+def parcels_of_month(period: Period):
+    """The parcels checked in, picked up or returned in the period, by id: three index ranges
+    (m014 indexes the third) and a sort of the month's rows, not the whole history read in id
+    order (which SQLite chose while one of the three had no index)."""
+    return (
         Parcel.select(
             Parcel.id,
             Parcel.tracking_no,
@@ -114,6 +117,11 @@ def parcel_rows(period: Period) -> Iterator[list]:
         )
         .order_by(Parcel.id)
     )
+
+
+def parcel_rows(period: Period) -> Iterator[list]:
+    """Tuples, not model instances: a busy month is 100,000 rows."""
+    query = parcels_of_month(period)
     # The database's own values, not peewee's per-cell conversion (most of the time of a big
     # month): times as SQLite holds them are already the text `_at` would write.
     at = _at_stored(Parcel.checked_in_at)

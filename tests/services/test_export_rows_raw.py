@@ -7,7 +7,7 @@ import pytest
 
 from station.db.parcel_models import Parcel
 from station.domain.periods import parse_month
-from station.services.export_rows import _at, parcel_rows
+from station.services.export_rows import _at, parcel_rows, parcels_of_month
 
 TIMES = ["checked_in_at", "notified_at", "picked_up_at", "returned_at"]
 
@@ -38,3 +38,30 @@ def test_parcel_times_come_out_as_a_model_read_writes_them(services, partner, st
     assert (row[11], row[13]) == (_at(model.picked_up_at), _at(model.returned_at))
     assert row[10] == 1 and row[14] == 0
     assert isinstance(model.checked_in_at, dt.datetime)
+
+
+def test_the_months_parcels_are_three_index_ranges_not_the_whole_history(services):
+    """A station with years of parcels exports a month by reading that month's: the query is
+    planned as a search of the three times' indexes (m014 adds the third), never a scan."""
+    sql, params = parcels_of_month(parse_month("2026-11")).sql()
+    plan = [row[-1] for row in services.db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
+    assert not any(step.startswith("SCAN") for step in plan), plan
+    for index in ("parcel_checked_in_at", "parcel_picked_up_at", "parcel_returned_at"):
+        assert any(f"USING INDEX {index} " in step for step in plan), plan
+
+
+def test_a_parcel_is_in_the_month_it_was_checked_in_picked_up_or_returned_in_by_id(services, partner):
+    batch = services.parcels.start_batch(partner, shelf=1, layer=1)
+    ids = [services.parcels.check_in(partner, f"SF12345678901{n:02d}", batch_id=batch.id).parcel.id for n in range(5)]
+    october, december = "2026-10-20 10:00:00", "2026-12-02 10:00:00"
+    for parcel_id, checked_in, picked_up, returned in (
+        (ids[0], october, None, "2026-11-05 08:00:00"),  # returned in the month only
+        (ids[1], october, "2026-11-30 23:59:59", None),  # picked up in the month only
+        (ids[2], october, december, None),  # nothing in the month
+        (ids[3], october, None, None),  # nothing in the month
+    ):
+        services.db.execute_sql(
+            "UPDATE parcel SET checked_in_at = ?, picked_up_at = ?, returned_at = ? WHERE id = ?",
+            (checked_in, picked_up, returned, parcel_id),
+        )
+    assert [row[0] for row in parcel_rows(parse_month("2026-11"))] == [ids[0], ids[1], ids[4]]

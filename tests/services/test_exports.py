@@ -1,5 +1,6 @@
 import csv
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -168,3 +169,24 @@ def test_a_month_that_has_not_begun_is_refused_and_nothing_is_written(services, 
         services.exports.export(partner, coming, tmp_path / "out")
     assert caught.value.key == "export.future_period"
     assert not (tmp_path / "out").exists()
+
+
+def test_balances_carry_over_from_the_months_before(services, partner, clock, tmp_path):
+    """The opening balances are the history's sums, the running balance column starts from
+    them, and the closing balances are the opening plus the month (an account with no entry
+    in the month keeps its opening; one first used in the month opens at nothing)."""
+    november = clock.now()
+    clock.at = dt.datetime(2026, 9, 30, 9)
+    services.ledger.post("counter.adjust", "a", [Line("cash", 700, "cash"), Line("income:other", -700)], operator_id=1)
+    clock.at = dt.datetime(2026, 10, 31, 20)
+    services.ledger.post("counter.adjust", "b", [Line("cash", 300, "cash"), Line("villager:9", -300)], operator_id=1)
+    clock.at = november
+    services.ledger.post("counter.adjust", "c", [Line("cash", -250, "cash"), Line("deposit:1", 250)], operator_id=1)
+    out = export(services, partner, tmp_path)
+    assert verify(out) == []
+    ledger = json.loads((out / "manifest.json").read_text())["ledger"]
+    assert ledger["opening_balances_fen"] == {"cash": 1000, "income:other": -700, "villager:9": -300}
+    assert ledger["closing_balances_fen"] == {"cash": 750, "deposit:1": 250, "income:other": -700, "villager:9": -300}
+    [header, *rows] = read_csv(out / "ledger.csv")
+    running = {row[header.index("account")]: row[header.index("account_balance_yuan")] for row in rows}
+    assert running == {"cash": "7.50", "deposit:1": "2.50"}
