@@ -10,6 +10,7 @@ from peewee import (
     Expression,
     ForeignKeyField,
     IntegerField,
+    NodeList,
     TextField,
 )
 
@@ -93,3 +94,10 @@ def on_shelf() -> Expression:
     every live parcel through the status index (milliseconds at a million parcels).
     """
     return Expression(Parcel.status, OP.IN, SQL("(" + ", ".join(f"'{s}'" for s in LIVE_STATUSES) + ")"))
+
+
+def not_by_index(column) -> NodeList:
+    """`+column`: the same value, but a term SQLite will not answer from the column's index,
+    so that it searches by the other terms' indexes instead (a range over all of history on
+    this one would read every row before it)."""
+    return NodeList((SQL("+"), column), glue="")

@@ -12,7 +12,7 @@ from peewee import Database, fn
 from station.config import ParcelConfig
 from station.db.consignment_models import ConsignmentLot, ConsignmentSale
 from station.db.models import LedgerEntry, Villager
-from station.db.parcel_models import Parcel, on_shelf
+from station.db.parcel_models import Parcel, not_by_index, on_shelf
 from station.db.purchase_models import Purchase
 from station.db.rows import tuples
 from station.domain.clock import Clock
@@ -23,6 +23,14 @@ from station.services.ledger import PAYMENT_METHODS
 from station.services.utility_reports import summary
 
 KINDS = ("day", "week", "month")
+
+
+def stays_query(end_at: dt.datetime, first_end: dt.datetime):
+    """Parcels checked in before `end_at` that were still on a shelf at `first_end`."""
+    return Parcel.select(Parcel.checked_in_at, Parcel.picked_up_at, Parcel.returned_at).where(
+        (not_by_index(Parcel.checked_in_at) < end_at)
+        & (on_shelf() | (Parcel.picked_up_at >= first_end) | (Parcel.returned_at >= first_end))
+    )
 
 
 def parcels_daily(period: Period, thresholds) -> list[tuple[dt.date, int, int, int]]:
@@ -41,16 +49,13 @@ def parcels_daily(period: Period, thresholds) -> list[tuple[dt.date, int, int, i
         )
     ):
         handed[at.date()] += 1
-    # One read of every parcel on a shelf at some day's end, instead of one per day.
+    # One read of every parcel on a shelf at some day's end, instead of one per day: those
+    # still on a shelf and those that left after the first day's end, each term an index's
+    # (checked in before the period's end is a filter, not a search of all earlier parcels).
     first_end = dt.datetime.combine(period.start + dt.timedelta(days=1), dt.time())
     stays = [
         (checked_in, picked or returned)
-        for checked_in, picked, returned in tuples(
-            Parcel.select(Parcel.checked_in_at, Parcel.picked_up_at, Parcel.returned_at).where(
-                (Parcel.checked_in_at < period.end_at)
-                & (on_shelf() | (Parcel.picked_up_at >= first_end) | (Parcel.returned_at >= first_end))
-            )
-        )
+        for checked_in, picked, returned in tuples(stays_query(period.end_at, first_end))
     ]
     rows = []
     for day in period.days:

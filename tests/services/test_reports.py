@@ -95,3 +95,47 @@ def test_xlsx_report_has_a_native_chart(week, tmp_path):
 def test_bad_periods(text):
     with pytest.raises(InvalidInput):
         parse_period(text, dt.date(2026, 11, 23))
+
+
+def test_the_overdue_series_counts_every_parcel_on_a_shelf_at_each_days_end(services, partner, clock):
+    """Parcels checked in long before the week: one left before it (not counted), one picked
+    up and one returned during it (counted until they left), one still on the shelf; the
+    series equals a count over every parcel, made here day by day."""
+    clock.at = dt.datetime(2026, 10, 1, 9)
+    batch = services.parcels.start_batch(partner, shelf=1, layer=1)
+    ids = [services.parcels.check_in(partner, f"7500000000{n:04d}", batch_id=batch.id).parcel.id for n in range(5)]
+    clock.at = dt.datetime(2026, 11, 20, 9)
+    for parcel_id, picked, returned in (
+        (ids[0], "2026-10-05 10:00:00", None),  # gone before the week
+        (ids[1], "2026-11-18 16:30:00", None),  # picked up during it
+        (ids[2], None, "2026-11-19 08:00:00"),  # returned during it
+        (ids[3], "2026-11-21 10:00:00", None),  # picked up after it
+    ):
+        status = "picked_up" if picked else "returned"
+        services.db.execute_sql(
+            "UPDATE parcel SET status = ?, picked_up_at = ?, returned_at = ? WHERE id = ?",
+            (status, picked, returned, parcel_id),
+        )
+    period = parse_period("week", dt.date(2026, 11, 20))
+    thresholds = [3, 7, 15]
+    everything = [
+        (dt.datetime.fromisoformat(c), dt.datetime.fromisoformat(p or r) if (p or r) else None)
+        for c, p, r in services.db.execute_sql("SELECT checked_in_at, picked_up_at, returned_at FROM parcel")
+    ]
+    expected = []
+    for day in period.days:
+        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
+        on_shelf = [c for c, left in everything if c < end and (left is None or left >= end)]
+        expected.append(len(on_shelf))  # all checked in on 1 October: overdue every day of the week
+    assert [row[3] for row in reports.parcels_daily(period, thresholds)] == expected
+    assert expected[0] == 4 and expected[-1] == 2
+
+
+def test_the_overdue_series_searches_by_index_not_every_earlier_parcel(services):
+    """Who was on a shelf at some day's end: those still there and those that left later,
+    each an index's term; "checked in before the end" is only a filter (searched by its
+    index, it read every parcel the station ever had before the period's end)."""
+    query = reports.stays_query(dt.datetime(2026, 11, 24), dt.datetime(2026, 11, 18))
+    sql, params = query.sql()
+    plan = [row[-1] for row in services.db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
+    assert plan[0] == "MULTI-INDEX OR" and not any("checked_in_at" in step for step in plan), plan
