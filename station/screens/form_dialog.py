@@ -36,6 +36,8 @@ class FormDialog(StationDialog[Any]):
     shown under the fields and nothing is dismissed.
     """
 
+    AUTO_FOCUS = ""  # on_mount focuses the field the form starts at, not Textual the first one
+
     BINDINGS = [
         Binding("escape", "cancel", "dialog.cancel", id="dialog.cancel"),
         Binding("ctrl+s", "submit", "dialog.submit", id="dialog.submit"),
@@ -62,7 +64,7 @@ class FormDialog(StationDialog[Any]):
         self.preview = preview  # a line under the fields, redrawn as they are typed (a running total)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="dialog"):
+        with VerticalScroll(id="dialog", can_focus=False):  # Tab goes field to field, never to the frame
             yield Label(self.title_text, classes="title")
             if self.preview is not None:  # at the top: in view however far the form scrolls
                 yield Label("", id="form-preview")
@@ -79,7 +81,11 @@ class FormDialog(StationDialog[Any]):
 
     def on_mount(self) -> None:
         if self.fields:
-            self.query_one(f"#{self.focus_id or self.fields[0].id}").focus()
+            # Scrolled only as far as the field needs, once laid out (Textual's own scroll on
+            # focus runs before the layout and centres the field: the title went out of view).
+            first = self.query_one(f"#{self.focus_id or self.fields[0].id}")
+            first.focus(scroll_visible=False)
+            self.call_after_refresh(first.scroll_visible, animate=False)
         self.update_preview()
 
     @on(Input.Changed)

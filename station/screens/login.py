@@ -24,7 +24,7 @@ class LoginScreen(StationScreen):
         self.on_done = on_done
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="form"):
+        with VerticalScroll(id="form", can_focus=False):  # Tab goes field to field, never to the frame
             yield Label(self.t("login.title"), classes="title")
             yield Label("", id="station-name", classes="hint")
             yield from field(

@@ -50,7 +50,7 @@ class PrinterSettingsScreen(StationScreen):
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
-        with VerticalScroll(id="form"):
+        with VerticalScroll(id="form", can_focus=False):  # Tab goes field to field, never to the frame
             yield Label(self.t("printer.title"), classes="title")
             yield from field(
                 self.t("printer.kind"),

@@ -24,7 +24,7 @@ class SetupScreen(StationScreen):
         self.on_done = on_done  # called with the partner's OperatorInfo
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="form"):
+        with VerticalScroll(id="form", can_focus=False):  # Tab goes field to field, never to the frame
             yield Label(self.t("setup.title"), classes="title")
             yield Label(self.t("setup.intro"), classes="hint")
             yield from field(self.t("setup.station_name"), Input(id="station-name"))

@@ -80,3 +80,26 @@ def _choice():
     from station.screens.form_dialog import FormField
 
     return FormField("pick", "pick", "b", (("A", "a"), ("B", "b")))
+
+
+async def tab_round(app, pilot) -> None:
+    """Tab once past every field and Shift+Tab back: only the form's fields take the focus."""
+    fields = form_fields(app.screen)
+    for key in ["tab"] * (len(fields) + 1) + ["shift+tab"] * (len(fields) + 1):
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.screen.focused in fields, (key, app.screen.focused)
+
+
+async def test_tab_goes_from_field_to_field_never_to_the_forms_frame(make, set_up):
+    """A form's scrolling frame took a Tab stop of its own: keys typed there went nowhere."""
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await tab_round(app, pilot)  # the log-in: operator and PIN
+        await log_in(app, pilot)
+        for key in ("f8", "ctrl+y", "ctrl+n", "escape"):  # a complaint's form
+            await pilot.press(key)
+            await settle(app, pilot)
+        assert isinstance(app.screen, FormDialog)
+        await tab_round(app, pilot)
