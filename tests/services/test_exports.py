@@ -243,3 +243,32 @@ def test_a_signed_journal_whose_yuan_do_not_follow_from_its_fen_is_refused(
     out = export(services, partner, tmp_path)
     assert forge(services, out) == []  # signing again alone changes nothing
     assert forge(services, out, change_rows, change_manifest) == ["verify.ledger_yuan"]
+
+
+@pytest.mark.parametrize(
+    "picked_up",
+    [
+        "2026-11-23 23:59:59.999999",  # stored so (an older version, a hand): the workbook rounded it to the next day
+        "2026-11-23 10:00:00.123456",  # a moment the workbook cannot hold to the microsecond
+        "2026-11-23 10:00:00.250000",  # one it can: still a date-time cell
+    ],
+)
+def test_an_honest_export_passes_the_deep_check_whatever_its_times_and_line_ends(
+    services, partner, tmp_path, picked_up
+):
+    """`verify --deep` reads every workbook cell back: a carriage return in a memo (XML reads it
+    as a line feed) and a time with microseconds (a spreadsheet holds milliseconds) come back as
+    the CSV has them."""
+    batch = services.parcels.start_batch(partner, shelf=1, layer=1)
+    parcel = services.parcels.check_in(partner, "SF1234567890123", batch_id=batch.id).parcel
+    services.db.execute_sql("UPDATE parcel SET picked_up_at = ? WHERE id = ?", (picked_up, parcel.id))
+    services.ledger.post(
+        "counter.adjust",
+        "memo:crlf",
+        [Line("cash", 100, "cash", "two\r\nlines\r"), Line("income:other", -100)],
+        operator_id=partner.id,
+    )
+    out = export(services, partner, tmp_path)
+    assert verify(out, deep=True) == []
+    [header, row] = read_csv(out / "parcels.csv")
+    assert row[header.index("picked_up_at")] == picked_up
