@@ -239,11 +239,12 @@ class ChainCheck:
             self.broken = True
             return Problem("verify.chain_hash", {"row": number, "id": fields["id"]})
         self.expected_prev = row["hash"]
-        balance = self.balances[fields["account"]] = self.balances.get(fields["account"], 0) + fields["amount_fen"]
+        amount = int(row["amount_fen"])  # read as a whole number above
+        balance = self.balances[fields["account"]] = self.balances.get(fields["account"], 0) + amount
         # The yuan a person reads are not hashed: they must say what the hashed fen and the
         # manifest's opening say (else opening and closing could be moved together unseen).
         yuan = (row["amount_yuan"], row["account_balance_yuan"])
-        if yuan != (fen_to_yuan_text(fields["amount_fen"]), fen_to_yuan_text(balance)):
+        if yuan != (fen_to_yuan_text(amount), fen_to_yuan_text(balance)):
             self.broken = True
             return Problem("verify.ledger_yuan", {"row": number, "id": fields["id"]})
         return None
