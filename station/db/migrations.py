@@ -169,10 +169,11 @@ def m014_parcel_returned_at_index(db: Database) -> None:
     """The export's month of parcels (checked in, picked up or returned in it) is three index
     ranges only when all three times are indexed; without this one SQLite read every parcel
     the station ever had. Partial: a parcel on the shelf (most of a check-in's writes) is not
-    in it, and a range on the column is all a query needs to use it."""
-    db.execute_sql(
-        "CREATE INDEX IF NOT EXISTS parcel_returned_at ON parcel (returned_at) WHERE returned_at IS NOT NULL"
-    )
+    in it, and a range on the column is all a query needs to use it. An index someone else
+    made under this name is replaced, not kept: with a plain index on the column, or on
+    anything else, SQLite scans every parcel again."""
+    db.execute_sql("DROP INDEX IF EXISTS parcel_returned_at")
+    db.execute_sql("CREATE INDEX parcel_returned_at ON parcel (returned_at) WHERE returned_at IS NOT NULL")
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from station.domain.errors import InvalidInput
 from station.domain.hashing import chain_hash
+from station.domain.money import fen_to_yuan_text
 from station.domain.periods import parse_month
 from station.domain.spreadsheet import restore
 from station.services.export_tables import DATETIME, INT, MONEY, TABLES, TEXT, Period, Table
@@ -238,7 +239,14 @@ class ChainCheck:
             self.broken = True
             return Problem("verify.chain_hash", {"row": number, "id": fields["id"]})
         self.expected_prev = row["hash"]
-        self.balances[fields["account"]] = self.balances.get(fields["account"], 0) + fields["amount_fen"]
+        amount = int(row["amount_fen"])  # read as a whole number above
+        balance = self.balances[fields["account"]] = self.balances.get(fields["account"], 0) + amount
+        # The yuan a person reads are not hashed: they must say what the hashed fen and the
+        # manifest's opening say (else opening and closing could be moved together unseen).
+        yuan = (row["amount_yuan"], row["account_balance_yuan"])
+        if yuan != (fen_to_yuan_text(amount), fen_to_yuan_text(balance)):
+            self.broken = True
+            return Problem("verify.ledger_yuan", {"row": number, "id": fields["id"]})
         return None
 
     def finish(self) -> list[Problem]:

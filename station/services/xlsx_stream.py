@@ -23,7 +23,8 @@ EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 ONE_DAY = dt.timedelta(days=1)
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _LOOKS_ESCAPED = re.compile(r"_x[0-9A-Fa-f]{4}_")
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML cannot carry, and a carriage return (XML reads it back as a line feed).
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 # Style index per kind (see STYLES): money "0.00", date-time, date.
 _STYLE = {MONEY: ' s="1"', DATETIME: ' s="2"', DATE: ' s="3"'}
 
@@ -86,10 +87,12 @@ def _typed_cell(kind: str):
         if text[0] == "'":
             text = restore(text)
         try:
-            serial = (dt.datetime.fromisoformat(text) - EXCEL_EPOCH) / ONE_DAY
+            at = dt.datetime.fromisoformat(text)
         except ValueError:
             return _text_cell(text)
-        return f"<c{style}><v>{serial!r}</v></c>"
+        if at.microsecond % 1000:  # a spreadsheet holds milliseconds: .999999 would show the next day
+            return _text_cell(text)
+        return f"<c{style}><v>{(at - EXCEL_EPOCH) / ONE_DAY!r}</v></c>"
 
     return moment if kind in (DATETIME, DATE) else number
 

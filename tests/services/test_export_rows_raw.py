@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from station.db.migrations import m014_parcel_returned_at_index
 from station.db.parcel_models import Parcel
 from station.domain.periods import parse_month
 from station.services.export_rows import _at, parcel_rows, parcels_of_month
@@ -40,14 +41,36 @@ def test_parcel_times_come_out_as_a_model_read_writes_them(services, partner, st
     assert isinstance(model.checked_in_at, dt.datetime)
 
 
-def test_the_months_parcels_are_three_index_ranges_not_the_whole_history(services):
-    """A station with years of parcels exports a month by reading that month's: the query is
-    planned as a search of the three times' indexes (m014 adds the third), never a scan."""
-    sql, params = parcels_of_month(parse_month("2026-11")).sql()
-    plan = [row[-1] for row in services.db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
+def assert_three_index_ranges(db, month: str) -> None:
+    sql, params = parcels_of_month(parse_month(month)).sql()
+    plan = [row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
     assert not any(step.startswith("SCAN") for step in plan), plan
     for index in ("parcel_checked_in_at", "parcel_picked_up_at", "parcel_returned_at"):
         assert any(f"USING INDEX {index} " in step for step in plan), plan
+
+
+def test_the_months_parcels_are_three_index_ranges_not_the_whole_history(services):
+    """A station with years of parcels exports a month by reading that month's: the query is
+    planned as a search of the three times' indexes (m014 adds the third), never a scan."""
+    assert_three_index_ranges(services.db, "2026-11")
+
+
+@pytest.mark.parametrize(
+    "theirs",
+    [
+        "ON parcel (returned_at)",  # what peewee's index=True or a hand would make: SQLite then scans
+        "ON parcel (status)",
+        "ON ledger_entry (at)",
+    ],
+)
+def test_an_index_already_named_parcel_returned_at_is_replaced_by_the_migrations_own(services, theirs):
+    """A database where someone made an index of that name before m014 ran: the migration does
+    not take the name for its index (the export would read every parcel again)."""
+    services.db.execute_sql("DROP INDEX parcel_returned_at")
+    services.db.execute_sql(f"CREATE INDEX parcel_returned_at {theirs}")
+    with services.db.atomic():
+        m014_parcel_returned_at_index(services.db)
+    assert_three_index_ranges(services.db, "2026-11")
 
 
 def test_a_parcel_is_in_the_month_it_was_checked_in_picked_up_or_returned_in_by_id(services, partner):

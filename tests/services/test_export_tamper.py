@@ -153,10 +153,12 @@ MONEY_CELLS = [
 def test_a_money_cell_with_a_consistent_manifest_and_workbook_is_refused(out, station_key, table, column, value):
     assert len(rows_of(out / f"{table}.csv")) > 1, f"the fixture must put a row in {table}"
     set_cell(out, table, 1, column, value)
+    # the journal's yuan must also follow from its hashed fen: that is named too
+    also = ["verify.ledger_yuan"] if table == "ledger" else []
     rewrite_manifest(out)  # hashes and counts all fixed, signature kept
-    assert keys(verify(out, station_key.public_b64)) == ["verify.bad_signature"]
+    assert keys(verify(out, station_key.public_b64)) == ["verify.bad_signature", *also]
     rewrite_manifest(out, forger())  # ... or signed again by someone else's key
-    assert keys(verify(out, station_key.public_b64)) == ["verify.key_mismatch"]
+    assert keys(verify(out, station_key.public_b64)) == ["verify.key_mismatch", *also]
 
 
 def test_the_ledger_tail_cut_is_refused(out, station_key):

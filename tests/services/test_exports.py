@@ -13,6 +13,7 @@ from station.domain.orders import ItemLine
 from station.services.export_verify import verify
 from station.services.exports import read_csv
 from station.services.ledger import Line
+from tests.conftest import NOV_23_0900
 
 PHONE = re.compile(r"1[3-9]\d{9}")
 
@@ -190,3 +191,84 @@ def test_balances_carry_over_from_the_months_before(services, partner, clock, tm
     [header, *rows] = read_csv(out / "ledger.csv")
     running = {row[header.index("account")]: row[header.index("account_balance_yuan")] for row in rows}
     assert running == {"cash": "7.50", "deposit:1": "2.50"}
+
+
+def forge(services, out, change_rows=None, change_manifest=None):
+    """What the station's partner, who holds its signing key, could send: the journal's CSV or
+    the manifest changed, the manifest's hashes brought up to date and signed again."""
+    from station.services.exports import sha256_of
+    from station.services.signing import ensure_key
+
+    if change_rows:
+        rewrite(out / "ledger.csv", change_rows)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    if change_manifest:
+        change_manifest(manifest["ledger"])
+    manifest["files"]["ledger.csv"]["sha256"] = sha256_of(out / "ledger.csv")
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    key = ensure_key(services.exports.key_dir)
+    (out / "manifest.sig").write_text(key.sign((out / "manifest.json").read_bytes()) + "\n", encoding="ascii")
+    return [p.key for p in verify(out)]
+
+
+def shift_cash(ledger):
+    ledger["opening_balances_fen"]["cash"] += 10000
+    ledger["closing_balances_fen"]["cash"] += 10000
+
+
+def yuan_cell(column, text):
+    def change(rows):
+        rows[1][rows[0].index(column)] = text
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "change_rows, change_manifest",
+    [
+        (yuan_cell("amount_yuan", "999.99"), None),  # the yuan a person reads, not the fen hashed
+        (yuan_cell("account_balance_yuan", "999.99"), None),
+        (None, shift_cash),  # opening and closing moved together: they still add up
+    ],
+)
+def test_a_signed_journal_whose_yuan_do_not_follow_from_its_fen_is_refused(
+    services, partner, clock, tmp_path, change_rows, change_manifest
+):
+    """The yuan columns are outside each row's hash, and opening + month = closing holds for any
+    opening: the running balance column, which starts from the true opening, must agree too."""
+    clock.at = dt.datetime(2026, 10, 31, 20)
+    services.ledger.post("counter.adjust", "b", [Line("cash", 300, "cash"), Line("villager:9", -300)], operator_id=1)
+    clock.at = NOV_23_0900
+    services.ledger.post("counter.adjust", "c", [Line("cash", -250, "cash"), Line("deposit:1", 250)], operator_id=1)
+    out = export(services, partner, tmp_path)
+    assert forge(services, out) == []  # signing again alone changes nothing
+    assert forge(services, out, change_rows, change_manifest) == ["verify.ledger_yuan"]
+
+
+@pytest.mark.parametrize(
+    "picked_up",
+    [
+        "2026-11-23 23:59:59.999999",  # stored so (an older version, a hand): the workbook rounded it to the next day
+        "2026-11-23 10:00:00.123456",  # a moment the workbook cannot hold to the microsecond
+        "2026-11-23 10:00:00.250000",  # one it can: still a date-time cell
+    ],
+)
+def test_an_honest_export_passes_the_deep_check_whatever_its_times_and_line_ends(
+    services, partner, tmp_path, picked_up
+):
+    """`verify --deep` reads every workbook cell back: a carriage return in a memo (XML reads it
+    as a line feed) and a time with microseconds (a spreadsheet holds milliseconds) come back as
+    the CSV has them."""
+    batch = services.parcels.start_batch(partner, shelf=1, layer=1)
+    parcel = services.parcels.check_in(partner, "SF1234567890123", batch_id=batch.id).parcel
+    services.db.execute_sql("UPDATE parcel SET picked_up_at = ? WHERE id = ?", (picked_up, parcel.id))
+    services.ledger.post(
+        "counter.adjust",
+        "memo:crlf",
+        [Line("cash", 100, "cash", "two\r\nlines\r"), Line("income:other", -100)],
+        operator_id=partner.id,
+    )
+    out = export(services, partner, tmp_path)
+    assert verify(out, deep=True) == []
+    [header, row] = read_csv(out / "parcels.csv")
+    assert row[header.index("picked_up_at")] == picked_up

@@ -17,6 +17,7 @@ MESSAGES: dict[str, str] = {
     "verify.chain_link": "ledger.csv row {row} (id {id}): the link to the previous row is broken (rows removed or reordered)",
     "verify.chain_hash": "ledger.csv row {row} (id {id}): the content was changed (hash differs)",
     "verify.chain_end": "The ledger chain's last hash differs from the manifest",
+    "verify.ledger_yuan": "ledger.csv row {row} (id {id}): amount_yuan or account_balance_yuan does not follow from amount_fen and the opening balance",
     "verify.balances": "Closing balances differ from the manifest",
     "verify.bad_workbook": "Workbook station.xlsx is damaged: {detail}",
     "verify.missing_sheet": "The workbook lacks sheet {sheet}",

@@ -17,6 +17,7 @@ MESSAGES: dict[str, str] = {
     "verify.chain_link": "ledger.csv 第 {row} 行（编号 {id}）：与上一行的链接断开（行被删除或调换）",
     "verify.chain_hash": "ledger.csv 第 {row} 行（编号 {id}）：内容被改动（哈希不符）",
     "verify.chain_end": "账链的末哈希与清单不符",
+    "verify.ledger_yuan": "ledger.csv 第 {row} 行（编号 {id}）：amount_yuan 或 account_balance_yuan 与 amount_fen 和期初余额对不上",
     "verify.balances": "期末余额与清单不符",
     "verify.bad_workbook": "工作簿 station.xlsx 损坏：{detail}",
     "verify.missing_sheet": "工作簿缺少工作表 {sheet}",
