@@ -17,18 +17,19 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from hashlib import sha256
 from itertools import count as count_from
 from itertools import islice
 from pathlib import Path
 
 from station.domain.errors import InvalidInput
-from station.domain.hashing import chain_hash
 from station.domain.money import fen_to_yuan_text
 from station.domain.periods import parse_month
 from station.domain.spreadsheet import restore
 from station.services.export_tables import DATETIME, INT, MONEY, TABLES, TEXT, Period, Table
 from station.services.exports import FORMAT, MANIFEST, SIGNATURE, WORKBOOK, sha256_of
 from station.services.hashed_csv import HashedCsv
+from station.services.integrity import canonical_row
 from station.services.signing import fingerprint, signature_ok
 from station.services.verify_columns import DATE_TEXT, DATETIME_TEXT, INT_TEXT, MONEY_TEXT, FastRows
 from station.services.xlsx_check import check_workbook_structure
@@ -223,30 +224,31 @@ class ChainCheck:
     def row(self, number: int, raw: list[str]) -> Problem | None:
         if self.broken:
             return None
-        row = dict(zip(self.names, (restore(v) for v in raw), strict=True))
-        fields: dict[str, str | int | None] = {
-            k: row[k] for k in ("at", "business_date", "kind", "ref", "account", "method", "memo")
-        }
-        for k in LEDGER_INTS:
-            fields[k] = int(row[k]) if row[k] else None
-        if fields["id"] is None or fields["txn"] is None or fields["amount_fen"] is None:
+        # `restore` only ever changes a cell that starts with its quote: most are passed as read
+        cells = [restore(v) if v[:1] == "'" else v for v in raw]
+        entry_id, txn, at, day, operator, kind, ref, account, amount, method, memo, reverses = cells[:12]
+        prev_hash, stored_hash, amount_yuan, balance_yuan = cells[12:16]
+        if not (entry_id and txn and amount):
             self.broken = True
             return Problem("verify.bad_ledger_row", {"row": number})
-        if row["prev_hash"] != self.expected_prev:
+        # The row as the station hashed it (the CSV's first twelve columns are the journal's
+        # own, in its order): `canonical_row` writes the same JSON as `chain_hash` would.
+        number_id, fen = int(entry_id), int(amount)
+        operator_id, reverses_txn = int(operator) if operator else None, int(reverses) if reverses else None
+        entry = (number_id, int(txn), at, day, operator_id, kind, ref, account, fen, method, memo, reverses_txn)
+        if prev_hash != self.expected_prev:
             self.broken = True
-            return Problem("verify.chain_link", {"row": number, "id": fields["id"]})
-        if chain_hash(row["prev_hash"], fields) != row["hash"]:
+            return Problem("verify.chain_link", {"row": number, "id": number_id})
+        if sha256((prev_hash + canonical_row(entry)).encode("utf-8")).hexdigest() != stored_hash:
             self.broken = True
-            return Problem("verify.chain_hash", {"row": number, "id": fields["id"]})
-        self.expected_prev = row["hash"]
-        amount = int(row["amount_fen"])  # read as a whole number above
-        balance = self.balances[fields["account"]] = self.balances.get(fields["account"], 0) + amount
+            return Problem("verify.chain_hash", {"row": number, "id": number_id})
+        self.expected_prev = stored_hash
+        balance = self.balances[account] = self.balances.get(account, 0) + fen
         # The yuan a person reads are not hashed: they must say what the hashed fen and the
         # manifest's opening say (else opening and closing could be moved together unseen).
-        yuan = (row["amount_yuan"], row["account_balance_yuan"])
-        if yuan != (fen_to_yuan_text(amount), fen_to_yuan_text(balance)):
+        if (amount_yuan, balance_yuan) != (fen_to_yuan_text(fen), fen_to_yuan_text(balance)):
             self.broken = True
-            return Problem("verify.ledger_yuan", {"row": number, "id": fields["id"]})
+            return Problem("verify.ledger_yuan", {"row": number, "id": number_id})
         return None
 
     def finish(self) -> list[Problem]:
