@@ -134,15 +134,24 @@ def _extends(existing: CountyLoad, directory: Path, opening: str) -> bool:
 
 
 def _dict_rows(directory: Path, name: str, manifest: Manifest | None = None) -> Iterator[dict]:
-    """The rows as dicts; with `manifest`, read to the end they must hash to its SHA-256 (a
-    file changed after it was verified raises ChangedFile)."""
+    """The rows as dicts (see `_rows`)."""
     header = TABLE_BY_NAME[name].header
+    for raw in _rows(directory, name, manifest):
+        yield dict(zip(header, raw, strict=True))
+
+
+def _rows(directory: Path, name: str, manifest: Manifest | None = None) -> Iterator[list[str]]:
+    """The rows as read, each as wide as the table; with `manifest`, read to the end they must
+    hash to its SHA-256 (a file changed after it was verified raises ChangedFile)."""
+    width = len(TABLE_BY_NAME[name].header)
     reading = HashedCsv(directory / f"{name}.csv")
     try:
         with reading as rows:
             next(rows, None)
             for raw in rows:
-                yield dict(zip(header, raw, strict=True))
+                if len(raw) != width:
+                    raise ValueError("width")
+                yield raw
             if manifest is not None and reading.sha256() != manifest.files[f"{name}.csv"]["sha256"]:
                 raise county_bulk.ChangedFile(f"{name}.csv")
     except (UnicodeDecodeError, csv.Error) as error:
@@ -217,7 +226,7 @@ def _load_checked(
         flags = [flag for bill in bills for flag in bill.flags]
         if official is not None:
             flags += official_differences(tariffs.values(), official)
-        proofs = postings(_dict_rows(directory, "ledger", manifest))
+        proofs = postings(_rows(directory, "ledger", manifest), TABLE_BY_NAME["ledger"].header)
     except (ValueError, KeyError, TypeError, InvalidInput) as error:
         detail = type(error).__name__
         return Outcome(directory, "refused", "county.bad_content", {"detail": detail}, code, period)

@@ -155,21 +155,25 @@ class PostingProof:
     reverses_txn: int | None
 
 
-def postings(ledger_rows: Iterable[dict]) -> list[PostingProof]:
-    """Group the ledger's entries by txn (they are consecutive)."""
-    found: dict[int, PostingProof] = {}
+def postings(ledger_rows: Iterable[Sequence[str]], header: Sequence[str]) -> list[PostingProof]:
+    """Group the ledger's entries (its CSV rows as read, under `header`) by txn (they are
+    consecutive): each posting's last hash, the sum of its positive lines, its kind and what it
+    reverses (on any of its lines)."""
+    txn_at, amount_at, reverses_at, hash_at, kind_at = (
+        header.index(name) for name in ("txn", "amount_fen", "reverses_txn", "hash", "kind")
+    )
+    found: dict[int, list] = {}  # txn -> [hash, amount, kind, reverses]; made into proofs once
     for row in ledger_rows:
-        txn, amount = int(row["txn"]), int(row["amount_fen"])
-        before = found.get(txn)
-        reverses = int(row["reverses_txn"]) if row["reverses_txn"] else None
-        found[txn] = PostingProof(
-            txn,
-            row["hash"],
-            (before.amount_fen if before else 0) + max(amount, 0),
-            restore(row["kind"]),
-            reverses if reverses is not None else (before.reverses_txn if before else None),
-        )
-    return list(found.values())
+        txn, amount, reverses = int(row[txn_at]), int(row[amount_at]), row[reverses_at]
+        seen = found.get(txn)
+        if seen is None:
+            found[txn] = [row[hash_at], max(amount, 0), row[kind_at], int(reverses) if reverses else None]
+            continue
+        seen[0], seen[2] = row[hash_at], row[kind_at]
+        seen[1] += max(amount, 0)
+        if reverses:
+            seen[3] = int(reverses)
+    return [PostingProof(txn, last, amount, restore(kind), rev) for txn, (last, amount, kind, rev) in found.items()]
 
 
 _QR = re.compile(r"^([^/\s]{1,40})/([^/\s]{1,40})/(\d{1,12})/([0-9a-fA-F]{16,64})$")
