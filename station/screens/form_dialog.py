@@ -15,7 +15,7 @@ from textual.widgets import Input, Label, Select
 
 from station.domain.errors import StationError
 from station.screens.base import StationDialog
-from station.widgets.form import FormSelect, focus_next_field
+from station.widgets.form import FormSelect, focus_next_field, show_message
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ class FormDialog(StationDialog[Any]):
         self.app.bell()
         message = self.query_one("#form-message", Label)
         message.update(self.app.t.error(error))
-        message.scroll_visible(animate=False)  # a tall form on a small terminal: below the fold otherwise
+        show_message(message)  # a tall form on a small terminal: below the fold otherwise
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -16,7 +16,7 @@ from station.screens.base import StationScreen
 from station.services.common import Session
 from station.services.settings import PrinterForm, SettingsService
 from station.widgets.footer import Footer
-from station.widgets.form import FormSelect, field, focus_next_field
+from station.widgets.form import FormSelect, field, focus_next_field, show_message
 from station.widgets.status_line import StatusLine
 
 ACTIONS = (
@@ -91,7 +91,9 @@ class PrinterSettingsScreen(StationScreen):
         self.call_service(lambda: self.settings.save_printer(operator, form), self.saved, self.refused)
 
     def refused(self, error: StationError) -> None:
-        self.query_one("#form-message", Label).update(self.app.t.error(error))
+        message = self.query_one("#form-message", Label)
+        message.update(self.app.t.error(error))
+        show_message(message)  # under the last field: below the fold on a small terminal
         self.app.bell()
 
     def saved(self, config: StationConfig) -> None:

@@ -58,3 +58,17 @@ def focus_next_field(current: Widget) -> bool:
 def focus_next_input(current: Input) -> bool:
     """Enter in an Input: the next field (Input or select); False when it is the last one."""
     return focus_next_field(current)
+
+
+def show_message(message: Widget) -> None:
+    """A form's message (a refusal) scrolled into view once laid out, then the field being typed
+    into: the form's frame takes no Tab stop, so keys cannot scroll to either. When the frame
+    cannot hold both, the focused field wins (what is typed is never out of sight)."""
+
+    def scroll() -> None:
+        message.scroll_visible(animate=False, immediate=True)
+        focused = message.screen.focused
+        if focused is not None:
+            focused.scroll_visible(animate=False, immediate=True)
+
+    message.call_after_refresh(scroll)
