@@ -16,7 +16,7 @@ from station.screens.base import StationScreen
 from station.services.common import Session
 from station.services.settings import PrinterForm, SettingsService
 from station.widgets.footer import Footer
-from station.widgets.form import FormSelect, field, focus_next_field, show_message
+from station.widgets.form import FormSelect, field, focus_first, focus_next_field, show_message
 from station.widgets.status_line import StatusLine
 
 ACTIONS = (
@@ -26,6 +26,7 @@ ACTIONS = (
 
 
 class PrinterSettingsScreen(StationScreen):
+    AUTO_FOCUS = ""  # on_mount focuses the first field: Textual's would centre it before the layout
     DEFAULT_CSS = """
     PrinterSettingsScreen #form { margin: 0 2; }
     PrinterSettingsScreen .message { color: $error; }
@@ -106,7 +107,7 @@ class PrinterSettingsScreen(StationScreen):
         self.print_test()
 
     def on_mount(self) -> None:
-        self.query_one("#kind", Select).focus()  # the first field, as in every form: keys work at once
+        focus_first(self.query_one("#kind", Select))  # the first field, as in every form: keys work at once
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:

@@ -12,11 +12,12 @@ from station.screens.base import StationScreen
 from station.services.common import OperatorInfo
 from station.services.operators import OperatorService
 from station.widgets.footer import Footer
-from station.widgets.form import field, focus_next_input
+from station.widgets.form import field, focus_first, focus_next_input
 
 
 class SetupScreen(StationScreen):
     CSS_PATH = "forms.tcss"
+    AUTO_FOCUS = ""  # on_mount focuses the first field: Textual's would centre it before the layout
 
     def __init__(self, operators: OperatorService, on_done) -> None:
         super().__init__()
@@ -38,7 +39,7 @@ class SetupScreen(StationScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#station-name").focus()
+        focus_first(self.query_one("#station-name"))
 
     @on(Input.Submitted)
     def next_field_or_save(self, event: Input.Submitted) -> None:

@@ -72,3 +72,12 @@ def show_message(message: Widget) -> None:
             focused.scroll_visible(animate=False, immediate=True)
 
     message.call_after_refresh(scroll)
+
+
+def focus_first(widget: Widget) -> None:
+    """A form's first field focused as it opens, scrolled only as far as it needs once laid out:
+    Textual's own scroll on focus runs before the layout and centres the field, and the title
+    and the field's label above it went out of view, where no key (the frame takes no Tab stop)
+    can scroll to them."""
+    widget.focus(scroll_visible=False)
+    widget.call_after_refresh(widget.scroll_visible, animate=False)

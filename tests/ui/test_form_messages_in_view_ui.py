@@ -4,11 +4,12 @@ being typed into (the scrolling frame takes no Tab stop, so the keyboard cannot 
 from __future__ import annotations
 
 from textual.containers import VerticalScroll
-from textual.widgets import Input
+from textual.widgets import Input, Label
 
 from station.domain.errors import InvalidInput
 from station.screens.form_dialog import FormDialog, FormField
 from station.screens.printer_settings import PrinterSettingsScreen
+from station.screens.setup import SetupScreen
 from tests.ui.helpers import log_in, settle
 
 
@@ -61,3 +62,29 @@ async def test_a_tall_forms_refusal_keeps_the_field_being_typed_into_in_view(mak
         await settle(app, pilot)
         field, message = await refuse_from(app, pilot, "f5")  # near enough: both in view
         assert in_view(field) and in_view(message)
+
+
+def _top_in_view(screen, *labels: str) -> None:
+    shown = [str(w.render()) for w in screen.query(Label) if in_view(w)]
+    for text in labels:
+        assert text in shown, f"{text!r} is above the fold and no key scrolls to it"
+
+
+async def test_the_first_run_form_opens_with_its_title_and_first_label_in_view(make, config):
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, SetupScreen)
+        assert app.screen.focused is app.screen.query_one("#station-name")
+        _top_in_view(app.screen, app.t("setup.title"), app.t("setup.station_name"))
+
+
+async def test_printer_settings_open_with_their_title_and_first_label_in_view(make, set_up):
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(app, pilot)
+        await pilot.press("ctrl+k")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PrinterSettingsScreen)
+        assert app.screen.focused is app.screen.query_one("#kind")
+        _top_in_view(app.screen, app.t("printer.title"), app.t("printer.kind"))
