@@ -37,6 +37,11 @@ class FormDialog(StationDialog[Any]):
     """
 
     AUTO_FOCUS = ""  # on_mount focuses the field the form starts at, not Textual the first one
+    # A refusal's message is held at the frame's foot, out of the scrolling: in view with the
+    # field being typed into however tall the form (shown once there is something to say).
+    DEFAULT_CSS = """
+    FormDialog #form-message { dock: bottom; display: none; }
+    """
 
     BINDINGS = [
         Binding("escape", "cancel", "dialog.cancel", id="dialog.cancel"),
@@ -124,7 +129,8 @@ class FormDialog(StationDialog[Any]):
         self.app.bell()
         message = self.query_one("#form-message", Label)
         message.update(self.app.t.error(error))
-        show_message(message)  # a tall form on a small terminal: below the fold otherwise
+        message.display = True
+        show_message(message)  # the field typed into, above the message's new line(s)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
