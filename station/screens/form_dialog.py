@@ -15,7 +15,7 @@ from textual.widgets import Input, Label, Select
 
 from station.domain.errors import StationError
 from station.screens.base import StationDialog
-from station.widgets.form import FormSelect, focus_next_field, show_message
+from station.widgets.form import FormSelect, focus_first, focus_next_field, show_message
 
 
 @dataclass(frozen=True)
@@ -86,11 +86,7 @@ class FormDialog(StationDialog[Any]):
 
     def on_mount(self) -> None:
         if self.fields:
-            # Scrolled only as far as the field needs, once laid out (Textual's own scroll on
-            # focus runs before the layout and centres the field: the title went out of view).
-            first = self.query_one(f"#{self.focus_id or self.fields[0].id}")
-            first.focus(scroll_visible=False)
-            self.call_after_refresh(first.scroll_visible, animate=False)
+            focus_first(self.query_one(f"#{self.focus_id or self.fields[0].id}"))
         self.update_preview()
 
     @on(Input.Changed)
