@@ -49,16 +49,21 @@ def _at_stored(field: DateTimeField) -> Callable[[object], str]:
     return at
 
 
+def ledger_balances(condition) -> dict[str, int]:
+    """Each account's sum over the journal entries matching `condition`, by account."""
+    query = (
+        LedgerEntry.select(LedgerEntry.account, fn.SUM(LedgerEntry.amount_fen))
+        .where(condition)
+        .group_by(LedgerEntry.account)
+        .order_by(LedgerEntry.account)
+    )
+    return {account: total for account, total in tuples(query)}
+
+
 def ledger_rows(period: Period) -> Iterator[list]:
     """The journal with each account's running balance (opening balance carried in)."""
-    balances: dict[str, int] = defaultdict(int)
-    opening = (  # summed by the database: the history before the month is not read into Python
-        LedgerEntry.select(LedgerEntry.account, fn.SUM(LedgerEntry.amount_fen))
-        .where(LedgerEntry.business_date < period.start)
-        .group_by(LedgerEntry.account)
-    )
-    for account, total in tuples(opening):
-        balances[account] = total
+    # summed by the database: the history before the month is not read into Python
+    balances: dict[str, int] = defaultdict(int, ledger_balances(LedgerEntry.business_date < period.start))
     query = (
         LedgerEntry.select()
         .where((LedgerEntry.business_date >= period.start) & (LedgerEntry.business_date < period.end))

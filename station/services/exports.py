@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from peewee import Database, fn
+from peewee import Database
 
 from station.db.migrations import MIGRATIONS
 from station.db.models import LedgerEntry, Station
 from station.db.oversight_models import ExportRecord
-from station.db.rows import tuples
 from station.domain.clock import Clock
 from station.domain.errors import InvalidInput
 from station.domain.hashing import GENESIS
@@ -27,6 +26,7 @@ from station.domain.spreadsheet import IDEOGRAPH_FIRST, IDEOGRAPH_LAST, SAFE_FIR
 from station.file_modes import make_private, make_private_tree
 from station.services.audit import AuditLog
 from station.services.common import OperatorInfo, require
+from station.services.export_rows import ledger_balances
 from station.services.export_tables import TABLES, Privacy, Table
 from station.services.signing import ensure_key
 from station.services.xlsx_stream import XlsxStream
@@ -155,9 +155,9 @@ class ExportService:
         station = Station.select().first()
         opening_hash = _last_hash(LedgerEntry.business_date < period.start)
         closing_hash = _last_hash(LedgerEntry.business_date < period.end)
-        opening = _balances(LedgerEntry.business_date < period.start)
+        opening = ledger_balances(LedgerEntry.business_date < period.start)
         # the month's sums added to the opening: the history is summed once, not twice
-        month = _balances((LedgerEntry.business_date >= period.start) & (LedgerEntry.business_date < period.end))
+        month = ledger_balances((LedgerEntry.business_date >= period.start) & (LedgerEntry.business_date < period.end))
         closing = {a: opening.get(a, 0) + month.get(a, 0) for a in sorted(opening.keys() | month.keys())}
         try:
             version = metadata.version("station")
@@ -227,16 +227,6 @@ class _Counted:
 def _last_hash(condition) -> str:
     row = LedgerEntry.select(LedgerEntry.hash).where(condition).order_by(LedgerEntry.id.desc()).first()
     return row.hash if row else GENESIS
-
-
-def _balances(condition) -> dict[str, int]:
-    query = (
-        LedgerEntry.select(LedgerEntry.account, fn.SUM(LedgerEntry.amount_fen))
-        .where(condition)
-        .group_by(LedgerEntry.account)
-        .order_by(LedgerEntry.account)
-    )
-    return {account: total for account, total in tuples(query)}
 
 
 def read_csv(path: Path) -> list[list[str]]:
