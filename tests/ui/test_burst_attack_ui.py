@@ -14,7 +14,7 @@ from textual.widgets import Input
 from station.db.parcel_models import CourierBatch, Parcel
 from station.screens.check_in import CheckInScreen
 from station.screens.dialogs import ConfirmByYDialog, ConfirmDialog
-from tests.ui.helpers import a_consignor_with_a_sale, log_in, settle
+from tests.ui.helpers import a_consignor_with_a_sale, log_in, press_each, settle
 from tests.ui.test_burst_typing_ui import FIRST, SECOND, burst, chars, key_event, open_check_in, send_at_once
 
 
@@ -61,8 +61,7 @@ async def test_a_hand_over_by_phone_tail_typed_in_one_burst(make, set_up):
     app = make()
     async with app.run_test(size=(130, 45)) as pilot:
         await log_in(app, pilot)
-        await pilot.press("f2")
-        await settle(app, pilot)
+        await press_each(app, pilot, "f2")
         await burst(app, pilot, *chars("5678"), "enter", "space", "space", "enter", "enter")
         assert Parcel.select().where(Parcel.status == "picked_up").count() == 2
 
@@ -72,8 +71,7 @@ async def test_a_hand_over_by_code_typed_in_one_burst(make, set_up):
     app = make()
     async with app.run_test(size=(130, 45)) as pilot:
         await log_in(app, pilot)
-        await pilot.press("f2")
-        await settle(app, pilot)
+        await press_each(app, pilot, "f2")
         await burst(app, pilot, *chars(codes[0]), "enter", "enter", "enter")
         assert Parcel.select().where(Parcel.status == "picked_up").count() == 2
 
@@ -88,8 +86,7 @@ async def test_enter_on_the_list_after_a_code_typed_ahead_on_it_hands_over(make,
     app = make()
     async with app.run_test(size=(130, 45)) as pilot:
         await log_in(app, pilot)
-        await pilot.press("f2")
-        await settle(app, pilot)
+        await press_each(app, pilot, "f2")
         await burst(app, pilot, *chars(codes[0]), "enter")
         assert app.focused.id == "waiting"
         await burst(app, pilot, *chars(codes[1]), "enter")

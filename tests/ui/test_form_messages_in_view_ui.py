@@ -10,7 +10,7 @@ from station.domain.errors import InvalidInput
 from station.screens.form_dialog import FormDialog, FormField
 from station.screens.printer_settings import PrinterSettingsScreen
 from station.screens.setup import SetupScreen
-from tests.ui.helpers import log_in, settle
+from tests.ui.helpers import log_in, press_each, settle
 
 
 def in_view(widget) -> bool:
@@ -22,8 +22,7 @@ async def test_a_printer_setting_refused_shows_its_message_and_the_field(make, s
     app = make()
     async with app.run_test(size=(100, 30)) as pilot:
         await log_in(app, pilot)
-        await pilot.press("ctrl+k")
-        await settle(app, pilot)
+        await press_each(app, pilot, "ctrl+k")
         assert isinstance(app.screen, PrinterSettingsScreen)
         for key in ("tab", "tab", "tab", "end", "x", "ctrl+s"):  # kind, paper, host, port: "9100x"
             await pilot.press(key)
@@ -84,8 +83,7 @@ async def test_printer_settings_open_with_their_title_and_first_label_in_view(ma
     app = make()
     async with app.run_test(size=(100, 30)) as pilot:
         await log_in(app, pilot)
-        await pilot.press("ctrl+k")
-        await settle(app, pilot)
+        await press_each(app, pilot, "ctrl+k")
         assert isinstance(app.screen, PrinterSettingsScreen)
         assert app.screen.focused is app.screen.query_one("#kind")
         _top_in_view(app.screen, app.t("printer.title"), app.t("printer.kind"))
