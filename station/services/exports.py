@@ -156,7 +156,7 @@ class ExportService:
         opening_hash = _last_hash(LedgerEntry.business_date < period.start)
         closing_hash = _last_hash(LedgerEntry.business_date < period.end)
         opening = ledger_balances(LedgerEntry.business_date < period.start)
-        # the month's sums added to the opening: the history is summed once, not twice
+        # the month's sums added to the opening (not a second sum of the history up to its end)
         month = ledger_balances((LedgerEntry.business_date >= period.start) & (LedgerEntry.business_date < period.end))
         closing = {a: opening.get(a, 0) + month.get(a, 0) for a in sorted(opening.keys() | month.keys())}
         try:
