@@ -26,6 +26,9 @@ class FormField:
     options: tuple[tuple[str, Any], ...] | None = None  # a Select when given
     password: bool = False
     placeholder: str = ""
+    # A text field whose value is made from the others (an export's folder from its month):
+    # it follows them as they are typed, until the person edits it.
+    follows: Callable[[dict[str, Any]], str] | None = None
 
 
 class FormDialog(StationDialog[Any]):
@@ -67,6 +70,8 @@ class FormDialog(StationDialog[Any]):
         self.submit = submit
         self.hint = hint
         self.preview = preview  # a line under the fields, redrawn as they are typed (a running total)
+        # what each following field was last set to by the form (a different value: edited by hand)
+        self.followed = {f.id: str(f.value) for f in self.fields if f.follows is not None}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog", can_focus=False):  # Tab goes field to field, never to the frame
@@ -94,6 +99,25 @@ class FormDialog(StationDialog[Any]):
     def update_preview(self) -> None:
         if self.preview is not None:
             self.query_one("#form-preview", Label).update(self.preview(self.values()))
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def update_following(self, event: Input.Changed | Select.Changed) -> None:
+        changed = event.control.id
+        if changed in self.followed:
+            # its value now, not the event's: the form may have set it again since (typing on)
+            if self.query_one(f"#{changed}", Input).value != self.followed[changed]:
+                del self.followed[changed]  # typed by hand: it follows no more
+            return
+        values = self.values()
+        for f in self.fields:
+            if f.follows is None or f.id not in self.followed:
+                continue
+            box = self.query_one(f"#{f.id}", Input)
+            if box.value != self.followed[f.id]:  # typed by hand, its own change not yet handled
+                del self.followed[f.id]
+                continue
+            box.value = self.followed[f.id] = f.follows(values)
 
     @on(Input.Submitted)
     def input_entered(self, event: Input.Submitted) -> None:

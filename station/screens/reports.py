@@ -164,7 +164,12 @@ class ReportsScreen(StationScreen):
                 self.t("reports.export_title"),
                 [
                     FormField("period", self.t("utilities.period"), last_month),
-                    FormField("out", self.t("reports.export_dir"), str(self.export_dir / f"{last_month}")),
+                    FormField(
+                        "out",
+                        self.t("reports.export_dir"),
+                        str(self.export_dir / last_month),
+                        follows=lambda v: str(self.export_dir / v["period"].strip()),
+                    ),
                 ],
                 lambda v: v,
             )
